@@ -1,0 +1,17 @@
+from django.urls import path
+
+from . import views
+
+app_name = "articles"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("authors/<slug:slug>/", views.AuthorDetailView.as_view(), name="author"),
+    path("tags/<slug:slug>/", views.TagDetailView.as_view(), name="tag"),
+    path("<slug:slug>/", views.SectionDetailView.as_view(), name="section"),
+    path(
+        "<slug:section_slug>/<slug:slug>/",
+        views.ArticleDetailView.as_view(),
+        name="article",
+    ),
+]

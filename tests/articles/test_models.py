@@ -1,0 +1,56 @@
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from articles.models import Article, ArticleRedirect
+from tests.factories import make_article, make_section
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    ("status", "offset", "live"),
+    [
+        (Article.Status.PUBLISHED, timedelta(hours=-1), True),
+        (Article.Status.PUBLISHED, timedelta(hours=1), False),
+        (Article.Status.DRAFT, timedelta(hours=-1), False),
+        (Article.Status.REVIEW, timedelta(hours=-1), False),
+        (Article.Status.DRAFT, timedelta(hours=1), False),
+    ],
+)
+def test_published_only_returns_live_articles(status, offset, live):
+    article = make_article(status=status, published_at=timezone.now() + offset)
+    assert (article in Article.objects.published()) is live
+    assert article.is_published() is live
+
+
+def test_scheduled_article_goes_live_when_its_time_passes():
+    article = make_article(published_at=timezone.now() + timedelta(seconds=1))
+    assert article.publication_state == "Scheduled"
+    assert not Article.objects.published().filter(pk=article.pk).exists()
+    Article.objects.filter(pk=article.pk).update(
+        published_at=timezone.now() - timedelta(seconds=1)
+    )
+    assert Article.objects.published().filter(pk=article.pk).exists()
+
+
+def test_publishing_without_a_time_stamps_now():
+    article = make_article(status=Article.Status.DRAFT)
+    article.status = Article.Status.PUBLISHED
+    article.save()
+    assert article.published_at is not None
+    assert article.publication_state == "Live"
+
+
+def test_changing_slug_or_section_records_the_old_address():
+    article = make_article(slug="old-slug")
+    old_url = article.get_absolute_url()
+    article.slug = "new-slug"
+    article.save()
+    assert ArticleRedirect.objects.get(old_path=old_url).article == article
+    second_url = article.get_absolute_url()
+    article.section = make_section()
+    article.save()
+    assert ArticleRedirect.objects.get(old_path=second_url).article == article
+    assert ArticleRedirect.objects.filter(article=article).count() == 2
