@@ -11,6 +11,7 @@ import io
 import random
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import cached_property
 
 from django.utils.text import slugify
 from PIL import Image as PILImage
@@ -71,7 +72,7 @@ class DemoAuthor:
     bio: str
     desk: str
 
-    @property
+    @cached_property
     def slug(self):
         return slugify(self.name)
 
@@ -1913,57 +1914,81 @@ class DemoArticle:
     correction: tuple | None  # (text, corrected_at)
 
 
-def _slots(rng, reference_year):
-    town, town2 = rng.sample(TOWNS, 2)
-    team, team2, team3 = rng.sample(COUNTY_TEAMS, 3)
-    low = rng.randint(700, 1100)
-    return {
-        "town": town,
-        "town2": town2,
-        "court_town": rng.choice(["Galway", "Ennis", "Castlebar", "Tuam"]),
-        "county": rng.choice(COUNTIES),
-        "team": team,
-        "team2": team2,
-        "team3": team3,
-        "rugby_team": rng.choice(RUGBY_TEAMS),
-        "soccer_team": rng.choice(SOCCER_TEAMS),
-        "place": rng.choice(["third", "fourth", "fifth", "sixth"]),
-        "decade": rng.choice([20, 30, 40, 50, 60]),
-        "play": rng.choice(PLAYS),
-        "book": rng.choice(BOOKS),
-        "venue": rng.choice(VENUES),
-        "restaurant": rng.choice(RESTAURANTS),
-        "name": f"{rng.choice(FIRST_NAMES)} {rng.choice(SURNAMES)}",
-        "weekday": rng.choice(WEEKDAYS),
-        "count": rng.randint(12, 480),
-        "count2": rng.randint(500, 1400),
-        "wrong": rng.randint(12, 480),
-        "money": f"{rng.randint(12, 450) / 10:.1f}",
-        "small_money": rng.choice([250, 400, 600, 750, 1200]),
-        "pct": rng.randint(3, 24),
-        "year": reference_year + rng.randint(1, 3),
-        "n": rng.randint(3, 9),
-        "age": rng.randint(19, 67),
-        "edition": rng.randint(11, 19),
-        "hours": rng.choice(["two", "three", "four"]),
-        "road": rng.choice([17, 18, 59, 84, 85, 63]),
-        "km": rng.randint(8, 40),
-        "votes": f"{rng.randint(18, 27)} to {rng.randint(4, 12)}",
-        "rent": rng.choice([1450, 1600, 1750, 1900, 2100]),
-        "price": rng.randint(240, 420),
-        "occupancy": rng.randint(71, 93),
-        "odds": rng.randint(4, 20),
-        "bill": rng.randint(95, 180),
-        "per_kg": f"{rng.randint(330, 420) / 100:.2f}",
-        "low": low,
-        "high": low + rng.randint(300, 700),
-        "high2": low + rng.randint(800, 1300),
-        "lamb": rng.randint(120, 175),
-    }
+def _other(pool, *taken):
+    return lambda rng, slots: rng.choice(
+        [item for item in pool if item not in {slots[key] for key in taken}]
+    )
+
+
+def _pick(pool):
+    return lambda rng, slots: rng.choice(pool)
+
+
+def _between(low, high):
+    return lambda rng, slots: rng.randint(low, high)
+
+
+# How each {slot} in the templates gets its value.
+SLOT_MAKERS = {
+    "town": _pick(TOWNS),
+    "town2": _other(TOWNS, "town"),
+    "court_town": _pick(["Galway", "Ennis", "Castlebar", "Tuam"]),
+    "county": _pick(COUNTIES),
+    "team": _pick(COUNTY_TEAMS),
+    "team2": _other(COUNTY_TEAMS, "team"),
+    "team3": _other(COUNTY_TEAMS, "team", "team2"),
+    "rugby_team": _pick(RUGBY_TEAMS),
+    "soccer_team": _pick(SOCCER_TEAMS),
+    "place": _pick(["third", "fourth", "fifth", "sixth"]),
+    "decade": _pick([20, 30, 40, 50, 60]),
+    "play": _pick(PLAYS),
+    "book": _pick(BOOKS),
+    "venue": _pick(VENUES),
+    "restaurant": _pick(RESTAURANTS),
+    "name": lambda rng, slots: f"{rng.choice(FIRST_NAMES)} {rng.choice(SURNAMES)}",
+    "weekday": _pick(WEEKDAYS),
+    "count": _between(12, 480),
+    "count2": _between(500, 1400),
+    "wrong": _between(12, 480),
+    "money": lambda rng, slots: f"{rng.randint(12, 450) / 10:.1f}",
+    "small_money": _pick([250, 400, 600, 750, 1200]),
+    "pct": _between(3, 24),
+    "year": lambda rng, slots: slots.reference_year + rng.randint(1, 3),
+    "n": _between(3, 9),
+    "age": _between(19, 67),
+    "edition": _between(11, 19),
+    "hours": _pick(["two", "three", "four"]),
+    "road": _pick([17, 18, 59, 84, 85, 63]),
+    "km": _between(8, 40),
+    "votes": lambda rng, slots: f"{rng.randint(18, 27)} to {rng.randint(4, 12)}",
+    "rent": _pick([1450, 1600, 1750, 1900, 2100]),
+    "price": _between(240, 420),
+    "occupancy": _between(71, 93),
+    "odds": _between(4, 20),
+    "bill": _between(95, 180),
+    "per_kg": lambda rng, slots: f"{rng.randint(330, 420) / 100:.2f}",
+    "low": _between(700, 1100),
+    "high": lambda rng, slots: slots["low"] + rng.randint(300, 700),
+    "high2": lambda rng, slots: slots["low"] + rng.randint(800, 1300),
+    "lamb": _between(120, 175),
+}
+
+
+class Slots(dict):
+    """An article's slot values, drawn from its generator the first time used."""
+
+    def __init__(self, rng, reference_year):
+        super().__init__()
+        self.rng = rng
+        self.reference_year = reference_year
+
+    def __missing__(self, key):
+        value = self[key] = SLOT_MAKERS[key](self.rng, self)
+        return value
 
 
 def _sentence(template, slots):
-    return html.escape(template.format(**slots), quote=False)
+    return html.escape(template.format_map(slots), quote=False)
 
 
 def article_body(rng, topic, slots):
@@ -2049,10 +2074,11 @@ def span_days(count):
     return max(120, count // 40)
 
 
-def generate_articles(count, reference):
+def generate_articles(count, reference, skip=frozenset()):
     """
     Yield `count` DemoArticles, newest first, identical on every call with the
     same arguments. `reference` is the moment the archive is anchored to.
+    Articles whose slug is in `skip` are left out before their body is written.
     """
     desks = {}
     for author in AUTHORS:
@@ -2066,9 +2092,9 @@ def generate_articles(count, reference):
         section = "news" if index == 0 else rng.choices(sections, weights)[0]
         topic = rng.choice(TOPICS[section])
         kind = rng.choice(topic.kinds)
-        slots = _slots(rng, reference.year)
-        title = topic.headlines[rng.randrange(len(topic.headlines))].format(**slots)
-        standfirst = rng.choice(topic.standfirsts).format(**slots)
+        slots = Slots(rng, reference.year)
+        title = rng.choice(topic.headlines).format_map(slots)
+        standfirst = rng.choice(topic.standfirsts).format_map(slots)
         bylines = _pick_bylines(rng, section, kind, desks)
         if section == "opinion":
             standfirst = f"{standfirst.rstrip('.')}, writes {bylines[0][0].name}."
@@ -2078,6 +2104,8 @@ def generate_articles(count, reference):
             slug = f"{base}-{suffix}"
             suffix += 1
         seen_slugs.add(slug)
+        if slug in skip:
+            continue
         status = _status(index)
         age = span * (index + rng.random()) / count + timedelta(minutes=20)
         if status == "scheduled":
@@ -2094,7 +2122,7 @@ def generate_articles(count, reference):
         if status == "published" and index % 60 == 11:
             corrected_at = published_at + timedelta(hours=rng.randint(2, 30))
             correction = (
-                rng.choice(CORRECTIONS).format(**slots),
+                rng.choice(CORRECTIONS).format_map(slots),
                 min(corrected_at, reference),
             )
         yield DemoArticle(

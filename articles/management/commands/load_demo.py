@@ -148,18 +148,11 @@ class Command(BaseCommand):
 
     def load_articles(self, count, reference, sections, authors, images, tags):
         """Insert the articles that are not there yet, in batches."""
-        generated = demo.generate_articles(count, reference)
+        existing = set(Article.objects.values_list("slug", flat=True))
+        generated = demo.generate_articles(count, reference, skip=existing)
         sanitize = Article._meta.get_field("body").sanitize
         made = 0
         while batch := list(itertools.islice(generated, BATCH_SIZE)):
-            existing = set(
-                Article.objects.filter(slug__in=[a.slug for a in batch]).values_list(
-                    "slug", flat=True
-                )
-            )
-            batch = [a for a in batch if a.slug not in existing]
-            if not batch:
-                continue
             rows = [
                 Article(
                     title=a.title,
