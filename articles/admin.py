@@ -1,9 +1,11 @@
 """The editors' admin: articles with their bylines, authors, sections, images."""
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.db import transaction
 from django.db.models import Count, Prefetch
 from django.utils.html import format_html
+from django.views.decorators.csp import csp_override
 
 from .forms import ImageForm
 from .models import (
@@ -15,6 +17,19 @@ from .models import (
     Rendition,
     Section,
 )
+
+# The body editor (Tiptap inside django-prose-editor 0.28) injects its base
+# stylesheet as an inline <style> without a nonce. On the article forms only,
+# the policy lets exactly that stylesheet through by its hash;
+# tests/articles/test_admin.py checks the hash against the installed editor.
+EDITOR_BASE_STYLE_HASH = "'sha256-PlumsSlvJ7vvWzjqibGAYKq92O3y/4JTxWWsWJvyUYA='"
+
+
+def editor_csp():
+    """The site's CSP plus the body editor's base stylesheet."""
+    policy = dict(settings.SECURE_CSP)
+    policy["style-src"] = [*policy.get("style-src", ["'self'"]), EDITOR_BASE_STYLE_HASH]
+    return policy
 
 
 def thumbnail_html(image):
@@ -165,6 +180,10 @@ class ArticleAdmin(admin.ModelAdmin):
             state.lower().replace(" ", "-"),
             state,
         )
+
+    def changeform_view(self, request, *args, **kwargs):
+        view = csp_override(editor_csp())(super().changeform_view)
+        return view(request, *args, **kwargs)
 
     def save_model(self, request, obj, form, change):
         if not change:
