@@ -7,7 +7,7 @@ from django.db.models import Count, Prefetch
 from django.utils.html import format_html
 from django.views.decorators.csp import csp_override
 
-from .forms import ImageForm
+from .forms import BylineForm, ImageForm
 from .models import (
     Article,
     ArticleAuthor,
@@ -75,6 +75,7 @@ class ArticlePartInline:
 
 class BylineInline(ArticlePartInline, admin.TabularInline):
     model = ArticleAuthor
+    form = BylineForm
     fields = ["author", "role", "position"]
     autocomplete_fields = ["author"]
     extra = 1

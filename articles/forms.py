@@ -1,9 +1,10 @@
 """Forms of the editors' admin."""
 
 from django import forms
+from django.contrib.admin.widgets import AdminIntegerFieldWidget
 
 from . import images
-from .models import Image
+from .models import ArticleAuthor, Image
 
 
 class PictureField(forms.FileField):
@@ -52,3 +53,34 @@ class ImageForm(forms.ModelForm):
         # pictures created in code (the demo loader, imports) need not have them.
         self.fields["caption"].required = True
         self.fields["credit"].required = True
+
+
+class BylineForm(forms.ModelForm):
+    """
+    One byline row. The position may be left empty to add the name at the
+    end; ArticleAdmin then numbers the byline 0, 1, 2… in order.
+    """
+
+    # After every position an editor would type; renumbered on save.
+    END = 32_000
+
+    position = forms.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=END,
+        help_text="Lowest first. Leave empty to add at the end.",
+        widget=AdminIntegerFieldWidget,
+    )
+
+    class Meta:
+        model = ArticleAuthor
+        fields = ["author", "role", "position"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is None:
+            self.initial["position"] = None
+
+    def clean_position(self):
+        position = self.cleaned_data["position"]
+        return self.END if position is None else position

@@ -131,6 +131,38 @@ def test_byline_rows_are_numbered_by_the_positions_typed(editor_client):
     ]
 
 
+def test_name_added_without_a_position_goes_to_the_end_of_the_byline(
+    editor_client,
+):
+    """A third author added to an article with the position left empty comes last."""
+    first, second, third = make_author(), make_author(), make_author()
+    article = make_article(authors=[first, second])
+    bylines = article.ordered_bylines()
+    data = article_form_data(
+        article.section,
+        title=article.title,
+        slug=article.slug,
+        **formset_management("bylines", 3, 2),
+    )
+    for index, byline in enumerate(bylines):
+        data[f"bylines-{index}-id"] = str(byline.pk)
+        data[f"bylines-{index}-article"] = str(article.pk)
+        data[f"bylines-{index}-author"] = str(byline.author_id)
+        data[f"bylines-{index}-role"] = byline.role
+        data[f"bylines-{index}-position"] = str(byline.position)
+    data["bylines-2-author"] = str(third.pk)
+    data["bylines-2-role"] = "reporter"
+    data["bylines-2-position"] = ""
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    response = editor_client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert [(b.author, b.position) for b in article.ordered_bylines()] == [
+        (first, 0),
+        (second, 1),
+        (third, 2),
+    ]
+
+
 def test_admin_post_sanitizes_the_body(editor_client):
     """Script, event handlers and javascript:/data: links never reach the database."""
     body = (
