@@ -7,7 +7,7 @@ from django.db.models import Count, Prefetch
 from django.utils.html import format_html
 from django.views.decorators.csp import csp_override
 
-from .forms import BylineForm, ImageForm
+from .forms import BylineForm, ImageForm, TagSuggestionsWidget
 from .models import (
     Article,
     ArticleAuthor,
@@ -156,6 +156,11 @@ class ArticleAdmin(admin.ModelAdmin):
 
     class Media:
         css = {"all": ["articles/admin.css"]}
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "tags":
+            kwargs["widget"] = TagSuggestionsWidget(model=Article)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_queryset(self, request):
         return (

@@ -2,9 +2,34 @@
 
 from django import forms
 from django.contrib.admin.widgets import AdminIntegerFieldWidget
+from django.urls import reverse_lazy
+from taggit.forms import TagWidget
 
 from . import images
 from .models import ArticleAuthor, Image
+
+
+class TagSuggestionsWidget(TagWidget):
+    """
+    Taggit's comma-separated text input, with suggestions of existing tags
+    for the name being typed (from the admin's autocomplete endpoint; editors
+    need the "view tag" permission to get them).
+    """
+
+    def __init__(self, attrs=None, *, model=None, field_name="tags"):
+        attrs = {
+            "class": "vTextField",
+            "data-tag-suggestions": reverse_lazy("admin:autocomplete"),
+            "data-field-name": field_name,
+            **(attrs or {}),
+        }
+        if model is not None:
+            attrs["data-app-label"] = model._meta.app_label
+            attrs["data-model-name"] = model._meta.model_name
+        super().__init__(attrs)
+
+    class Media:
+        js = ["articles/tag-suggestions.js"]
 
 
 class PictureField(forms.FileField):

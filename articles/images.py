@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.template.defaultfilters import filesizeformat
 from PIL import Image as PILImage
-from PIL import ImageOps, UnidentifiedImageError
+from PIL import ImageCms, ImageOps, UnidentifiedImageError
 
 # Widths offered in srcset. A picture narrower than the smallest gets one
 # rendition at its own width; none is ever enlarged.
@@ -150,7 +150,7 @@ def clean_original(uploaded):
     fmt, extension = ("JPEG", "jpg") if opened.format == "JPEG" else ("PNG", "png")
     picture = ImageOps.exif_transpose(opened)
     if fmt == "JPEG" and picture.mode not in {"RGB", "L"}:
-        picture = picture.convert("RGB")
+        picture = _to_rgb(picture)
     if fmt == "PNG" and picture.mode not in {"RGB", "RGBA", "L", "LA"}:
         picture = picture.convert("RGBA")
     # Only the colour profile survives (without it colours shift); Pillow
@@ -168,6 +168,30 @@ def clean_original(uploaded):
         width=picture.width,
         height=picture.height,
     )
+
+
+def _to_rgb(picture):
+    """
+    Convert to RGB. A CMYK picture (print agencies send them) is converted
+    through its colour profile to sRGB when it has one; the CMYK profile must
+    not stay attached to RGB pixels either way.
+    """
+    icc = picture.info.get("icc_profile")
+    if picture.mode == "CMYK" and icc:
+        try:
+            converted = ImageCms.profileToProfile(
+                picture,
+                ImageCms.ImageCmsProfile(io.BytesIO(icc)),
+                ImageCms.createProfile("sRGB"),
+                outputMode="RGB",
+            )
+        except ImageCms.PyCMSError:
+            converted = picture.convert("RGB")
+    else:
+        converted = picture.convert("RGB")
+    if picture.mode == "CMYK":
+        converted.info.pop("icc_profile", None)
+    return converted
 
 
 def rendition_sizes(width, height, widths=RENDITION_WIDTHS):

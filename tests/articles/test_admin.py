@@ -485,3 +485,21 @@ def test_editor_base_style_hash_matches_the_installed_editor():
     css = script[start + 1 : script.index("`", start + 1)]
     digest = base64.b64encode(hashlib.sha256(css.encode()).digest()).decode()
     assert f"'sha256-{digest}'" == EDITOR_BASE_STYLE_HASH
+
+
+def test_tag_field_offers_existing_tags_through_the_admin_autocomplete(editor_client):
+    """The tag input points at the admin's autocomplete, which finds tags by name."""
+    make_article(tags=["harbour", "council", "county"])
+    form = editor_client.get(reverse("admin:articles_article_add")).content.decode()
+    assert f'data-tag-suggestions="{reverse("admin:autocomplete")}"' in form
+    assert "articles/tag-suggestions.js" in form
+    response = editor_client.get(
+        reverse("admin:autocomplete"),
+        {
+            "app_label": "articles",
+            "model_name": "article",
+            "field_name": "tags",
+            "term": "cou",
+        },
+    )
+    assert [r["text"] for r in response.json()["results"]] == ["council", "county"]

@@ -6,6 +6,7 @@ from django.urls import reverse
 from playwright.sync_api import sync_playwright
 
 from tests.articles.factories import make_editor
+from tests.factories import make_article
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -63,6 +64,25 @@ def test_prose_editor_loads_and_edits_the_body_under_the_csp(live_server, editor
     assert "The council met on Tuesday." in body
     assert page.evaluate("window.cspViolations") == []
     assert page.errors == []
+
+
+@pytest.fixture
+def tagged_article(transactional_db):
+    # Made before the browser starts: Playwright's event loop forbids the ORM.
+    return make_article(tags=["harbour", "council"])
+
+
+def test_tag_field_suggests_existing_tags_for_the_last_name(
+    live_server, tagged_article, editor_page
+):
+    """Typing the start of a tag after others offers the existing tags to finish it."""
+    page = editor_page
+    page.goto(live_server.url + reverse("admin:articles_article_add"))
+    page.locator("#id_tags").fill("council, har")
+    option = page.locator("datalist#id_tags_suggestions option")
+    option.first.wait_for(state="attached", timeout=5_000)
+    assert [o.get_attribute("value") for o in option.all()] == ["council, harbour"]
+    assert page.evaluate("window.cspViolations") == []
 
 
 def test_admin_pages_report_no_csp_violation(live_server, editor_page):
