@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.db import transaction
 from django.db.models import Count, Prefetch
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.views.decorators.csp import csp_override
 
 from .forms import BylineForm, ImageForm, TagSuggestionsWidget
@@ -14,7 +14,6 @@ from .models import (
     Author,
     Correction,
     Image,
-    Rendition,
     Section,
 )
 
@@ -53,15 +52,14 @@ class ArticlePartInline:
     """
 
     def _article_permission(self, request, obj):
-        opts = Article._meta
-        if request.user.has_perm(f"{opts.app_label}.change_{opts.model_name}"):
+        if request.user.has_perm("articles.change_article"):
             return True
-        return obj is None and request.user.has_perm(
-            f"{opts.app_label}.add_{opts.model_name}"
-        )
+        return obj is None and request.user.has_perm("articles.add_article")
 
     def has_view_permission(self, request, obj=None):
-        return self._article_permission(request, obj)
+        return request.user.has_perm(
+            "articles.view_article"
+        ) or self._article_permission(request, obj)
 
     def has_add_permission(self, request, obj=None):
         return self._article_permission(request, obj)
@@ -136,7 +134,7 @@ class ArticleAdmin(admin.ModelAdmin):
             {
                 "fields": ["status", "published_at"],
                 "description": "Published with a time in the future: scheduled, "
-                "it goes live by itself at that time (Europe/Dublin).",
+                f"it goes live by itself at that time ({settings.TIME_ZONE}).",
             },
         ),
         (
@@ -261,36 +259,19 @@ class SectionAdmin(admin.ModelAdmin):
     fields = ["name", "slug", "description", "position"]
 
 
-class RenditionInline(admin.TabularInline):
-    """The renditions made from the picture: shown, never edited by hand."""
-
-    model = Rendition
-    fields = ["format", "width", "height", "file"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-    show_change_link = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.has_perm("articles.view_image") or request.user.has_perm(
-            "articles.change_image"
-        )
-
-
 @admin.register(Image)
 class ImageAdmin(admin.ModelAdmin):
     form = ImageForm
     list_display = ["thumbnail", "alt_text", "caption", "credit", "dimensions"]
     list_display_links = ["thumbnail", "alt_text"]
     search_fields = ["alt_text", "caption", "credit"]
-    readonly_fields = ["preview", "dimensions", "uploaded_by", "created_at"]
-    inlines = [RenditionInline]
+    readonly_fields = [
+        "preview",
+        "dimensions",
+        "uploaded_by",
+        "created_at",
+        "renditions_made",
+    ]
     fieldsets = [
         (None, {"fields": ["file", "preview", "alt_text", "caption", "credit"]}),
         (
@@ -305,6 +286,14 @@ class ImageAdmin(admin.ModelAdmin):
                 ]
             },
         ),
+        (
+            "Renditions",
+            {
+                "fields": ["renditions_made"],
+                "description": "Made from the picture when it is saved; "
+                "upload a new picture to make them again.",
+            },
+        ),
     ]
 
     def get_queryset(self, request):
@@ -317,6 +306,27 @@ class ImageAdmin(admin.ModelAdmin):
     @admin.display(description="preview")
     def preview(self, image):
         return thumbnail_html(image) if image.pk else "—"
+
+    @admin.display(description="renditions")
+    def renditions_made(self, image):
+        renditions = (
+            sorted(image.renditions.all(), key=lambda r: (r.format, r.width))
+            if image.pk
+            else []
+        )
+        if not renditions:
+            return "—"
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join(
+                "",
+                '<li>{} {} × {}: <a href="{}">{}</a></li>',
+                (
+                    (r.get_format_display(), r.width, r.height, r.file.url, r.file.name)
+                    for r in renditions
+                ),
+            ),
+        )
 
     @admin.display(description="size")
     def dimensions(self, image):

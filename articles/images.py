@@ -109,6 +109,9 @@ def open_upload(uploaded):
         )
     max_pixels = apply_pixel_limit()
     try:
+        # catch_warnings is process-wide before Python 3.14; should another
+        # thread reset the filter meanwhile, the explicit pixel count below
+        # still refuses the picture.
         with warnings.catch_warnings():
             warnings.simplefilter("error", PILImage.DecompressionBombWarning)
             picture = PILImage.open(uploaded)

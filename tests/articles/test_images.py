@@ -30,10 +30,6 @@ def post_image(client, file, **data):
         "credit": "Jane Photographer",
         "focal_point_x": "0.5",
         "focal_point_y": "0.5",
-        "renditions-TOTAL_FORMS": "0",
-        "renditions-INITIAL_FORMS": "0",
-        "renditions-MIN_NUM_FORMS": "0",
-        "renditions-MAX_NUM_FORMS": "0",
         **data,
     }
     return client.post(reverse("admin:articles_image_add"), payload)
