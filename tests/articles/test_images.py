@@ -30,10 +30,6 @@ def post_image(client, file, **data):
         "credit": "Jane Photographer",
         "focal_point_x": "0.5",
         "focal_point_y": "0.5",
-        "renditions-TOTAL_FORMS": "0",
-        "renditions-INITIAL_FORMS": "0",
-        "renditions-MIN_NUM_FORMS": "0",
-        "renditions-MAX_NUM_FORMS": "0",
         **data,
     }
     return client.post(reverse("admin:articles_image_add"), payload)
@@ -195,6 +191,17 @@ def test_transparent_png_keeps_alpha_in_webp_and_gets_white_behind_jpeg():
         assert encoded.getpixel((10, 10)) == (255, 255, 255)
     with PILImage.open(webp.file.path) as encoded:
         assert encoded.mode == "RGBA"
+
+
+def test_cmyk_jpeg_is_stored_as_rgb():
+    """Print-ready CMYK JPEGs become RGB, which every browser shows right."""
+    buffer = io.BytesIO()
+    PILImage.new("CMYK", (500, 300), (0, 255, 255, 0)).save(buffer, "JPEG")
+    image = make_image(file=upload("print.jpg", buffer.getvalue()))
+    with PILImage.open(image.file.path) as stored:
+        assert stored.mode == "RGB"
+        red, green, blue = stored.getpixel((10, 10))
+        assert red > 200 and green < 60 and blue < 60
 
 
 def test_objects_create_refuses_a_non_picture_and_stores_nothing():
