@@ -2,6 +2,7 @@
 
 from django import template
 from django.conf import settings
+from django.utils import timezone
 
 from articles.models import ArticleAuthor, Rendition, Section
 
@@ -70,6 +71,12 @@ def picture(image, sizes="100vw", loading="lazy", css_class=""):
 def image_url(image):
     """The absolute URL of the picture to share `image` with (Open Graph)."""
     return absolute_url(picture_sources(image)["src"])
+
+
+@register.filter
+def isoformat(value):
+    """A datetime for a datetime="" attribute: local time, whole seconds, offset."""
+    return timezone.localtime(value).isoformat(timespec="seconds")
 
 
 @register.filter
