@@ -7,7 +7,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import ArticleAuthor, Correction
-from tests.factories import make_article, make_author, make_image, make_section
+from tests.factories import (
+    image_upload,
+    make_article,
+    make_author,
+    make_image,
+    make_section,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +33,7 @@ def make_story(section, authors=(), tags=(), age=1):
         section=section,
         authors=authors,
         tags=tags,
-        lead_image=make_image(),
+        lead_image=make_image(file=image_upload(width=320, height=200)),
         published_at=timezone.now() - timedelta(minutes=age),
     )
 
