@@ -1,9 +1,35 @@
 """Forms of the editors' admin."""
 
 from django import forms
+from django.contrib.admin.widgets import AdminIntegerFieldWidget
+from django.urls import reverse_lazy
+from taggit.forms import TagWidget
 
 from . import images
-from .models import Image
+from .models import ArticleAuthor, Image
+
+
+class TagSuggestionsWidget(TagWidget):
+    """
+    Taggit's comma-separated text input, with suggestions of existing tags
+    for the name being typed (from the admin's autocomplete endpoint; editors
+    need the "view tag" permission to get them).
+    """
+
+    def __init__(self, attrs=None, *, model=None, field_name="tags"):
+        attrs = {
+            "class": "vTextField",
+            "data-tag-suggestions": reverse_lazy("admin:autocomplete"),
+            "data-field-name": field_name,
+            **(attrs or {}),
+        }
+        if model is not None:
+            attrs["data-app-label"] = model._meta.app_label
+            attrs["data-model-name"] = model._meta.model_name
+        super().__init__(attrs)
+
+    class Media:
+        js = ["articles/tag-suggestions.js"]
 
 
 class PictureField(forms.FileField):
@@ -52,3 +78,34 @@ class ImageForm(forms.ModelForm):
         # pictures created in code (the demo loader, imports) need not have them.
         self.fields["caption"].required = True
         self.fields["credit"].required = True
+
+
+class BylineForm(forms.ModelForm):
+    """
+    One byline row. The position may be left empty to add the name at the
+    end; ArticleAdmin then numbers the byline 0, 1, 2… in order.
+    """
+
+    # After every position an editor would type; renumbered on save.
+    END = 32_000
+
+    position = forms.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=END,
+        help_text="Lowest first. Leave empty to add at the end.",
+        widget=AdminIntegerFieldWidget,
+    )
+
+    class Meta:
+        model = ArticleAuthor
+        fields = ["author", "role", "position"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is None:
+            self.initial["position"] = None
+
+    def clean_position(self):
+        position = self.cleaned_data["position"]
+        return self.END if position is None else position

@@ -2,6 +2,7 @@
 
 from django import template
 from django.conf import settings
+from django.utils import timezone
 
 from articles.models import ArticleAuthor, Rendition, Section
 
@@ -34,11 +35,18 @@ def _srcset(renditions):
 
 def picture_sources(image):
     """
-    What a <picture> needs from `image`, built from its renditions (read
-    from the prefetch when there is one): a srcset per modern format, a
-    JPEG srcset for the <img>, and a fallback URL that is the widest JPEG
-    rendition or, when there are none, the original file.
+    What a <picture> needs from `image`: a srcset per modern format, a JPEG
+    srcset for the <img>, and a fallback URL (a JPEG rendition or, when
+    there are none, the original file). Image's own helpers answer when the
+    model has them; otherwise the same is built here from the renditions
+    (read from the prefetch when there is one).
     """
+    if hasattr(image, "fallback_url"):
+        return {
+            "sources": image.sources,
+            "srcset": image.jpeg_srcset,
+            "src": image.fallback_url,
+        }
     by_format = {}
     for rendition in sorted(image.renditions.all(), key=lambda r: r.width):
         by_format.setdefault(rendition.format, []).append(rendition)
@@ -70,6 +78,12 @@ def picture(image, sizes="100vw", loading="lazy", css_class=""):
 def image_url(image):
     """The absolute URL of the picture to share `image` with (Open Graph)."""
     return absolute_url(picture_sources(image)["src"])
+
+
+@register.filter
+def isoformat(value):
+    """A datetime for a datetime="" attribute: local time, whole seconds, offset."""
+    return timezone.localtime(value).isoformat(timespec="seconds")
 
 
 @register.filter

@@ -24,14 +24,18 @@ def make_staff_user(username="staff", permissions=(), **kwargs):
 
 
 def make_editor(username="editor"):
-    """A staff account with every permission on articles, authors, sections, images."""
+    """
+    A staff account with every permission on articles, authors, sections and
+    images, and the view permission on tags (for tag suggestions).
+    """
     return make_staff_user(
         username,
         [
             f"articles.{action}_{model}"
             for model in EDITOR_MODELS
             for action in ("add", "change", "delete", "view")
-        ],
+        ]
+        + ["taggit.view_tag"],
     )
 
 

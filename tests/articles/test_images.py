@@ -30,10 +30,6 @@ def post_image(client, file, **data):
         "credit": "Jane Photographer",
         "focal_point_x": "0.5",
         "focal_point_y": "0.5",
-        "renditions-TOTAL_FORMS": "0",
-        "renditions-INITIAL_FORMS": "0",
-        "renditions-MIN_NUM_FORMS": "0",
-        "renditions-MAX_NUM_FORMS": "0",
         **data,
     }
     return client.post(reverse("admin:articles_image_add"), payload)
@@ -197,6 +193,17 @@ def test_transparent_png_keeps_alpha_in_webp_and_gets_white_behind_jpeg():
         assert encoded.mode == "RGBA"
 
 
+def test_cmyk_jpeg_is_stored_as_rgb():
+    """Print-ready CMYK JPEGs become RGB, which every browser shows right."""
+    buffer = io.BytesIO()
+    PILImage.new("CMYK", (500, 300), (0, 255, 255, 0)).save(buffer, "JPEG")
+    image = make_image(file=upload("print.jpg", buffer.getvalue()))
+    with PILImage.open(image.file.path) as stored:
+        assert stored.mode == "RGB"
+        red, green, blue = stored.getpixel((10, 10))
+        assert red > 200 and green < 60 and blue < 60
+
+
 def test_objects_create_refuses_a_non_picture_and_stores_nothing():
     """Code paths outside the admin get the same refusal, as an exception."""
     with pytest.raises(ValidationError, match="not a picture"):
@@ -250,7 +257,7 @@ def test_deleting_an_image_deletes_its_files(how, django_capture_on_commit_callb
     assert stored_files() == []
 
 
-def test_picture_helpers_read_prefetched_renditions_without_queries(
+def test_picture_methods_read_prefetched_renditions_without_queries(
     django_assert_num_queries,
 ):
     """
@@ -274,10 +281,10 @@ def test_picture_helpers_read_prefetched_renditions_without_queries(
     assert url == fallback.file.url
 
 
-def test_picture_helpers_fetch_renditions_once_without_a_prefetch(
+def test_picture_methods_fetch_renditions_once_without_a_prefetch(
     django_assert_num_queries,
 ):
-    """Without a prefetch the helpers share one query per image."""
+    """Without a prefetch the picture methods share one query per image."""
     image = Image.objects.get(pk=make_image().pk)
     with django_assert_num_queries(1):
         assert image.webp_srcset

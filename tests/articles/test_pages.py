@@ -580,3 +580,33 @@ def test_unknown_address_shows_the_not_found_page(client):
     page = parse(response)
     assert text(page.select_one("h1")) == "Page not found"
     assert page.select_one('main a[href="/"]')
+
+
+def test_section_bar_lists_sections_in_menu_order(client):
+    """The bar follows Section.position, whatever the names."""
+    make_section(name="Sport", slug="sport", position=3)
+    make_section(name="News", slug="news", position=1)
+    make_section(name="Arts", slug="arts", position=2)
+    page = parse(client.get(reverse("articles:home")))
+    assert [text(a) for a in page.select("nav.section-bar a")] == [
+        "News",
+        "Arts",
+        "Sport",
+    ]
+    assert text(page.select_one("h1")) == "The Newsroom Herald"
+
+
+def test_article_kind_is_labelled_beside_the_section(client):
+    """An analysis in News reads 'News Analysis'; an opinion piece in
+    Opinion does not say Opinion twice."""
+    analysis = make_article(
+        section=make_section(name="News", slug="news"), kind=Article.Kind.ANALYSIS
+    )
+    page = parse(client.get(analysis.get_absolute_url()))
+    assert text(page.select_one(".article__header .kicker")) == "News Analysis"
+
+    opinion = make_article(
+        section=make_section(name="Opinion", slug="opinion"), kind=Article.Kind.OPINION
+    )
+    page = parse(client.get(opinion.get_absolute_url()))
+    assert text(page.select_one(".article__header .kicker")) == "Opinion"
