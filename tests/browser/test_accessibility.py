@@ -22,8 +22,8 @@ pytestmark = pytest.mark.browser
 def paper():
     """
     A small paper with everything a page can show: a lead image with caption
-    and credit, a two-name byline with bios, tags, a correction, an opinion
-    piece and more stories in the same section.
+    and credit, a two-name byline with bios, an author photo, tags, a
+    correction, an opinion piece and more stories in the same section.
     """
     news = make_section(name="News", slug="news", description="The region's news.")
     opinion = make_section(name="Opinion", slug="opinion", position=20)
@@ -32,6 +32,10 @@ def paper():
         slug="aoife-brennan",
         role="News editor",
         bio="Aoife Brennan is news editor of the paper.",
+        photo=make_image(
+            file=image_upload(width=400, height=400),
+            alt_text="Portrait of Aoife Brennan",
+        ),
     )
     professor = make_author(
         name="Helen Rafferty",

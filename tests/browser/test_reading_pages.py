@@ -1,23 +1,19 @@
 """
-The reading pages in a real Chromium: accessible (axe-core, WCAG 2.2 AA),
-within the Content Security Policy, no sideways scrolling on a 320px phone,
-no layout shift as pictures load, and a print stylesheet.
+The reading pages in a real Chromium: within the Content Security Policy, no
+sideways scrolling on a 320px phone, no layout shift as pictures load, a
+visible skip link and a print stylesheet. (Their accessibility scan is in
+test_accessibility.py.)
 """
 
-import mimetypes
-from pathlib import Path
-
 import pytest
-from django.conf import settings
 from django.urls import reverse
 from playwright.sync_api import sync_playwright
 
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, serve_media
 from tests.factories import make_article, make_author, make_image, make_section
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-AXE_SCRIPT = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 WIDTHS = [320, 1280]
 
 # Sum of layout-shift scores the page has seen so far (buffered observer).
@@ -66,23 +62,12 @@ def reader_pages():
     }
 
 
-def serve_media(route):
-    """Answer /media/ requests from MEDIA_ROOT, as the web server would."""
-    relative = route.request.url.split("/media/", 1)[1]
-    path = Path(settings.MEDIA_ROOT) / relative
-    if not path.is_file():
-        route.fulfill(status=404)
-        return
-    content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-    route.fulfill(body=path.read_bytes(), content_type=content_type)
-
-
 @pytest.fixture
 def chromium(reader_pages):
     # The data exists before Playwright starts its event loop.
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=["--no-sandbox"]
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS
         )
         yield browser
         browser.close()
@@ -126,27 +111,6 @@ def test_reading_pages_keep_to_the_csp_fit_a_phone_and_do_not_shift(
             )
             assert overflow <= 0, (name, width, overflow)
             assert page.evaluate(CUMULATIVE_LAYOUT_SHIFT) < 0.01, (name, width)
-            page.context.close()
-
-
-def test_reading_pages_pass_an_accessibility_scan(live_server, chromium, reader_pages):
-    """axe-core finds no WCAG 2.2 A/AA or best-practice violation, contrast
-    included, at phone and desktop widths."""
-    axe = AXE_SCRIPT.read_text()
-    for width in WIDTHS:
-        for name, path in reader_pages.items():
-            # Evaluated through the DevTools protocol, so the CSP stays on.
-            page, _ = open_page(chromium, live_server.url + path, width)
-            page.evaluate(axe)
-            result = page.evaluate(
-                "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})",
-                AXE_TAGS,
-            )
-            violations = [
-                (v["id"], [node["target"] for node in v["nodes"]][:3])
-                for v in result["violations"]
-            ]
-            assert violations == [], (name, width, violations)
             page.context.close()
 
 
