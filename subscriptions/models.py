@@ -400,6 +400,12 @@ class Edition(models.Model):
         "regular time replaces the automatic one."
     )
     sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    last_progress_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When a worker last sent a batch (stalled sends are resumed).",
+    )
     skip_reason = models.CharField(max_length=300, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
@@ -486,6 +492,7 @@ class EditionSend(models.Model):
         SENDING = "sending", "Handed to the mail server"
         SENT = "sent", "Sent"
         FAILED = "failed", "Failed"
+        CANCELLED = "cancelled", "Cancelled (no longer subscribed)"
 
     edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="sends")
     subscription = models.ForeignKey(

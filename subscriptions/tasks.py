@@ -2,7 +2,7 @@
 
 from django.tasks import task
 
-from . import mail
+from . import mail, outbox
 from .models import Subscription
 
 
@@ -18,3 +18,11 @@ def send_confirmation_email(subscription_id):
         return False
     mail.send_confirmation(subscription)
     return True
+
+
+@task
+def deliver_edition(edition_id):
+    """Send one batch of an edition, then queue whatever comes next."""
+    outcomes = outbox.deliver_batch(edition_id)
+    outcomes["next"] = outbox.continue_delivery(edition_id)
+    return outcomes

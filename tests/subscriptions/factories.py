@@ -1,7 +1,8 @@
 """Factories for newsletter test data: each makes one valid object."""
 
 import itertools
-from datetime import time
+from datetime import time, timedelta
+from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
@@ -21,6 +22,14 @@ def make_newsletter(**kwargs):
     kwargs.setdefault("time_zone", "Europe/Dublin")
     kwargs.setdefault("minimum_articles", 1)
     return Newsletter.objects.create(**kwargs)
+
+
+def make_due_newsletter(**kwargs):
+    """A daily newsletter whose regular time was a minute ago."""
+    zone = kwargs.setdefault("time_zone", "Europe/Dublin")
+    moment = timezone.now().astimezone(ZoneInfo(zone)) - timedelta(minutes=1)
+    kwargs.setdefault("send_time", moment.time().replace(second=0, microsecond=0))
+    return make_newsletter(**kwargs)
 
 
 def make_subscription(**kwargs):

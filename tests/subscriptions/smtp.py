@@ -1,5 +1,6 @@
 """A real SMTP server on 127.0.0.1 for tests, built on aiosmtpd."""
 
+import asyncio
 import email
 import email.policy
 import socket
@@ -17,10 +18,12 @@ def free_port():
 class RecordingHandler:
     """
     Accepts every message and keeps it, parsed. Addresses in `refuse_once`
-    get a temporary failure (451) the first time they are offered.
+    get a temporary failure (451) the first time they are offered; `delay`
+    seconds pass before each message is accepted, like a busy server.
     """
 
-    def __init__(self, refuse_once=()):
+    def __init__(self, refuse_once=(), delay=0):
+        self.delay = delay
         self.messages = []
         self.refuse_once = set(refuse_once)
         self.refused = []
@@ -36,6 +39,8 @@ class RecordingHandler:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        if self.delay:
+            await asyncio.sleep(self.delay)
         message = email.message_from_bytes(
             envelope.original_content, policy=email.policy.default
         )
@@ -49,8 +54,8 @@ class RecordingHandler:
 
 
 class SMTPSink:
-    def __init__(self, refuse_once=()):
-        self.handler = RecordingHandler(refuse_once)
+    def __init__(self, refuse_once=(), delay=0):
+        self.handler = RecordingHandler(refuse_once, delay)
         self.port = free_port()
         self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
 
