@@ -21,7 +21,7 @@ from django.utils import formats, timezone
 
 from articles.models import Article
 
-from . import outbox
+from . import mail, outbox
 from .models import (
     Edition,
     EditionArticle,
@@ -184,3 +184,15 @@ def send_due_newsletters(now=None):
     summary["resumed"] = outbox.resume_stalled(now)
     summary["confirmations"] = requeue_unsent_confirmations(now)
     return summary
+
+
+def test_copy_message(edition, address):
+    """
+    A copy of the edition for an editor, subject marked as a test. Its
+    unsubscribe links are real in form but belong to no subscriber.
+    """
+    stand_in = Subscription(pk=0, email=address, newsletter=edition.newsletter)
+    shared = mail.edition_context(edition, edition.ordered_articles())
+    message = mail.edition_message(shared, stand_in, to=address)
+    message.subject = f"[Test] {edition.subject}"
+    return message

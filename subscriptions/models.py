@@ -183,6 +183,15 @@ class Newsletter(models.Model):
                 return slot
         return None
 
+    def next_slot(self, now=None):
+        """The first scheduled send time after `now`."""
+        now = now or timezone.now()
+        for days_ahead in range(1, 9):
+            slot = self.latest_slot(now + timedelta(days=days_ahead))
+            if slot is not None and slot > now:
+                return slot
+        return None
+
     def previous_slot(self, slot):
         """The scheduled send time before `slot`."""
         return self.latest_slot(slot - timedelta(seconds=1))
