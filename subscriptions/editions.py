@@ -156,7 +156,9 @@ def start_sending(edition):
         edition.last_progress_at = now
         edition.save(update_fields=["status", "last_progress_at"])
         queued = edition.sends.count()
-        outbox.queue_delivery(edition.pk)
+        # One delivery chain per worker meant to share the edition.
+        for _ in range(settings.NEWSLETTER_CONCURRENCY):
+            outbox.queue_delivery(edition.pk)
     logger.info("Sending %s to %d subscribers", edition, queued)
     return queued
 

@@ -27,8 +27,9 @@ Why nobody gets an edition twice, even when a worker is killed mid-batch:
    the worker was so slow that its lease ran out and another worker took
    the row, the update matches nothing and the slow worker skips it.
 3. Record. When the server accepts the message the row becomes `sent`
-   (matched by the token alone, so a late acceptance still counts); when it
-   refuses it, the row goes back to `queued` with `attempts` + 1 and
+   (matched by the token alone, so a late acceptance still counts), in the
+   same transaction as the next row's hand-over (one commit per message);
+   when it refuses it, the row goes back to `queued` with `attempts` + 1 and
    `next_attempt_at` pushed back exponentially, or to `failed` once
    NEWSLETTER_MAX_ATTEMPTS is reached or the refusal is permanent (5xx).
 
@@ -143,49 +144,83 @@ def is_permanent(error):
     return False
 
 
-def send_one(mailer, row, token, shared):
-    """Hand one message to the mail server and record the outcome."""
-    mine = EditionSend.objects.filter(pk=row.pk, claim_token=token)
-    if row.subscription.status != Subscription.Status.CONFIRMED:
-        mine.filter(status=EditionSend.Status.CLAIMED).update(
-            status=EditionSend.Status.CANCELLED, claim_token=""
-        )
-        return "cancelled"
-    message = mail.edition_message(shared, row.subscription)
-    handed_over = mine.filter(status=EditionSend.Status.CLAIMED).update(
-        status=EditionSend.Status.SENDING,
-        attempts=F("attempts") + 1,
-        claimed_at=timezone.now(),
-    )
-    if not handed_over:
-        return "lost"  # Our lease ran out and another worker has it.
-    try:
-        # Kept open across the batch: send_messages() closes only what it opened.
-        mailer.open()
-        mailer.send_messages([message])
-    except (smtplib.SMTPException, OSError, ValueError) as error:
+class Courier:
+    """
+    Sends one claimed batch over one mail server connection. An acceptance
+    is recorded in the same transaction as the next message's hand-over, so
+    each message costs one commit, and a worker never has more than one row
+    in `sending`.
+    """
+
+    def __init__(self, token, shared):
+        self.token = token
+        self.shared = shared
+        self.mailer = mailers.default
+        self.accepted = []
+
+    def mine(self):
+        return EditionSend.objects.filter(claim_token=self.token)
+
+    def record_accepted(self):
+        if self.accepted:
+            self.mine().filter(pk__in=self.accepted).update(
+                status=EditionSend.Status.SENT, sent_at=timezone.now(), last_error=""
+            )
+            self.accepted = []
+
+    def send(self, row):
+        """Hand one message to the mail server; return what became of it."""
+        subscribed = row.subscription.status == Subscription.Status.CONFIRMED
+        if subscribed:
+            message = mail.edition_message(self.shared, row.subscription)
+        with transaction.atomic():
+            self.record_accepted()
+            claimed = self.mine().filter(pk=row.pk, status=EditionSend.Status.CLAIMED)
+            if not subscribed:
+                claimed.update(status=EditionSend.Status.CANCELLED, claim_token="")
+                return "cancelled"
+            handed_over = claimed.update(
+                status=EditionSend.Status.SENDING,
+                attempts=F("attempts") + 1,
+                claimed_at=timezone.now(),
+            )
+        if not handed_over:
+            return "lost"  # Our lease ran out and another worker has it.
+        try:
+            # Kept open across the batch: send_messages() closes only what
+            # it opened itself.
+            self.mailer.open()
+            self.mailer.send_messages([message])
+        except (smtplib.SMTPException, OSError, ValueError) as error:
+            return self.record_refusal(row, error)
+        self.accepted.append(row.pk)
+        return "sent"
+
+    def record_refusal(self, row, error):
         if isinstance(error, (smtplib.SMTPServerDisconnected, OSError)):
             # The connection is gone; the next message opens a new one.
             with suppress(Exception):
-                mailer.close()
+                self.mailer.close()
         attempts = row.attempts + 1
         final = is_permanent(error) or attempts >= settings.NEWSLETTER_MAX_ATTEMPTS
-        mine.update(
+        self.mine().filter(pk=row.pk).update(
             status=EditionSend.Status.FAILED if final else EditionSend.Status.QUEUED,
             claim_token="",
             next_attempt_at=timezone.now() + timedelta(seconds=backoff(attempts)),
             last_error=f"{type(error).__name__}: {error}"[:2000],
         )
         return "failed" if final else "retry"
-    mine.update(status=EditionSend.Status.SENT, sent_at=timezone.now(), last_error="")
-    return "sent"
+
+    def close(self):
+        self.record_accepted()
+        with suppress(Exception):
+            self.mailer.close()
 
 
 def deliver_batch(edition_id, size=None):
     """
-    Claim and send one batch of the edition over one mail server connection.
-    Returns a count of outcomes ("sent", "retry", "failed", "cancelled",
-    "lost").
+    Claim and send one batch of the edition. Returns a count of outcomes
+    ("sent", "retry", "failed", "cancelled", "lost").
     """
     token = get_random_string(32)
     rows = claim_batch(edition_id, token, timezone.now(), size)
@@ -193,15 +228,13 @@ def deliver_batch(edition_id, size=None):
     if not rows:
         return outcomes
     edition = Edition.objects.select_related("newsletter").get(pk=edition_id)
-    shared = mail.edition_context(edition, edition.ordered_articles())
-    mailer = mailers.default
+    courier = Courier(token, mail.edition_context(edition, edition.ordered_articles()))
     try:
         for row in rows:
-            outcome = send_one(mailer, row, token, shared)
+            outcome = courier.send(row)
             outcomes[outcome] = outcomes.get(outcome, 0) + 1
     finally:
-        with suppress(Exception):
-            mailer.close()
+        courier.close()
     Edition.objects.filter(pk=edition_id).update(last_progress_at=timezone.now())
     return outcomes
 
