@@ -226,6 +226,15 @@ if MAILERS["default"]["BACKEND"].endswith("smtp.EmailBackend"):
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "The Newsroom Herald <news@localhost>")
 SERVER_EMAIL = env("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 
+# Home delivery: where the circulation desk is told of new requests, which
+# days readers may choose (mon…sun), and how long the personal data of a
+# closed request is kept before it is anonymised.
+CIRCULATION_DESK_EMAIL = env("CIRCULATION_DESK_EMAIL", "circulation@localhost")
+DELIVERY_DAYS = env_list(
+    "DELIVERY_DAYS", default=["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+)
+DELIVERY_RETENTION_DAYS = env_int("DELIVERY_RETENTION_DAYS", 365)
+
 # Security. HTTPS settings follow DEBUG so local runserver works over HTTP.
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
