@@ -146,6 +146,11 @@ class DeliveryRequestAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if "area" in self.fields:
+            # Active areas, and the request's own even if it was since retired.
+            self.fields["area"].queryset = DeliveryArea.objects.filter(
+                Q(is_active=True) | Q(pk=self.instance.area_id)
+            )
         allowed = self.instance.allowed_transitions() if self.instance.pk else ()
         self.fields["move_to"].choices = [("", "Keep the status")] + [
             (status.value, status.label) for status in allowed
@@ -306,11 +311,6 @@ class DeliveryRequestAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("area", "assigned_to")
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "area":
-            kwargs["queryset"] = DeliveryArea.objects.filter(is_active=True)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def has_add_permission(self, request):
         # Requests come from readers, through the public form.
