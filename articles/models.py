@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -241,6 +242,49 @@ class ArticleQuerySet(models.QuerySet):
                 ),
             ),
             "lead_image__renditions",
+        )
+
+    def for_article_page(self):
+        """
+        What the full article page needs, in a fixed number of queries
+        whatever the number of authors, tags and corrections.
+        """
+        return self.for_listing().prefetch_related(
+            models.Prefetch(
+                "tagged_items",
+                queryset=TaggedArticle.objects.select_related("tag").order_by(
+                    "tag__name"
+                ),
+            ),
+            "corrections",
+        )
+
+    def others_in_section(self, article):
+        """Articles of the same section as `article`, without it."""
+        return self.in_section(article.section_id).exclude(pk=article.pk)
+
+    def at_old_path(self, path):
+        """The article that used to live at `path` (see ArticleRedirect)."""
+        return self.filter(redirects__old_path=path)
+
+    def latest_per_section(self, count):
+        """
+        At most `count` articles per section, the latest of each, in one
+        query; each row carries its rank within its section.
+        """
+        return (
+            self.alias(
+                section_rank=models.Window(
+                    RowNumber(),
+                    partition_by=[models.F("section")],
+                    order_by=[
+                        models.F("published_at").desc(),
+                        models.F("pk").desc(),
+                    ],
+                )
+            )
+            .filter(section_rank__lte=count)
+            .order_by("section__position", "section__name", "-published_at", "-pk")
         )
 
 

@@ -5,9 +5,9 @@ from . import views
 app_name = "articles"
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", views.HomeView.as_view(), name="home"),
     path("authors/<slug:slug>/", views.AuthorDetailView.as_view(), name="author"),
-    path("tags/<slug:slug>/", views.TagDetailView.as_view(), name="tag"),
+    path("tags/<str:slug>/", views.TagDetailView.as_view(), name="tag"),
     path("<slug:slug>/", views.SectionDetailView.as_view(), name="section"),
     path(
         "<slug:section_slug>/<slug:slug>/",

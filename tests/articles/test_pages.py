@@ -1,0 +1,582 @@
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.core.files.base import ContentFile
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import Article, ArticleAuthor, Correction, Rendition
+from tests.factories import (
+    image_bytes,
+    make_article,
+    make_author,
+    make_image,
+    make_section,
+)
+from tests.html import parse, text
+
+pytestmark = pytest.mark.django_db
+
+
+def article_links(page):
+    """Hrefs of the article headlines on a page, in page order."""
+    return [a["href"] for a in page.select(".card__title a")]
+
+
+def make_rendition(image, fmt, width):
+    height = round(width * image.height / image.width)
+    return Rendition.objects.create(
+        image=image,
+        format=fmt,
+        width=width,
+        height=height,
+        file=ContentFile(
+            image_bytes(width, height, "WEBP" if fmt == "webp" else "JPEG"),
+            name=f"r{width}.{fmt}",
+        ),
+    )
+
+
+@pytest.fixture
+def full_article():
+    """A live opinion piece with every part of the article anatomy."""
+    section = make_section(name="Opinion", slug="opinion")
+    jane = make_author(
+        name="Jane Doe",
+        slug="jane-doe",
+        bio="Jane Doe, professor of strategic studies, is the author of nine books.",
+    )
+    john = make_author(name="John Roe", slug="john-roe", bio="John Roe reports.")
+    photographer = make_author(name="Aoife Byrne", slug="aoife-byrne", bio="")
+    translator = make_author(name="Pádraig Ó Sé", slug="padraig-o-se", bio="")
+    agency = make_author(name="Reuters", slug="reuters", bio="")
+    article = make_article(
+        section=section,
+        title="The trade stalemate has yielded little",
+        slug="trade-stalemate",
+        standfirst="Months of talks have so far yielded little, writes Jane Doe.",
+        body="<p>First paragraph of the argument.</p><h2>A subheading</h2>",
+        kind=Article.Kind.OPINION,
+        published_at=datetime(2026, 3, 3, 9, 30, tzinfo=UTC),
+        lead_image=make_image(
+            alt_text="Containers stacked at the port",
+            caption="Containers at Dublin Port.",
+            credit="Aoife Byrne",
+        ),
+        authors=[
+            (jane, "writer"),
+            (john, "writer"),
+            (photographer, "photographer"),
+            (translator, "translator"),
+            (agency, "agency"),
+        ],
+        tags=["Trade", "Japan"],
+    )
+    Correction.objects.create(
+        article=article,
+        text="An earlier version gave the wrong year for the treaty.",
+        corrected_at=datetime(2026, 3, 4, 10, 0, tzinfo=UTC),
+    )
+    return article
+
+
+def test_article_page_shows_every_part_of_the_anatomy(client, full_article):
+    """Section label, headline, standfirst, byline, date, picture, body, bios,
+    tags and corrections all appear, in reading order."""
+    page = parse(client.get(full_article.get_absolute_url()))
+    article = page.select_one("main article")
+
+    section_link = article.select_one(".kicker a")
+    assert section_link["href"] == "/opinion/"
+    assert text(section_link) == "Opinion"
+    assert [text(h1) for h1 in page.select("h1")] == [
+        "The trade stalemate has yielded little"
+    ]
+    assert text(article.select_one(".article__standfirst")) == (
+        "Months of talks have so far yielded little, writes Jane Doe."
+    )
+    assert text(article.select_one(".byline")) == (
+        "By Jane Doe and John Roe; photographs by Aoife Byrne; "
+        "translated by Pádraig Ó Sé; Reuters"
+    )
+    published = article.select_one(".article__dates time")
+    assert published["datetime"] == "2026-03-03T09:30:00+00:00"
+    assert text(published) == "3 March 2026, 09:30"
+
+    figure = article.select_one("figure")
+    img = figure.select_one("img")
+    assert img["alt"] == "Containers stacked at the port"
+    assert (img["width"], img["height"]) == ("1600", "900")
+    assert text(figure.select_one("figcaption")) == (
+        "Containers at Dublin Port. Aoife Byrne"
+    )
+    assert text(article.select_one(".article__body p")) == (
+        "First paragraph of the argument."
+    )
+    assert text(article.select_one(".article__body h2")) == "A subheading"
+
+    bios = [text(p) for p in article.select(".about-authors__bio")]
+    assert bios == [
+        "Jane Doe, professor of strategic studies, is the author of nine books. "
+        "More from Jane Doe",
+        "John Roe reports. More from John Roe",
+    ]
+    assert {a["href"]: text(a) for a in article.select(".tag-list a")} == {
+        "/tags/japan/": "Japan",
+        "/tags/trade/": "Trade",
+    }
+    assert text(article.select_one(".correction")) == (
+        "Correction, 4 March 2026: An earlier version gave the wrong year for "
+        "the treaty."
+    )
+
+
+def test_article_page_shows_times_in_dublin_time(client):
+    """A summer publication time is shown in Irish Summer Time (UTC+1)."""
+    article = make_article(published_at=datetime(2026, 7, 1, 11, 5, tzinfo=UTC))
+    time = parse(client.get(article.get_absolute_url())).select_one(
+        ".article__dates time"
+    )
+    assert time["datetime"] == "2026-07-01T12:05:00+01:00"
+    assert text(time) == "1 July 2026, 12:05"
+
+
+def test_article_page_says_updated_only_when_edited_after_publication(client):
+    """'Updated …' appears once the article was saved well after going live."""
+    article = make_article(published_at=timezone.now() - timedelta(minutes=1))
+    page = parse(client.get(article.get_absolute_url()))
+    assert page.select_one(".article__updated") is None
+
+    Article.objects.filter(pk=article.pk).update(
+        published_at=timezone.now() - timedelta(hours=3)
+    )
+    page = parse(client.get(article.get_absolute_url()))
+    updated = page.select_one(".article__updated")
+    assert text(updated).startswith("Updated ")
+    assert updated.select_one("time")["datetime"]
+
+
+def test_lead_image_caption_on_the_article_overrides_the_images_own(client):
+    """An article-specific caption replaces the caption stored on the image."""
+    article = make_article(
+        lead_image=make_image(caption="Stock caption", credit="Agency"),
+        lead_image_caption="The minister arriving on Tuesday.",
+    )
+    figure = parse(client.get(article.get_absolute_url())).select_one("figure")
+    assert text(figure.select_one("figcaption")) == (
+        "The minister arriving on Tuesday. Agency"
+    )
+
+
+def test_byline_keeps_article_author_order_and_roles(client):
+    """Names follow ArticleAuthor.position, not creation order or alphabet;
+    each run of one role shares its introduction."""
+    article = make_article()
+    zoe = make_author(name="Zoe Adams", slug="zoe-adams")
+    bob = make_author(name="Bob Brown", slug="bob-brown")
+    cat = make_author(name="Cat Cole", slug="cat-cole")
+    ArticleAuthor.objects.create(
+        article=article, author=zoe, role="reporter", position=2
+    )
+    ArticleAuthor.objects.create(
+        article=article, author=bob, role="photographer", position=3
+    )
+    ArticleAuthor.objects.create(article=article, author=cat, role="writer", position=1)
+
+    page = parse(client.get(article.get_absolute_url()))
+    byline = page.select_one(".byline")
+    assert text(byline) == "By Cat Cole and Zoe Adams; photographs by Bob Brown"
+    assert [a["href"] for a in byline.select("a")] == [
+        "/authors/cat-cole/",
+        "/authors/zoe-adams/",
+        "/authors/bob-brown/",
+    ]
+
+
+def test_byline_of_three_writers_reads_as_a_list(client):
+    """Three names read 'A, B and C'."""
+    authors = [make_author(name=name) for name in ("Ann One", "Ben Two", "Cy Three")]
+    article = make_article(authors=authors)
+    page = parse(client.get(article.get_absolute_url()))
+    assert text(page.select_one(".byline")) == "By Ann One, Ben Two and Cy Three"
+
+
+def test_more_in_this_section_lists_other_live_articles_of_the_section(client):
+    """Latest first, this article, other sections and unpublished ones left out."""
+    section = make_section()
+    article = make_article(section=section)
+    older = make_article(
+        section=section, published_at=timezone.now() - timedelta(days=2)
+    )
+    newer = make_article(
+        section=section, published_at=timezone.now() - timedelta(minutes=5)
+    )
+    make_article(section=section, status=Article.Status.DRAFT, slug="draft-one")
+    make_article(section=section, published_at=timezone.now() + timedelta(days=1))
+    make_article()  # another section
+
+    page = parse(client.get(article.get_absolute_url()))
+    more = page.select_one(".more")
+    assert text(more.select_one("h2")) == f"More in {section.name}"
+    assert [a["href"] for a in more.select(".card__title a")] == [
+        newer.get_absolute_url(),
+        older.get_absolute_url(),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("status", "offset"),
+    [
+        (Article.Status.DRAFT, timedelta(hours=-1)),
+        (Article.Status.REVIEW, timedelta(hours=-1)),
+        (Article.Status.PUBLISHED, timedelta(hours=1)),
+    ],
+)
+def test_unpublished_and_scheduled_articles_are_not_found(client, status, offset):
+    """Drafts, articles in review and future ones answer 404 and are listed
+    nowhere."""
+    article = make_article(status=status, published_at=timezone.now() + offset)
+    assert client.get(article.get_absolute_url()).status_code == 404
+    for url in (
+        reverse("articles:home"),
+        article.section.get_absolute_url(),
+    ):
+        assert article.get_absolute_url() not in article_links(parse(client.get(url)))
+
+
+def test_scheduled_article_goes_live_by_itself_when_its_time_comes(client, monkeypatch):
+    """No job runs: once the clock passes published_at the page answers."""
+    publish_at = timezone.now() + timedelta(hours=2)
+    article = make_article(published_at=publish_at)
+    url = article.get_absolute_url()
+    assert client.get(url).status_code == 404
+
+    later = publish_at + timedelta(seconds=1)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert url in article_links(parse(client.get(reverse("articles:home"))))
+
+
+def test_article_appears_on_home_section_author_and_tag_pages(client):
+    """A live article is listed wherever a reader would look for it."""
+    author = make_author()
+    article = make_article(authors=[author], tags=["Harbour"])
+    url = article.get_absolute_url()
+    for page_url in (
+        reverse("articles:home"),
+        article.section.get_absolute_url(),
+        author.get_absolute_url(),
+        reverse("articles:tag", args=["harbour"]),
+    ):
+        response = client.get(page_url)
+        assert response.status_code == 200
+        assert url in article_links(parse(response)), page_url
+
+
+def test_home_shows_the_lead_then_the_latest_of_each_section(client):
+    """The newest article leads; sections follow in menu order with their
+    own latest stories."""
+    news = make_section(name="News", position=1)
+    sport = make_section(name="Sport", position=2)
+    now = timezone.now()
+    sport_old = make_article(section=sport, published_at=now - timedelta(hours=5))
+    news_lead = make_article(section=news, published_at=now - timedelta(minutes=1))
+    news_second = make_article(section=news, published_at=now - timedelta(hours=2))
+    sport_new = make_article(section=sport, published_at=now - timedelta(hours=1))
+
+    page = parse(client.get(reverse("articles:home")))
+    lead = page.select_one(".front-lead")
+    assert article_links(lead) == [news_lead.get_absolute_url()]
+    blocks = page.select(".front-section")
+    assert [text(block.select_one("h2")) for block in blocks] == ["News", "Sport"]
+    assert article_links(blocks[0]) == [news_second.get_absolute_url()]
+    assert article_links(blocks[1]) == [
+        sport_new.get_absolute_url(),
+        sport_old.get_absolute_url(),
+    ]
+
+
+def test_home_shows_no_story_twice_and_at_most_four_per_section(client):
+    """Each article appears once on the front page, however many there are."""
+    sections = [make_section() for _ in range(3)]
+    for n in range(18):
+        make_article(
+            section=sections[n % 3],
+            published_at=timezone.now() - timedelta(minutes=n + 1),
+        )
+    page = parse(client.get(reverse("articles:home")))
+    links = article_links(page)
+    assert len(links) == len(set(links)) == 1 + 3 * 4
+    for block in page.select(".front-section"):
+        assert len(article_links(block)) == 4
+
+
+def test_section_pages_are_paginated_newest_first(client):
+    """Twenty articles a page, ?page= moves on, a page past the end is 404."""
+    section = make_section()
+    articles = [
+        make_article(
+            section=section, published_at=timezone.now() - timedelta(hours=n + 1)
+        )
+        for n in range(23)
+    ]
+    url = section.get_absolute_url()
+    first = parse(client.get(url))
+    assert article_links(first) == [a.get_absolute_url() for a in articles[:20]]
+    assert first.select_one('a[rel="next"]')["href"] == "?page=2"
+    assert first.select_one('a[rel="prev"]') is None
+
+    second = parse(client.get(url, {"page": 2}))
+    assert article_links(second) == [a.get_absolute_url() for a in articles[20:]]
+    assert second.select_one('a[rel="prev"]')["href"] == "?page=1"
+    assert second.select_one('link[rel="canonical"]')["href"].endswith(f"{url}?page=2")
+    assert client.get(url, {"page": 3}).status_code == 404
+    assert client.get(url, {"page": "x"}).status_code == 404
+
+
+def test_section_page_shows_its_name_and_description(client):
+    """The section's name is the page's only h1, its description below."""
+    section = make_section(name="Business", description="Money and work.")
+    page = parse(client.get(section.get_absolute_url()))
+    assert [text(h1) for h1 in page.select("h1")] == ["Business"]
+    assert text(page.select_one(".page-header__intro")) == "Money and work."
+    current = page.select_one('.section-bar a[aria-current="true"]')
+    assert current["href"] == section.get_absolute_url()
+
+
+def test_author_page_shows_photo_role_bio_and_their_articles(client):
+    """The profile, then the author's live articles only."""
+    author = make_author(
+        name="Jane Doe",
+        role="Economics editor",
+        bio="Jane Doe writes about money.",
+        photo=make_image(alt_text="Jane Doe"),
+    )
+    mine = make_article(authors=[author])
+    make_article(authors=[author], status=Article.Status.DRAFT, slug="mine-draft")
+    make_article()
+    page = parse(client.get(author.get_absolute_url()))
+    assert [text(h1) for h1 in page.select("h1")] == ["Jane Doe"]
+    assert page.select_one(".profile__photo img")["alt"] == "Jane Doe"
+    assert text(page.select_one(".profile__role")) == "Economics editor"
+    assert text(page.select_one(".profile__bio")) == "Jane Doe writes about money."
+    assert article_links(page) == [mine.get_absolute_url()]
+
+
+def test_tag_page_lists_live_articles_with_the_tag(client):
+    """Only live articles carrying the tag are listed, with their section."""
+    tagged = make_article(tags=["Housing"])
+    make_article(tags=["Housing"], status=Article.Status.REVIEW, slug="in-review")
+    make_article(tags=["Transport"])
+    page = parse(client.get(reverse("articles:tag", args=["housing"])))
+    assert [text(h1) for h1 in page.select("h1")] == ["Housing"]
+    assert article_links(page) == [tagged.get_absolute_url()]
+    assert text(page.select_one(".card .kicker")) == tagged.section.name
+
+
+def test_tag_used_only_on_unpublished_articles_is_not_found(client):
+    """A tag page reveals nothing about drafts."""
+    make_article(tags=["Secret plans"], status=Article.Status.DRAFT)
+    assert client.get(reverse("articles:tag", args=["secret-plans"])).status_code == (
+        404
+    )
+    assert client.get(reverse("articles:tag", args=["no-such-tag"])).status_code == 404
+
+
+def test_changed_slug_answers_permanent_redirect_to_the_new_address(client):
+    """Old links keep working after the slug changes, even twice."""
+    article = make_article(slug="first-slug")
+    first_url = article.get_absolute_url()
+    article.slug = "second-slug"
+    article.save()
+    second_url = article.get_absolute_url()
+    article.slug = "third-slug"
+    article.save()
+    for old_url in (first_url, second_url):
+        response = client.get(old_url)
+        assert response.status_code == 301
+        assert response["Location"] == "/" + article.section.slug + "/third-slug/"
+
+
+def test_changed_section_answers_permanent_redirect_to_the_new_address(client):
+    """Moving an article to another section redirects its old address."""
+    article = make_article(section=make_section(slug="news"), slug="the-story")
+    article.section = make_section(slug="business")
+    article.save()
+    response = client.get("/news/the-story/")
+    assert response.status_code == 301
+    assert response["Location"] == "/business/the-story/"
+
+
+def test_right_slug_in_the_wrong_section_answers_permanent_redirect(client):
+    """A mistyped section in the address redirects to the article's own."""
+    article = make_article(section=make_section(slug="sport"), slug="cup-final")
+    make_section(slug="culture")
+    response = client.get("/culture/cup-final/")
+    assert response.status_code == 301
+    assert response["Location"] == article.get_absolute_url()
+
+
+def test_old_address_of_an_article_taken_down_is_not_found(client):
+    """A redirect never leads to an article that is no longer live."""
+    article = make_article(slug="before")
+    old_url = article.get_absolute_url()
+    article.slug = "after"
+    article.status = Article.Status.DRAFT
+    article.save()
+    assert client.get(old_url).status_code == 404
+    assert client.get(article.get_absolute_url()).status_code == 404
+
+
+def reader_pages():
+    author = make_author()
+    article = make_article(authors=[author], tags=["Weather"])
+    return [
+        reverse("articles:home"),
+        article.section.get_absolute_url(),
+        article.get_absolute_url(),
+        author.get_absolute_url(),
+        reverse("articles:tag", args=["weather"]),
+    ]
+
+
+def test_reader_pages_set_no_cookie_and_are_publicly_cacheable(client):
+    """Anonymous responses carry no Set-Cookie, so a CDN may cache them."""
+    for url in reader_pages():
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert not response.cookies, url
+        assert "Set-Cookie" not in response.headers, url
+        assert response["Cache-Control"] == "public, max-age=60", url
+        assert "Cookie" not in response.get("Vary", ""), url
+
+
+def test_reader_pages_are_private_for_logged_in_staff(client, django_user_model):
+    """A logged-in user's responses are never stored by a shared cache."""
+    client.force_login(django_user_model.objects.create_user("editor"))
+    for url in reader_pages():
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "private" in response["Cache-Control"], url
+        assert "public" not in response["Cache-Control"], url
+
+
+def test_pages_are_accessible_landmarks_with_one_h1_and_no_inline_code(client):
+    """lang, a skip link to main, header/nav/main/footer, one h1, headings
+    without skipped levels, alt on every image, no inline script or style."""
+    image = make_image()
+    author = make_author(photo=image)
+    make_article(authors=[author], tags=["Weather"], lead_image=image)
+    make_article(lead_image=image)
+    for url in reader_pages():
+        page = parse(client.get(url))
+        assert page.html["lang"] == "en-ie"
+        skip = page.select_one("a.skip-link")
+        assert skip["href"] == "#main"
+        assert page.select_one("main#main")
+        for landmark in ("header", "nav", "footer"):
+            assert page.select_one(f"body > {landmark}, body > * > {landmark}"), url
+        assert len(page.select("h1")) == 1, url
+        levels = [int(h.name[1]) for h in page.select("h1, h2, h3, h4, h5, h6")]
+        assert levels[0] == 1, url
+        assert all(b - a <= 1 for a, b in zip(levels, levels[1:], strict=False)), url
+        assert all(img.get("alt") for img in page.select("img")), url
+        assert page.select("script") == [], url
+        assert page.select("[style]") == [] and page.select("style") == [], url
+
+
+def test_meta_tags_use_the_seo_overrides_and_a_canonical_address(client, settings):
+    """Search engines and social cards see the SEO title and description."""
+    settings.SITE_URL = "https://news.example.org"
+    article = make_article(
+        title="A very long headline for the page",
+        seo_title="Short headline",
+        seo_description="What search engines show.",
+        lead_image=make_image(),
+    )
+    page = parse(client.get(article.get_absolute_url()))
+    assert text(page.title) == "Short headline | The Newsroom Herald"
+    assert page.select_one('meta[name="description"]')["content"] == (
+        "What search engines show."
+    )
+    assert page.select_one('meta[property="og:title"]')["content"] == ("Short headline")
+    canonical = "https://news.example.org" + article.get_absolute_url()
+    assert page.select_one('link[rel="canonical"]')["href"] == canonical
+    assert page.select_one('meta[property="og:url"]')["content"] == canonical
+    assert page.select_one('meta[property="og:type"]')["content"] == "article"
+    assert page.select_one('meta[property="og:image"]')["content"].startswith(
+        "https://news.example.org/media/"
+    )
+
+
+def test_meta_description_falls_back_to_the_standfirst(client):
+    """Without an SEO description the standfirst describes the page."""
+    article = make_article(standfirst="The short version of the story.")
+    page = parse(client.get(article.get_absolute_url()))
+    assert page.select_one('meta[name="description"]')["content"] == (
+        "The short version of the story."
+    )
+
+
+def test_picture_offers_modern_formats_and_a_jpeg_fallback(client):
+    """With renditions, WebP/AVIF sources and a JPEG srcset are offered."""
+    image = make_image()
+    image.renditions.all().delete()
+    webp_small = make_rendition(image, "webp", 333)
+    webp_large = make_rendition(image, "webp", 666)
+    jpeg_small = make_rendition(image, "jpeg", 333)
+    jpeg_large = make_rendition(image, "jpeg", 666)
+    article = make_article(lead_image=image)
+    picture = parse(client.get(article.get_absolute_url())).select_one("figure picture")
+    source = picture.select_one('source[type="image/webp"]')
+    assert source["srcset"] == (
+        f"{webp_small.file.url} 333w, {webp_large.file.url} 666w"
+    )
+    img = picture.select_one("img")
+    assert img["srcset"] == f"{jpeg_small.file.url} 333w, {jpeg_large.file.url} 666w"
+    assert img["src"] == jpeg_large.file.url
+    assert img["sizes"]
+    assert (img["width"], img["height"]) == ("1600", "900")
+
+
+def test_picture_without_renditions_falls_back_to_the_original_file(client):
+    """An image whose renditions are not made yet still shows."""
+    image = make_image()
+    image.renditions.all().delete()
+    article = make_article(lead_image=image)
+    picture = parse(client.get(article.get_absolute_url())).select_one("figure picture")
+    assert picture.select("source") == []
+    img = picture.select_one("img")
+    assert img["src"] == image.file.url
+    assert not img.has_attr("srcset")
+    assert (img["width"], img["height"]) == ("1600", "900")
+
+
+def test_reader_text_is_escaped_in_public_html(client):
+    """Headline, standfirst, caption, alt text and names never become markup."""
+    evil = '<script>alert(1)</script><img src=x onerror="alert(1)">'
+    article = make_article(
+        title=f"Headline {evil}",
+        standfirst=f"Standfirst {evil}",
+        lead_image=make_image(alt_text=f"Alt {evil}", caption=f"Caption {evil}"),
+        authors=[make_author(name=f"Name {evil}", bio=f"Bio {evil}")],
+        tags=["Tag <script>"],
+    )
+    for url in (
+        article.get_absolute_url(),
+        reverse("articles:home"),
+        article.section.get_absolute_url(),
+    ):
+        page = parse(client.get(url))
+        assert page.select("script") == [], url
+        assert not page.select("[onerror]"), url
+
+
+def test_unknown_address_shows_the_not_found_page(client):
+    """A 404 is a page of the paper with a way back to the front page."""
+    response = client.get("/no-such-section/no-such-article/")
+    assert response.status_code == 404
+    page = parse(response)
+    assert text(page.select_one("h1")) == "Page not found"
+    assert page.select_one('main a[href="/"]')

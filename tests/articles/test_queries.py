@@ -1,0 +1,129 @@
+"""SQL budgets of the reading pages: bounded, and constant in the data."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import ArticleAuthor, Correction
+from tests.factories import make_article, make_author, make_image, make_section
+
+pytestmark = pytest.mark.django_db
+
+ARTICLE_PAGE_BUDGET = 10
+LISTING_PAGE_BUDGET = 12
+
+
+def count_queries(client, url, budget, assert_max_queries):
+    with assert_max_queries(budget) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(captured)
+
+
+def make_story(section, authors=(), tags=(), age=1):
+    return make_article(
+        section=section,
+        authors=authors,
+        tags=tags,
+        lead_image=make_image(),
+        published_at=timezone.now() - timedelta(minutes=age),
+    )
+
+
+def test_article_page_queries_do_not_grow_with_authors_tags_or_corrections(
+    client, django_assert_max_num_queries
+):
+    """One author and no tags costs what five authors and twenty tags cost."""
+    section = make_section()
+    for age in range(2, 8):
+        make_story(section, authors=[make_author()], age=age)
+
+    small = make_story(section, authors=[make_author()])
+    small_count = count_queries(
+        client,
+        small.get_absolute_url(),
+        ARTICLE_PAGE_BUDGET,
+        django_assert_max_num_queries,
+    )
+
+    roles = ["writer", "writer", "photographer", "translator", "agency"]
+    large = make_story(
+        section,
+        authors=[(make_author(photo=make_image()), role) for role in roles],
+        tags=[f"Topic {n}" for n in range(20)],
+    )
+    for _ in range(3):
+        Correction.objects.create(article=large, text="A correction.")
+    assert ArticleAuthor.objects.filter(article=large).count() == 5
+    assert large.tags.count() == 20
+    large_count = count_queries(
+        client,
+        large.get_absolute_url(),
+        ARTICLE_PAGE_BUDGET,
+        django_assert_max_num_queries,
+    )
+    assert small_count == large_count
+
+
+def listing_urls(section, author):
+    return {
+        "home": reverse("articles:home"),
+        "section": section.get_absolute_url(),
+        "author": author.get_absolute_url(),
+        "tag": reverse("articles:tag", args=["shared-topic"]),
+    }
+
+
+def test_listing_page_queries_do_not_grow_with_the_number_of_articles(
+    client, django_assert_max_num_queries
+):
+    """Home, section, author and tag pages cost the same with 2 or 60 articles."""
+    section = make_section()
+    other_section = make_section()
+    author = make_author(photo=make_image())
+    for target in (section, other_section):
+        make_story(target, authors=[author], tags=["Shared topic"])
+    urls = listing_urls(section, author)
+    few = {
+        name: count_queries(
+            client, url, LISTING_PAGE_BUDGET, django_assert_max_num_queries
+        )
+        for name, url in urls.items()
+    }
+
+    more_sections = [make_section() for _ in range(4)]
+    for n in range(60):
+        target = [section, *more_sections][n % 5]
+        writers = [author, make_author(), make_author()]
+        make_story(
+            target,
+            authors=writers,
+            tags=["Shared topic", f"Topic {n}", f"Other {n}"],
+            age=n + 2,
+        )
+    many = {
+        name: count_queries(
+            client, url, LISTING_PAGE_BUDGET, django_assert_max_num_queries
+        )
+        for name, url in urls.items()
+    }
+    assert few == many
+
+
+def test_later_listing_pages_cost_the_same_as_the_first(
+    client, django_assert_max_num_queries
+):
+    """?page=2 of a section is within the same budget as page 1."""
+    section = make_section()
+    for n in range(25):
+        make_story(section, authors=[make_author()], age=n + 1)
+    url = section.get_absolute_url()
+    first = count_queries(
+        client, url, LISTING_PAGE_BUDGET, django_assert_max_num_queries
+    )
+    second = count_queries(
+        client, f"{url}?page=2", LISTING_PAGE_BUDGET, django_assert_max_num_queries
+    )
+    assert first == second
