@@ -286,7 +286,6 @@ class DeliveryRequestAdmin(admin.ModelAdmin):
                     ]
                 },
             ),
-            ("History", {"fields": ["history"]}),
             (
                 "Consent and emails",
                 {
@@ -307,6 +306,7 @@ class DeliveryRequestAdmin(admin.ModelAdmin):
             fieldsets.insert(1, work)
         else:
             fieldsets[0][1]["fields"].append("assigned_to")
+        fieldsets.insert(-3, ("History", {"fields": ["history"]}))
         return fieldsets
 
     def get_queryset(self, request):
