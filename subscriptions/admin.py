@@ -1,7 +1,7 @@
 import contextlib
 import csv
 import itertools
-from datetime import date
+from datetime import date, timedelta
 
 from django import forms
 from django.contrib import admin, messages
@@ -103,6 +103,49 @@ class AssignedFilter(admin.SimpleListFilter):
             return queryset.filter(assigned_to=request.user)
         if self.value() == "nobody":
             return queryset.filter(assigned_to__isnull=True)
+        return queryset
+
+
+class StatusFilter(admin.SimpleListFilter):
+    title = "status"
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return [("open", "Open (not closed)"), *DeliveryRequest.Status.choices]
+
+    def queryset(self, request, queryset):
+        if self.value() == "open":
+            return queryset.open()
+        if self.value() in DeliveryRequest.Status.values:
+            return queryset.filter(status=self.value())
+        return queryset
+
+
+class StartDateFilter(admin.SimpleListFilter):
+    """Start dates as the desk plans them: tomorrow, this week, already past."""
+
+    title = "start date"
+    parameter_name = "starts"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("tomorrow", "Tomorrow"),
+            ("week", "In the next 7 days"),
+            ("later", "Later"),
+            ("past", "Today or earlier"),
+        ]
+
+    def queryset(self, request, queryset):
+        today = delivery.delivery_today()
+        week = today + timedelta(days=7)
+        ranges = {
+            "tomorrow": Q(start_date=today + timedelta(days=1)),
+            "week": Q(start_date__gt=today, start_date__lte=week),
+            "later": Q(start_date__gt=week),
+            "past": Q(start_date__lte=today),
+        }
+        if self.value() in ranges:
+            return queryset.filter(ranges[self.value()])
         return queryset
 
 
@@ -240,12 +283,7 @@ class DeliveryRequestAdmin(admin.ModelAdmin):
         "age",
     ]
     list_select_related = ["area", "assigned_to"]
-    list_filter = [
-        "status",
-        DeliveryAreaFilter,
-        AssignedFilter,
-        ("start_date", admin.DateFieldListFilter),
-    ]
+    list_filter = [StatusFilter, DeliveryAreaFilter, AssignedFilter, StartDateFilter]
     search_fields = ["reference", "name", "email", "phone", "eircode"]
     search_help_text = "Reference, name, email, phone or Eircode."
     list_per_page = 50

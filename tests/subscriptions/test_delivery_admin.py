@@ -286,7 +286,25 @@ def test_filters_by_status_area_and_assignee(client, desk):
     assert listed({"assigned": "me"}) == {mine}
     assert listed({"area": "none"}) == {outside}
     assert listed({"area": str(area.pk)}) == {mine}
-    assert listed({"status__exact": "contacted"}) == {outside}
+    assert listed({"status": "contacted"}) == {outside}
+    closed = make_delivery_request(status=Status.DECLINED)
+    assert closed not in listed({"status": "open"})
+    assert listed({"status": "open"}) == {mine, outside}
+
+
+@pytest.mark.parametrize(
+    ("choice", "offsets"),
+    [("tomorrow", {1}), ("week", {1, 7}), ("later", {8}), ("past", {0, -3})],
+)
+def test_start_date_filter_looks_ahead_as_the_desk_plans(client, desk, choice, offsets):
+    """Tomorrow, the next 7 days, later, or already due: counted in Irish dates."""
+    today = delivery_earliest_start() - timedelta(days=1)
+    by_offset = {
+        offset: make_delivery_request(start_date=today + timedelta(days=offset))
+        for offset in (-3, 0, 1, 7, 8)
+    }
+    listed = set(client.get(CHANGELIST, {"starts": choice}).context["cl"].result_list)
+    assert listed == {by_offset[offset] for offset in offsets}
 
 
 def test_changelist_queries_do_not_grow_with_rows(
@@ -324,7 +342,7 @@ def test_csv_export_follows_the_filters_and_neutralises_formulas(client, desk):
         leave_at="@porch",
     )
     make_delivery_request(status=Status.CONTACTED)
-    rows = _export(client, {"status__exact": "new"})
+    rows = _export(client, {"status": "new"})
     header, *body = rows
     assert header[0] == "Reference"
     assert [row[0] for row in body] == [hostile.reference]
