@@ -12,7 +12,7 @@ from functools import partial
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.core.mail import EmailMultiAlternatives, mailers
 from django.db import IntegrityError, transaction
 from django.tasks import task
@@ -113,7 +113,13 @@ def delivery_earliest_start(now=None):
 
 def delivery_days_offered():
     """The delivery days readers may choose, in week order (setting DELIVERY_DAYS)."""
-    offered = set(settings.DELIVERY_DAYS)
+    offered = {code.strip().lower() for code in settings.DELIVERY_DAYS}
+    unknown = offered - set(Weekday.values)
+    if unknown or not offered:
+        raise ImproperlyConfigured(
+            "DELIVERY_DAYS must list one or more of mon, tue, wed, thu, fri, sat, "
+            f"sun; got {settings.DELIVERY_DAYS!r}."
+        )
     return [(code, label) for code, label in Weekday.choices if code in offered]
 
 

@@ -4,6 +4,7 @@ import uuid
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 
 from subscriptions import delivery
@@ -45,6 +46,14 @@ def test_delivery_form_offers_only_the_configured_days(client, settings):
     assert response.status_code == 200
     assert "Select a valid choice" in response.text
     assert not DeliveryRequest.objects.exists()
+
+
+@pytest.mark.parametrize("days", [["monday"], []])
+def test_misconfigured_delivery_days_fail_loudly(settings, days):
+    """A typo in DELIVERY_DAYS is an error, not a form nobody can send."""
+    settings.DELIVERY_DAYS = days
+    with pytest.raises(ImproperlyConfigured, match="DELIVERY_DAYS must list"):
+        DeliveryRequestForm()
 
 
 def _tomorrow():
