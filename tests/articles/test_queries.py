@@ -7,7 +7,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import ArticleAuthor, Correction
-from tests.factories import make_article, make_author, make_image, make_section
+from tests.factories import (
+    image_upload,
+    make_article,
+    make_author,
+    make_image,
+    make_section,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -22,12 +28,17 @@ def count_queries(client, url, budget, assert_max_queries):
     return len(captured)
 
 
+def small_image():
+    """A picture narrow enough for one rendition width: keeps these tests quick."""
+    return make_image(file=image_upload(width=480, height=270))
+
+
 def make_story(section, authors=(), tags=(), age=1):
     return make_article(
         section=section,
         authors=authors,
         tags=tags,
-        lead_image=make_image(),
+        lead_image=small_image(),
         published_at=timezone.now() - timedelta(minutes=age),
     )
 
@@ -51,7 +62,7 @@ def test_article_page_queries_do_not_grow_with_authors_tags_or_corrections(
     roles = ["writer", "writer", "photographer", "translator", "agency"]
     large = make_story(
         section,
-        authors=[(make_author(photo=make_image()), role) for role in roles],
+        authors=[(make_author(photo=small_image()), role) for role in roles],
         tags=[f"Topic {n}" for n in range(20)],
     )
     for _ in range(3):
@@ -82,7 +93,7 @@ def test_listing_page_queries_do_not_grow_with_the_number_of_articles(
     """Home, section, author and tag pages cost the same with 2 or 60 articles."""
     section = make_section()
     other_section = make_section()
-    author = make_author(photo=make_image())
+    author = make_author(photo=small_image())
     for target in (section, other_section):
         make_story(target, authors=[author], tags=["Shared topic"])
     urls = listing_urls(section, author)
