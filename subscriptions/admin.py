@@ -287,7 +287,11 @@ class DeliveryRequestAdmin(admin.ModelAdmin):
     search_fields = ["reference", "name", "email", "phone", "eircode"]
     search_help_text = "Reference, name, email, phone or Eircode."
     list_per_page = 50
-    actions = ["assign_to_me", *(_transition_action(s) for s in WORKFLOW_STATUSES)]
+    actions = [
+        "assign_to_me",
+        *(_transition_action(s) for s in WORKFLOW_STATUSES),
+        "resend_emails",
+    ]
     readonly_fields = [
         "reference",
         "status",
@@ -429,6 +433,13 @@ class DeliveryRequestAdmin(admin.ModelAdmin):
             for obj in queryset
         )
         self.message_user(request, f"{count} request(s) assigned to you.")
+
+    @admin.action(
+        description="Send the emails that did not go out", permissions=["change"]
+    )
+    def resend_emails(self, request, queryset):
+        count = delivery.delivery_emails_resend(queryset)
+        self.message_user(request, f"Emails queued again for {count} request(s).")
 
     def transition_selected(self, request, queryset, status):
         """Ask for the note (and date), then move each request; refuse the rest."""

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.core.mail import EmailMultiAlternatives, mailers
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.tasks import task
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -170,8 +171,11 @@ def delivery_request_submit(delivery_request, *, idempotency_key, marketing_cons
             ).first()
             if earlier is not None:
                 return earlier, False
-            # Otherwise the reference was taken: draw another.
-            continue
+            if DeliveryRequest.objects.filter(
+                reference=delivery_request.reference
+            ).exists():
+                continue  # The reference was taken: draw another.
+            raise
         transaction.on_commit(partial(_queue_emails, delivery_request.pk))
         return delivery_request, True
     raise RuntimeError("No free delivery reference after several attempts.")
@@ -181,6 +185,19 @@ def _submitted_summary(delivery_request):
     if delivery_request.area is None:
         return f"Submitted; {delivery_request.routing_key} is outside every area."
     return f"Submitted; routed to {delivery_request.area.name}."
+
+
+def delivery_emails_resend(queryset):
+    """Queue again the emails that did not go out; returns how many requests."""
+    pending = list(
+        queryset.filter(
+            Q(confirmation_sent_at__isnull=True) | Q(desk_notified_at__isnull=True),
+            anonymised_at__isnull=True,
+        ).values_list("pk", flat=True)
+    )
+    for pk in pending:
+        transaction.on_commit(partial(_queue_emails, pk))
+    return len(pending)
 
 
 def _queue_emails(request_id):

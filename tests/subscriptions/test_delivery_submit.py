@@ -7,11 +7,17 @@ import uuid
 import pytest
 from aiosmtpd.controller import Controller
 from django.core import mail
+from django.utils import timezone
 
 from subscriptions import delivery
 from subscriptions.forms import DeliveryRequestForm
 from subscriptions.models import DeliveryRequest, DeliveryRequestEvent
-from tests.subscriptions.factories import delivery_form_data, make_delivery_area
+from tests.subscriptions.factories import (
+    delivery_form_data,
+    make_delivery_area,
+    make_delivery_request,
+    make_staff,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -177,6 +183,41 @@ def test_request_is_kept_when_the_mail_server_is_down(
     assert request.reference in caplog.text
     assert len([r for r in caplog.records if r.levelno == logging.ERROR]) == 2
     assert request.reference in client.get(response["Location"]).text
+
+
+def test_emails_that_failed_can_be_sent_again_from_the_admin(
+    client, django_capture_on_commit_callbacks, settings
+):
+    """Once the mail server is back, the desk resends what did not go out, once."""
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": _free_port(), "timeout": 2},
+        }
+    }
+    _post(client, django_capture_on_commit_callbacks, delivery_form_data())
+    failed = DeliveryRequest.objects.get()
+    delivered = make_delivery_request(
+        confirmation_sent_at=timezone.now(), desk_notified_at=timezone.now()
+    )
+    settings.MAILERS = {
+        "default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}
+    }
+    client.force_login(make_staff("desk", groups=["Circulation"]))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/admin/subscriptions/deliveryrequest/",
+            {"action": "resend_emails", "_selected_action": [failed.pk, delivered.pk]},
+            follow=True,
+        )
+    assert "Emails queued again for 1 request(s)." in response.text
+    assert [m.to for m in mail.outbox] == [
+        ["maire@example.ie"],
+        [settings.CIRCULATION_DESK_EMAIL],
+    ]
+    failed.refresh_from_db()
+    assert failed.confirmation_sent_at is not None
+    assert failed.desk_notified_at is not None
 
 
 class _Inbox:
