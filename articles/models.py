@@ -2,8 +2,9 @@ from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import connections, models, transaction
 from django.db.models import Q, prefetch_related_objects
 from django.db.models.functions import RowNumber
 from django.db.models.signals import post_delete
@@ -459,6 +460,32 @@ class ArticleQuerySet(models.QuerySet):
     def at_old_path(self, path):
         """The article that used to live at `path` (see ArticleRedirect)."""
         return self.filter(redirects__old_path=path)
+
+    def search(self, query):
+        """
+        Articles whose headline or standfirst match `query`; chain it after
+        published() for reader pages. On PostgreSQL: full-text search with
+        English stemming and web-search syntax ("a phrase", or, -word), best
+        match first. Elsewhere: every word must appear, newest first.
+        """
+        words = query.split()
+        if not words:
+            return self.none()
+        if connections[self.db].vendor == "postgresql":
+            document = SearchVector(
+                "title", weight="A", config="english"
+            ) + SearchVector("standfirst", weight="B", config="english")
+            terms = SearchQuery(query, search_type="websearch", config="english")
+            return (
+                self.annotate(document=document)
+                .filter(document=terms)
+                .annotate(rank=SearchRank(document, terms))
+                .order_by("-rank", "-published_at", "-pk")
+            )
+        condition = Q()
+        for word in words:
+            condition &= Q(title__icontains=word) | Q(standfirst__icontains=word)
+        return self.filter(condition).latest_first()
 
     def latest_per_section(self, count):
         """

@@ -438,6 +438,7 @@ def reader_pages():
         article.get_absolute_url(),
         author.get_absolute_url(),
         reverse("articles:tag", args=["weather"]),
+        reverse("articles:search") + "?q=council",
     ]
 
 

@@ -59,6 +59,7 @@ def reader_pages():
         "article": article.get_absolute_url(),
         "author": author.get_absolute_url(),
         "tag": reverse("articles:tag", args=["harbour"]),
+        "search": reverse("articles:search") + "?q=harbour",
     }
 
 
