@@ -35,7 +35,7 @@ def manage(env, *args):
     elapsed = time.perf_counter() - started
     if result.returncode != 0:
         sys.exit(f"manage.py {' '.join(args)} failed:\n{result.stderr}")
-    return elapsed, result.stdout.strip().splitlines()
+    return elapsed, result.stdout.rstrip().splitlines()
 
 
 def recreate_postgres(url):
