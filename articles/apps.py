@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class ArticlesConfig(AppConfig):
     name = "articles"
     verbose_name = "Articles"
+
+    def ready(self):
+        from . import images
+
+        # Pillow refuses decompression bombs from the first image it opens.
+        images.apply_pixel_limit()

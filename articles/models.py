@@ -1,17 +1,22 @@
 from datetime import timedelta
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.core.exceptions import ValidationError
-from django.db import connections, models
-from django.db.models import Q
+from django.db import connections, models, transaction
+from django.db.models import Q, prefetch_related_objects
 from django.db.models.functions import RowNumber
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
+
+from . import images
 
 # What the body editor offers, and therefore what the sanitizer lets through.
 BODY_EDITOR_EXTENSIONS = {
@@ -158,6 +163,153 @@ class Image(models.Model):
     def __str__(self):
         return self.alt_text[:80]
 
+    def save(self, *args, **kwargs):
+        """
+        Store a newly assigned file cleaned (upright, without EXIF/GPS and
+        other metadata, see images.clean_original) and rebuild the renditions
+        whenever the file changed, so every way of saving an Image (admin,
+        shell, `Image.objects.create(...)`) leaves it ready to show.
+        Raises ValidationError for a file that is not an acceptable picture.
+        """
+        stored_now = None
+        if self.file and not self.file._committed:
+            original = images.clean_original(self.file)
+            self.file.save(original.content.name, original.content, save=False)
+            self.width, self.height = original.width, original.height
+            stored_now = self.file.name
+        previous = self._stored_file_name
+        file_changed = bool(self.file) and self.file.name != previous
+        try:
+            with transaction.atomic():
+                super().save(*args, **kwargs)
+                if file_changed:
+                    self.make_renditions()
+        except BaseException:
+            if stored_now:
+                self.file.storage.delete(stored_now)
+            raise
+        if file_changed and previous:
+            storage = self.file.storage
+            transaction.on_commit(lambda: storage.delete(previous))
+        self._stored_file_name = self.file.name
+
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        instance = super().from_db(db, field_names, values, **kwargs)
+        if "file" in field_names:
+            instance._stored_file_name = instance.file.name
+        return instance
+
+    # The file name as last read from or written to the database.
+    _stored_file_name = None
+
+    def make_renditions(self, formats=images.RENDITION_FORMATS):
+        """
+        Replace this image's renditions with freshly encoded ones: every
+        format in `formats` at each width of images.RENDITION_WIDTHS the
+        original is at least as wide as (one at its own width if it is
+        narrower). The old rendition files are deleted once the transaction
+        commits; the new ones are deleted again if storing them fails.
+        """
+        with self.file.open("rb") as source:
+            encoded = images.encode_renditions(source, formats=formats)
+        stem = Path(self.file.name).stem
+        renditions = []
+        try:
+            with transaction.atomic():
+                self.renditions.all().delete()
+                for item in encoded:
+                    rendition = Rendition(
+                        image=self,
+                        format=item.format,
+                        width=item.width,
+                        height=item.height,
+                    )
+                    extension = "jpg" if item.format == "jpeg" else item.format
+                    rendition.file.save(
+                        f"{stem}-{item.width}.{extension}", item.content, save=False
+                    )
+                    renditions.append(rendition)
+                Rendition.objects.bulk_create(renditions)
+        except BaseException:
+            for rendition in renditions:
+                rendition.file.storage.delete(rendition.file.name)
+            raise
+        getattr(self, "_prefetched_objects_cache", {}).pop("renditions", None)
+        return renditions
+
+    # Helpers for templates. They read `self.renditions.all()`, so with
+    # `prefetch_related("renditions")` (or "lead_image__renditions", as
+    # ArticleQuerySet.for_listing does) they run no query; without a prefetch
+    # the first of them fetches the renditions once for this instance.
+
+    def _renditions(self, format):
+        if "renditions" not in getattr(self, "_prefetched_objects_cache", {}):
+            prefetch_related_objects([self], "renditions")
+        return sorted(
+            (r for r in self.renditions.all() if r.format == format),
+            key=lambda r: r.width,
+        )
+
+    def srcset(self, format):
+        """
+        The `srcset` value for one format ("avif", "webp" or "jpeg"):
+        "<url> 400w, <url> 800w, …", narrowest first; "" when there are no
+        renditions in that format. Templates use the properties below.
+        """
+        return ", ".join(f"{r.file.url} {r.width}w" for r in self._renditions(format))
+
+    @property
+    def avif_srcset(self):
+        return self.srcset(Rendition.Format.AVIF)
+
+    @property
+    def webp_srcset(self):
+        return self.srcset(Rendition.Format.WEBP)
+
+    @property
+    def jpeg_srcset(self):
+        """For the <img srcset>: every browser decodes JPEG."""
+        return self.srcset(Rendition.Format.JPEG)
+
+    @property
+    def sources(self):
+        """
+        The modern formats present, best first, for `<source>` elements:
+        a list of {"type": "image/avif", "srcset": "…"} dicts (JPEG excluded,
+        it belongs on the <img>).
+        """
+        return [
+            {"type": f"image/{format}", "srcset": srcset}
+            for format in (Rendition.Format.AVIF, Rendition.Format.WEBP)
+            if (srcset := self.srcset(format))
+        ]
+
+    @property
+    def fallback_rendition(self):
+        """
+        The JPEG rendition for `<img src>`: the widest at most 800 pixels
+        wide, else the narrowest; None when there are no renditions. Its
+        width and height give the <img> its aspect ratio.
+        """
+        jpegs = self._renditions(Rendition.Format.JPEG)
+        fitting = [r for r in jpegs if r.width <= 800]
+        if fitting:
+            return fitting[-1]
+        return jpegs[0] if jpegs else None
+
+    @property
+    def fallback_url(self):
+        """URL of fallback_rendition, or of the original when there is none."""
+        rendition = self.fallback_rendition
+        return rendition.file.url if rendition else self.file.url
+
+    @property
+    def thumbnail_rendition(self):
+        """The narrowest JPEG rendition (the admin's thumbnails), or None."""
+        jpegs = self._renditions(Rendition.Format.JPEG)
+        return jpegs[0] if jpegs else None
+
 
 class Rendition(models.Model):
     """One resized, re-encoded copy of an Image, made when the image is saved."""
@@ -191,6 +343,18 @@ class Rendition(models.Model):
         return f"image/{self.format}"
 
 
+@receiver(post_delete, sender=Image)
+@receiver(post_delete, sender=Rendition)
+def delete_image_file(sender, instance, **kwargs):
+    """
+    Remove the stored file of a deleted Image or Rendition once the deletion
+    commits (queryset and cascade deletes included, which skip delete()).
+    """
+    if instance.file.name:
+        storage, name = instance.file.storage, instance.file.name
+        transaction.on_commit(lambda: storage.delete(name))
+
+
 class TaggedArticle(TaggedItemBase):
     """Tag links with a real foreign key, so tag pages join on an index."""
 
@@ -208,7 +372,35 @@ class TaggedArticle(TaggedItemBase):
         ]
 
 
+def sanitize_body(html):
+    """
+    Clean article HTML with the body field's own sanitizer (nh3, allowing
+    what BODY_EDITOR_EXTENSIONS offer; links only to http, https and mailto).
+    """
+    return Article._meta.get_field("body").sanitize(html or "")
+
+
 class ArticleQuerySet(models.QuerySet):
+    # Bulk writes skip Article.save(), so they sanitize the body themselves.
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        for article in objs:
+            article.body = sanitize_body(article.body)
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        objs = list(objs)
+        if "body" in fields:
+            for article in objs:
+                article.body = sanitize_body(article.body)
+        return super().bulk_update(objs, fields, *args, **kwargs)
+
+    def update(self, **kwargs):
+        if isinstance(kwargs.get("body"), str):
+            kwargs["body"] = sanitize_body(kwargs["body"])
+        return super().update(**kwargs)
+
     def published(self):
         """Live articles: published, with a publication time that has come."""
         return self.filter(
@@ -418,6 +610,9 @@ class Article(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
+        # Forms sanitize through full_clean(); the shell, loaders and scripts
+        # do not, so the body is sanitized again on every save.
+        self.body = sanitize_body(self.body)
         if not self.slug:
             self.slug = slugify(self.title)[:255]
         if self.status == self.Status.PUBLISHED and self.published_at is None:
@@ -452,6 +647,26 @@ class Article(models.Model):
             # Filled in on save; set here too so the form's checks see it.
             self.published_at = timezone.now()
 
+    def publish_now(self):
+        """
+        Make the article live now and save it. An article that went live
+        before (publication time in the past, e.g. unpublished for a fix)
+        keeps its original time; drafts and scheduled pieces get now.
+        """
+        now = timezone.now()
+        if self.published_at is None or self.published_at > now:
+            self.published_at = now
+        self.status = self.Status.PUBLISHED
+        self.save()
+
+    def unpublish(self):
+        """
+        Take the article off the site (back to draft) and save it. The
+        publication time is kept, so publishing again restores its place.
+        """
+        self.status = self.Status.DRAFT
+        self.save()
+
     def is_published(self):
         return (
             self.status == self.Status.PUBLISHED
@@ -480,6 +695,19 @@ class Article(models.Model):
         if self.lead_image_caption:
             return self.lead_image_caption
         return self.lead_image.caption if self.lead_image else ""
+
+    def renumber_bylines(self):
+        """
+        Number the byline 0, 1, 2… in its current order (position, then the
+        order the names were added), so positions stay small and distinct.
+        """
+        bylines = list(self.bylines.order_by("position", "pk"))
+        changed = []
+        for position, byline in enumerate(bylines):
+            if byline.position != position:
+                byline.position = position
+                changed.append(byline)
+        ArticleAuthor.objects.bulk_update(changed, ["position"])
 
     def ordered_bylines(self):
         """ArticleAuthor rows in byline order (uses the prefetch when present)."""

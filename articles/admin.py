@@ -1,0 +1,338 @@
+"""The editors' admin: articles with their bylines, authors, sections, images."""
+
+from django.conf import settings
+from django.contrib import admin, messages
+from django.db import transaction
+from django.db.models import Count, Prefetch
+from django.utils.html import format_html, format_html_join
+from django.views.decorators.csp import csp_override
+
+from .forms import BylineForm, ImageForm, TagSuggestionsWidget
+from .models import (
+    Article,
+    ArticleAuthor,
+    Author,
+    Correction,
+    Image,
+    Section,
+)
+
+# The body editor (Tiptap inside django-prose-editor 0.28) injects its base
+# stylesheet as an inline <style> without a nonce. On the article forms only,
+# the policy lets exactly that stylesheet through by its hash;
+# tests/articles/test_admin.py checks the hash against the installed editor.
+EDITOR_BASE_STYLE_HASH = "'sha256-PlumsSlvJ7vvWzjqibGAYKq92O3y/4JTxWWsWJvyUYA='"
+
+
+def editor_csp():
+    """The site's CSP plus the body editor's base stylesheet."""
+    policy = dict(settings.SECURE_CSP)
+    policy["style-src"] = [*policy.get("style-src", ["'self'"]), EDITOR_BASE_STYLE_HASH]
+    return policy
+
+
+def thumbnail_html(image):
+    """An <img> of the narrowest JPEG rendition of `image`, or "—"."""
+    rendition = image.thumbnail_rendition if image else None
+    if rendition is None:
+        return "—"
+    return format_html(
+        '<img class="newsroom-thumbnail" src="{}" width="{}" height="{}" alt="{}">',
+        rendition.file.url,
+        rendition.width,
+        rendition.height,
+        image.alt_text,
+    )
+
+
+class ArticlePartInline:
+    """
+    Bylines and corrections are parts of an article: whoever may add or
+    change the article may edit them, with no permissions of their own.
+    """
+
+    def _article_permission(self, request, obj):
+        if request.user.has_perm("articles.change_article"):
+            return True
+        return obj is None and request.user.has_perm("articles.add_article")
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm(
+            "articles.view_article"
+        ) or self._article_permission(request, obj)
+
+    def has_add_permission(self, request, obj=None):
+        return self._article_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._article_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._article_permission(request, obj)
+
+
+class BylineInline(ArticlePartInline, admin.TabularInline):
+    model = ArticleAuthor
+    form = BylineForm
+    fields = ["author", "role", "position"]
+    autocomplete_fields = ["author"]
+    extra = 1
+    verbose_name = "byline"
+    verbose_name_plural = "byline (in order: lowest position first)"
+
+
+class CorrectionInline(ArticlePartInline, admin.StackedInline):
+    model = Correction
+    fields = ["text", "corrected_at"]
+    extra = 0
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    list_display = [
+        "title",
+        "section",
+        "kind",
+        "byline",
+        "status",
+        "state",
+        "published_at",
+    ]
+    list_filter = [
+        "status",
+        "section",
+        "kind",
+        ("authors", admin.RelatedOnlyFieldListFilter),
+        "tags",
+    ]
+    list_select_related = ["section"]
+    date_hierarchy = "published_at"
+    search_fields = ["title", "standfirst", "authors__name"]
+    autocomplete_fields = ["section", "lead_image"]
+    prepopulated_fields = {"slug": ["title"]}
+    readonly_fields = ["created_by", "created_at", "updated_at"]
+    inlines = [BylineInline, CorrectionInline]
+    actions = ["publish_now", "unpublish"]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "title",
+                    "slug",
+                    "standfirst",
+                    "body",
+                    "section",
+                    "kind",
+                    "tags",
+                ]
+            },
+        ),
+        ("Lead image", {"fields": ["lead_image", "lead_image_caption"]}),
+        (
+            "Publishing",
+            {
+                "fields": ["status", "published_at"],
+                "description": "Published with a time in the future: scheduled, "
+                f"it goes live by itself at that time ({settings.TIME_ZONE}).",
+            },
+        ),
+        (
+            "Advanced",
+            {
+                "classes": ["collapse"],
+                "fields": [
+                    "seo_title",
+                    "seo_description",
+                    "created_by",
+                    "created_at",
+                    "updated_at",
+                ],
+            },
+        ),
+    ]
+
+    class Media:
+        css = {"all": ["articles/admin.css"]}
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "tags":
+            kwargs["widget"] = TagSuggestionsWidget(model=Article)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(
+                Prefetch(
+                    "bylines",
+                    queryset=ArticleAuthor.objects.select_related("author"),
+                )
+            )
+        )
+
+    @admin.display(description="byline")
+    def byline(self, article):
+        return ", ".join(byline.author.name for byline in article.ordered_bylines())
+
+    @admin.display(description="on the site", ordering="status")
+    def state(self, article):
+        state = article.publication_state
+        return format_html(
+            '<span class="publication-state publication-state-{}">{}</span>',
+            state.lower().replace(" ", "-"),
+            state,
+        )
+
+    def changeform_view(self, request, *args, **kwargs):
+        view = csp_override(editor_csp())(super().changeform_view)
+        return view(request, *args, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        form.instance.renumber_bylines()
+
+    @admin.action(description="Publish now", permissions=["change"])
+    def publish_now(self, request, queryset):
+        """Make the selected articles live (see Article.publish_now)."""
+        self._each_article(request, queryset, Article.publish_now, "published")
+
+    @admin.action(description="Unpublish (back to draft)", permissions=["change"])
+    def unpublish(self, request, queryset):
+        """Take the selected articles off the site (see Article.unpublish)."""
+        self._each_article(request, queryset, Article.unpublish, "taken off the site")
+
+    def _each_article(self, request, queryset, change, done):
+        # One save() per article, so sanitizing, redirects and every other
+        # rule of Article.save() apply as they do for a single edit.
+        with transaction.atomic():
+            articles = list(queryset.select_for_update())
+            for article in articles:
+                change(article)
+        count = len(articles)
+        self.message_user(
+            request,
+            f"{count} article{'s' if count != 1 else ''} {done}.",
+            messages.SUCCESS,
+        )
+
+
+@admin.register(Author)
+class AuthorAdmin(admin.ModelAdmin):
+    list_display = ["name", "role", "thumbnail", "article_count"]
+    search_fields = ["name", "role"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["photo"]
+    raw_id_fields = ["user"]
+    fields = ["name", "slug", "role", "bio", "photo", "user"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("photo")
+            .prefetch_related("photo__renditions")
+            .annotate(article_total=Count("bylines", distinct=True))
+        )
+
+    @admin.display(description="photo")
+    def thumbnail(self, author):
+        return thumbnail_html(author.photo)
+
+    @admin.display(description="articles", ordering="article_total")
+    def article_count(self, author):
+        return author.article_total
+
+
+@admin.register(Section)
+class SectionAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "position"]
+    list_editable = ["position"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+    fields = ["name", "slug", "description", "position"]
+
+
+@admin.register(Image)
+class ImageAdmin(admin.ModelAdmin):
+    form = ImageForm
+    list_display = ["thumbnail", "alt_text", "caption", "credit", "dimensions"]
+    list_display_links = ["thumbnail", "alt_text"]
+    search_fields = ["alt_text", "caption", "credit"]
+    readonly_fields = [
+        "preview",
+        "dimensions",
+        "uploaded_by",
+        "created_at",
+        "renditions_made",
+    ]
+    fieldsets = [
+        (None, {"fields": ["file", "preview", "alt_text", "caption", "credit"]}),
+        (
+            "Details",
+            {
+                "fields": [
+                    "dimensions",
+                    "focal_point_x",
+                    "focal_point_y",
+                    "uploaded_by",
+                    "created_at",
+                ]
+            },
+        ),
+        (
+            "Renditions",
+            {
+                "fields": ["renditions_made"],
+                "description": "Made from the picture when it is saved; "
+                "upload a new picture to make them again.",
+            },
+        ),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("renditions")
+
+    @admin.display(description="picture")
+    def thumbnail(self, image):
+        return thumbnail_html(image)
+
+    @admin.display(description="preview")
+    def preview(self, image):
+        return thumbnail_html(image) if image.pk else "—"
+
+    @admin.display(description="renditions")
+    def renditions_made(self, image):
+        renditions = (
+            sorted(image.renditions.all(), key=lambda r: (r.format, r.width))
+            if image.pk
+            else []
+        )
+        if not renditions:
+            return "—"
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join(
+                "",
+                '<li>{} {} × {}: <a href="{}">{}</a></li>',
+                (
+                    (r.get_format_display(), r.width, r.height, r.file.url, r.file.name)
+                    for r in renditions
+                ),
+            ),
+        )
+
+    @admin.display(description="size")
+    def dimensions(self, image):
+        return f"{image.width} × {image.height}" if image.pk else "—"
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.uploaded_by = request.user
+        super().save_model(request, obj, form, change)

@@ -1,0 +1,111 @@
+"""Forms of the editors' admin."""
+
+from django import forms
+from django.contrib.admin.widgets import AdminIntegerFieldWidget
+from django.urls import reverse_lazy
+from taggit.forms import TagWidget
+
+from . import images
+from .models import ArticleAuthor, Image
+
+
+class TagSuggestionsWidget(TagWidget):
+    """
+    Taggit's comma-separated text input, with suggestions of existing tags
+    for the name being typed (from the admin's autocomplete endpoint; editors
+    need the "view tag" permission to get them).
+    """
+
+    def __init__(self, attrs=None, *, model=None, field_name="tags"):
+        attrs = {
+            "class": "vTextField",
+            "data-tag-suggestions": reverse_lazy("admin:autocomplete"),
+            "data-field-name": field_name,
+            **(attrs or {}),
+        }
+        if model is not None:
+            attrs["data-app-label"] = model._meta.app_label
+            attrs["data-model-name"] = model._meta.model_name
+        super().__init__(attrs)
+
+    class Media:
+        js = ["articles/tag-suggestions.js"]
+
+
+class PictureField(forms.FileField):
+    """
+    A file field that accepts only pictures the image pipeline can handle and
+    says precisely why it refuses one (Django's ImageField answers every
+    problem, a decompression bomb included, with the same vague sentence).
+    """
+
+    widget = forms.ClearableFileInput(
+        attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}
+    )
+
+    def to_python(self, data):
+        uploaded = super().to_python(data)
+        if uploaded is None:
+            return None
+        with images.open_upload(uploaded) as picture:
+            uploaded.content_type = picture.get_format_mimetype()
+        uploaded.seek(0)
+        return uploaded
+
+
+class ImageForm(forms.ModelForm):
+    file = PictureField(
+        label="Picture",
+        help_text="JPEG, PNG, WebP or GIF. Location and camera data are removed "
+        "when it is stored; renditions for the site are made at once.",
+    )
+
+    class Meta:
+        model = Image
+        fields = [
+            "file",
+            "alt_text",
+            "caption",
+            "credit",
+            "focal_point_x",
+            "focal_point_y",
+        ]
+        widgets = {"alt_text": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The newsroom's rule for uploads. The model leaves them optional, so
+        # pictures created in code (the demo loader, imports) need not have them.
+        self.fields["caption"].required = True
+        self.fields["credit"].required = True
+
+
+class BylineForm(forms.ModelForm):
+    """
+    One byline row. The position may be left empty to add the name at the
+    end; ArticleAdmin then numbers the byline 0, 1, 2… in order.
+    """
+
+    # After every position an editor would type; renumbered on save.
+    END = 32_000
+
+    position = forms.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=END,
+        help_text="Lowest first. Leave empty to add at the end.",
+        widget=AdminIntegerFieldWidget,
+    )
+
+    class Meta:
+        model = ArticleAuthor
+        fields = ["author", "role", "position"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is None:
+            self.initial["position"] = None
+
+    def clean_position(self):
+        position = self.cleaned_data["position"]
+        return self.END if position is None else position

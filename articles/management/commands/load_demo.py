@@ -1,0 +1,229 @@
+"""Build the demo paper: sections, staff, pictures, articles and an admin account."""
+
+import itertools
+from contextlib import contextmanager
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+from taggit.models import Tag
+
+from articles import demo
+from articles.models import (
+    Article,
+    ArticleAuthor,
+    Author,
+    Correction,
+    Image,
+    Section,
+    TaggedArticle,
+)
+
+DEMO_USERNAME = "editor"
+DEMO_PASSWORD = "newsroom-demo"
+DEFAULT_ARTICLES = 300
+BATCH_SIZE = 2000
+
+
+@contextmanager
+def explicit_timestamps(model, *names):
+    """
+    Let bulk_create keep the created/updated times we give it. Without this,
+    auto_now and auto_now_add stamp every demo article with the moment of the
+    run and each one would look edited long after it was published.
+    """
+    fields = [model._meta.get_field(name) for name in names]
+    saved = [(f.auto_now, f.auto_now_add) for f in fields]
+    for f in fields:
+        f.auto_now = f.auto_now_add = False
+    try:
+        yield
+    finally:
+        for f, (auto_now, auto_now_add) in zip(fields, saved, strict=True):
+            f.auto_now, f.auto_now_add = auto_now, auto_now_add
+
+
+def parse_article_count(value):
+    try:
+        count = int(value)
+    except (TypeError, ValueError):
+        raise CommandError(
+            f"--articles must be a whole number, not {value!r}."
+        ) from None
+    if count < 1:
+        raise CommandError(f"--articles must be at least 1, not {count}.")
+    return count
+
+
+class Command(BaseCommand):
+    help = (
+        "Fill the database with a demo regional daily: sections, authors, "
+        "pictures, a few months of articles and an admin account. Running it "
+        "again adds nothing that is already there."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--articles",
+            default=str(DEFAULT_ARTICLES),
+            metavar="N",
+            help=f"How many articles to make (default {DEFAULT_ARTICLES}).",
+        )
+
+    def handle(self, *args, articles, **options):
+        count = parse_article_count(articles)
+        # Anchored to the hour so that runs within the same hour build the same
+        # archive; later runs find every slug already there and add nothing.
+        reference = timezone.now().replace(minute=0, second=0, microsecond=0)
+        sections = self.load_sections()
+        authors = self.load_authors()
+        images = self.load_images()
+        tags = self.load_tags()
+        made = self.load_articles(count, reference, sections, authors, images, tags)
+        user_note = self.load_admin_account()
+        self.stdout.write(
+            f"{settings.SITE_NAME}: {len(sections)} sections, {len(authors)} "
+            f"authors, {sum(map(len, images.values()))} pictures, {made} new articles "
+            f"({Article.objects.count()} in all)."
+        )
+        self.stdout.write(user_note)
+
+    def load_sections(self):
+        sections = {}
+        for position, (name, slug, description) in enumerate(demo.SECTIONS):
+            sections[slug], _ = Section.objects.get_or_create(
+                slug=slug,
+                defaults={
+                    "name": name,
+                    "description": description,
+                    "position": (position + 1) * 10,
+                },
+            )
+        return sections
+
+    def load_authors(self):
+        authors = {}
+        for author in demo.AUTHORS:
+            authors[author.slug], _ = Author.objects.get_or_create(
+                slug=author.slug,
+                defaults={
+                    "name": author.name,
+                    "role": author.role,
+                    "bio": author.bio.format(paper=settings.SITE_NAME),
+                },
+            )
+        return authors
+
+    def load_images(self):
+        """The picture pool, keyed by scene; existing pictures are reused."""
+        credit = f"Illustration: Ailbhe Joyce/{settings.SITE_NAME}"
+        images = {}
+        for picture in demo.image_pool():
+            image = Image.objects.filter(
+                credit=credit, file__contains=f"/{picture.key}"
+            ).first()
+            if image is None:
+                image = Image.objects.create(
+                    file=ContentFile(picture.draw(), name=f"{picture.key}.jpg"),
+                    alt_text=picture.alt_text,
+                    caption=picture.caption,
+                    credit=credit,
+                )
+            if hasattr(image, "make_renditions") and not image.renditions.exists():
+                image.make_renditions()
+            images.setdefault(picture.scene, []).append(image)
+        return images
+
+    def load_tags(self):
+        tags = {}
+        for name in demo.TAGS:
+            tag = Tag.objects.filter(name__iexact=name).first()
+            if tag is None:
+                tag = Tag.objects.create(name=name)
+            tags[name] = tag
+        return tags
+
+    def load_articles(self, count, reference, sections, authors, images, tags):
+        """Insert the articles that are not there yet, in batches."""
+        existing = set(Article.objects.values_list("slug", flat=True))
+        generated = demo.generate_articles(count, reference, skip=existing)
+        sanitize = Article._meta.get_field("body").sanitize
+        made = 0
+        while batch := list(itertools.islice(generated, BATCH_SIZE)):
+            rows = [
+                Article(
+                    title=a.title,
+                    slug=a.slug,
+                    standfirst=a.standfirst,
+                    # bulk_create skips save(): clean the body the way it would.
+                    body=sanitize(a.body),
+                    kind=a.kind,
+                    section=sections[a.section],
+                    status=a.status,
+                    published_at=a.published_at,
+                    created_at=a.written_at,
+                    updated_at=(a.correction[1] if a.correction else a.published_at)
+                    or a.written_at,
+                    lead_image=self.pick_image(images, a),
+                )
+                for a in batch
+            ]
+            with (
+                transaction.atomic(),
+                explicit_timestamps(Article, "created_at", "updated_at"),
+            ):
+                created = Article.objects.bulk_create(rows)
+                self.link_articles(created, batch, authors, tags)
+            made += len(created)
+        return made
+
+    @staticmethod
+    def pick_image(images, article):
+        if article.scene is None:
+            return None
+        pool = images[article.scene]
+        return pool[article.index % len(pool)]
+
+    @staticmethod
+    def link_articles(created, batch, authors, tags):
+        bylines, tagged, corrections = [], [], []
+        for row, article in zip(created, batch, strict=True):
+            bylines.extend(
+                ArticleAuthor(
+                    article=row, author=authors[slug], role=role, position=position
+                )
+                for position, (slug, role) in enumerate(article.bylines)
+            )
+            tagged.extend(
+                TaggedArticle(content_object=row, tag=tags[name])
+                for name in article.tags
+            )
+            if article.correction:
+                text, corrected_at = article.correction
+                corrections.append(
+                    Correction(article=row, text=text, corrected_at=corrected_at)
+                )
+        ArticleAuthor.objects.bulk_create(bylines)
+        TaggedArticle.objects.bulk_create(tagged)
+        Correction.objects.bulk_create(corrections)
+
+    def load_admin_account(self):
+        User = get_user_model()
+        user = User.objects.filter(username=DEMO_USERNAME).first()
+        if user is None:
+            User.objects.create_superuser(
+                DEMO_USERNAME, f"{DEMO_USERNAME}@example.org", DEMO_PASSWORD
+            )
+        elif not user.check_password(DEMO_PASSWORD):
+            return (
+                f"Demo admin: user “{DEMO_USERNAME}” already exists with a "
+                "password of its own (reset it with "
+                f"`manage.py changepassword {DEMO_USERNAME}`)."
+            )
+        return (
+            f"Demo admin: user “{DEMO_USERNAME}”, password “{DEMO_PASSWORD}” "
+            "at /admin/."
+        )

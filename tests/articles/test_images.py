@@ -1,0 +1,293 @@
+"""The image pipeline: checked uploads, clean originals, renditions, cleanup."""
+
+import io
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from PIL import Image as PILImage
+
+from articles import images
+from articles.models import Article, Image, Rendition
+from tests.articles.factories import jpeg_with_exif, make_editor, upload
+from tests.factories import image_bytes, image_upload, make_article, make_image
+
+pytestmark = pytest.mark.django_db
+
+
+def stored_files():
+    root = Path(settings.MEDIA_ROOT)
+    return sorted(p for p in root.rglob("*") if p.is_file()) if root.exists() else []
+
+
+def post_image(client, file, **data):
+    payload = {
+        "file": file,
+        "alt_text": "Boats in the harbour at dawn",
+        "caption": "Fishing boats return to Howth.",
+        "credit": "Jane Photographer",
+        "focal_point_x": "0.5",
+        "focal_point_y": "0.5",
+        **data,
+    }
+    return client.post(reverse("admin:articles_image_add"), payload)
+
+
+@pytest.fixture
+def editor_client(client):
+    client.force_login(make_editor())
+    return client
+
+
+def svg_bytes():
+    return (
+        b'<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg" '
+        b'width="10" height="10"><script>alert(1)</script></svg>'
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "overrides", "message"),
+    [
+        (
+            "notes.jpg",
+            b"Minutes of the council meeting, not a picture.\n" * 20,
+            {},
+            "This file is not a picture.",
+        ),
+        ("logo.svg", svg_bytes(), {}, "SVG drawings are not accepted"),
+        ("logo.jpg", svg_bytes(), {}, "SVG drawings are not accepted"),
+        (
+            "big.jpg",
+            image_bytes(400, 300),
+            {"IMAGE_MAX_UPLOAD_BYTES": 1000},
+            "pictures may be at most 1000",
+        ),
+        (
+            "bomb.png",
+            image_bytes(1200, 1000, "PNG"),
+            {"IMAGE_MAX_PIXELS": 1_000_000},
+            "too many pixels to process safely (at most 1 million)",
+        ),
+        (
+            "bigger-bomb.png",
+            image_bytes(3000, 3000, "PNG"),
+            {"IMAGE_MAX_PIXELS": 1_000_000},
+            "too many pixels to process safely",
+        ),
+        (
+            "cut-short.jpg",
+            image_bytes(800, 600)[:2000],
+            {},
+            "damaged or incomplete",
+        ),
+        ("scan.bmp", image_bytes(40, 30, "BMP"), {}, "This is a BMP file."),
+    ],
+    ids=[
+        "text",
+        "svg",
+        "svg-renamed",
+        "too-large",
+        "bomb",
+        "bomb-error",
+        "truncated",
+        "bmp",
+    ],
+)
+def test_bad_upload_gets_a_clear_error_and_stores_nothing(
+    editor_client, settings, name, data, overrides, message
+):
+    """Refused uploads show why, keep what was typed, and leave no row or file."""
+    for key, value in overrides.items():
+        setattr(settings, key, value)
+    response = post_image(editor_client, upload(name, data))
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert message in " ".join(errors["file"])
+    assert "Boats in the harbour at dawn" in response.content.decode()
+    assert not Image.objects.exists()
+    assert not Rendition.objects.exists()
+    assert stored_files() == []
+
+
+def test_caption_credit_and_alt_text_are_required_on_upload(editor_client):
+    """An upload without alt text, caption or credit is refused field by field."""
+    response = post_image(
+        editor_client,
+        upload("photo.jpg", image_bytes(800, 600)),
+        alt_text="",
+        caption="",
+        credit="",
+    )
+    errors = response.context["adminform"].form.errors
+    assert set(errors) == {"alt_text", "caption", "credit"}
+    assert not Image.objects.exists()
+    assert stored_files() == []
+
+
+def test_uploaded_photo_is_stored_upright_without_exif_and_with_renditions(
+    editor_client,
+):
+    """
+    A camera JPEG turned by its EXIF orientation is stored rotated upright,
+    with no EXIF, GPS or comment, and gets AVIF, WebP and JPEG renditions at
+    every standard width up to its own, never larger.
+    """
+    response = post_image(editor_client, upload("camera.jpg", jpeg_with_exif()))
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    image = Image.objects.get()
+    assert (image.width, image.height) == (1000, 2000)  # orientation 6: a quarter turn
+    assert image.uploaded_by.username == "editor"
+    with PILImage.open(image.file.path) as stored:
+        assert stored.format == "JPEG"
+        assert stored.size == (1000, 2000)
+        assert not stored.getexif()
+        assert "exif" not in stored.info
+        assert "comment" not in stored.info
+        # Turned clockwise: the red left half of the sensor is now on top.
+        assert stored.getpixel((500, 100))[0] > 150
+        assert stored.getpixel((500, 1900))[2] > 150
+    made = sorted((r.format, r.width, r.height) for r in image.renditions.all())
+    assert made == sorted(
+        (fmt, width, width * 2)
+        for fmt in images.RENDITION_FORMATS
+        for width in (400, 800)
+    )
+    for rendition in image.renditions.all():
+        with PILImage.open(rendition.file.path) as encoded:
+            assert encoded.format.lower() == rendition.format
+            assert encoded.size == (rendition.width, rendition.height)
+            assert not encoded.getexif()
+
+
+def test_renditions_cover_all_widths_and_keep_the_aspect_ratio():
+    """A 3000×2000 picture gets 400, 800, 1200 and 1600 wide copies at 3:2."""
+    image = make_image(file=image_upload("wide.jpg", 3000, 2000))
+    sizes = {(r.width, r.height) for r in image.renditions.all()}
+    assert sizes == {(400, 267), (800, 533), (1200, 800), (1600, 1067)}
+    assert image.renditions.count() == 4 * len(images.RENDITION_FORMATS)
+
+
+def test_narrow_picture_gets_one_rendition_at_its_own_width():
+    """A picture narrower than 400 pixels is never enlarged."""
+    image = make_image(file=image_upload("small.jpg", 300, 200))
+    assert {(r.format, r.width, r.height) for r in image.renditions.all()} == {
+        (fmt, 300, 200) for fmt in images.RENDITION_FORMATS
+    }
+
+
+def test_transparent_png_keeps_alpha_in_webp_and_gets_white_behind_jpeg():
+    """PNG originals stay lossless PNG; JPEG renditions have no transparency."""
+    buffer = io.BytesIO()
+    PILImage.new("RGBA", (500, 400), (0, 0, 0, 0)).save(buffer, "PNG")
+    image = make_image(file=upload("logo.png", buffer.getvalue(), "image/png"))
+    assert image.file.name.endswith(".png")
+    jpeg = image.renditions.get(format="jpeg")
+    webp = image.renditions.get(format="webp")
+    with PILImage.open(jpeg.file.path) as encoded:
+        assert encoded.mode == "RGB"
+        assert encoded.getpixel((10, 10)) == (255, 255, 255)
+    with PILImage.open(webp.file.path) as encoded:
+        assert encoded.mode == "RGBA"
+
+
+def test_cmyk_jpeg_is_stored_as_rgb():
+    """Print-ready CMYK JPEGs become RGB, which every browser shows right."""
+    buffer = io.BytesIO()
+    PILImage.new("CMYK", (500, 300), (0, 255, 255, 0)).save(buffer, "JPEG")
+    image = make_image(file=upload("print.jpg", buffer.getvalue()))
+    with PILImage.open(image.file.path) as stored:
+        assert stored.mode == "RGB"
+        red, green, blue = stored.getpixel((10, 10))
+        assert red > 200 and green < 60 and blue < 60
+
+
+def test_objects_create_refuses_a_non_picture_and_stores_nothing():
+    """Code paths outside the admin get the same refusal, as an exception."""
+    with pytest.raises(ValidationError, match="not a picture"):
+        Image.objects.create(
+            file=upload("x.jpg", b"plain text, not an image"), alt_text="x"
+        )
+    assert not Image.objects.exists()
+    assert stored_files() == []
+
+
+def test_new_file_rebuilds_renditions_and_removes_the_old_files(
+    django_capture_on_commit_callbacks,
+):
+    """Replacing the picture replaces its renditions and deletes the old files."""
+    with django_capture_on_commit_callbacks(execute=True):
+        image = make_image(file=image_upload("first.jpg", 1600, 900))
+    old_files = stored_files()
+    assert len(old_files) == 1 + 4 * len(images.RENDITION_FORMATS)
+    with django_capture_on_commit_callbacks(execute=True):
+        image.file = image_upload("second.jpg", 900, 600)
+        image.save()
+    image.refresh_from_db()
+    assert (image.width, image.height) == (900, 600)
+    assert {r.width for r in image.renditions.all()} == {400, 800}
+    new_files = stored_files()
+    assert not set(old_files) & set(new_files)
+    assert len(new_files) == 1 + 2 * len(images.RENDITION_FORMATS)
+
+
+def test_saving_without_a_new_file_keeps_the_renditions():
+    """Editing the caption leaves the renditions alone."""
+    image = make_image()
+    before = set(image.renditions.values_list("pk", flat=True))
+    image = Image.objects.get(pk=image.pk)
+    image.caption = "A new caption."
+    image.save()
+    assert set(image.renditions.values_list("pk", flat=True)) == before
+
+
+@pytest.mark.parametrize("how", ["instance", "queryset"])
+def test_deleting_an_image_deletes_its_files(how, django_capture_on_commit_callbacks):
+    """Original and renditions disappear from storage with the row."""
+    image = make_image()
+    assert stored_files()
+    with django_capture_on_commit_callbacks(execute=True):
+        if how == "instance":
+            image.delete()
+        else:
+            Image.objects.filter(pk=image.pk).delete()
+    assert not Rendition.objects.exists()
+    assert stored_files() == []
+
+
+def test_picture_helpers_read_prefetched_renditions_without_queries(
+    django_assert_num_queries,
+):
+    """
+    srcset, sources and the fallback come from the renditions prefetched by
+    ArticleQuerySet.for_listing, with no query of their own.
+    """
+    make_article(lead_image=make_image(file=image_upload("lead.jpg", 2000, 1000)))
+    article = Article.objects.for_listing().get()
+    with django_assert_num_queries(0):
+        image = article.lead_image
+        jpeg = image.jpeg_srcset
+        sources = image.sources
+        fallback = image.fallback_rendition
+        url = image.fallback_url
+    urls = [part.split(" ") for part in jpeg.split(", ")]
+    assert [width for _, width in urls] == ["400w", "800w", "1200w", "1600w"]
+    assert all(u.startswith(settings.MEDIA_URL) and u.endswith(".jpg") for u, _ in urls)
+    assert [s["type"] for s in sources] == ["image/avif", "image/webp"]
+    assert sources[1]["srcset"] == image.srcset("webp")
+    assert (fallback.format, fallback.width, fallback.height) == ("jpeg", 800, 400)
+    assert url == fallback.file.url
+
+
+def test_picture_helpers_fetch_renditions_once_without_a_prefetch(
+    django_assert_num_queries,
+):
+    """Without a prefetch the helpers share one query per image."""
+    image = Image.objects.get(pk=make_image().pk)
+    with django_assert_num_queries(1):
+        assert image.webp_srcset
+        assert image.avif_srcset
+        assert image.fallback_url
+        assert image.thumbnail_rendition.width == 400

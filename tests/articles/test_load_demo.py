@@ -1,0 +1,179 @@
+import io
+from datetime import UTC, datetime
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.utils import timezone
+
+from articles import demo
+from articles.models import (
+    Article,
+    ArticleAuthor,
+    Author,
+    Correction,
+    Image,
+    Section,
+    TaggedArticle,
+)
+
+pytestmark = pytest.mark.django_db
+
+REQUIRED_SECTIONS = {"News", "Opinion", "Business", "Sport", "Culture", "Lifestyle"}
+
+
+def load_demo(*args):
+    out = io.StringIO()
+    call_command("load_demo", *args, stdout=out)
+    return out.getvalue()
+
+
+def table_counts():
+    models = [Section, Author, Image, Article, ArticleAuthor, TaggedArticle]
+    counts = {model.__name__: model.objects.count() for model in models}
+    counts["Correction"] = Correction.objects.count()
+    counts["User"] = get_user_model().objects.count()
+    return counts
+
+
+def test_load_demo_builds_a_paper_with_sections_staff_and_articles():
+    """Sections in order, authors with roles and bios, articles in every state."""
+    load_demo("--articles", "80")
+
+    sections = list(Section.objects.all())
+    assert {s.name for s in sections} >= REQUIRED_SECTIONS
+    assert all(s.description for s in sections)
+    assert [s.position for s in sections] == sorted({s.position for s in sections})
+
+    authors = Author.objects.all()
+    assert authors.count() >= 20
+    assert all(a.role and a.bio for a in authors)
+    assert authors.filter(role__startswith="Professor of strategic studies").exists()
+
+    assert Article.objects.count() == 80
+    assert Article.objects.filter(status=Article.Status.DRAFT).exists()
+    assert Article.objects.filter(status=Article.Status.REVIEW).exists()
+    assert Article.objects.scheduled().exists()
+    assert Article.objects.published().count() > 60
+    assert Correction.objects.exists()
+    assert {a.kind for a in Article.objects.all()} >= {"news", "opinion", "review"}
+
+
+def test_every_demo_article_has_a_byline_tags_and_a_rich_body():
+    """1–3 ordered bylines with roles, tags from the vocabulary, real HTML."""
+    load_demo("--articles", "40")
+    for article in Article.objects.prefetch_related("bylines", "tags"):
+        bylines = article.ordered_bylines()
+        assert 1 <= len(bylines) <= 3
+        assert [b.position for b in bylines] == list(range(len(bylines)))
+        assert {b.role for b in bylines} <= set(ArticleAuthor.Role.values)
+        assert set(article.tags.names()) <= set(demo.TAGS)
+        assert article.tags.exists()
+        for element in ("<p>", "<h2>", "<blockquote>", '<a href="https://'):
+            assert element in article.body
+        assert article.body.count("<p>") >= 4
+        if article.is_published():
+            assert not article.was_updated or article.corrections.exists()
+
+
+def test_opinion_standfirsts_end_with_the_writers_name():
+    """House style: “…, writes Jane Doe.” names the first author."""
+    load_demo("--articles", "60")
+    opinion = Article.objects.filter(section__slug="opinion")
+    assert opinion.exists()
+    for article in opinion:
+        writer = article.ordered_bylines()[0].author
+        assert article.standfirst.endswith(f", writes {writer.name}.")
+
+
+def test_lead_images_come_from_a_small_pool_of_drawn_pictures():
+    """About two dozen 1600×900 pictures with alt text, caption and credit."""
+    load_demo("--articles", "40")
+    images = Image.objects.all()
+    assert 20 <= images.count() <= 30
+    for image in images:
+        assert (image.width, image.height) == (1600, 900)
+        assert image.alt_text and image.caption and image.credit
+    assert len({i.alt_text for i in images}) == images.count()
+    used = Article.objects.exclude(lead_image=None)
+    assert used.count() > 20
+    assert used.values("lead_image").distinct().count() <= images.count()
+
+
+def test_running_load_demo_again_changes_nothing():
+    """A second run creates no duplicates and leaves every article untouched."""
+    load_demo("--articles", "40")
+    before = table_counts()
+    rows = list(Article.objects.order_by("pk").values())
+
+    output = load_demo("--articles", "40")
+
+    assert table_counts() == before
+    assert list(Article.objects.order_by("pk").values()) == rows
+    assert "0 new articles" in output
+
+
+def test_a_bigger_run_adds_only_the_missing_articles():
+    """Going from 40 to 70 articles keeps the first 40 and adds 30."""
+    load_demo("--articles", "40")
+    first = set(Article.objects.values_list("slug", flat=True))
+    load_demo("--articles", "70")
+    assert Article.objects.count() == 70
+    assert first < set(Article.objects.values_list("slug", flat=True))
+
+
+def test_demo_content_is_the_same_on_every_run():
+    """Generation is seeded: same headlines, bylines and bodies each time."""
+    reference = datetime(2025, 3, 1, 12, tzinfo=UTC)
+    first = list(demo.generate_articles(120, reference))
+    second = list(demo.generate_articles(120, reference))
+    assert first == second
+    assert len({a.slug for a in first}) == 120
+
+
+def test_demo_admin_account_is_a_superuser_and_is_printed():
+    """The command prints the admin login it made, and the login works."""
+    output = load_demo("--articles", "5")
+    user = get_user_model().objects.get(username="editor")
+    assert user.is_superuser and user.is_staff
+    assert user.check_password("newsroom-demo")
+    assert "editor" in output and "newsroom-demo" in output
+
+
+def test_a_changed_demo_password_is_neither_reset_nor_printed():
+    """Someone who changed the password keeps it; the command says so."""
+    load_demo("--articles", "5")
+    user = get_user_model().objects.get(username="editor")
+    user.set_password("something-else-entirely")
+    user.save()
+    output = load_demo("--articles", "5")
+    user.refresh_from_db()
+    assert user.check_password("something-else-entirely")
+    assert "newsroom-demo" not in output
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("-5", "--articles must be at least 1, not -5."),
+        ("0", "--articles must be at least 1, not 0."),
+        ("many", "--articles must be a whole number, not 'many'."),
+    ],
+)
+def test_bad_article_counts_are_refused_and_change_nothing(value, message):
+    """A bad --articles stops the command with one line and writes nothing."""
+    with pytest.raises(CommandError) as raised:
+        load_demo("--articles", value)
+    assert str(raised.value) == message
+    assert not Section.objects.exists()
+    assert not Article.objects.exists()
+
+
+def test_published_dates_spread_over_past_months():
+    """Live articles go back months, newest first, none in the future."""
+    load_demo("--articles", "100")
+    live = Article.objects.published().latest_first()
+    newest, oldest = live.first().published_at, live.last().published_at
+    assert newest <= timezone.now()
+    assert (newest - oldest).days >= 90

@@ -1,0 +1,118 @@
+"""
+Browser fixtures: Debian's Chromium driven by Playwright's sync API against
+pytest-django's live server, and an axe-core accessibility scan.
+"""
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+ROOT = Path(__file__).resolve().parents[2]
+AXE_SCRIPT = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+VIEWPORTS = {
+    "phone": {"width": 390, "height": 844},
+    "desktop": {"width": 1280, "height": 900},
+}
+# WCAG 2.2 A and AA; the public pages are also held to axe's best practices
+# (landmarks, one h1, headings in order, …).
+WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+WCAG_AND_BEST_PRACTICE = [*WCAG, "best-practice"]
+
+
+@pytest.fixture(scope="module")
+def _async_unsafe_allowed():
+    """
+    Playwright's sync API keeps an asyncio loop running in the test thread, and
+    Django refuses ORM calls while a loop runs in their thread. Here that is
+    safe: the ORM runs between Playwright calls, never inside the loop. The
+    module scope keeps the setting on until the database flush after the last
+    test of the module, and off everywhere else.
+    """
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        yield
+
+
+@pytest.fixture(scope="module")
+def browser(_async_unsafe_allowed):
+    """Debian's Chromium; Playwright never downloads a browser of its own."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: `./dev test` installs it.")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def axe_source():
+    if not AXE_SCRIPT.exists():
+        pytest.fail(f"{AXE_SCRIPT} is missing: `./dev test` runs `npm ci`.")
+    return AXE_SCRIPT.read_text()
+
+
+@pytest.fixture(params=list(VIEWPORTS))
+def page(request, browser):
+    """A fresh page at phone or desktop width (tests run once at each)."""
+    context = browser.new_context(viewport=VIEWPORTS[request.param])
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def format_violations(violations):
+    """axe's findings as text a person can act on."""
+    lines = []
+    for violation in violations:
+        lines.append(
+            f"[{violation['impact']}] {violation['id']}: {violation['help']} "
+            f"({violation['helpUrl']})"
+        )
+        for node in violation["nodes"][:5]:
+            lines.append(f"    at {' '.join(node['target'])}")
+            lines.append(f"       {node['html'][:200]}")
+            summary = node.get("failureSummary", "").replace("\n", "\n       ")
+            lines.append(f"       {summary}")
+        if len(violation["nodes"]) > 5:
+            lines.append(f"    … and {len(violation['nodes']) - 5} more")
+    return "\n".join(lines)
+
+
+@pytest.fixture
+def assert_accessible(page, axe_source):
+    """
+    Open a URL and fail with axe's findings if it has any violation. axe is
+    evaluated through the DevTools protocol rather than added as a <script>,
+    so the page's CSP (script-src 'self') stays on and is what readers get.
+    """
+
+    def check(url, tags=WCAG_AND_BEST_PRACTICE):
+        response = page.goto(url)
+        assert response is not None and response.status == 200, (
+            f"{url} answered {response.status if response else 'nothing'}"
+        )
+        page.evaluate(axe_source)
+        results = page.evaluate(
+            "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})",
+            tags,
+        )
+        violations = results["violations"]
+        assert not violations, (
+            f"{len(violations)} accessibility problem(s) on {url}:\n"
+            + format_violations(violations)
+        )
+        return results
+
+    return check
