@@ -240,6 +240,8 @@ NEWSLETTER_MAX_ATTEMPTS = env_int("NEWSLETTER_MAX_ATTEMPTS", 5)
 NEWSLETTER_RETRY_SECONDS = env_int("NEWSLETTER_RETRY_SECONDS", 60)
 NEWSLETTER_CLAIM_SECONDS = env_int("NEWSLETTER_CLAIM_SECONDS", 600)
 NEWSLETTER_MAX_LATENESS = env_int("NEWSLETTER_MAX_LATENESS", 6 * 3600)
+# Unconfirmed sign-ups are deleted after this many days (apply_retention).
+NEWSLETTER_PENDING_RETENTION_DAYS = env_int("NEWSLETTER_PENDING_RETENTION_DAYS", 14)
 
 # Home delivery: where the circulation desk is told of new requests, which
 # days readers may choose (mon…sun), and how long the personal data of a

@@ -205,6 +205,18 @@ class SubscriptionQuerySet(models.QuerySet):
     def for_email(self, email):
         return self.filter(email=normalise_email(email))
 
+    def unconfirmed_since(self, cutoff):
+        """
+        Pending subscriptions with no sign-up and no confirmation email since
+        `cutoff`: a reader who signed up again recently keeps theirs.
+        """
+        return self.filter(
+            Q(confirmation_requested_at__isnull=True)
+            | Q(confirmation_requested_at__lt=cutoff),
+            status=Subscription.Status.PENDING,
+            consent_given_at__lt=cutoff,
+        )
+
 
 class Subscription(models.Model):
     """One address's relationship with one newsletter, with its consent record."""
