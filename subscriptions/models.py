@@ -157,7 +157,7 @@ class Newsletter(models.Model):
         cache.delete(ACTIVE_NEWSLETTERS_CACHE_KEY)
 
     def get_absolute_url(self):
-        return reverse("subscriptions:newsletters") + f"#{self.slug}"
+        return reverse("subscriptions:newsletters") + f"#newsletter-{self.slug}"
 
     def delete(self, *args, **kwargs):
         result = super().delete(*args, **kwargs)

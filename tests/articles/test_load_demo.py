@@ -19,6 +19,7 @@ from articles.models import (
     Section,
     TaggedArticle,
 )
+from subscriptions.models import Newsletter
 
 pytestmark = pytest.mark.django_db
 
@@ -37,6 +38,7 @@ def table_counts():
     counts = {model.__name__: model.objects.count() for model in models}
     counts["Correction"] = Correction.objects.count()
     counts["User"] = get_user_model().objects.count()
+    counts["Newsletter"] = Newsletter.objects.count()
     return counts
 
 
@@ -46,7 +48,7 @@ def remove_demo_paper():
     (groups, permissions) must survive for the modules that run after this one.
     """
     Article.objects.all().delete()
-    for model in (Author, Section, Image, Tag, get_user_model()):
+    for model in (Author, Section, Image, Tag, Newsletter, get_user_model()):
         model.objects.all().delete()
 
 
@@ -89,6 +91,7 @@ def test_load_demo_builds_a_paper_with_sections_staff_and_articles(demo_paper):
     assert Article.objects.published().count() > 60
     assert Correction.objects.exists()
     assert {a.kind for a in Article.objects.all()} >= {"news", "opinion", "review"}
+    assert Newsletter.objects.filter(is_active=True).count() >= 2
 
 
 def test_every_demo_article_has_a_byline_tags_and_a_rich_body():
