@@ -237,10 +237,11 @@ class Image(models.Model):
         getattr(self, "_prefetched_objects_cache", {}).pop("renditions", None)
         return renditions
 
-    # Helpers for templates. They read `self.renditions.all()`, so with
-    # `prefetch_related("renditions")` (or "lead_image__renditions", as
-    # ArticleQuerySet.for_listing does) they run no query; without a prefetch
-    # the first of them fetches the renditions once for this instance.
+    # For templates (includes/picture.html). These read
+    # `self.renditions.all()`, so with `prefetch_related("renditions")` (or
+    # "lead_image__renditions", as ArticleQuerySet.for_listing does) they run
+    # no query; without a prefetch the first of them fetches the renditions
+    # once for this instance.
 
     def _renditions(self, format):
         if "renditions" not in getattr(self, "_prefetched_objects_cache", {}):

@@ -4,14 +4,14 @@ within the Content Security Policy, no sideways scrolling on a 320px phone,
 no layout shift as pictures load, and a print stylesheet.
 """
 
-import mimetypes
-from pathlib import Path
-
 import pytest
-from django.conf import settings
 from django.urls import reverse
 
-from tests.browser.conftest import WCAG_AND_BEST_PRACTICE, format_violations
+from tests.browser.conftest import (
+    WCAG_AND_BEST_PRACTICE,
+    format_violations,
+    serve_media,
+)
 from tests.factories import make_article, make_author, make_image, make_section
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -63,17 +63,6 @@ def reader_pages():
         "tag": reverse("articles:tag", args=["harbour"]),
         "search": reverse("articles:search") + "?q=harbour",
     }
-
-
-def serve_media(route):
-    """Answer /media/ requests from MEDIA_ROOT, as the web server would."""
-    relative = route.request.url.split("/media/", 1)[1]
-    path = Path(settings.MEDIA_ROOT) / relative
-    if not path.is_file():
-        route.fulfill(status=404)
-        return
-    content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-    route.fulfill(body=path.read_bytes(), content_type=content_type)
 
 
 def open_page(browser, url, width):

@@ -1,0 +1,102 @@
+"""
+The newsletter emails: a confirmation email and edition emails, each with an
+HTML and a plain-text part, absolute links from settings.SITE_URL, and the
+List-Unsubscribe headers of RFC 2369 and RFC 8058.
+"""
+
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+
+def absolute_url(path):
+    return settings.SITE_URL + path
+
+
+def list_headers(subscription):
+    """Headers that let a mail client offer a one-click unsubscribe."""
+    newsletter = subscription.newsletter
+    host = urlsplit(settings.SITE_URL).hostname or "localhost"
+    return {
+        "List-Unsubscribe": f"<{absolute_url(subscription.get_unsubscribe_url())}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        "List-Id": f"{newsletter.name} <{newsletter.slug}.newsletters.{host}>",
+    }
+
+
+def subscriber_links(subscription):
+    return {
+        "unsubscribe_url": absolute_url(subscription.get_unsubscribe_url()),
+        "preferences_url": absolute_url(subscription.get_preferences_url()),
+    }
+
+
+def build_message(*, subject, to, template, context, headers):
+    """An email with a plain-text body and an HTML alternative."""
+    context = {
+        "SITE_NAME": settings.SITE_NAME,
+        "SITE_URL": settings.SITE_URL,
+        **context,
+    }
+    text = render_to_string(f"emails/newsletters/{template}.txt", context)
+    html = render_to_string(f"emails/newsletters/{template}.html", context)
+    message = EmailMultiAlternatives(
+        subject, text, settings.NEWSLETTER_FROM_EMAIL, [to], headers=headers
+    )
+    message.attach_alternative(html, "text/html")
+    return message
+
+
+def confirmation_message(subscription):
+    newsletter = subscription.newsletter
+    return build_message(
+        subject=f"Confirm your subscription to {newsletter.name}",
+        to=subscription.email,
+        template="confirmation",
+        context={
+            "newsletter": newsletter,
+            "subscription": subscription,
+            "confirm_url": absolute_url(subscription.get_confirm_url()),
+            **subscriber_links(subscription),
+        },
+        headers=list_headers(subscription),
+    )
+
+
+def send_confirmation(subscription):
+    """Send the confirmation email now and record when it left."""
+    confirmation_message(subscription).send()
+    subscription.confirmation_sent_at = timezone.now()
+    subscription.save(update_fields=["confirmation_sent_at"])
+
+
+def edition_context(edition, articles):
+    """What every recipient's copy of an edition shares: render it once."""
+    return {
+        "edition": edition,
+        "newsletter": edition.newsletter,
+        "articles": [
+            {
+                "title": article.title,
+                "standfirst": article.standfirst,
+                "section": article.section.name,
+                "url": absolute_url(article.get_absolute_url()),
+            }
+            for article in articles
+        ],
+    }
+
+
+def edition_message(shared_context, subscription, to=None):
+    """One recipient's copy of an edition (`to` overrides it for test copies)."""
+    edition = shared_context["edition"]
+    return build_message(
+        subject=edition.subject,
+        to=to or subscription.email,
+        template="edition",
+        context={**shared_context, **subscriber_links(subscription)},
+        headers=list_headers(subscription),
+    )

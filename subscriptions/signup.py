@@ -1,0 +1,142 @@
+"""
+Sign-up, confirmation and preferences: the rules of a reader's subscriptions.
+
+Double opt-in protects the list: a sign-up only ever creates or refreshes a
+pending subscription and queues a confirmation email, so the sign-up form can
+post without a CSRF token (its pages are cacheable and carry no cookie).
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from .forms import CONSENT_WORDINGS, PREFERENCES_CONSENT_VERSION
+from .models import Subscription, normalise_email
+
+
+def request_subscription(*, email, newsletter, consent_version, source, now=None):
+    """
+    Record a reader's sign-up and queue a confirmation email.
+
+    The caller answers the reader the same way whatever happens here, so the
+    reply reveals nothing about which addresses are on the list:
+    - a new address gets a pending subscription and a confirmation email;
+    - a pending or unsubscribed one gets its consent record refreshed and,
+      at most once per NEWSLETTER_CONFIRMATION_INTERVAL, another email;
+    - a confirmed one is left alone.
+    The subscription row is written before any mail is attempted, so neither
+    the rate limit nor a mail server outage loses a sign-up: the email goes
+    through a task, and `send_due_newsletters` re-queues confirmations whose
+    email never left.
+    """
+    now = now or timezone.now()
+    consent = {
+        "consent_text": CONSENT_WORDINGS[consent_version],
+        "consent_version": consent_version,
+        "consent_source": source[:500],
+        "consent_given_at": now,
+    }
+    with transaction.atomic():
+        subscription, created = (
+            Subscription.objects.select_for_update()
+            .select_related("newsletter")
+            .get_or_create(
+                email=normalise_email(email), newsletter=newsletter, defaults=consent
+            )
+        )
+        if subscription.status == Subscription.Status.CONFIRMED:
+            return subscription
+        if not created:
+            for field, value in consent.items():
+                setattr(subscription, field, value)
+            subscription.status = Subscription.Status.PENDING
+        interval = timedelta(seconds=settings.NEWSLETTER_CONFIRMATION_INTERVAL)
+        last = subscription.confirmation_requested_at
+        send = last is None or now - last >= interval
+        if send:
+            subscription.confirmation_requested_at = now
+        subscription.save()
+        if send:
+            queue_confirmation(subscription)
+    return subscription
+
+
+def queue_confirmation(subscription):
+    """Enqueue the confirmation email once the current transaction commits."""
+    from .tasks import send_confirmation_email
+
+    transaction.on_commit(lambda: send_confirmation_email.enqueue(subscription.pk))
+
+
+def requeue_unsent_confirmations(now=None):
+    """
+    Queue again the confirmations that were asked for but never accepted by
+    the mail server (a failed task, a worker that died), once the interval
+    has passed. Returns how many were queued.
+    """
+    now = now or timezone.now()
+    interval = timedelta(seconds=settings.NEWSLETTER_CONFIRMATION_INTERVAL)
+    window = timedelta(seconds=settings.NEWSLETTER_CONFIRMATION_MAX_AGE)
+    stale = Subscription.objects.filter(
+        status=Subscription.Status.PENDING,
+        confirmation_requested_at__lte=now - interval,
+        confirmation_requested_at__gte=now - window,
+    ).exclude(confirmation_sent_at__gte=F("confirmation_requested_at"))
+    count = 0
+    with transaction.atomic():
+        for subscription in stale.select_for_update(skip_locked=True):
+            subscription.confirmation_requested_at = now
+            subscription.save(update_fields=["confirmation_requested_at"])
+            queue_confirmation(subscription)
+            count += 1
+    return count
+
+
+def subscriptions_for(email):
+    """An address's subscriptions, one per newsletter, newsletters in order."""
+    return (
+        Subscription.objects.for_email(email)
+        .select_related("newsletter")
+        .order_by("newsletter__position", "newsletter__name")
+    )
+
+
+def update_preferences(email, wanted, source, now=None):
+    """
+    Make an address's confirmed newsletters exactly `wanted` (newsletters).
+    Unticked ones are unsubscribed at once; newly ticked ones are confirmed
+    straight away, since only the owner of the address has the signed link
+    to the preferences page. Returns (added, removed) newsletter names.
+    """
+    now = now or timezone.now()
+    email = normalise_email(email)
+    wanted = set(wanted)
+    added, removed = [], []
+    with transaction.atomic():
+        current = {
+            s.newsletter: s for s in subscriptions_for(email).select_for_update()
+        }
+        for newsletter, subscription in current.items():
+            confirmed = subscription.status == Subscription.Status.CONFIRMED
+            if confirmed and newsletter not in wanted:
+                subscription.unsubscribe(now)
+                removed.append(newsletter.name)
+        for newsletter in wanted:
+            subscription = current.get(newsletter)
+            if subscription and subscription.status == Subscription.Status.CONFIRMED:
+                continue
+            if subscription is None:
+                subscription = Subscription(email=email, newsletter=newsletter)
+            subscription.consent_text = CONSENT_WORDINGS[PREFERENCES_CONSENT_VERSION]
+            subscription.consent_version = PREFERENCES_CONSENT_VERSION
+            subscription.consent_source = source[:500]
+            subscription.consent_given_at = now
+            subscription.status = Subscription.Status.CONFIRMED
+            subscription.confirmed_at = now
+            subscription.unsubscribed_at = None
+            subscription.save()
+            added.append(newsletter.name)
+    return added, removed

@@ -1,0 +1,31 @@
+"""Cross-app blocks for article pages: newsletter and home-delivery promos."""
+
+from django import template
+from django.urls import NoReverseMatch, reverse
+
+from subscriptions.models import Newsletter
+from subscriptions.views import sign_up_forms
+
+register = template.Library()
+
+
+@register.inclusion_tag("includes/newsletter_promos.html", takes_context=True)
+def newsletter_promos(context):
+    """
+    One promo with a sign-up form per active newsletter. The forms carry no
+    CSRF token, so the page stays cacheable and cookie-free; the newsletters
+    come from the cache, so a warm page spends no query on them.
+    """
+    request = context.get("request")
+    source = request.path if request is not None else ""
+    return {"promos": sign_up_forms(Newsletter.objects.active_cached(), source)}
+
+
+@register.inclusion_tag("includes/delivery_promo.html")
+def delivery_promo():
+    try:
+        url = reverse("subscriptions:delivery-request")
+    except NoReverseMatch:
+        # The delivery request page's usual address, for builds without it.
+        url = "/delivery/"
+    return {"delivery_url": url}

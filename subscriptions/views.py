@@ -1,0 +1,208 @@
+"""Public subscription pages: newsletters (sign up, confirm, unsubscribe, manage)
+and home-delivery requests."""
+
+from django.core import signing
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from . import signup
+from .forms import DeliveryRequestForm, PreferencesForm, SignUpForm
+from .models import (
+    DeliveryRequest,
+    Newsletter,
+    Subscription,
+    email_from_preferences_token,
+)
+
+
+def sign_up_forms(newsletters, source):
+    """One unbound sign-up form per newsletter, with ids unique on the page."""
+    return [
+        (
+            newsletter,
+            SignUpForm(
+                auto_id=f"id_{newsletter.slug}_%s",
+                initial={"newsletter": newsletter.slug, "source": source},
+            ),
+        )
+        for newsletter in newsletters
+    ]
+
+
+@require_GET
+def newsletter_list(request):
+    newsletters = Newsletter.objects.active_cached()
+    return render(
+        request,
+        "subscriptions/newsletters/newsletter_list.html",
+        {"promos": sign_up_forms(newsletters, request.path)},
+    )
+
+
+# The sign-up form sits on cacheable pages that set no cookie, so it carries
+# no CSRF token. A forged post can do no more than the attacker could do
+# directly: ask for a rate-limited confirmation email to an address, which
+# subscribes nobody until its owner presses the button in it.
+@csrf_exempt
+@require_POST
+def newsletter_sign_up(request):
+    form = SignUpForm(request.POST)
+    if not form.is_valid():
+        return render(
+            request,
+            "subscriptions/newsletters/sign_up.html",
+            {"form": form},
+            status=400,
+        )
+    signup.request_subscription(
+        email=form.cleaned_data["email"],
+        newsletter=form.cleaned_data["newsletter"],
+        consent_version=form.cleaned_data["consent_version"],
+        source=form.cleaned_data["source"],
+    )
+    return redirect("subscriptions:newsletter-check-inbox")
+
+
+@require_GET
+def check_inbox(request):
+    return render(request, "subscriptions/newsletters/check_inbox.html")
+
+
+def invalid_link(request):
+    return render(request, "subscriptions/newsletters/link_invalid.html", status=400)
+
+
+def emailed_link(request, subscription, action, ask_template, done_template):
+    """
+    The shape of every emailed link: a GET only shows a page with a button,
+    so mail scanners that fetch links change nothing; the button's POST acts.
+    """
+    if subscription is None:
+        return invalid_link(request)
+    template = ask_template
+    if request.method == "POST":
+        action(subscription)
+        template = done_template
+    return render(
+        request,
+        f"subscriptions/newsletters/{template}.html",
+        {"subscription": subscription},
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def confirm(request, token):
+    """The link in the confirmation email (CSRF-protected, uncached page)."""
+    subscription = Subscription.from_confirmation_token(token)
+    if subscription and subscription.status == Subscription.Status.UNSUBSCRIBED:
+        # An old confirmation email must not undo an unsubscribe.
+        subscription = None
+    return emailed_link(
+        request, subscription, Subscription.confirm, "confirm", "confirmed"
+    )
+
+
+# RFC 8058: mail clients post "List-Unsubscribe=One-Click" here with no
+# cookie, login or CSRF token. The signed per-recipient token in the URL is
+# the authorisation, and unsubscribing is the only thing a post can do.
+@csrf_exempt
+@never_cache
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request, token):
+    subscription = Subscription.from_unsubscribe_token(token)
+    return emailed_link(
+        request, subscription, Subscription.unsubscribe, "unsubscribe", "unsubscribed"
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def preferences(request, token):
+    """Every newsletter of one address, to tick or untick (CSRF-protected)."""
+    email = email_from_preferences_token(token)
+    if email is None:
+        return invalid_link(request)
+    subscriptions = list(signup.subscriptions_for(email))
+    if request.method == "POST":
+        form = PreferencesForm(request.POST)
+        if form.is_valid():
+            signup.update_preferences(
+                email, form.cleaned_data["newsletters"], source=request.path
+            )
+            return redirect(request.path + "?saved=1")
+    else:
+        confirmed = [
+            s.newsletter.slug
+            for s in subscriptions
+            if s.status == Subscription.Status.CONFIRMED
+        ]
+        form = PreferencesForm(initial={"newsletters": confirmed})
+    return render(
+        request,
+        "subscriptions/newsletters/preferences.html",
+        {
+            "email": email,
+            "form": form,
+            "subscriptions": subscriptions,
+            "saved": request.GET.get("saved") == "1",
+        },
+    )
+
+
+# Home delivery
+
+DONE_SALT = "subscriptions.delivery.done"
+# How long the "request received" page stays readable after the request.
+DONE_MAX_AGE = 7 * 24 * 60 * 60
+
+
+def _done_url(delivery_request):
+    token = signing.dumps(delivery_request.pk, salt=DONE_SALT)
+    return reverse("subscriptions:delivery-request-done", args=[token])
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def delivery_request(request):
+    if request.method == "POST":
+        # The same form sent again (a double click, a reload) shows the
+        # request it already made.
+        earlier = DeliveryRequest.objects.with_idempotency_key(
+            request.POST.get("idempotency_key")
+        )
+        if earlier is not None:
+            return redirect(_done_url(earlier))
+        form = DeliveryRequestForm(request.POST)
+        if form.is_valid():
+            delivery_request, _ = form.submit()
+            return redirect(_done_url(delivery_request))
+    else:
+        form = DeliveryRequestForm()
+    return render(request, "subscriptions/delivery/request_form.html", {"form": form})
+
+
+@never_cache
+def delivery_request_done(request, token):
+    try:
+        pk = signing.loads(token, salt=DONE_SALT, max_age=DONE_MAX_AGE)
+    except signing.BadSignature:
+        raise Http404(
+            "This page has expired; your reference is in your email."
+        ) from None
+    delivery_request = (
+        DeliveryRequest.objects.select_related("area")
+        .filter(pk=pk, anonymised_at__isnull=True)
+        .first()
+    )
+    if delivery_request is None:
+        raise Http404("No such request.")
+    return render(
+        request,
+        "subscriptions/delivery/request_done.html",
+        {"delivery_request": delivery_request},
+    )

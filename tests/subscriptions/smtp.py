@@ -1,0 +1,79 @@
+"""A real SMTP server on 127.0.0.1 for tests, built on aiosmtpd."""
+
+import asyncio
+import email
+import email.policy
+import socket
+import threading
+
+from aiosmtpd.controller import Controller
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class RecordingHandler:
+    """
+    Accepts every message and keeps it, parsed. Addresses in `refuse_once`
+    get a temporary failure (451) the first time they are offered; `delay`
+    seconds pass before each message is accepted, like a busy server.
+    """
+
+    def __init__(self, refuse_once=(), delay=0):
+        self.delay = delay
+        self.messages = []
+        self.refuse_once = set(refuse_once)
+        self.refused = []
+        self.lock = threading.Lock()
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        with self.lock:
+            if address in self.refuse_once:
+                self.refuse_once.discard(address)
+                self.refused.append(address)
+                return "451 4.2.0 Mailbox busy, try again later"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        if self.delay:
+            await asyncio.sleep(self.delay)
+        message = email.message_from_bytes(
+            envelope.original_content, policy=email.policy.default
+        )
+        with self.lock:
+            self.messages.append((list(envelope.rcpt_tos), message))
+        return "250 Message accepted for delivery"
+
+    def recipients(self):
+        with self.lock:
+            return [rcpt for rcpts, _ in self.messages for rcpt in rcpts]
+
+
+class SMTPSink:
+    def __init__(self, refuse_once=(), delay=0):
+        self.handler = RecordingHandler(refuse_once, delay)
+        self.port = free_port()
+        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
+
+    def __enter__(self):
+        self.controller.start()
+        return self
+
+    def __exit__(self, *exc_info):
+        self.controller.stop()
+
+    @property
+    def messages(self):
+        return self.handler.messages
+
+    def mailers_setting(self):
+        return {
+            "default": {
+                "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+                "OPTIONS": {"host": "127.0.0.1", "port": self.port, "timeout": 10},
+            }
+        }

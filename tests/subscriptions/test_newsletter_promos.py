@@ -1,0 +1,94 @@
+"""Newsletter and home-delivery promos, and the newsletters page."""
+
+import pytest
+from django.template import Context, Template
+from django.test import RequestFactory
+
+from subscriptions.demo import create_demo_newsletters
+
+from .factories import make_newsletter
+
+pytestmark = pytest.mark.django_db
+
+
+def render(source, path="/news/an-article/"):
+    request = RequestFactory().get(path)
+    return Template("{% load subscriptions %}" + source).render(
+        Context({"request": request})
+    )
+
+
+def test_newsletter_promos_show_each_active_newsletter_with_a_form():
+    """Name, pitch, rhythm and a sign-up form per active newsletter, none for others."""
+    create_demo_newsletters()
+    make_newsletter(name="Retired", slug="retired", is_active=False)
+
+    html = render("{% newsletter_promos %}")
+
+    assert "News Wrap" in html
+    assert "A lunchtime summary of the day&#x27;s highlights" in html
+    assert "Delivered at 1pm each day" in html
+    assert "every Monday" in html
+    assert "Retired" not in html
+    assert html.count('action="/newsletters/sign-up/"') == 2
+    assert 'name="newsletter" value="news-wrap"' in html
+    assert 'name="source" value="/news/an-article/"' in html
+    assert 'id="id_news-wrap_email"' in html and 'id="id_the-week_email"' in html
+
+
+def test_newsletter_promo_forms_carry_no_csrf_token_and_an_unticked_box():
+    """Cacheable pages: no token in the form; consent is never pre-ticked."""
+    make_newsletter(slug="news-wrap")
+
+    html = render("{% newsletter_promos %}")
+
+    assert "csrfmiddlewaretoken" not in html
+    assert 'type="checkbox" name="consent"' in html
+    assert "checked" not in html
+
+
+def test_newsletter_promos_cost_no_query_once_cached(django_assert_num_queries):
+    """A warm cache serves the active newsletters to every article page."""
+    make_newsletter(name="News Wrap")
+    render("{% newsletter_promos %}")
+
+    with django_assert_num_queries(0):
+        html = render("{% newsletter_promos %}")
+
+    assert "News Wrap" in html
+
+
+def test_saving_a_newsletter_refreshes_the_promos():
+    """Switching a newsletter off removes its promo at once."""
+    newsletter = make_newsletter(name="News Wrap")
+    assert "News Wrap" in render("{% newsletter_promos %}")
+
+    newsletter.is_active = False
+    newsletter.save()
+
+    assert "News Wrap" not in render("{% newsletter_promos %}")
+
+
+def test_delivery_promo_links_to_the_delivery_request_page():
+    """The promo carries the house wording and a link to the request form."""
+    html = render("{% delivery_promo %}")
+
+    assert (
+        "Have the paper delivered to your door. No delivery charge. "
+        "Just pay the cover price." in html
+    )
+    assert 'href="/delivery/' in html
+
+
+def test_newsletters_page_lists_every_active_newsletter_with_a_form(client):
+    """The page has a promo and form per newsletter and sets no cookie."""
+    make_newsletter(name="News Wrap", slug="news-wrap")
+    make_newsletter(name="The Week", slug="the-week")
+
+    response = client.get("/newsletters/")
+
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "News Wrap" in content and "The Week" in content
+    assert content.count('action="/newsletters/sign-up/"') == 2
+    assert "Set-Cookie" not in response.headers
