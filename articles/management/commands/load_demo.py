@@ -1,6 +1,7 @@
 """Build the demo paper: sections, staff, pictures, articles and an admin account."""
 
 import itertools
+import time
 from contextlib import contextmanager
 
 from django.apps import apps
@@ -79,13 +80,23 @@ class Command(BaseCommand):
         # Anchored to the hour so that runs within the same hour build the same
         # archive; later runs find every slug already there and add nothing.
         reference = timezone.now().replace(minute=0, second=0, microsecond=0)
-        sections = self.load_sections()
-        authors = self.load_authors()
-        images = self.load_images()
-        tags = self.load_tags()
-        made = self.load_articles(count, reference, sections, authors, images, tags)
-        newsletters = self.load_newsletters()
-        user_note = self.load_admin_account()
+        timed = self.timer(options["verbosity"])
+        sections = timed("sections", self.load_sections)
+        authors = timed("authors", self.load_authors)
+        images = timed("pictures and renditions", self.load_images)
+        tags = timed("tags", self.load_tags)
+        made = timed(
+            "articles, bylines, tags and corrections",
+            self.load_articles,
+            count,
+            reference,
+            sections,
+            authors,
+            images,
+            tags,
+        )
+        newsletters = timed("newsletters", self.load_newsletters)
+        user_note = timed("admin account", self.load_admin_account)
         self.stdout.write(
             f"{settings.SITE_NAME}: {len(sections)} sections, {len(authors)} "
             f"authors, {sum(map(len, images.values()))} pictures, "
@@ -93,6 +104,19 @@ class Command(BaseCommand):
             f"({Article.objects.count()} in all)."
         )
         self.stdout.write(user_note)
+
+    def timer(self, verbosity):
+        """Run a step; at -v2 and above, say how long it took."""
+
+        def timed(label, function, *args):
+            started = time.perf_counter()
+            result = function(*args)
+            if verbosity >= 2:
+                elapsed = time.perf_counter() - started
+                self.stdout.write(f"  {label}: {elapsed:.1f} s")
+            return result
+
+        return timed
 
     def load_sections(self):
         sections = {}
