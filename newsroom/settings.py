@@ -230,6 +230,8 @@ SERVER_EMAIL = env("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 
 # Newsletters (subscriptions.outbox explains the sending settings).
 NEWSLETTER_FROM_EMAIL = env("NEWSLETTER_FROM_EMAIL", DEFAULT_FROM_EMAIL)
+# The MAILERS alias newsletter mail goes through (a bulk relay, if you add one).
+NEWSLETTER_MAILER = env("NEWSLETTER_MAILER", "default")
 NEWSLETTER_CONFIRMATION_MAX_AGE = env_int(
     "NEWSLETTER_CONFIRMATION_MAX_AGE", 7 * 24 * 3600
 )

@@ -350,12 +350,13 @@ class Subscription(models.Model):
 
 
 def preferences_token(email):
-    return signing.Signer(salt="subscriptions.preferences").sign(normalise_email(email))
+    # Encoded rather than readable, so addresses stay out of access logs.
+    return signing.dumps(normalise_email(email), salt="subscriptions.preferences")
 
 
 def email_from_preferences_token(token):
     try:
-        return signing.Signer(salt="subscriptions.preferences").unsign(token)
+        return signing.loads(token, salt="subscriptions.preferences")
     except signing.BadSignature:
         return None
 

@@ -155,7 +155,7 @@ class Courier:
     def __init__(self, token, shared):
         self.token = token
         self.shared = shared
-        self.mailer = mailers.default
+        self.mailer = mailers[settings.NEWSLETTER_MAILER]
         self.accepted = []
 
     def mine(self):

@@ -92,3 +92,4 @@ def test_newsletters_page_lists_every_active_newsletter_with_a_form(client):
     assert "News Wrap" in content and "The Week" in content
     assert content.count('action="/newsletters/sign-up/"') == 2
     assert "Set-Cookie" not in response.headers
+    assert "public" in response["Cache-Control"]
