@@ -2086,7 +2086,7 @@ def generate_articles(count, reference, skip=frozenset()):
     sections = list(SECTION_WEIGHTS)
     weights = list(SECTION_WEIGHTS.values())
     span = timedelta(days=span_days(count))
-    seen_slugs = set()
+    seen_slugs, uses = set(), {}
     for index in range(count):
         rng = random.Random(f"{SEED}:{index}")
         section = "news" if index == 0 else rng.choices(sections, weights)[0]
@@ -2098,11 +2098,13 @@ def generate_articles(count, reference, skip=frozenset()):
         bylines = _pick_bylines(rng, section, kind, desks)
         if section == "opinion":
             standfirst = f"{standfirst.rstrip('.')}, writes {bylines[0][0].name}."
-        slug = base = slugify(title)[:240]
-        suffix = 2
+        base = slugify(title)[:240]
+        # A headline seen before gets the next free number: base-2, base-3, …
+        slug, suffix = base, uses.get(base, 1)
         while slug in seen_slugs:
-            slug = f"{base}-{suffix}"
             suffix += 1
+            slug = f"{base}-{suffix}"
+        uses[base] = suffix
         seen_slugs.add(slug)
         if slug in skip:
             continue

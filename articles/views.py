@@ -156,3 +156,18 @@ class ArticleDetailView(PublicPageMixin, DetailView):
         return super().get_context_data(
             current_section=article.section, more_in_section=more, **kwargs
         )
+
+
+class SearchView(PublicPageMixin, ListView):
+    """Live articles matching ?q= in headline or standfirst."""
+
+    template_name = "articles/search.html"
+    paginate_by = 20
+    max_query_length = 200
+
+    def get_queryset(self):
+        self.query = self.request.GET.get("q", "").strip()[: self.max_query_length]
+        return Article.objects.published().search(self.query).for_listing()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(query=self.query, **kwargs)

@@ -53,7 +53,7 @@ def run(label, database_url, articles, media_root):
         "DJANGO_DEBUG": "true",
     }
     migrate, _ = manage(env, "migrate", "--no-input", "-v0")
-    first, output = manage(env, "load_demo", "--articles", str(articles))
+    first, output = manage(env, "load_demo", "--articles", str(articles), "-v2")
     second, output_again = manage(env, "load_demo", "--articles", str(articles))
     print(f"\n{label}")
     print(f"  migrate                    {migrate:8.1f} s")
@@ -61,8 +61,11 @@ def run(label, database_url, articles, media_root):
         f"  load_demo --articles {articles:<6}{first:8.1f} s"
         f"   ({articles / first:,.0f} articles/s)"
     )
+    for line in output:
+        if line.startswith("  "):
+            print(f"    {line.strip()}")
     print(f"  second run (adds nothing)  {second:8.1f} s")
-    print(f"  {output[0]}")
+    print(f"  {output[-2]}")
     print(f"  {output_again[0]}")
 
 

@@ -242,6 +242,17 @@ NEWSLETTER_MAX_ATTEMPTS = env_int("NEWSLETTER_MAX_ATTEMPTS", 5)
 NEWSLETTER_RETRY_SECONDS = env_int("NEWSLETTER_RETRY_SECONDS", 60)
 NEWSLETTER_CLAIM_SECONDS = env_int("NEWSLETTER_CLAIM_SECONDS", 600)
 NEWSLETTER_MAX_LATENESS = env_int("NEWSLETTER_MAX_LATENESS", 6 * 3600)
+# Unconfirmed sign-ups are deleted after this many days (apply_retention).
+NEWSLETTER_PENDING_RETENTION_DAYS = env_int("NEWSLETTER_PENDING_RETENTION_DAYS", 14)
+
+# Home delivery: where the circulation desk is told of new requests, which
+# days readers may choose (mon…sun), and how long the personal data of a
+# closed request is kept before it is anonymised.
+CIRCULATION_DESK_EMAIL = env("CIRCULATION_DESK_EMAIL", "circulation@localhost")
+DELIVERY_DAYS = env_list(
+    "DELIVERY_DAYS", default=["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+)
+DELIVERY_RETENTION_DAYS = env_int("DELIVERY_RETENTION_DAYS", 365)
 
 # Security. HTTPS settings follow DEBUG so local runserver works over HTTP.
 SECURE_CONTENT_TYPE_NOSNIFF = True

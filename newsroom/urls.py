@@ -10,6 +10,7 @@ admin.site.index_title = "Newsroom"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # Before the paper: its section pages catch every other first path segment.
     path("", include("subscriptions.urls")),
     path("", include("articles.urls")),
 ]

@@ -1,6 +1,10 @@
+import uuid
+from datetime import timedelta
+
 from django import forms
 
-from .models import Newsletter, normalise_email
+from . import delivery
+from .models import DeliveryRequest, Newsletter, normalise_email
 
 # The words beside the consent box, by version. A version is never edited or
 # removed once live: cached pages may still show it, and each subscription
@@ -85,3 +89,165 @@ class PreferencesForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         label="Newsletters sent to this address",
     )
+
+
+# Home delivery
+
+COUNTIES = [
+    "Carlow",
+    "Cavan",
+    "Clare",
+    "Cork",
+    "Donegal",
+    "Dublin",
+    "Galway",
+    "Kerry",
+    "Kildare",
+    "Kilkenny",
+    "Laois",
+    "Leitrim",
+    "Limerick",
+    "Longford",
+    "Louth",
+    "Mayo",
+    "Meath",
+    "Monaghan",
+    "Offaly",
+    "Roscommon",
+    "Sligo",
+    "Tipperary",
+    "Waterford",
+    "Westmeath",
+    "Wexford",
+    "Wicklow",
+]
+
+
+class DeliveryRequestForm(forms.ModelForm):
+    """What a reader fills in to have the paper delivered."""
+
+    county = forms.ChoiceField(
+        choices=[("", "Choose a county")] + [(c, c) for c in COUNTIES],
+        error_messages={"required": "Choose your county."},
+    )
+    delivery_days = forms.MultipleChoiceField(
+        label="Delivery days",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least one delivery day."},
+    )
+    start_date = forms.DateField(
+        label="Preferred start date",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={
+            "required": "Choose the day you would like delivery to start.",
+            "invalid": "Enter the start date as a date, such as 2026-03-14.",
+        },
+    )
+    terms = forms.BooleanField(
+        label="I agree to the terms of home delivery and to the paper keeping "
+        "these details to arrange it.",
+        error_messages={"required": "Please agree to the terms so we can deliver."},
+    )
+    marketing = forms.BooleanField(
+        label="Tell me about offers and news from the paper by email (optional).",
+        required=False,
+    )
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = DeliveryRequest
+        fields = [
+            *DeliveryRequest.READER_FIELDS,
+            "delivery_days",
+            "start_date",
+            "leave_at",
+            "notes",
+        ]
+        labels = {
+            "name": "Full name",
+            "email": "Email address",
+            "phone": "Phone number",
+            "leave_at": "Where should we leave the paper?",
+            "notes": "Anything else we should know?",
+        }
+        help_texts = {
+            "phone": "So the delivery desk can call you, e.g. 087 123 4567.",
+            "eircode": "For example A65 F4E2.",
+            "leave_at": "For example: in the porch, through the letterbox.",
+        }
+        widgets = {
+            "phone": forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
+            "name": forms.TextInput(attrs={"autocomplete": "name"}),
+            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
+            "address_line_1": forms.TextInput(attrs={"autocomplete": "address-line1"}),
+            "address_line_2": forms.TextInput(attrs={"autocomplete": "address-line2"}),
+            "town": forms.TextInput(attrs={"autocomplete": "address-level2"}),
+            "eircode": forms.TextInput(
+                attrs={"autocomplete": "postal-code", "autocapitalize": "characters"}
+            ),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+        error_messages = {
+            "name": {"required": "Enter your name."},
+            "email": {
+                "required": "Enter your email address.",
+                "invalid": "Enter an email address such as name@example.ie.",
+            },
+            "phone": {"required": "Enter a phone number."},
+            "address_line_1": {"required": "Enter the first line of your address."},
+            "town": {"required": "Enter your town or city."},
+            "eircode": {"required": "Enter your Eircode."},
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["delivery_days"].choices = delivery.delivery_days_offered()
+        if not self.is_bound:
+            self.initial.setdefault("idempotency_key", str(uuid.uuid4()))
+            self.fields["start_date"].widget.attrs["min"] = (
+                delivery.delivery_earliest_start().isoformat()
+            )
+        # These hold what the reader types, spaces and all; the clean_ methods
+        # normalise them and say what is wrong in the reader's terms.
+        for name in ("phone", "eircode"):
+            self.fields[name].max_length = 40
+            self.fields[name].widget.attrs["maxlength"] = 40
+            self.fields[name].validators = []
+
+    def clean_eircode(self):
+        return delivery.eircode_normalise(self.cleaned_data["eircode"])
+
+    def clean_phone(self):
+        return delivery.phone_normalise(self.cleaned_data["phone"])
+
+    def clean_start_date(self):
+        start = self.cleaned_data["start_date"]
+        earliest = delivery.delivery_earliest_start()
+        if start < earliest:
+            raise forms.ValidationError(
+                "Delivery can start tomorrow (%(date)s) at the earliest.",
+                code="too_early",
+                params={"date": earliest.strftime("%-d %B %Y")},
+            )
+        if start > earliest + timedelta(days=delivery.DELIVERY_MAX_START_DAYS):
+            raise forms.ValidationError(
+                "Choose a start date within the next %(days)s days.",
+                code="too_late",
+                params={"days": delivery.DELIVERY_MAX_START_DAYS},
+            )
+        return start
+
+    def clean_idempotency_key(self):
+        # A missing or altered key costs only the double-submit protection.
+        try:
+            return uuid.UUID(self.cleaned_data["idempotency_key"])
+        except ValueError:
+            return uuid.uuid4()
+
+    def submit(self):
+        """Save the request (once per idempotency key); returns (request, created)."""
+        return delivery.delivery_request_submit(
+            self.instance,
+            idempotency_key=self.cleaned_data["idempotency_key"],
+            marketing_consent=self.cleaned_data["marketing"],
+        )

@@ -27,4 +27,11 @@ urlpatterns = [
         views.preferences,
         name="newsletter-preferences",
     ),
+    # Home delivery
+    path("delivery/", views.delivery_request, name="delivery-request"),
+    path(
+        "delivery/received/<str:token>/",
+        views.delivery_request_done,
+        name="delivery-request-done",
+    ),
 ]

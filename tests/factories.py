@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image as PILImage
 
-from articles.models import Article, ArticleAuthor, Author, Image, Section
+from articles.models import Article, ArticleAuthor, Author, Correction, Image, Section
 
 _counter = itertools.count(1)
 
@@ -77,3 +77,8 @@ def make_article(*, authors=(), tags=(), **kwargs):
     if tags:
         article.tags.add(*tags)
     return article
+
+
+def make_correction(article, **kwargs):
+    kwargs.setdefault("text", "An earlier version of this article gave the wrong date.")
+    return Correction.objects.create(article=article, **kwargs)

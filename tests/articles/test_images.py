@@ -257,7 +257,7 @@ def test_deleting_an_image_deletes_its_files(how, django_capture_on_commit_callb
     assert stored_files() == []
 
 
-def test_picture_helpers_read_prefetched_renditions_without_queries(
+def test_picture_methods_read_prefetched_renditions_without_queries(
     django_assert_num_queries,
 ):
     """
@@ -281,10 +281,10 @@ def test_picture_helpers_read_prefetched_renditions_without_queries(
     assert url == fallback.file.url
 
 
-def test_picture_helpers_fetch_renditions_once_without_a_prefetch(
+def test_picture_methods_fetch_renditions_once_without_a_prefetch(
     django_assert_num_queries,
 ):
-    """Without a prefetch the helpers share one query per image."""
+    """Without a prefetch the picture methods share one query per image."""
     image = Image.objects.get(pk=make_image().pk)
     with django_assert_num_queries(1):
         assert image.webp_srcset

@@ -5,7 +5,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.test import override_settings
 from django.utils import timezone
+from taggit.models import Tag
 
 from articles import demo
 from articles.models import (
@@ -17,10 +19,12 @@ from articles.models import (
     Section,
     TaggedArticle,
 )
+from subscriptions.models import Newsletter
 
 pytestmark = pytest.mark.django_db
 
 REQUIRED_SECTIONS = {"News", "Opinion", "Business", "Sport", "Culture", "Lifestyle"}
+DEMO_ARTICLES = 80
 
 
 def load_demo(*args):
@@ -34,12 +38,41 @@ def table_counts():
     counts = {model.__name__: model.objects.count() for model in models}
     counts["Correction"] = Correction.objects.count()
     counts["User"] = get_user_model().objects.count()
+    counts["Newsletter"] = Newsletter.objects.count()
     return counts
 
 
-def test_load_demo_builds_a_paper_with_sections_staff_and_articles():
+def remove_demo_paper():
+    """
+    Delete what load_demo made, and only that: rows that migrations create
+    (groups, permissions) must survive for the modules that run after this one.
+    """
+    Article.objects.all().delete()
+    for model in (Author, Section, Image, Tag, Newsletter, get_user_model()):
+        model.objects.all().delete()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def demo_paper(django_db_setup, django_db_blocker, tmp_path_factory):
+    """
+    One demo paper for the whole module: making the picture pool's renditions
+    is the slow part, so it is done once. Each test runs in a transaction on
+    top of it, rolled back afterwards; the paper is removed at the end.
+    """
+    with (
+        django_db_blocker.unblock(),
+        override_settings(
+            MEDIA_ROOT=tmp_path_factory.mktemp("media"),
+            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        ),
+    ):
+        output = load_demo("--articles", str(DEMO_ARTICLES))
+        yield output
+        remove_demo_paper()
+
+
+def test_load_demo_builds_a_paper_with_sections_staff_and_articles(demo_paper):
     """Sections in order, authors with roles and bios, articles in every state."""
-    load_demo("--articles", "80")
 
     sections = list(Section.objects.all())
     assert {s.name for s in sections} >= REQUIRED_SECTIONS
@@ -51,18 +84,18 @@ def test_load_demo_builds_a_paper_with_sections_staff_and_articles():
     assert all(a.role and a.bio for a in authors)
     assert authors.filter(role__startswith="Professor of strategic studies").exists()
 
-    assert Article.objects.count() == 80
+    assert Article.objects.count() == DEMO_ARTICLES
     assert Article.objects.filter(status=Article.Status.DRAFT).exists()
     assert Article.objects.filter(status=Article.Status.REVIEW).exists()
     assert Article.objects.scheduled().exists()
     assert Article.objects.published().count() > 60
     assert Correction.objects.exists()
     assert {a.kind for a in Article.objects.all()} >= {"news", "opinion", "review"}
+    assert Newsletter.objects.filter(is_active=True).count() >= 2
 
 
 def test_every_demo_article_has_a_byline_tags_and_a_rich_body():
     """1–3 ordered bylines with roles, tags from the vocabulary, real HTML."""
-    load_demo("--articles", "40")
     for article in Article.objects.prefetch_related("bylines", "tags"):
         bylines = article.ordered_bylines()
         assert 1 <= len(bylines) <= 3
@@ -79,7 +112,6 @@ def test_every_demo_article_has_a_byline_tags_and_a_rich_body():
 
 def test_opinion_standfirsts_end_with_the_writers_name():
     """House style: “…, writes Jane Doe.” names the first author."""
-    load_demo("--articles", "60")
     opinion = Article.objects.filter(section__slug="opinion")
     assert opinion.exists()
     for article in opinion:
@@ -88,13 +120,14 @@ def test_opinion_standfirsts_end_with_the_writers_name():
 
 
 def test_lead_images_come_from_a_small_pool_of_drawn_pictures():
-    """About two dozen 1600×900 pictures with alt text, caption and credit."""
-    load_demo("--articles", "40")
-    images = Image.objects.all()
+    """About two dozen 1600×900 pictures, each with alt text, caption, credit
+    and renditions in every format."""
+    images = Image.objects.prefetch_related("renditions")
     assert 20 <= images.count() <= 30
     for image in images:
         assert (image.width, image.height) == (1600, 900)
         assert image.alt_text and image.caption and image.credit
+        assert image.avif_srcset and image.webp_srcset and image.jpeg_srcset
     assert len({i.alt_text for i in images}) == images.count()
     used = Article.objects.exclude(lead_image=None)
     assert used.count() > 20
@@ -103,11 +136,10 @@ def test_lead_images_come_from_a_small_pool_of_drawn_pictures():
 
 def test_running_load_demo_again_changes_nothing():
     """A second run creates no duplicates and leaves every article untouched."""
-    load_demo("--articles", "40")
     before = table_counts()
     rows = list(Article.objects.order_by("pk").values())
 
-    output = load_demo("--articles", "40")
+    output = load_demo("--articles", str(DEMO_ARTICLES))
 
     assert table_counts() == before
     assert list(Article.objects.order_by("pk").values()) == rows
@@ -115,11 +147,10 @@ def test_running_load_demo_again_changes_nothing():
 
 
 def test_a_bigger_run_adds_only_the_missing_articles():
-    """Going from 40 to 70 articles keeps the first 40 and adds 30."""
-    load_demo("--articles", "40")
+    """Asking for 30 more articles keeps the ones there and adds 30."""
     first = set(Article.objects.values_list("slug", flat=True))
-    load_demo("--articles", "70")
-    assert Article.objects.count() == 70
+    load_demo("--articles", str(DEMO_ARTICLES + 30))
+    assert Article.objects.count() == DEMO_ARTICLES + 30
     assert first < set(Article.objects.values_list("slug", flat=True))
 
 
@@ -132,9 +163,9 @@ def test_demo_content_is_the_same_on_every_run():
     assert len({a.slug for a in first}) == 120
 
 
-def test_demo_admin_account_is_a_superuser_and_is_printed():
+def test_demo_admin_account_is_a_superuser_and_is_printed(demo_paper):
     """The command prints the admin login it made, and the login works."""
-    output = load_demo("--articles", "5")
+    output = demo_paper
     user = get_user_model().objects.get(username="editor")
     assert user.is_superuser and user.is_staff
     assert user.check_password("newsroom-demo")
@@ -143,11 +174,10 @@ def test_demo_admin_account_is_a_superuser_and_is_printed():
 
 def test_a_changed_demo_password_is_neither_reset_nor_printed():
     """Someone who changed the password keeps it; the command says so."""
-    load_demo("--articles", "5")
     user = get_user_model().objects.get(username="editor")
     user.set_password("something-else-entirely")
     user.save()
-    output = load_demo("--articles", "5")
+    output = load_demo("--articles", str(DEMO_ARTICLES))
     user.refresh_from_db()
     assert user.check_password("something-else-entirely")
     assert "newsroom-demo" not in output
@@ -163,16 +193,15 @@ def test_a_changed_demo_password_is_neither_reset_nor_printed():
 )
 def test_bad_article_counts_are_refused_and_change_nothing(value, message):
     """A bad --articles stops the command with one line and writes nothing."""
+    before = table_counts()
     with pytest.raises(CommandError) as raised:
         load_demo("--articles", value)
     assert str(raised.value) == message
-    assert not Section.objects.exists()
-    assert not Article.objects.exists()
+    assert table_counts() == before
 
 
 def test_published_dates_spread_over_past_months():
     """Live articles go back months, newest first, none in the future."""
-    load_demo("--articles", "100")
     live = Article.objects.published().latest_first()
     newest, oldest = live.first().published_at, live.last().published_at
     assert newest <= timezone.now()

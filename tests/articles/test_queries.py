@@ -138,3 +138,24 @@ def test_later_listing_pages_cost_the_same_as_the_first(
         client, f"{url}?page=2", LISTING_PAGE_BUDGET, django_assert_max_num_queries
     )
     assert first == second
+
+
+def test_search_and_feed_queries_do_not_grow_with_the_number_of_articles(
+    client, django_assert_max_num_queries
+):
+    """The search page and the site feed cost the same with 2 or 30 matches."""
+    section = make_section()
+    urls = [reverse("articles:search") + "?q=harbour", reverse("articles:feed")]
+    for age in (1, 2):
+        make_story(section, authors=[make_author()], age=age)
+    few = [
+        count_queries(client, url, LISTING_PAGE_BUDGET, django_assert_max_num_queries)
+        for url in urls
+    ]
+    for age in range(3, 31):
+        make_story(section, authors=[make_author(), make_author()], age=age)
+    many = [
+        count_queries(client, url, LISTING_PAGE_BUDGET, django_assert_max_num_queries)
+        for url in urls
+    ]
+    assert few == many

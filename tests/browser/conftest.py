@@ -3,9 +3,11 @@ Browser fixtures: Debian's Chromium driven by Playwright's sync API against
 pytest-django's live server, and an axe-core accessibility scan.
 """
 
+import mimetypes
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -63,10 +65,22 @@ def axe_source():
     return AXE_SCRIPT.read_text()
 
 
+def serve_media(route):
+    """Answer /media/ requests from MEDIA_ROOT, as the web server would."""
+    relative = route.request.url.split("/media/", 1)[1]
+    path = Path(settings.MEDIA_ROOT) / relative
+    if not path.is_file():
+        route.fulfill(status=404)
+        return
+    content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    route.fulfill(body=path.read_bytes(), content_type=content_type)
+
+
 @pytest.fixture(params=list(VIEWPORTS))
 def page(request, browser):
     """A fresh page at phone or desktop width (tests run once at each)."""
     context = browser.new_context(viewport=VIEWPORTS[request.param])
+    context.route("**/media/**", serve_media)
     page = context.new_page()
     yield page
     context.close()

@@ -1,10 +1,103 @@
 """axe-core finds no accessibility violation on the pages people use."""
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from tests.browser.conftest import WCAG, format_violations
+from tests.factories import (
+    image_upload,
+    make_article,
+    make_author,
+    make_correction,
+    make_image,
+    make_section,
+)
 
 pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def paper():
+    """
+    A small paper with everything a page can show: a lead image with caption
+    and credit, a two-name byline with bios, an author photo, tags, a
+    correction, an opinion piece and more stories in the same section.
+    """
+    news = make_section(name="News", slug="news", description="The region's news.")
+    opinion = make_section(name="Opinion", slug="opinion", position=20)
+    reporter = make_author(
+        name="Aoife Brennan",
+        slug="aoife-brennan",
+        role="News editor",
+        bio="Aoife Brennan is news editor of the paper.",
+        photo=make_image(
+            file=image_upload(width=400, height=400),
+            alt_text="Portrait of Aoife Brennan",
+        ),
+    )
+    professor = make_author(
+        name="Helen Rafferty",
+        slug="helen-rafferty",
+        role="Professor of strategic studies at Corrib University",
+        bio="Helen Rafferty is the author of nine books.",
+    )
+    picture = make_image(
+        file=image_upload(width=800, height=450),
+        alt_text="Fishing boats moored in the harbour at dawn",
+        caption="The harbour at dawn.",
+        credit="Keith Dolan",
+    )
+    now = timezone.now()
+    article = make_article(
+        title="Council approves €40m plan for 300 homes in Tuam",
+        slug="council-approves-plan-for-homes-in-tuam",
+        standfirst="Councillors voted 21 to 6 in favour after a long debate.",
+        body=(
+            "<p>Councillors have approved plans for 300 homes.</p>"
+            "<h2>Traffic concerns</h2>"
+            "<blockquote><p>“We cannot keep saying no.”</p></blockquote>"
+            '<p>More from <a href="https://www.gov.ie/">the department</a>.</p>'
+        ),
+        section=news,
+        lead_image=picture,
+        authors=[(reporter, "reporter"), (professor, "writer")],
+        tags=["Housing", "Planning"],
+        published_at=now - timedelta(hours=2),
+    )
+    make_correction(article, text="An earlier version gave the wrong figure.")
+    for hours in (3, 5):
+        make_article(
+            section=news,
+            authors=[reporter],
+            tags=["Housing"],
+            published_at=now - timedelta(hours=hours),
+        )
+    make_article(
+        title="Our seas are the country's least defended asset",
+        slug="our-seas-are-least-defended",
+        standfirst="Neutrality needs ships, writes Helen Rafferty.",
+        kind="opinion",
+        section=opinion,
+        authors=[professor],
+        tags=["Defence"],
+        published_at=now - timedelta(hours=4),
+    )
+    return {
+        "home": "/",
+        "section": news.get_absolute_url(),
+        "article": article.get_absolute_url(),
+        "author": reporter.get_absolute_url(),
+        "tag": "/tags/housing/",
+    }
+
+
+@pytest.mark.parametrize("name", ["home", "section", "article", "author", "tag"])
+def test_public_page_is_accessible(name, live_server, paper, assert_accessible):
+    """Each reading page passes WCAG 2.2 AA and axe's best practices."""
+    results = assert_accessible(f"{live_server.url}{paper[name]}")
+    assert len(results["passes"]) > 10, "axe ran hardly any checks"
 
 
 def test_admin_login_page_meets_wcag(live_server, assert_accessible):

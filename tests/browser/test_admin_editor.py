@@ -6,6 +6,7 @@ from django.urls import reverse
 from playwright.sync_api import sync_playwright
 
 from tests.articles.factories import make_editor
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.factories import make_article
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -25,7 +26,9 @@ def editor_page(live_server, client):
     client.force_login(make_editor())
     session = client.cookies[settings.SESSION_COOKIE_NAME].value
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium")
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS
+        )
         context = browser.new_context()
         context.add_cookies(
             [

@@ -4,20 +4,18 @@ within the Content Security Policy, no sideways scrolling on a 320px phone,
 no layout shift as pictures load, and a print stylesheet.
 """
 
-import mimetypes
-from pathlib import Path
-
 import pytest
-from django.conf import settings
 from django.urls import reverse
-from playwright.sync_api import sync_playwright
 
+from tests.browser.conftest import (
+    WCAG_AND_BEST_PRACTICE,
+    format_violations,
+    serve_media,
+)
 from tests.factories import make_article, make_author, make_image, make_section
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-AXE_SCRIPT = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 WIDTHS = [320, 1280]
 
 # Sum of layout-shift scores the page has seen so far (buffered observer).
@@ -63,33 +61,12 @@ def reader_pages():
         "article": article.get_absolute_url(),
         "author": author.get_absolute_url(),
         "tag": reverse("articles:tag", args=["harbour"]),
+        "search": reverse("articles:search") + "?q=harbour",
     }
 
 
-def serve_media(route):
-    """Answer /media/ requests from MEDIA_ROOT, as the web server would."""
-    relative = route.request.url.split("/media/", 1)[1]
-    path = Path(settings.MEDIA_ROOT) / relative
-    if not path.is_file():
-        route.fulfill(status=404)
-        return
-    content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-    route.fulfill(body=path.read_bytes(), content_type=content_type)
-
-
-@pytest.fixture
-def chromium(reader_pages):
-    # The data exists before Playwright starts its event loop.
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=["--no-sandbox"]
-        )
-        yield browser
-        browser.close()
-
-
-def open_page(chromium, url, width):
-    context = chromium.new_context(viewport={"width": width, "height": 900})
+def open_page(browser, url, width):
+    context = browser.new_context(viewport={"width": width, "height": 900})
     context.route("**/media/**", serve_media)
     page = context.new_page()
     problems = []
@@ -113,13 +90,13 @@ def open_page(chromium, url, width):
 
 
 def test_reading_pages_keep_to_the_csp_fit_a_phone_and_do_not_shift(
-    live_server, chromium, reader_pages
+    live_server, browser, reader_pages
 ):
     """No CSP violation or failed request, no sideways scroll at 320px, and
     pictures take their space before they load."""
     for width in WIDTHS:
         for name, path in reader_pages.items():
-            page, problems = open_page(chromium, live_server.url + path, width)
+            page, problems = open_page(browser, live_server.url + path, width)
             assert problems == [], (name, width, problems)
             overflow = page.evaluate(
                 "document.documentElement.scrollWidth - window.innerWidth"
@@ -129,32 +106,31 @@ def test_reading_pages_keep_to_the_csp_fit_a_phone_and_do_not_shift(
             page.context.close()
 
 
-def test_reading_pages_pass_an_accessibility_scan(live_server, chromium, reader_pages):
+def test_reading_pages_pass_an_accessibility_scan(
+    live_server, browser, axe_source, reader_pages
+):
     """axe-core finds no WCAG 2.2 A/AA or best-practice violation, contrast
     included, at phone and desktop widths."""
-    axe = AXE_SCRIPT.read_text()
     for width in WIDTHS:
         for name, path in reader_pages.items():
             # Evaluated through the DevTools protocol, so the CSP stays on.
-            page, _ = open_page(chromium, live_server.url + path, width)
-            page.evaluate(axe)
+            page, _ = open_page(browser, live_server.url + path, width)
+            page.evaluate(axe_source)
             result = page.evaluate(
                 "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})",
-                AXE_TAGS,
+                WCAG_AND_BEST_PRACTICE,
             )
-            violations = [
-                (v["id"], [node["target"] for node in v["nodes"]][:3])
-                for v in result["violations"]
-            ]
-            assert violations == [], (name, width, violations)
+            assert result["violations"] == [], (
+                f"{name} at {width}px:\n" + format_violations(result["violations"])
+            )
             page.context.close()
 
 
 def test_skip_link_is_the_first_stop_and_shows_when_focused(
-    live_server, chromium, reader_pages
+    live_server, browser, reader_pages
 ):
     """Tab once: the skip link has focus, is visible, and leads to main."""
-    page, _ = open_page(chromium, live_server.url + reader_pages["article"], 390)
+    page, _ = open_page(browser, live_server.url + reader_pages["article"], 390)
     page.emulate_media(reduced_motion="reduce")
     page.keyboard.press("Tab")
     focused = page.evaluate(
@@ -167,9 +143,9 @@ def test_skip_link_is_the_first_stop_and_shows_when_focused(
     assert page.evaluate("document.activeElement.id") == "main"
 
 
-def test_print_stylesheet_leaves_out_navigation(live_server, chromium, reader_pages):
+def test_print_stylesheet_leaves_out_navigation(live_server, browser, reader_pages):
     """Printed, the article keeps its text and drops the section bar."""
-    page, _ = open_page(chromium, live_server.url + reader_pages["article"], 1280)
+    page, _ = open_page(browser, live_server.url + reader_pages["article"], 1280)
     display = "selector => getComputedStyle(document.querySelector(selector)).display"
     assert page.evaluate(display, ".section-bar") == "block"
     page.emulate_media(media="print")

@@ -1,13 +1,22 @@
 """Factories for newsletter test data: each makes one valid object."""
 
 import itertools
+import uuid
 from datetime import time, timedelta
 from zoneinfo import ZoneInfo
 
+from django.contrib.auth.models import Group, Permission, User
 from django.utils import timezone
 
+from subscriptions.delivery import delivery_earliest_start, delivery_reference_new
 from subscriptions.forms import CONSENT_WORDINGS, CURRENT_CONSENT_VERSION
-from subscriptions.models import Newsletter, Subscription
+from subscriptions.models import (
+    DeliveryArea,
+    DeliveryRequest,
+    DeliveryRoutingKey,
+    Newsletter,
+    Subscription,
+)
 
 _counter = itertools.count(1)
 
@@ -58,3 +67,72 @@ def sign_up_data(newsletter, email="reader@example.com", **overrides):
     }
     data.update(overrides)
     return {key: value for key, value in data.items() if value is not None}
+
+
+_counter = itertools.count(1)
+
+
+def make_delivery_area(*, routing_keys=("A65",), **kwargs):
+    n = next(_counter)
+    kwargs.setdefault("name", f"Area {n}")
+    kwargs.setdefault("newsagent", f"Newsagent {n}")
+    area = DeliveryArea.objects.create(**kwargs)
+    for key in routing_keys:
+        DeliveryRoutingKey.objects.create(area=area, key=key)
+    return area
+
+
+def make_delivery_request(**kwargs):
+    """A new, in-area request as the form would save it."""
+    n = next(_counter)
+    kwargs.setdefault("reference", delivery_reference_new())
+    kwargs.setdefault("idempotency_key", uuid.uuid4())
+    kwargs.setdefault("name", f"Reader Number{n}")
+    kwargs.setdefault("email", f"reader{n}@example.ie")
+    kwargs.setdefault("phone", "+353871234567")
+    kwargs.setdefault("address_line_1", f"{n} Main Street")
+    kwargs.setdefault("town", "Ennis")
+    kwargs.setdefault("county", "Clare")
+    kwargs.setdefault("eircode", "A65 F4E2")
+    kwargs.setdefault("routing_key", kwargs["eircode"][:3])
+    kwargs.setdefault("delivery_days", ["mon", "sat"])
+    kwargs.setdefault("start_date", delivery_earliest_start())
+    kwargs.setdefault("terms_accepted_at", timezone.now())
+    return DeliveryRequest.objects.create(**kwargs)
+
+
+def delivery_form_data(**overrides):
+    """A valid POST for the delivery request form."""
+    data = {
+        "name": "Máire Ní Bhriain",
+        "email": "maire@example.ie",
+        "phone": "087 123 4567",
+        "address_line_1": "12 Church Street",
+        "address_line_2": "",
+        "town": "Athlone",
+        "county": "Westmeath",
+        "eircode": "a65f4e2",
+        "delivery_days": ["mon", "sat"],
+        "start_date": (delivery_earliest_start() + timedelta(days=2)).isoformat(),
+        "leave_at": "In the porch",
+        "notes": "Beware of the dog.",
+        "terms": "on",
+        "idempotency_key": str(uuid.uuid4()),
+    }
+    data.update(overrides)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def make_staff(username, *, groups=(), perms=(), **kwargs):
+    """A staff account in `groups` (names) with extra `perms` (app_label.codename)."""
+    user = User.objects.create_user(
+        username=username, password="pw", is_staff=True, **kwargs
+    )
+    for name in groups:
+        user.groups.add(Group.objects.get(name=name))
+    for perm in perms:
+        app_label, codename = perm.split(".")
+        user.user_permissions.add(
+            Permission.objects.get(content_type__app_label=app_label, codename=codename)
+        )
+    return user

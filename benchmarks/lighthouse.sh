@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# Lighthouse scores (mobile profile) for the demo paper's home page and one
+# article page, printed as performance / accessibility / best practices / SEO.
+#
+# The site runs as in production: DJANGO_DEBUG=false, static files collected
+# and served compressed with far-future caching by WhiteNoise, media served
+# from a second origin (as from a CDN) that the CSP allows for images. The
+# demo paper is built in a throwaway SQLite file.
+#
+#   benchmarks/lighthouse.sh            needs .venv (./dev setup), Node 20, chromium
+#   PORT=8701 MEDIA_PORT=8702 benchmarks/lighthouse.sh
+#
+# Lighthouse 12 is installed on first use into LIGHTHOUSE_DIR (not into the
+# project): Lighthouse 13 needs Node 22.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PORT="${PORT:-8701}"
+MEDIA_PORT="${MEDIA_PORT:-8702}"
+LIGHTHOUSE_DIR="${LIGHTHOUSE_DIR:-${TMPDIR:-/tmp}/newsroom-lighthouse}"
+CHROME_PATH="${CHROME_PATH:-/usr/bin/chromium}"
+export CHROME_PATH
+PY=.venv/bin/python
+
+[ -x "$PY" ] || { echo "lighthouse.sh: run ./dev setup first" >&2; exit 1; }
+[ -x "$CHROME_PATH" ] || { echo "lighthouse.sh: $CHROME_PATH is missing" >&2; exit 1; }
+
+if [ ! -x "$LIGHTHOUSE_DIR/node_modules/.bin/lighthouse" ]; then
+  echo "Installing Lighthouse 12.2.3 into $LIGHTHOUSE_DIR"
+  mkdir -p "$LIGHTHOUSE_DIR"
+  (cd "$LIGHTHOUSE_DIR" && npm i -E --no-save --silent --no-audit --no-fund lighthouse@12.2.3)
+fi
+
+work="$(mktemp -d "${TMPDIR:-/tmp}/newsroom-lighthouse-run.XXXXXX")"
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+export DJANGO_DEBUG=false
+export DJANGO_SECRET_KEY="lighthouse-$(head -c 32 /dev/urandom | base64 | tr -d '/+=\n')"
+export DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost
+export DATABASE_URL="sqlite:///$work/db.sqlite3"
+export MEDIA_ROOT="$work/media" STATIC_ROOT="$work/static"
+export MEDIA_URL="http://127.0.0.1:$MEDIA_PORT/"
+export DJANGO_CSP_IMG_SRC="http://127.0.0.1:$MEDIA_PORT"
+# Plain HTTP on the loopback interface: no HTTPS redirect, HSTS or secure cookies.
+export DJANGO_SECURE_SSL_REDIRECT=false DJANGO_SECURE_COOKIES=false DJANGO_HSTS_SECONDS=0
+export SITE_URL="http://127.0.0.1:$PORT"
+
+echo "Building the demo paper"
+"$PY" manage.py migrate --no-input -v0
+"$PY" manage.py load_demo >/dev/null
+"$PY" manage.py collectstatic --no-input -v0
+
+"$PY" -m http.server "$MEDIA_PORT" --bind 127.0.0.1 --directory "$MEDIA_ROOT" \
+  >"$work/media.log" 2>&1 &
+pids+=($!)
+"$PY" manage.py runserver "127.0.0.1:$PORT" --noreload --nostatic >"$work/server.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 30); do
+  curl -sf -o /dev/null "http://127.0.0.1:$PORT/" && break
+  sleep 1
+done
+curl -sf -o /dev/null "http://127.0.0.1:$PORT/" || {
+  cat "$work/server.log" >&2
+  exit 1
+}
+
+article_path="$("$PY" manage.py shell -v0 -c '
+from articles.models import Article
+article = Article.objects.published().exclude(lead_image=None).latest_first().first()
+print(article.get_absolute_url())
+')"
+
+flags="--headless --no-sandbox --disable-gpu --disable-background-networking"
+flags="$flags --disable-component-update --disable-sync"
+printf '\n%-44s %5s %5s %5s %5s\n' "page (mobile)" perf a11y bp seo
+for path in / "$article_path"; do
+  report="$work/report.json"
+  "$LIGHTHOUSE_DIR/node_modules/.bin/lighthouse" "http://127.0.0.1:$PORT$path" \
+    --quiet --chrome-flags="$flags" --form-factor=mobile \
+    --only-categories=performance,accessibility,best-practices,seo \
+    --output=json --output-path="$report"
+  "$PY" - "$report" "$path" <<'EOF'
+import json
+import sys
+
+report = json.load(open(sys.argv[1]))
+categories = report["categories"]
+scores = [
+    round(categories[key]["score"] * 100)
+    for key in ("performance", "accessibility", "best-practices", "seo")
+]
+print(f"{sys.argv[2][:44]:<44} " + " ".join(f"{s:5d}" for s in scores))
+metrics = [
+    "first-contentful-paint",
+    "largest-contentful-paint",
+    "total-blocking-time",
+    "cumulative-layout-shift",
+    "total-byte-weight",
+]
+print("    " + ", ".join(
+    f"{report['audits'][m]['title']} {report['audits'][m]['displayValue']}"
+    for m in metrics
+))
+for key in ("performance", "accessibility", "best-practices", "seo"):
+    for ref in categories[key]["auditRefs"]:
+        audit = report["audits"][ref["id"]]
+        if ref["weight"] and audit["score"] is not None and audit["score"] < 0.9:
+            print(f"    {key}: {audit['title']} ({audit.get('displayValue', '')})")
+EOF
+done
