@@ -230,6 +230,8 @@ SERVER_EMAIL = env("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 
 # Newsletters (subscriptions.outbox explains the sending settings).
 NEWSLETTER_FROM_EMAIL = env("NEWSLETTER_FROM_EMAIL", DEFAULT_FROM_EMAIL)
+# The MAILERS alias newsletter mail goes through (a bulk relay, if you add one).
+NEWSLETTER_MAILER = env("NEWSLETTER_MAILER", "default")
 NEWSLETTER_CONFIRMATION_MAX_AGE = env_int(
     "NEWSLETTER_CONFIRMATION_MAX_AGE", 7 * 24 * 3600
 )
@@ -240,6 +242,8 @@ NEWSLETTER_MAX_ATTEMPTS = env_int("NEWSLETTER_MAX_ATTEMPTS", 5)
 NEWSLETTER_RETRY_SECONDS = env_int("NEWSLETTER_RETRY_SECONDS", 60)
 NEWSLETTER_CLAIM_SECONDS = env_int("NEWSLETTER_CLAIM_SECONDS", 600)
 NEWSLETTER_MAX_LATENESS = env_int("NEWSLETTER_MAX_LATENESS", 6 * 3600)
+# Unconfirmed sign-ups are deleted after this many days (apply_retention).
+NEWSLETTER_PENDING_RETENTION_DAYS = env_int("NEWSLETTER_PENDING_RETENTION_DAYS", 14)
 
 # Home delivery: where the circulation desk is told of new requests, which
 # days readers may choose (mon…sun), and how long the personal data of a

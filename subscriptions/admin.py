@@ -4,6 +4,7 @@ import itertools
 from datetime import date, timedelta
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
@@ -77,7 +78,12 @@ class SubscriptionAdmin(admin.ModelAdmin):
     list_select_related = ["newsletter"]
     search_fields = ["email"]
     date_hierarchy = "created_at"
+    # A subscription is the reader's: staff may unsubscribe it (the action),
+    # never confirm it or change the address behind the reader's back.
     readonly_fields = [
+        "email",
+        "newsletter",
+        "status",
         "created_at",
         "confirmed_at",
         "unsubscribed_at",
@@ -197,7 +203,8 @@ class EditionAdmin(admin.ModelAdmin):
 
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)
-        newsletter = Newsletter.objects.filter(pk=initial.get("newsletter")).first()
+        pk = str(initial.get("newsletter", ""))
+        newsletter = Newsletter.objects.filter(pk=pk).first() if pk.isdigit() else None
         if newsletter is not None:
             initial.setdefault("scheduled_for", newsletter.next_slot())
         return initial
@@ -263,7 +270,8 @@ class EditionAdmin(admin.ModelAdmin):
         form = TestCopyForm(request.POST or None, initial={"email": request.user.email})
         if request.method == "POST" and form.is_valid():
             address = form.cleaned_data["email"]
-            editions.test_copy_message(edition, address).send()
+            message = editions.test_copy_message(edition, address)
+            message.send(using=settings.NEWSLETTER_MAILER)
             self.message_user(
                 request, f"A test copy is on its way to {address}.", messages.SUCCESS
             )

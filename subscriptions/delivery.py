@@ -461,7 +461,3 @@ def delivery_requests_anonymise(before):
             for pk in ids
         )
     return len(ids)
-
-
-def delivery_retention_cutoff(now=None):
-    return (now or timezone.now()) - timedelta(days=settings.DELIVERY_RETENTION_DAYS)

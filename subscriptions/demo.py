@@ -1,8 +1,8 @@
-"""Demo newsletters for the demo paper (called by the demo loader)."""
+"""Demo newsletters and delivery areas for the demo paper (for the demo loader)."""
 
 from datetime import time
 
-from .models import Newsletter
+from .models import DeliveryArea, DeliveryRoutingKey, Newsletter
 
 DEMO_NEWSLETTERS = [
     {
@@ -42,3 +42,31 @@ def create_demo_newsletters():
         )
         newsletters.append(newsletter)
     return newsletters
+
+
+# Home delivery
+
+# Midland and western districts with their real Eircode routing keys; the
+# newsagents are invented.
+DEMO_DELIVERY_AREAS = [
+    ("Athlone", "Lyons Newsagents, Church Street", ["N37"]),
+    ("Mullingar", "Daly's Shop, Oliver Plunkett Street", ["N91"]),
+    ("Tullamore", "Egan's Newsagency, William Street", ["R35"]),
+    ("Galway city", "Route 4 (Corrib Deliveries)", ["H91"]),
+    ("Ennis", "Keane's, O'Connell Street", ["V95"]),
+]
+
+
+def create_demo_delivery_areas():
+    """Create or refresh the demo delivery areas; safe to run again."""
+    areas = []
+    for name, newsagent, keys in DEMO_DELIVERY_AREAS:
+        area, _ = DeliveryArea.objects.update_or_create(
+            name=name, defaults={"newsagent": newsagent, "is_active": True}
+        )
+        for key in keys:
+            DeliveryRoutingKey.objects.update_or_create(
+                key=key, defaults={"area": area}
+            )
+        areas.append(area)
+    return areas

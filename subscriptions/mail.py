@@ -68,7 +68,7 @@ def confirmation_message(subscription):
 
 def send_confirmation(subscription):
     """Send the confirmation email now and record when it left."""
-    confirmation_message(subscription).send()
+    confirmation_message(subscription).send(using=settings.NEWSLETTER_MAILER)
     subscription.confirmation_sent_at = timezone.now()
     subscription.save(update_fields=["confirmation_sent_at"])
 

@@ -157,7 +157,7 @@ class Newsletter(models.Model):
         cache.delete(ACTIVE_NEWSLETTERS_CACHE_KEY)
 
     def get_absolute_url(self):
-        return reverse("subscriptions:newsletters") + f"#{self.slug}"
+        return reverse("subscriptions:newsletters") + f"#newsletter-{self.slug}"
 
     def delete(self, *args, **kwargs):
         result = super().delete(*args, **kwargs)
@@ -204,6 +204,18 @@ class SubscriptionQuerySet(models.QuerySet):
 
     def for_email(self, email):
         return self.filter(email=normalise_email(email))
+
+    def unconfirmed_since(self, cutoff):
+        """
+        Pending subscriptions with no sign-up and no confirmation email since
+        `cutoff`: a reader who signed up again recently keeps theirs.
+        """
+        return self.filter(
+            Q(confirmation_requested_at__isnull=True)
+            | Q(confirmation_requested_at__lt=cutoff),
+            status=Subscription.Status.PENDING,
+            consent_given_at__lt=cutoff,
+        )
 
 
 class Subscription(models.Model):
@@ -338,12 +350,13 @@ class Subscription(models.Model):
 
 
 def preferences_token(email):
-    return signing.Signer(salt="subscriptions.preferences").sign(normalise_email(email))
+    # Encoded rather than readable, so addresses stay out of access logs.
+    return signing.dumps(normalise_email(email), salt="subscriptions.preferences")
 
 
 def email_from_preferences_token(token):
     try:
-        return signing.Signer(salt="subscriptions.preferences").unsign(token)
+        return signing.loads(token, salt="subscriptions.preferences")
     except signing.BadSignature:
         return None
 

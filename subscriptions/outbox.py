@@ -28,7 +28,7 @@ Why nobody gets an edition twice, even when a worker is killed mid-batch:
    the row, the update matches nothing and the slow worker skips it.
 3. Record. When the server accepts the message the row becomes `sent`
    (matched by the token alone, so a late acceptance still counts), in the
-   same transaction as the next row's hand-over (one commit per message);
+   same UPDATE as the next row's hand-over (one commit per message);
    when it refuses it, the row goes back to `queued` with `attempts` + 1 and
    `next_attempt_at` pushed back exponentially, or to `failed` once
    NEWSLETTER_MAX_ATTEMPTS is reached or the refusal is permanent (5xx).
@@ -56,7 +56,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.mail import mailers
 from django.db import transaction
-from django.db.models import F, Min, Q
+from django.db.models import Case, F, Min, Q, Value, When
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 
@@ -147,15 +147,15 @@ def is_permanent(error):
 class Courier:
     """
     Sends one claimed batch over one mail server connection. An acceptance
-    is recorded in the same transaction as the next message's hand-over, so
-    each message costs one commit, and a worker never has more than one row
-    in `sending`.
+    is recorded in the same statement as the next message's hand-over, so
+    each message costs one round trip and one commit, and a worker never has
+    more than one row in `sending`.
     """
 
     def __init__(self, token, shared):
         self.token = token
         self.shared = shared
-        self.mailer = mailers.default
+        self.mailer = mailers[settings.NEWSLETTER_MAILER]
         self.accepted = []
 
     def mine(self):
@@ -168,23 +168,52 @@ class Courier:
             )
             self.accepted = []
 
+    def hand_over(self, row):
+        """
+        Mark `row` as being handed to the mail server, if it is still ours,
+        and record the messages accepted since the last call as sent: one
+        UPDATE, so one round trip and one commit. Returns whether `row` was
+        still ours (the accepted rows always are: nothing else changes the
+        token of a row in `sending`).
+        """
+        now = timezone.now()
+        this = Q(pk=row.pk)
+        accepted, self.accepted = self.accepted, []
+
+        def this_or_accepted(field, this_value, accepted_value):
+            return Case(
+                When(this, then=this_value),
+                default=accepted_value,
+                output_field=EditionSend._meta.get_field(field),
+            )
+
+        updated = (
+            self.mine()
+            .filter(Q(pk__in=accepted) | (this & Q(status=EditionSend.Status.CLAIMED)))
+            .update(
+                status=this_or_accepted(
+                    "status",
+                    Value(EditionSend.Status.SENDING),
+                    Value(EditionSend.Status.SENT),
+                ),
+                attempts=this_or_accepted("attempts", F("attempts") + 1, F("attempts")),
+                claimed_at=this_or_accepted("claimed_at", Value(now), F("claimed_at")),
+                sent_at=this_or_accepted("sent_at", F("sent_at"), Value(now)),
+                last_error=this_or_accepted("last_error", F("last_error"), Value("")),
+            )
+        )
+        return updated > len(accepted)
+
     def send(self, row):
         """Hand one message to the mail server; return what became of it."""
-        subscribed = row.subscription.status == Subscription.Status.CONFIRMED
-        if subscribed:
-            message = mail.edition_message(self.shared, row.subscription)
-        with transaction.atomic():
+        if row.subscription.status != Subscription.Status.CONFIRMED:
             self.record_accepted()
-            claimed = self.mine().filter(pk=row.pk, status=EditionSend.Status.CLAIMED)
-            if not subscribed:
-                claimed.update(status=EditionSend.Status.CANCELLED, claim_token="")
-                return "cancelled"
-            handed_over = claimed.update(
-                status=EditionSend.Status.SENDING,
-                attempts=F("attempts") + 1,
-                claimed_at=timezone.now(),
+            self.mine().filter(pk=row.pk, status=EditionSend.Status.CLAIMED).update(
+                status=EditionSend.Status.CANCELLED, claim_token=""
             )
-        if not handed_over:
+            return "cancelled"
+        message = mail.edition_message(self.shared, row.subscription)
+        if not self.hand_over(row):
             return "lost"  # Our lease ran out and another worker has it.
         try:
             # Kept open across the batch: send_messages() closes only what

@@ -41,7 +41,7 @@ def request_subscription(*, email, newsletter, consent_version, source, now=None
     }
     with transaction.atomic():
         subscription, created = (
-            Subscription.objects.select_for_update()
+            Subscription.objects.select_for_update(of=("self",))
             .select_related("newsletter")
             .get_or_create(
                 email=normalise_email(email), newsletter=newsletter, defaults=consent
@@ -117,7 +117,8 @@ def update_preferences(email, wanted, source, now=None):
     added, removed = [], []
     with transaction.atomic():
         current = {
-            s.newsletter: s for s in subscriptions_for(email).select_for_update()
+            s.newsletter: s
+            for s in subscriptions_for(email).select_for_update(of=("self",))
         }
         for newsletter, subscription in current.items():
             confirmed = subscription.status == Subscription.Status.CONFIRMED

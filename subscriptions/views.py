@@ -1,13 +1,18 @@
 """Public subscription pages: newsletters (sign up, confirm, unsubscribe, manage)
 and home-delivery requests."""
 
+from functools import wraps
+
 from django.core import signing
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from articles.views import is_anonymous
 
 from . import signup
 from .forms import DeliveryRequestForm, PreferencesForm, SignUpForm
@@ -17,6 +22,21 @@ from .models import (
     Subscription,
     email_from_preferences_token,
 )
+
+
+def public_page(view):
+    """Same for every reader and cookie-free: cacheable for anonymous readers."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if is_anonymous(request):
+            patch_cache_control(response, public=True, max_age=60)
+        else:
+            patch_cache_control(response, private=True)
+        return response
+
+    return wrapper
 
 
 def sign_up_forms(newsletters, source):
@@ -34,6 +54,7 @@ def sign_up_forms(newsletters, source):
 
 
 @require_GET
+@public_page
 def newsletter_list(request):
     newsletters = Newsletter.objects.active_cached()
     return render(
@@ -68,6 +89,7 @@ def newsletter_sign_up(request):
 
 
 @require_GET
+@public_page
 def check_inbox(request):
     return render(request, "subscriptions/newsletters/check_inbox.html")
 

@@ -4,12 +4,9 @@ from django import template
 from django.conf import settings
 from django.utils import timezone
 
-from articles.models import ArticleAuthor, Rendition, Section
+from articles.models import ArticleAuthor, Section
 
 register = template.Library()
-
-# Formats offered as <source> elements, best first; JPEG is the <img> itself.
-MODERN_FORMATS = [Rendition.Format.AVIF, Rendition.Format.WEBP]
 
 # How each byline role is introduced. Consecutive names with the same
 # introduction share it: "By Jane Doe and John Roe; photographs by …".
@@ -29,55 +26,25 @@ def section_bar(current=None):
     return {"sections": Section.objects.all(), "current": current}
 
 
-def _srcset(renditions):
-    return ", ".join(f"{r.file.url} {r.width}w" for r in renditions)
-
-
-def picture_sources(image):
-    """
-    What a <picture> needs from `image`: a srcset per modern format, a JPEG
-    srcset for the <img>, and a fallback URL (a JPEG rendition or, when
-    there are none, the original file). Image's own helpers answer when the
-    model has them; otherwise the same is built here from the renditions
-    (read from the prefetch when there is one).
-    """
-    if hasattr(image, "fallback_url"):
-        return {
-            "sources": image.sources,
-            "srcset": image.jpeg_srcset,
-            "src": image.fallback_url,
-        }
-    by_format = {}
-    for rendition in sorted(image.renditions.all(), key=lambda r: r.width):
-        by_format.setdefault(rendition.format, []).append(rendition)
-    jpegs = by_format.get(Rendition.Format.JPEG, [])
-    return {
-        "sources": [
-            {"type": f"image/{fmt}", "srcset": _srcset(by_format[fmt])}
-            for fmt in MODERN_FORMATS
-            if fmt in by_format
-        ],
-        "srcset": _srcset(jpegs),
-        "src": jpegs[-1].file.url if jpegs else image.file.url,
-    }
-
-
 @register.inclusion_tag("includes/picture.html")
 def picture(image, sizes="100vw", loading="lazy", css_class=""):
-    """A responsive <picture> for `image` with fixed width and height."""
+    """
+    A responsive <picture> for `image`: a <source> per modern format and a
+    JPEG <img> with fixed width and height (the original file while there
+    are no renditions). Prefetch the image's renditions to keep it queryless.
+    """
     return {
         "image": image,
         "sizes": sizes,
         "loading": loading,
         "css_class": css_class,
-        **picture_sources(image),
     }
 
 
 @register.simple_tag
 def image_url(image):
     """The absolute URL of the picture to share `image` with (Open Graph)."""
-    return absolute_url(picture_sources(image)["src"])
+    return absolute_url(image.fallback_url)
 
 
 @register.filter

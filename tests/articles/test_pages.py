@@ -574,6 +574,26 @@ def test_reader_text_is_escaped_in_public_html(client):
         assert not page.select("[onerror]"), url
 
 
+def test_script_and_event_handlers_in_the_body_never_reach_public_html(client):
+    """Whatever was stored through the ORM, the page carries no script,
+    no on* handler and no javascript: link."""
+    body = (
+        "<p>Before</p><script>alert(1)</script>"
+        '<p><img src="x" onerror="alert(1)"><a href="javascript:alert(1)">x</a>'
+        '<a href="https://example.org/" onclick="alert(1)">ok</a></p>'
+    )
+    article = make_article(body=body)
+    response = client.get(article.get_absolute_url())
+    html = response.content.decode()
+    page = parse(response)
+    assert page.select("script") == []
+    assert not [
+        el for el in page.find_all(True) if any(a.startswith("on") for a in el.attrs)
+    ]
+    assert "javascript:" not in html
+    assert text(page.select_one(".article__body p")) == "Before"
+
+
 def test_unknown_address_shows_the_not_found_page(client):
     """A 404 is a page of the paper with a way back to the front page."""
     response = client.get("/no-such-section/no-such-article/")

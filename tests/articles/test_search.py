@@ -1,9 +1,12 @@
 """The search page: live articles matching the reader's words."""
 
 import pytest
+from django.contrib.postgres.indexes import GinIndex
+from django.db import connection
+from django.db.models import Q
 from django.urls import reverse
 
-from articles.models import Article
+from articles.models import Article, search_document
 from tests.factories import make_article
 from tests.html import parse, text
 
@@ -77,3 +80,31 @@ def test_search_results_are_paginated_keeping_the_query(client):
     assert len(page.select(".card")) == 20
     assert page.select_one('a[rel="next"]')["href"] == "?q=harbour&page=2"
     assert len(result_titles(client, "harbour", page=2)) == 3
+
+
+def test_postgresql_indexes_exactly_what_search_matches(client):
+    """On PostgreSQL the search document of live articles has a GIN index
+    whose expression is the one search() queries (so it can be used); other
+    databases get no such index."""
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(
+            cursor, Article._meta.db_table
+        )
+    if connection.vendor != "postgresql":
+        assert "article_search_idx" not in constraints
+        return
+    assert constraints["article_search_idx"]["type"] == "gin"
+    # Let PostgreSQL normalise both: the migrated index and one built now
+    # from the expression search() uses.
+    current = GinIndex(
+        search_document(), name="article_search_now", condition=Q(status="published")
+    )
+    with connection.schema_editor(atomic=False) as editor:
+        editor.execute(current.create_sql(Article, editor))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_get_indexdef('article_search_idx'::regclass),"
+            " pg_get_indexdef('article_search_now'::regclass)"
+        )
+        migrated, now = cursor.fetchone()
+    assert migrated == now.replace("article_search_now", "article_search_idx")

@@ -1,5 +1,8 @@
+from io import StringIO
+
 import pytest
 from django.core.cache import cache
+from django.core.management import call_command
 
 
 @pytest.fixture(autouse=True)
@@ -8,3 +11,15 @@ def _empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def apply_retention():
+    """Run the retention command with `args`; returns what it printed."""
+
+    def run(*args):
+        out = StringIO()
+        call_command("apply_retention", *args, stdout=out)
+        return out.getvalue()
+
+    return run

@@ -4,6 +4,7 @@ import pytest
 from django.db import IntegrityError
 
 from subscriptions.delivery import delivery_area_for
+from subscriptions.demo import create_demo_delivery_areas
 from subscriptions.models import DeliveryArea, DeliveryRoutingKey
 from tests.subscriptions.factories import make_delivery_area, make_staff
 
@@ -85,3 +86,12 @@ def test_database_refuses_a_malformed_routing_key():
     area = make_delivery_area(routing_keys=[])
     with pytest.raises(IntegrityError):
         DeliveryRoutingKey.objects.create(area=area, key="a65")
+
+
+def test_demo_delivery_areas_route_requests_and_load_twice_safely():
+    """The demo paper's areas cover their towns, and loading again adds nothing."""
+    create_demo_delivery_areas()
+    create_demo_delivery_areas()
+    assert DeliveryArea.objects.count() == 5
+    assert delivery_area_for("N37").name == "Athlone"
+    assert delivery_area_for("A65") is None

@@ -1,10 +1,9 @@
 """Retention: the personal data of long-closed delivery requests is removed."""
 
 from datetime import timedelta
-from io import StringIO
 
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError
 from django.utils import timezone
 
 from subscriptions.models import DeliveryRequest, DeliveryRequestEvent
@@ -13,12 +12,6 @@ from tests.subscriptions.factories import make_delivery_area, make_delivery_requ
 pytestmark = pytest.mark.django_db
 
 Status = DeliveryRequest.Status
-
-
-def _run(*args):
-    out = StringIO()
-    call_command("apply_retention", *args, stdout=out)
-    return out.getvalue()
 
 
 def _closed(status, days_ago, **kwargs):
@@ -45,18 +38,20 @@ def _closed(status, days_ago, **kwargs):
     ],
 )
 def test_retention_anonymises_only_requests_closed_long_enough_ago(
-    settings, status, days_ago, due
+    apply_retention, settings, status, days_ago, due
 ):
     """Closed (declined, cancelled, ended) beyond the setting: anonymised; else kept."""
     settings.DELIVERY_RETENTION_DAYS = 30
     request = _closed(status, days_ago, name="Pádraig Reader")
-    _run()
+    apply_retention()
     request.refresh_from_db()
     assert (request.anonymised_at is not None) is due
     assert (request.name == "") is due
 
 
-def test_retention_keeps_what_statistics_need_and_removes_the_rest(settings):
+def test_retention_keeps_what_statistics_need_and_removes_the_rest(
+    apply_retention, settings
+):
     """Reference, area, status, days and dates stay; name, contact, address go."""
     settings.DELIVERY_RETENTION_DAYS = 30
     area = make_delivery_area(name="Athlone")
@@ -71,7 +66,7 @@ def test_retention_keeps_what_statistics_need_and_removes_the_rest(settings):
     request.events.create(kind="note", note="Spoke to her husband on 087 1234567")
     before = DeliveryRequest.objects.get(pk=request.pk)
 
-    output = _run()
+    output = apply_retention()
 
     after = DeliveryRequest.objects.get(pk=request.pk)
     assert "Anonymised 1 delivery request(s)" in output
@@ -95,36 +90,40 @@ def test_retention_keeps_what_statistics_need_and_removes_the_rest(settings):
     assert after.events.filter(kind=DeliveryRequestEvent.Kind.ANONYMISED).count() == 1
 
 
-def test_retention_runs_twice_without_touching_anything_again(settings):
+def test_retention_runs_twice_without_touching_anything_again(
+    apply_retention, settings
+):
     """A request anonymised once is not counted or recorded again."""
     settings.DELIVERY_RETENTION_DAYS = 30
     request = _closed(Status.DECLINED, 40)
-    _run()
-    assert "Anonymised 0 delivery request(s)" in _run()
+    apply_retention()
+    assert "Anonymised 0 delivery request(s)" in apply_retention()
     assert request.events.filter(kind="anonymised").count() == 1
 
 
-def test_retention_dry_run_changes_nothing(settings):
+def test_retention_dry_run_changes_nothing(apply_retention, settings):
     """--dry-run reports the count and keeps every byte."""
     settings.DELIVERY_RETENTION_DAYS = 30
     request = _closed(Status.DECLINED, 40, name="Kept Reader")
-    assert "Would anonymise 1 delivery request(s)" in _run("--dry-run")
+    assert "Would anonymise 1 delivery request(s)" in apply_retention("--dry-run")
     request.refresh_from_db()
     assert request.name == "Kept Reader"
     assert request.anonymised_at is None
 
 
-def test_retention_refuses_a_nonsense_period(settings):
+def test_retention_refuses_a_nonsense_period(apply_retention, settings):
     """A retention of zero days would erase requests as they close: refused."""
     settings.DELIVERY_RETENTION_DAYS = 0
     request = _closed(Status.DECLINED, 40)
     with pytest.raises(CommandError, match="DELIVERY_RETENTION_DAYS must be"):
-        _run()
+        apply_retention()
     request.refresh_from_db()
     assert request.anonymised_at is None
 
 
-def test_anonymised_request_no_longer_shows_its_confirmation_page(client, settings):
+def test_anonymised_request_no_longer_shows_its_confirmation_page(
+    apply_retention, client, settings
+):
     """The reader's 'request received' page does not outlive the data."""
     from subscriptions.views import _done_url
 
@@ -132,5 +131,5 @@ def test_anonymised_request_no_longer_shows_its_confirmation_page(client, settin
     request = _closed(Status.DECLINED, 40)
     url = _done_url(request)
     assert client.get(url).status_code == 200
-    _run()
+    apply_retention()
     assert client.get(url).status_code == 404

@@ -1,7 +1,7 @@
 """The newsletter admin: ordered editions, previews, test copies, progress."""
 
 import re
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
 from django.contrib.auth.models import User
@@ -229,3 +229,39 @@ def test_newsletter_admin_edits_the_schedule_with_day_boxes(admin_client):
     assert checked == ["1", "4"]
     bad = admin_client.post(url, {**data, "time_zone": "Mars/Olympus"})
     assert b"not a time zone name" in bad.content
+
+
+def test_staff_unsubscribe_selected_subscriptions_but_cannot_confirm_them(
+    admin_client,
+):
+    """The action unsubscribes at once; status and address are read-only."""
+    subscription = make_subscription(status=Subscription.Status.PENDING)
+
+    response = admin_client.post(
+        "/admin/subscriptions/subscription/",
+        {"action": "unsubscribe", "_selected_action": [subscription.pk]},
+    )
+    page = admin_client.get(
+        f"/admin/subscriptions/subscription/{subscription.pk}/change/"
+    )
+
+    assert response.status_code == 302
+    subscription.refresh_from_db()
+    assert subscription.status == Subscription.Status.UNSUBSCRIBED
+    assert b'name="status"' not in page.content
+    assert b'name="email"' not in page.content
+
+
+def test_new_edition_for_a_newsletter_defaults_to_its_next_regular_time(
+    admin_client,
+):
+    """Adding from a newsletter proposes the time the edition would go out."""
+    newsletter = make_newsletter(send_time=time(13, 0))
+    next_slot = timezone.localtime(newsletter.next_slot())
+
+    page = admin_client.get(f"{CHANGELIST}add/?newsletter={newsletter.pk}")
+    nonsense = admin_client.get(f"{CHANGELIST}add/?newsletter=abc")
+
+    assert f'name="scheduled_for_0" value="{next_slot:%d/%m/%Y}"' in page.text
+    assert 'name="scheduled_for_1" value="13:00:00"' in page.text
+    assert nonsense.status_code == 200

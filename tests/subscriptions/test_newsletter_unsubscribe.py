@@ -118,5 +118,6 @@ def test_preferences_with_a_forged_token_are_refused(client):
     make_subscription(email="victim@example.com")
 
     response = client.get("/newsletters/preferences/victim@example.com:forged/")
+    assert "victim@example.com" not in preferences_url("victim@example.com")
 
     assert response.status_code == 400

@@ -1,16 +1,30 @@
 """Remove personal data the paper no longer needs to keep."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from subscriptions import delivery
+from subscriptions.models import Subscription
+
+
+def _retention_days(name):
+    days = getattr(settings, name)
+    if not isinstance(days, int) or days < 1:
+        raise CommandError(
+            f"{name} must be a whole number of days, 1 or more, not {days!r}."
+        )
+    return days
 
 
 class Command(BaseCommand):
     help = (
         "Anonymise delivery requests closed more than DELIVERY_RETENTION_DAYS "
-        "ago, keeping what statistics need. Run it daily."
+        "ago, keeping what statistics need, and delete newsletter sign-ups left "
+        "unconfirmed for NEWSLETTER_PENDING_RETENTION_DAYS. Run it daily."
     )
 
     def add_arguments(self, parser):
@@ -21,19 +35,27 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, dry_run=False, **options):
-        days = settings.DELIVERY_RETENTION_DAYS
-        if not isinstance(days, int) or days < 1:
-            raise CommandError(
-                f"DELIVERY_RETENTION_DAYS must be a whole number of days, 1 or "
-                f"more, not {days!r}."
-            )
-        cutoff = delivery.delivery_retention_cutoff()
+        now = timezone.now()
+        closed_before = now - timedelta(days=_retention_days("DELIVERY_RETENTION_DAYS"))
+        pending_before = now - timedelta(
+            days=_retention_days("NEWSLETTER_PENDING_RETENTION_DAYS")
+        )
         with transaction.atomic():
-            count = delivery.delivery_requests_anonymise(cutoff)
+            anonymised = delivery.delivery_requests_anonymise(closed_before)
+            deleted = Subscription.objects.unconfirmed_since(pending_before).delete()
             if dry_run:
                 transaction.set_rollback(True)
-        verb = "Would anonymise" if dry_run else "Anonymised"
+        unconfirmed = deleted[1].get(Subscription._meta.label, 0)
+        anonymise, delete = (
+            ("Would anonymise", "Would delete")
+            if dry_run
+            else ("Anonymised", "Deleted")
+        )
         self.stdout.write(
-            f"{verb} {count} delivery request(s) closed before "
-            f"{cutoff:%Y-%m-%d %H:%M %Z}."
+            f"{anonymise} {anonymised} delivery request(s) closed before "
+            f"{closed_before:%Y-%m-%d %H:%M %Z}."
+        )
+        self.stdout.write(
+            f"{delete} {unconfirmed} unconfirmed newsletter subscription(s) "
+            f"signed up before {pending_before:%Y-%m-%d %H:%M %Z}."
         )

@@ -1,0 +1,113 @@
+"""Article pages carry the newsletter and home-delivery promos."""
+
+import pytest
+from django.core import mail
+from django.test import Client
+
+from subscriptions.demo import create_demo_newsletters
+from subscriptions.models import Subscription
+from tests.factories import make_article
+from tests.html import parse, text
+
+from .factories import make_newsletter
+
+pytestmark = pytest.mark.django_db
+
+ARTICLE_PAGE_BUDGET = 10
+
+
+@pytest.fixture
+def newsletters():
+    """The demo paper's two: News Wrap (daily) and The Week (Mondays)."""
+    return create_demo_newsletters()
+
+
+def test_article_page_shows_a_promo_with_a_form_per_active_newsletter(
+    client, newsletters
+):
+    """Name, pitch, rhythm and a sign-up form with an unticked box, in order."""
+    make_newsletter(name="Retired", is_active=False)
+    article = make_article()
+
+    page = parse(client.get(article.get_absolute_url()))
+
+    promos = page.select(".newsletter-promo")
+    assert [text(p.select_one("h2")) for p in promos] == ["News Wrap", "The Week"]
+    first = promos[0]
+    assert text(first.select_one(".promo__pitch")) == (
+        "A lunchtime summary of the day's highlights"
+    )
+    assert text(first.select_one(".promo__rhythm")) == "Delivered at 1pm each day"
+    form = first.select_one("form")
+    assert form["action"] == "/newsletters/sign-up/"
+    assert form.select_one('input[name="newsletter"]')["value"] == "news-wrap"
+    assert form.select_one('input[name="source"]')["value"] == (
+        article.get_absolute_url()
+    )
+    consent = form.select_one('input[name="consent"]')
+    assert consent["type"] == "checkbox" and not consent.has_attr("checked")
+    assert form.select_one(f'label[for="{consent["id"]}"]')
+
+
+def test_article_page_shows_the_home_delivery_promo(client, newsletters):
+    """The house wording and a link to the delivery request form."""
+    page = parse(client.get(make_article().get_absolute_url()))
+
+    promo = page.select_one(".delivery-promo")
+    assert (
+        "Have the paper delivered to your door. No delivery charge. "
+        "Just pay the cover price." in text(promo)
+    )
+    assert promo.select_one("a")["href"].startswith("/delivery/")
+
+
+def test_article_page_with_promos_sets_no_cookie_and_carries_no_csrf_token(
+    client, newsletters
+):
+    """The page stays cacheable by a CDN: no Set-Cookie, no per-reader token."""
+    response = client.get(make_article().get_absolute_url())
+
+    assert "Set-Cookie" not in response.headers
+    assert not response.cookies
+    assert b"csrfmiddlewaretoken" not in response.content
+    assert "public" in response["Cache-Control"]
+
+
+def test_article_page_with_promos_stays_within_its_query_budget(
+    client, newsletters, django_assert_max_num_queries
+):
+    """Cold cache: within 10 queries; warm cache: the promos cost nothing."""
+    article = make_article()
+
+    with django_assert_max_num_queries(ARTICLE_PAGE_BUDGET) as cold:
+        client.get(article.get_absolute_url())
+    with django_assert_max_num_queries(ARTICLE_PAGE_BUDGET) as warm:
+        client.get(article.get_absolute_url())
+
+    assert len(warm) == len(cold) - 1
+
+
+def test_form_on_the_article_page_signs_up_without_a_cookie_or_token(
+    django_capture_on_commit_callbacks, newsletters
+):
+    """A reader fills in the form exactly as the page serves it, and it works."""
+    client = Client(enforce_csrf_checks=True)
+    article = make_article()
+    form = parse(client.get(article.get_absolute_url())).select_one(
+        ".newsletter-promo form"
+    )
+    data = {
+        field["name"]: field.get("value", "")
+        for field in form.select("input")
+        if field["type"] != "checkbox"
+    }
+    data.update(email="reader@example.com", consent="on")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(form["action"], data)
+
+    assert response.status_code == 302
+    subscription = Subscription.objects.get()
+    assert subscription.newsletter.slug == "news-wrap"
+    assert subscription.consent_source == article.get_absolute_url()
+    assert len(mail.outbox) == 1
