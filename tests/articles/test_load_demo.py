@@ -19,7 +19,8 @@ from articles.models import (
     Section,
     TaggedArticle,
 )
-from subscriptions.models import Newsletter
+from subscriptions.delivery import delivery_area_for
+from subscriptions.models import DeliveryArea, DeliveryRoutingKey, Newsletter
 
 pytestmark = pytest.mark.django_db
 
@@ -39,6 +40,7 @@ def table_counts():
     counts["Correction"] = Correction.objects.count()
     counts["User"] = get_user_model().objects.count()
     counts["Newsletter"] = Newsletter.objects.count()
+    counts["DeliveryArea"] = DeliveryArea.objects.count()
     return counts
 
 
@@ -48,7 +50,9 @@ def remove_demo_paper():
     (groups, permissions) must survive for the modules that run after this one.
     """
     Article.objects.all().delete()
-    for model in (Author, Section, Image, Tag, Newsletter, get_user_model()):
+    Newsletter.objects.all().delete()
+    DeliveryRoutingKey.objects.all().delete()
+    for model in (Author, Section, Image, Tag, DeliveryArea, get_user_model()):
         model.objects.all().delete()
 
 
@@ -92,6 +96,10 @@ def test_load_demo_builds_a_paper_with_sections_staff_and_articles(demo_paper):
     assert Correction.objects.exists()
     assert {a.kind for a in Article.objects.all()} >= {"news", "opinion", "review"}
     assert Newsletter.objects.filter(is_active=True).count() >= 2
+    news_wrap = Newsletter.objects.get(name="News Wrap")
+    assert "1pm" in news_wrap.rhythm
+    assert DeliveryArea.objects.filter(is_active=True).count() >= 3
+    assert delivery_area_for("H91").name == "Galway city"
 
 
 def test_every_demo_article_has_a_byline_tags_and_a_rich_body():

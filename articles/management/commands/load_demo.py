@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from taggit.models import Tag
 
@@ -95,12 +95,16 @@ class Command(BaseCommand):
             images,
             tags,
         )
-        newsletters = timed("newsletters", self.load_newsletters)
+        newsletters, areas = timed(
+            "newsletters and delivery areas", self.load_subscriptions
+        )
+        timed("planner statistics", self.analyze)
         user_note = timed("admin account", self.load_admin_account)
         self.stdout.write(
             f"{settings.SITE_NAME}: {len(sections)} sections, {len(authors)} "
             f"authors, {sum(map(len, images.values()))} pictures, "
-            f"{len(newsletters)} newsletters, {made} new articles "
+            f"{len(newsletters)} newsletters, {len(areas)} delivery areas, "
+            f"{made} new articles "
             f"({Article.objects.count()} in all)."
         )
         self.stdout.write(user_note)
@@ -238,17 +242,31 @@ class Command(BaseCommand):
         Correction.objects.bulk_create(corrections)
 
     @staticmethod
-    def load_newsletters():
+    def load_subscriptions():
         """
-        The subscriptions app's demo newsletters, so that article pages show
-        their sign-up promos. The demo loader is the one place in `articles`
-        that reaches into `subscriptions`, and only when it is installed.
+        The subscriptions app's demo newsletters (so that article pages show
+        their sign-up promos) and delivery areas. The demo loader is the one
+        place in `articles` that reaches into `subscriptions`, and only when
+        it is installed.
         """
         if not apps.is_installed("subscriptions"):
-            return []
-        from subscriptions.demo import create_demo_newsletters
+            return [], []
+        from subscriptions import demo as subscriptions_demo
 
-        return create_demo_newsletters()
+        return (
+            subscriptions_demo.create_demo_newsletters(),
+            subscriptions_demo.create_demo_delivery_areas(),
+        )
+
+    @staticmethod
+    def analyze():
+        """
+        Refresh PostgreSQL's planner statistics after a bulk load: with stale
+        ones, author and tag pages over 100,000 articles pick slow plans.
+        """
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
 
     def load_admin_account(self):
         User = get_user_model()
