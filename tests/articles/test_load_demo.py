@@ -19,7 +19,7 @@ from articles.models import (
     Section,
     TaggedArticle,
 )
-from subscriptions.models import Newsletter
+from subscriptions.models import DeliveryArea, Newsletter
 
 pytestmark = pytest.mark.django_db
 
@@ -39,6 +39,7 @@ def table_counts():
     counts["Correction"] = Correction.objects.count()
     counts["User"] = get_user_model().objects.count()
     counts["Newsletter"] = Newsletter.objects.count()
+    counts["DeliveryArea"] = DeliveryArea.objects.count()
     return counts
 
 
@@ -48,7 +49,8 @@ def remove_demo_paper():
     (groups, permissions) must survive for the modules that run after this one.
     """
     Article.objects.all().delete()
-    for model in (Author, Section, Image, Tag, Newsletter, get_user_model()):
+    models = (Author, Section, Image, Tag, Newsletter, DeliveryArea, get_user_model())
+    for model in models:
         model.objects.all().delete()
 
 
@@ -92,6 +94,7 @@ def test_load_demo_builds_a_paper_with_sections_staff_and_articles(demo_paper):
     assert Correction.objects.exists()
     assert {a.kind for a in Article.objects.all()} >= {"news", "opinion", "review"}
     assert Newsletter.objects.filter(is_active=True).count() >= 2
+    assert DeliveryArea.objects.filter(routing_keys__key="H91").exists()
 
 
 def test_every_demo_article_has_a_byline_tags_and_a_rich_body():

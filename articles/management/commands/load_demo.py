@@ -95,12 +95,15 @@ class Command(BaseCommand):
             images,
             tags,
         )
-        newsletters = timed("newsletters", self.load_newsletters)
+        newsletters, areas = timed(
+            "newsletters and delivery areas", self.load_subscriptions
+        )
         user_note = timed("admin account", self.load_admin_account)
         self.stdout.write(
             f"{settings.SITE_NAME}: {len(sections)} sections, {len(authors)} "
             f"authors, {sum(map(len, images.values()))} pictures, "
-            f"{len(newsletters)} newsletters, {made} new articles "
+            f"{len(newsletters)} newsletters, {len(areas)} delivery areas, "
+            f"{made} new articles "
             f"({Article.objects.count()} in all)."
         )
         self.stdout.write(user_note)
@@ -238,17 +241,21 @@ class Command(BaseCommand):
         Correction.objects.bulk_create(corrections)
 
     @staticmethod
-    def load_newsletters():
+    def load_subscriptions():
         """
-        The subscriptions app's demo newsletters, so that article pages show
-        their sign-up promos. The demo loader is the one place in `articles`
-        that reaches into `subscriptions`, and only when it is installed.
+        The subscriptions app's demo newsletters (so article pages show their
+        sign-up promos) and delivery areas (so the delivery form routes real
+        Eircodes). The demo loader is the one place in `articles` that reaches
+        into `subscriptions`, and only when it is installed.
         """
         if not apps.is_installed("subscriptions"):
-            return []
-        from subscriptions.demo import create_demo_newsletters
+            return [], []
+        from subscriptions.demo import (
+            create_demo_delivery_areas,
+            create_demo_newsletters,
+        )
 
-        return create_demo_newsletters()
+        return create_demo_newsletters(), create_demo_delivery_areas()
 
     def load_admin_account(self):
         User = get_user_model()
