@@ -90,10 +90,13 @@ def paper():
         "article": article.get_absolute_url(),
         "author": reporter.get_absolute_url(),
         "tag": "/tags/housing/",
+        "search": "/search/?q=harbour",
     }
 
 
-@pytest.mark.parametrize("name", ["home", "section", "article", "author", "tag"])
+@pytest.mark.parametrize(
+    "name", ["home", "section", "article", "author", "tag", "search"]
+)
 def test_public_page_is_accessible(name, live_server, paper, assert_accessible):
     """Each reading page passes WCAG 2.2 AA and axe's best practices."""
     results = assert_accessible(f"{live_server.url}{paper[name]}")
