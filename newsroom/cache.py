@@ -30,7 +30,6 @@ class ResilientRedisCache(RedisCache):
         wrapper.__doc__ = method.__doc__
         return wrapper
 
-    get = _degrade("get")
     get_many = _degrade("get_many", dict)
     set = _degrade("set")
     set_many = _degrade("set_many", list)
@@ -42,3 +41,10 @@ class ResilientRedisCache(RedisCache):
     incr = _degrade("incr")
     clear = _degrade("clear")
     del _degrade
+
+    def get(self, key, default=None, version=None):
+        try:
+            return super().get(key, default, version)
+        except (RedisError, OSError) as exc:
+            logger.warning("Cache get failed, carrying on without: %s", exc)
+            return default

@@ -1,0 +1,60 @@
+"""
+The shared cache on a real Redis, and what readers get when Redis is down:
+a slower page, never an error page.
+"""
+
+import os
+import uuid
+
+import pytest
+from django.core.cache import cache
+
+from tests.factories import make_article
+
+pytestmark = pytest.mark.django_db
+
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/9")
+# Nothing listens on port 1: connections are refused at once.
+DEAD_REDIS_URL = "redis://127.0.0.1:1/0"
+
+
+def redis_cache(location):
+    return {
+        "default": {
+            "BACKEND": "newsroom.cache.ResilientRedisCache",
+            "LOCATION": location,
+            # A key prefix per test keeps runs apart without flushing Redis.
+            "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
+            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
+        }
+    }
+
+
+def test_values_round_trip_through_a_running_redis(settings):
+    settings.CACHES = redis_cache(REDIS_URL)
+    cache.set("greeting", {"text": "Dia duit"}, timeout=30)
+    assert cache.get("greeting") == {"text": "Dia duit"}
+    assert cache.add("greeting", "other") is False
+    assert cache.get_many(["greeting", "missing"]) == {"greeting": {"text": "Dia duit"}}
+    cache.delete("greeting")
+    assert cache.get("greeting", "gone") == "gone"
+
+
+def test_a_redis_that_is_down_reads_as_a_miss_and_writes_as_nothing(settings):
+    settings.CACHES = redis_cache(DEAD_REDIS_URL)
+    cache.set("greeting", "Dia duit")
+    assert cache.get("greeting") is None
+    assert cache.get("greeting", "default") == "default"
+    assert cache.get_many(["greeting"]) == {}
+    assert cache.add("greeting", "x") is False
+    assert cache.has_key("greeting") is False
+    cache.delete("greeting")
+
+
+def test_article_page_still_answers_when_redis_is_down(client, settings):
+    """The newsletter promos' cache fails over to the database."""
+    settings.CACHES = redis_cache(DEAD_REDIS_URL)
+    article = make_article()
+    response = client.get(article.get_absolute_url())
+    assert response.status_code == 200
+    assert article.title in response.text
