@@ -2086,14 +2086,20 @@ def generate_articles(count, reference, skip=frozenset()):
     sections = list(SECTION_WEIGHTS)
     weights = list(SECTION_WEIGHTS.values())
     span = timedelta(days=span_days(count))
-    seen_slugs, uses = set(), {}
+    seen_slugs, seen_titles, uses = set(), set(), {}
     for index in range(count):
         rng = random.Random(f"{SEED}:{index}")
-        section = "news" if index == 0 else rng.choices(sections, weights)[0]
-        topic = rng.choice(TOPICS[section])
+        # A paper rarely runs the same headline twice: draw again (a few
+        # times, from the same seeded generator) when this one has been used.
+        for _ in range(12):
+            section = "news" if index == 0 else rng.choices(sections, weights)[0]
+            topic = rng.choice(TOPICS[section])
+            slots = Slots(rng, reference.year)
+            title = rng.choice(topic.headlines).format_map(slots)
+            if title not in seen_titles:
+                break
+        seen_titles.add(title)
         kind = rng.choice(topic.kinds)
-        slots = Slots(rng, reference.year)
-        title = rng.choice(topic.headlines).format_map(slots)
         standfirst = rng.choice(topic.standfirsts).format_map(slots)
         bylines = _pick_bylines(rng, section, kind, desks)
         if section == "opinion":

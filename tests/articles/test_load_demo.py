@@ -214,3 +214,9 @@ def test_published_dates_spread_over_past_months():
     newest, oldest = live.first().published_at, live.last().published_at
     assert newest <= timezone.now()
     assert (newest - oldest).days >= 90
+
+
+def test_the_default_demo_paper_runs_no_headline_twice():
+    """Three hundred articles, three hundred different headlines."""
+    articles = list(demo.generate_articles(300, timezone.now()))
+    assert len({article.title for article in articles}) == 300
