@@ -6,7 +6,9 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Articles"
 
     def ready(self):
-        from . import images
+        from . import images, signals
+
+        signals.connect()
 
         # Pillow refuses decompression bombs from the first image it opens.
         images.apply_pixel_limit()

@@ -15,6 +15,8 @@ from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
+from newsroom.cache import content_changed
+
 from . import images
 
 # What the body editor offers, and therefore what the sanitizer lets through.
@@ -391,25 +393,32 @@ def search_document():
 
 
 class ArticleQuerySet(models.QuerySet):
-    # Bulk writes skip Article.save(), so they sanitize the body themselves.
+    # Bulk writes skip Article.save() and send no signal, so they sanitize the
+    # body and drop the cached pages themselves.
 
     def bulk_create(self, objs, *args, **kwargs):
         objs = list(objs)
         for article in objs:
             article.body = sanitize_body(article.body)
-        return super().bulk_create(objs, *args, **kwargs)
+        created = super().bulk_create(objs, *args, **kwargs)
+        content_changed()
+        return created
 
     def bulk_update(self, objs, fields, *args, **kwargs):
         objs = list(objs)
         if "body" in fields:
             for article in objs:
                 article.body = sanitize_body(article.body)
-        return super().bulk_update(objs, fields, *args, **kwargs)
+        updated = super().bulk_update(objs, fields, *args, **kwargs)
+        content_changed()
+        return updated
 
     def update(self, **kwargs):
         if isinstance(kwargs.get("body"), str):
             kwargs["body"] = sanitize_body(kwargs["body"])
-        return super().update(**kwargs)
+        updated = super().update(**kwargs)
+        content_changed()
+        return updated
 
     def published(self):
         """Live articles: published, with a publication time that has come."""

@@ -30,6 +30,8 @@ class PublicPageMixin:
     """
 
     cache_max_age = 60
+    # Kept whole for anonymous readers by newsroom.cache.PageCacheMiddleware.
+    server_cached = True
 
     def dispatch(self, request, *args, **kwargs):
         response = super().dispatch(request, *args, **kwargs)
@@ -164,6 +166,8 @@ class SearchView(PublicPageMixin, ListView):
     template_name = "articles/search.html"
     paginate_by = 20
     max_query_length = 200
+    # One reader's query is rarely another's: not worth keeping.
+    server_cached = False
 
     def get_queryset(self):
         self.query = self.request.GET.get("q", "").strip()[: self.max_query_length]

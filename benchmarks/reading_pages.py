@@ -1,6 +1,7 @@
 """
-Time the reading pages rendered in-process (Django's test client, no network,
-no cache) against the database in DATABASE_URL, and count their queries.
+Time the reading pages in-process (Django's test client, no network) against
+the database in DATABASE_URL, and count their queries: first rendered each
+time, then as an anonymous reader's cached hits (newsroom.cache).
 Fill that database first, e.g. `manage.py load_demo --articles 100000`.
 
     DATABASE_URL=postgres://… .venv/bin/python benchmarks/reading_pages.py
@@ -80,22 +81,36 @@ def main():
         f"{options.requests} requests a page, DEBUG={settings.DEBUG}, "
         f"{os.cpu_count()} CPUs"
     )
-    print(f"  {'page':<14}{'status':>7}{'queries':>9}{'median ms':>11}{'p95 ms':>9}")
-    for name, url in reader_urls().items():
-        queries = QueryCounter()
-        with connection.execute_wrapper(queries):
-            response = client.get(url)
-        timings = []
-        for _ in range(options.requests):
-            started = time.perf_counter()
-            client.get(url)
-            timings.append((time.perf_counter() - started) * 1000)
-        timings.sort()
-        p95 = timings[max(0, round(len(timings) * 0.95) - 1)]
+    urls = reader_urls()
+    # Rendered every time, then served from the page cache (newsroom.cache):
+    # an anonymous reader's second request of a page.
+    for heading, page_cache_seconds in (("rendered", 0), ("cached hits", 300)):
+        settings.PAGE_CACHE_SECONDS = page_cache_seconds
+        print(f"{heading}:")
         print(
-            f"  {name:<14}{response.status_code:>7}{len(queries):>9}"
-            f"{statistics.median(timings):>11.1f}{p95:>9.1f}"
+            f"  {'page':<14}{'status':>7}{'queries':>9}{'median ms':>11}{'p95 ms':>9}"
         )
+        for name, url in urls.items():
+            if page_cache_seconds:
+                client.get(url)
+            measure(client, name, url, options.requests)
+
+
+def measure(client, name, url, requests):
+    queries = QueryCounter()
+    with connection.execute_wrapper(queries):
+        response = client.get(url)
+    timings = []
+    for _ in range(requests):
+        started = time.perf_counter()
+        client.get(url)
+        timings.append((time.perf_counter() - started) * 1000)
+    timings.sort()
+    p95 = timings[max(0, round(len(timings) * 0.95) - 1)]
+    print(
+        f"  {name:<14}{response.status_code:>7}{len(queries):>9}"
+        f"{statistics.median(timings):>11.1f}{p95:>9.1f}"
+    )
 
 
 if __name__ == "__main__":

@@ -1,8 +1,17 @@
-"""A Redis cache that degrades to a miss when Redis is down or slow."""
+"""
+The cache: a Redis cache that degrades to a miss when Redis is down or slow,
+and the page cache of the public reading pages built on it.
+"""
 
+import hashlib
 import logging
+import time
 
+from django.conf import settings
+from django.core.cache import cache
 from django.core.cache.backends.redis import RedisCache
+from django.db import transaction
+from django.http import HttpResponse
 from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
@@ -48,3 +57,133 @@ class ResilientRedisCache(RedisCache):
         except (RedisError, OSError) as exc:
             logger.warning("Cache get failed, carrying on without: %s", exc)
             return default
+
+
+# The page cache
+#
+# Public reading pages are kept whole for anonymous readers. Every page key
+# includes a "content version" number, and any change a reader could see bumps
+# that number (articles.signals), so one bump drops every cached page at once.
+# That is more than the per-article invalidation DESIGN.md §4 describes, but
+# it is simpler and cannot miss a page that shows the changed thing (a
+# byline on the home page, a tag on an author page, a newsletter promo on an
+# article page).
+
+CONTENT_VERSION_KEY = "pages:content-version"
+
+
+def content_version():
+    """
+    The current content version. A version evicted from the cache starts
+    again from the clock, never from a number pages were cached under.
+    """
+    return cache.get_or_set(CONTENT_VERSION_KEY, time.time_ns, timeout=None)
+
+
+def bump_content_version():
+    """Forget every cached page (new version, new keys)."""
+    try:
+        if cache.incr(CONTENT_VERSION_KEY) is not None:
+            return
+    except ValueError:  # no version yet: nothing is cached under one either
+        pass
+    cache.set(CONTENT_VERSION_KEY, time.time_ns(), timeout=None)
+
+
+def content_changed(**kwargs):
+    """
+    Signal receiver for anything a reader sees. Bumps now, so later reads in
+    the same transaction miss, and again once the transaction commits, so a
+    page another reader cached from the old rows meanwhile is dropped too.
+    """
+    bump_content_version()
+    transaction.on_commit(bump_content_version)
+
+
+def page_cache_seconds(version):
+    """
+    How long a page rendered now may be kept: PAGE_CACHE_SECONDS, but never
+    past the next scheduled publication, which goes live by itself without a
+    save. The next publication time is cached under the content version (a
+    new schedule bumps it), so it costs one query per version and per
+    publication.
+    """
+    from articles.models import Article
+
+    longest = settings.PAGE_CACHE_SECONDS
+    key = f"pages:{version}:next-publication"
+    upcoming = cache.get(key)
+    if upcoming is None or 0 < upcoming <= time.time():  # unknown or now live
+        first = Article.objects.scheduled().order_by("published_at").first()
+        upcoming = first.published_at.timestamp() if first else 0
+        cache.set(key, upcoming, timeout=longest or None)
+    if upcoming:
+        longest = min(longest, int(upcoming - time.time()))
+    return max(longest, 0)
+
+
+class PageCacheMiddleware:
+    """
+    Serves public reading pages to anonymous readers from the cache, with no
+    database query. A view opts in with a true `server_cached` attribute (on
+    its class for a class-based view). Only GET and HEAD requests without a
+    session cookie are served or stored, and only 200 responses that set no
+    cookie are stored. Sits above the session, CSRF and message middleware so
+    it sees every cookie they set.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        key = getattr(request, "page_cache_key", None)
+        if key and storable(response):
+            seconds = page_cache_seconds(request.page_cache_version)
+            if seconds:
+                cache.set(key, freeze(response), timeout=seconds)
+        return response
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        view = getattr(view_func, "view_class", view_func)
+        if not (
+            getattr(view, "server_cached", False)
+            and settings.PAGE_CACHE_SECONDS
+            and request.method in ("GET", "HEAD")
+            and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        ):
+            return None
+        version = content_version()
+        if version is None:
+            return None
+        path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+        key = f"pages:{version}:{path}"
+        cached = cache.get(key)
+        if cached is not None:
+            return thaw(cached)
+        request.page_cache_key = key
+        request.page_cache_version = version
+        return None
+
+
+def storable(response):
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not response.has_header("Set-Cookie")
+    )
+
+
+def freeze(response):
+    """What the cache keeps of a response: everything but cookies."""
+    headers = [(k, v) for k, v in response.items() if k.lower() != "set-cookie"]
+    return (response.status_code, headers, response.content)
+
+
+def thaw(frozen):
+    status, headers, content = frozen
+    response = HttpResponse(content, status=status)
+    for name, value in headers:
+        response[name] = value
+    return response

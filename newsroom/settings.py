@@ -87,6 +87,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Above the session, CSRF and message middleware: it must see their cookies.
+    "newsroom.cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -154,6 +156,10 @@ else:
             "TIMEOUT": env_int("CACHE_TIMEOUT", 300),
         }
     }
+
+# Seconds a public reading page is kept for anonymous readers (0: not at all);
+# never past the next scheduled publication. See newsroom.cache.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)
 
 # Sessions live in the database, so logins survive a cache outage.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"

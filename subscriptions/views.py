@@ -36,6 +36,7 @@ def public_page(view):
             patch_cache_control(response, private=True)
         return response
 
+    wrapper.server_cached = True
     return wrapper
 
 

@@ -3,7 +3,12 @@ import pytest
 
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
-    """Fast hashing, tasks run at once, media in a throwaway folder."""
+    """
+    Fast hashing, tasks run at once, media in a throwaway folder, and no page
+    cache: a test of a page sees the rows it just wrote. The page cache's own
+    tests turn it on (tests/articles/test_page_cache.py).
+    """
+    settings.PAGE_CACHE_SECONDS = 0
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.TASKS = {

@@ -23,6 +23,7 @@ from articles.models import (
     Section,
     TaggedArticle,
 )
+from newsroom.cache import content_changed
 
 DEMO_USERNAME = "editor"
 DEMO_PASSWORD = "newsroom-demo"
@@ -99,6 +100,7 @@ class Command(BaseCommand):
             "newsletters and delivery areas", self.load_subscriptions
         )
         timed("planner statistics", self.analyze)
+        content_changed()  # bulk writes above sent no signal
         user_note = timed("admin account", self.load_admin_account)
         self.stdout.write(
             f"{settings.SITE_NAME}: {len(sections)} sections, {len(authors)} "
