@@ -374,6 +374,14 @@ class TaggedArticle(TaggedItemBase):
         ]
 
 
+def prefetch_renditions(images):
+    """
+    Fetch the renditions of all these pictures in one query (None entries
+    and pictures whose renditions are already loaded are skipped).
+    """
+    prefetch_related_objects([image for image in images if image], "renditions")
+
+
 def sanitize_body(html):
     """
     Clean article HTML with the body field's own sanitizer (nh3, allowing
@@ -444,24 +452,32 @@ class ArticleQuerySet(models.QuerySet):
     def latest_first(self):
         return self.order_by("-published_at", "-pk")
 
-    def for_listing(self):
-        """What an article card needs, in a fixed number of queries."""
-        return self.select_related("section", "lead_image").prefetch_related(
+    def for_listing(self, renditions=True):
+        """
+        What an article card needs, in a fixed number of queries. Pass
+        renditions=False when the caller fetches the lead images' renditions
+        together with other pictures (see `prefetch_renditions`).
+        """
+        queryset = self.select_related("section", "lead_image").prefetch_related(
             models.Prefetch(
                 "bylines",
                 queryset=ArticleAuthor.objects.select_related("author").order_by(
                     "position", "pk"
                 ),
-            ),
-            "lead_image__renditions",
+            )
         )
+        if renditions:
+            queryset = queryset.prefetch_related("lead_image__renditions")
+        return queryset
 
     def for_article_page(self):
         """
         What the full article page needs, in a fixed number of queries
-        whatever the number of authors, tags and corrections.
+        whatever the number of authors, tags and corrections. The lead
+        image's renditions are left to `prefetch_renditions`, so the page can
+        fetch them in one query with those of its other cards.
         """
-        return self.for_listing().prefetch_related(
+        return self.for_listing(renditions=False).prefetch_related(
             models.Prefetch(
                 "tagged_items",
                 queryset=TaggedArticle.objects.select_related("tag").order_by(

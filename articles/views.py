@@ -8,7 +8,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 from django.views.generic.detail import SingleObjectMixin
 from taggit.models import Tag
 
-from .models import Article, Author, Section
+from .models import Article, Author, Section, prefetch_renditions
 
 
 def is_anonymous(request):
@@ -149,12 +149,13 @@ class ArticleDetailView(PublicPageMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         article = self.object
-        more = (
+        more = list(
             Article.objects.published()
             .others_in_section(article)
-            .for_listing()
+            .for_listing(renditions=False)
             .latest_first()[: self.more_in_section_count]
         )
+        prefetch_renditions([article.lead_image, *(m.lead_image for m in more)])
         return super().get_context_data(
             current_section=article.section, more_in_section=more, **kwargs
         )
