@@ -22,6 +22,18 @@ def is_anonymous(request):
     )
 
 
+def cache_for_readers(request, response, max_age=60):
+    """
+    Let browsers and CDNs keep an anonymous reader's copy of a public page for
+    `max_age` seconds; a logged-in user's copy is private.
+    """
+    if is_anonymous(request):
+        patch_cache_control(response, public=True, max_age=max_age)
+    else:
+        patch_cache_control(response, private=True)
+    return response
+
+
 class PublicPageMixin:
     """
     A reading page that looks the same to every reader. It sets no cookie
@@ -35,11 +47,7 @@ class PublicPageMixin:
 
     def dispatch(self, request, *args, **kwargs):
         response = super().dispatch(request, *args, **kwargs)
-        if is_anonymous(request):
-            patch_cache_control(response, public=True, max_age=self.cache_max_age)
-        else:
-            patch_cache_control(response, private=True)
-        return response
+        return cache_for_readers(request, response, self.cache_max_age)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -7,12 +7,11 @@ from django.core import signing
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.cache import patch_cache_control
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from articles.views import is_anonymous
+from articles.views import cache_for_readers
 
 from . import signup
 from .forms import DeliveryRequestForm, PreferencesForm, SignUpForm
@@ -29,12 +28,7 @@ def public_page(view):
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        response = view(request, *args, **kwargs)
-        if is_anonymous(request):
-            patch_cache_control(response, public=True, max_age=60)
-        else:
-            patch_cache_control(response, private=True)
-        return response
+        return cache_for_readers(request, view(request, *args, **kwargs))
 
     wrapper.server_cached = True
     return wrapper
