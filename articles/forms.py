@@ -1,12 +1,12 @@
-"""Forms of the editors' admin."""
+"""Forms of the editors' admin, and the readers' search form."""
 
 from django import forms
 from django.contrib.admin.widgets import AdminIntegerFieldWidget
 from django.urls import reverse_lazy
 from taggit.forms import TagWidget
 
-from . import images
-from .models import ArticleAuthor, Image
+from . import images, search
+from .models import Article, ArticleAuthor, Image, Section
 
 
 class TagSuggestionsWidget(TagWidget):
@@ -109,3 +109,59 @@ class BylineForm(forms.ModelForm):
     def clean_position(self):
         position = self.cleaned_data["position"]
         return self.END if position is None else position
+
+
+class SearchForm(forms.Form):
+    """
+    The reader's search (?q=) with its filters. Every field is optional and
+    bad input never raises: the form says what is wrong and what it did.
+    """
+
+    q = forms.CharField(label="Search for", required=False, strip=False)
+    section = forms.ModelChoiceField(
+        queryset=Section.objects.all(),
+        to_field_name="slug",
+        required=False,
+        empty_label="All sections",
+    )
+    kind = forms.ChoiceField(
+        label="Type", choices=[("", "All types"), *Article.Kind.choices], required=False
+    )
+    start = forms.DateField(
+        label="From",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    end = forms.DateField(
+        label="To",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def clean_q(self):
+        typed = self.cleaned_data["q"]
+        query = search.clean_query(typed)
+        self.shortened = len(" ".join(typed.split())) > search.MAX_QUERY_LENGTH
+        return query
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and start > end:
+            self.add_error("end", "The end date is before the start date.")
+        return cleaned
+
+    def has_filters(self):
+        return any(
+            self.cleaned_data.get(name) for name in ("section", "kind", "start", "end")
+        )
+
+    def results(self):
+        """Live articles matching the query and filters, best match first."""
+        data = self.cleaned_data
+        articles = Article.objects.published().search(data["q"])
+        if data.get("section"):
+            articles = articles.in_section(data["section"])
+        if data.get("kind"):
+            articles = articles.filter(kind=data["kind"])
+        return articles.published_between(data.get("start"), data.get("end"))

@@ -1,8 +1,12 @@
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from pathlib import Path
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import (
+    SearchRank,
+    SearchVectorField,
+    TrigramWordSimilarity,
+)
 from django.core.exceptions import ValidationError
 from django.db import connections, models, transaction
 from django.db.models import Q, prefetch_related_objects
@@ -17,7 +21,7 @@ from taggit.models import TaggedItemBase
 
 from newsroom.cache import content_changed
 
-from . import images
+from . import images, search
 
 # What the body editor offers, and therefore what the sanitizer lets through.
 BODY_EDITOR_EXTENSIONS = {
@@ -114,6 +118,17 @@ class Author(models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        renamed = (
+            self.pk is not None
+            and Author.objects.filter(pk=self.pk).exclude(name=self.name).exists()
+        )
+        super().save(*args, **kwargs)
+        if renamed:
+            Article.objects.filter(
+                pk__in=ArticleAuthor.objects.filter(author=self).values("article")
+            ).refresh_byline_names()
 
     def get_absolute_url(self):
         return reverse("articles:author", args=[self.slug])
@@ -390,16 +405,6 @@ def sanitize_body(html):
     return Article._meta.get_field("body").sanitize(html or "")
 
 
-def search_document():
-    """
-    What readers' searches match on PostgreSQL: the headline, weighted above
-    the standfirst. Migration 0002 indexes exactly this expression.
-    """
-    return SearchVector("title", weight="A", config="english") + SearchVector(
-        "standfirst", weight="B", config="english"
-    )
-
-
 class ArticleQuerySet(models.QuerySet):
     # Bulk writes skip Article.save() and send no signal, so they sanitize the
     # body and drop the cached pages themselves.
@@ -497,27 +502,130 @@ class ArticleQuerySet(models.QuerySet):
 
     def search(self, query):
         """
-        Articles whose headline or standfirst match `query`; chain it after
-        published() for reader pages. On PostgreSQL: full-text search with
-        English stemming and web-search syntax ("a phrase", or, -word), best
-        match first. Elsewhere: every word must appear, newest first.
+        Articles matching the reader's `query` (see articles.search), best
+        match first: a match in the headline ranks above one in the
+        standfirst, the body, then the byline names; newer first among
+        equals. Chain it after published() for reader pages. A query with no
+        word to look for (empty, or only -excluded words) matches nothing.
         """
-        words = query.split()
-        if not words:
+        query = search.clean_query(query)
+        terms = search.query_terms(query)
+        wanted = [text for text, excluded in terms if not excluded]
+        if not wanted:
             return self.none()
-        if connections[self.db].vendor == "postgresql":
-            document = search_document()
-            terms = SearchQuery(query, search_type="websearch", config="english")
+        if search.is_postgresql(self.db):
+            terms = search.web_search_query(query)
             return (
-                self.annotate(document=document)
-                .filter(document=terms)
-                .annotate(rank=SearchRank(document, terms))
+                self.filter(search_vector=terms)
+                .annotate(
+                    rank=SearchRank(
+                        models.F("search_vector"), terms, weights=search.RANK_WEIGHTS
+                    )
+                )
                 .order_by("-rank", "-published_at", "-pk")
             )
-        condition = Q()
-        for word in words:
-            condition &= Q(title__icontains=word) | Q(standfirst__icontains=word)
-        return self.filter(condition).latest_first()
+        fields = ("title", "standfirst", "body", "byline_names")
+        condition, rank = Q(), models.Value(0)
+        for text, excluded in terms:
+            anywhere = Q()
+            for field in fields:
+                anywhere |= Q(**{f"{field}__icontains": text})
+            condition &= ~anywhere if excluded else anywhere
+            if not excluded:
+                rank += models.Case(
+                    *(
+                        models.When(Q(**{f"{field}__icontains": text}), then=weight)
+                        for field, weight in zip(fields, (8, 4, 2, 1), strict=True)
+                    ),
+                    default=0,
+                )
+        return (
+            self.filter(condition)
+            .annotate(rank=rank)
+            .order_by("-rank", "-published_at", "-pk")
+        )
+
+    def spelling_suggestion(self, query):
+        """
+        "Did you mean": the query with its misspelt words replaced by the
+        closest words of these articles' headlines, or None. On PostgreSQL
+        the candidates come from pg_trgm word similarity (indexed), one
+        query per word; elsewhere from the latest headlines, one query.
+        """
+        query = search.clean_query(query)
+        if not search.is_postgresql(self.db):
+            latest = []
+
+            def latest_headlines(word):
+                if not latest:
+                    latest.extend(
+                        self.latest_first().values_list("title", flat=True)[:2000]
+                    )
+                return latest
+
+            return search.suggest_spelling(query, latest_headlines)
+
+        def similar_headlines(word):
+            return (
+                self.filter(title__trigram_word_similar=word)
+                .annotate(similarity=TrigramWordSimilarity(word, "title"))
+                .order_by("-similarity")
+                .values_list("title", flat=True)[:5]
+            )
+
+        with transaction.atomic(using=self.db):
+            with connections[self.db].cursor() as cursor:
+                # pg_trgm's default (0.6) misses a swapped pair of letters
+                # in a long word; for this transaction only.
+                cursor.execute(
+                    "SET LOCAL pg_trgm.word_similarity_threshold = %s",
+                    [search.SUGGESTION_WORD_SIMILARITY],
+                )
+            return search.suggest_spelling(query, similar_headlines)
+
+    def published_between(self, start=None, end=None):
+        """
+        Articles published on the dates from `start` to `end` (both
+        included, either may be None), in the newsroom's time zone.
+        """
+        articles = self
+        if start:
+            articles = articles.filter(published_at__gte=day_start(start))
+        if end:
+            articles = articles.filter(
+                published_at__lt=day_start(end + timedelta(days=1))
+            )
+        return articles
+
+    def refresh_byline_names(self):
+        """
+        Copy the names of each article's byline, in byline order, into its
+        `byline_names` (which the search document holds), in one UPDATE of
+        the articles whose names changed. (SQLite before 3.44 cannot order
+        an aggregate: there the names come in the order the bylines were
+        written, which search does not mind.)
+        """
+        features = connections[self.db].features
+        ordered = features.supports_aggregate_order_by_clause
+        names = models.functions.Coalesce(
+            models.Subquery(
+                ArticleAuthor.objects.filter(article=models.OuterRef("pk"))
+                .order_by()
+                .values("article")
+                .annotate(
+                    names=models.StringAgg(
+                        "author__name",
+                        delimiter=models.Value(" "),
+                        order_by=("position", "pk") if ordered else None,
+                    )
+                )
+                .values("names")
+            ),
+            models.Value(""),
+        )
+        return models.QuerySet.update(
+            self.exclude(byline_names=names), byline_names=names
+        )
 
     def latest_per_section(self, count):
         """
@@ -539,6 +647,18 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(pk__in=ids).order_by(
             "section__position", "section__name", "-published_at", "-pk"
         )
+
+
+def day_start(day):
+    """Midnight at the start of `day` in the newsroom's time zone."""
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
+    def get_queryset(self):
+        # The stored search document is kilobytes per article that no page
+        # shows; only the database reads it.
+        return super().get_queryset().defer("search_vector")
 
 
 class Article(models.Model):
@@ -613,8 +733,18 @@ class Article(models.Model):
         related_name="+",
         editable=False,
     )
+    byline_names = models.TextField(
+        blank=True,
+        editable=False,
+        help_text="The byline's names, kept current from the bylines for search.",
+    )
+    search_vector = models.GeneratedField(
+        expression=search.SearchDocument(),
+        output_field=SearchVectorField(null=True),
+        db_persist=True,
+    )
 
-    objects = ArticleQuerySet.as_manager()
+    objects = ArticleManager()
 
     class Meta:
         ordering = ["-published_at", "-pk"]
@@ -748,6 +878,44 @@ class Article(models.Model):
         return sorted(self.bylines.all(), key=lambda b: (b.position, b.pk))
 
 
+class ArticleAuthorQuerySet(models.QuerySet):
+    # Every way of writing bylines keeps Article.byline_names current, bulk
+    # ones included (the demo loader inserts bylines in bulk).
+
+    def bulk_create(self, objs, *args, **kwargs):
+        created = super().bulk_create(objs, *args, **kwargs)
+        self._refresh_articles({byline.article_id for byline in created})
+        return created
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        objs = list(objs)
+        updated = super().bulk_update(objs, fields, *args, **kwargs)
+        self._refresh_articles({byline.article_id for byline in objs})
+        return updated
+
+    def update(self, **kwargs):
+        ids = list(self.values_list("pk", flat=True))
+        articles = set(self.values_list("article_id", flat=True))
+        updated = super().update(**kwargs)
+        moved_to = ArticleAuthor.objects.filter(pk__in=ids).values_list(
+            "article_id", flat=True
+        )
+        self._refresh_articles(articles | set(moved_to))
+        return updated
+
+    def delete(self):
+        articles = set(self.values_list("article_id", flat=True))
+        deleted = super().delete()
+        self._refresh_articles(articles)
+        return deleted
+
+    @staticmethod
+    def _refresh_articles(ids):
+        ids = {pk for pk in ids if pk is not None}
+        if ids:
+            Article.objects.filter(pk__in=ids).refresh_byline_names()
+
+
 class ArticleAuthor(models.Model):
     """One name in an article's byline, in order, with the part they played."""
 
@@ -766,6 +934,8 @@ class ArticleAuthor(models.Model):
     role = models.CharField(max_length=15, choices=Role, default=Role.WRITER)
     position = models.PositiveSmallIntegerField(default=0)
 
+    objects = ArticleAuthorQuerySet.as_manager()
+
     class Meta:
         ordering = ["position", "pk"]
         verbose_name = "byline"
@@ -778,6 +948,21 @@ class ArticleAuthor(models.Model):
 
     def __str__(self):
         return f"{self.author} ({self.get_role_display()})"
+
+    def save(self, *args, **kwargs):
+        previous = (
+            ArticleAuthor.objects.filter(pk=self.pk).values_list("article", flat=True)
+            if self.pk
+            else []
+        )
+        super().save(*args, **kwargs)
+        ArticleAuthorQuerySet._refresh_articles({self.article_id, *previous})
+
+    def delete(self, *args, **kwargs):
+        article_id = self.article_id
+        deleted = super().delete(*args, **kwargs)
+        ArticleAuthorQuerySet._refresh_articles({article_id})
+        return deleted
 
 
 class Correction(models.Model):

@@ -8,7 +8,9 @@ from django.views.generic import DetailView, ListView, TemplateView
 from django.views.generic.detail import SingleObjectMixin
 from taggit.models import Tag
 
+from .forms import SearchForm
 from .models import Article, Author, Section, prefetch_renditions
+from .search import add_snippets
 
 
 def is_anonymous(request):
@@ -170,17 +172,35 @@ class ArticleDetailView(PublicPageMixin, DetailView):
 
 
 class SearchView(PublicPageMixin, ListView):
-    """Live articles matching ?q= in headline or standfirst."""
+    """
+    Live articles matching ?q=, filtered by section, kind and dates, best
+    match first, each with a highlighted snippet; "Did you mean" when
+    nothing matched.
+    """
 
     template_name = "articles/search.html"
     paginate_by = 20
-    max_query_length = 200
     # One reader's query is rarely another's: not worth keeping.
     server_cached = False
 
     def get_queryset(self):
-        self.query = self.request.GET.get("q", "").strip()[: self.max_query_length]
-        return Article.objects.published().search(self.query).for_listing()
+        self.form = SearchForm(self.request.GET)
+        if not self.form.is_valid() or not self.form.cleaned_data["q"]:
+            return Article.objects.none()
+        return self.form.results().for_listing()
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(query=self.query, **kwargs)
+        context = super().get_context_data(**kwargs)
+        query = self.form.cleaned_data.get("q", "") if self.form.is_valid() else ""
+        suggestion = None
+        if query:
+            add_snippets(context["object_list"], query)
+            if not context["paginator"].count:
+                suggestion = Article.objects.published().spelling_suggestion(query)
+        context.update(
+            form=self.form,
+            query=query,
+            suggestion=suggestion,
+            searched=bool(query),
+        )
+        return context

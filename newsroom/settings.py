@@ -77,6 +77,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    # Full-text search types and lookups (articles.search); inert on SQLite.
+    "django.contrib.postgres",
     "django_prose_editor",
     "django_tasks_db",
     "taggit",

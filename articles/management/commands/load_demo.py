@@ -201,6 +201,9 @@ class Command(BaseCommand):
                     updated_at=(a.correction[1] if a.correction else a.published_at)
                     or a.written_at,
                     lead_image=self.pick_image(images, a),
+                    # Written with the row, so that the bylines inserted next
+                    # find the names current and rewrite no article.
+                    byline_names=" ".join(authors[slug].name for slug, _ in a.bylines),
                 )
                 for a in batch
             ]
