@@ -1,4 +1,7 @@
-"""RSS and Atom feeds of the latest live articles, site-wide and per section."""
+"""
+RSS 2.0 and Atom feeds of the latest live articles: the whole paper, each
+section, each author and each tag.
+"""
 
 from urllib.parse import urlsplit
 
@@ -6,9 +9,11 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed
+from django.utils.feedgenerator import Atom1Feed, Enclosure
+from django.utils.html import escape
+from taggit.models import Tag
 
-from .models import Article, Section
+from .models import Article, Author, Section
 
 
 class LatestArticlesFeed(Feed):
@@ -30,19 +35,24 @@ class LatestArticlesFeed(Feed):
         return settings.SITE_URL + reverse("articles:home")
 
     def feed_url(self, obj):
-        return settings.SITE_URL + reverse(self.feed_url_name)
+        return settings.SITE_URL + reverse(self.feed_url_name, args=self.url_args(obj))
+
+    def url_args(self, obj):
+        return []
 
     def articles(self, obj):
         return Article.objects.published()
 
     def items(self, obj):
-        return self.articles(obj).for_listing().latest_first()[: self.item_count]
+        return self.articles(obj).for_feed().latest_first()[: self.item_count]
 
     def item_title(self, item):
         return item.title
 
     def item_description(self, item):
-        return item.standfirst
+        # Feed readers show the description as HTML; the standfirst is plain
+        # text, so what looks like markup in it must stay text.
+        return escape(item.standfirst)
 
     def item_link(self, item):
         return settings.SITE_URL + item.get_absolute_url()
@@ -63,8 +73,29 @@ class LatestArticlesFeed(Feed):
     def item_author_name(self, item):
         return ", ".join(b.author.name for b in item.ordered_bylines()) or None
 
+    def item_author_link(self, item):
+        bylines = item.ordered_bylines()
+        if len(bylines) == 1:
+            return settings.SITE_URL + bylines[0].author.get_absolute_url()
+        return None
+
     def item_categories(self, item):
-        return [item.section.name]
+        """The section, then the article's tags."""
+        return [item.section.name, *(t.tag.name for t in item.tagged_items.all())]
+
+    def item_enclosures(self, item):
+        """The lead picture (its JPEG rendition for pages), when there is one."""
+        image = item.lead_image
+        if image is None:
+            return []
+        rendition = image.fallback_rendition
+        file = rendition.file if rendition else image.file
+        try:
+            length = file.size
+        except OSError:
+            length = 0
+        mime_type = rendition.mime_type if rendition else "image/jpeg"
+        return [Enclosure(settings.SITE_URL + file.url, str(length), mime_type)]
 
 
 class LatestArticlesAtomFeed(LatestArticlesFeed):
@@ -89,8 +120,8 @@ class SectionFeed(LatestArticlesFeed):
     def link(self, obj):
         return settings.SITE_URL + obj.get_absolute_url()
 
-    def feed_url(self, obj):
-        return settings.SITE_URL + reverse(self.feed_url_name, args=[obj.slug])
+    def url_args(self, obj):
+        return [obj.slug]
 
     def articles(self, obj):
         return Article.objects.published().in_section(obj)
@@ -99,3 +130,46 @@ class SectionFeed(LatestArticlesFeed):
 class SectionAtomFeed(SectionFeed):
     feed_type = Atom1Feed
     feed_url_name = "articles:section-feed-atom"
+
+
+class AuthorFeed(SectionFeed):
+    """The latest live articles with one author in the byline (RSS 2.0)."""
+
+    feed_url_name = "articles:author-feed"
+
+    def get_object(self, request, slug):
+        return get_object_or_404(Author, slug=slug)
+
+    def description(self, obj):
+        return f"The latest by {obj.name} in {settings.SITE_NAME}."
+
+    def articles(self, obj):
+        return Article.objects.published().by_author(obj)
+
+
+class AuthorAtomFeed(AuthorFeed):
+    feed_type = Atom1Feed
+    feed_url_name = "articles:author-feed-atom"
+
+
+class TagFeed(SectionFeed):
+    """The latest live articles with one tag (RSS 2.0)."""
+
+    feed_url_name = "articles:tag-feed"
+
+    def get_object(self, request, slug):
+        return get_object_or_404(Tag, slug=slug)
+
+    def description(self, obj):
+        return f"The latest about {obj.name} from {settings.SITE_NAME}."
+
+    def link(self, obj):
+        return settings.SITE_URL + reverse("articles:tag", args=[obj.slug])
+
+    def articles(self, obj):
+        return Article.objects.published().tagged(obj)
+
+
+class TagAtomFeed(TagFeed):
+    feed_type = Atom1Feed
+    feed_url_name = "articles:tag-feed-atom"

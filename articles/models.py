@@ -405,6 +405,14 @@ def sanitize_body(html):
     return Article._meta.get_field("body").sanitize(html or "")
 
 
+def tags_in_order():
+    """Prefetch of an article's tag links with their tags, by tag name."""
+    return models.Prefetch(
+        "tagged_items",
+        queryset=TaggedArticle.objects.select_related("tag").order_by("tag__name"),
+    )
+
+
 class ArticleQuerySet(ReaderVisibleQuerySet):
     # Bulk writes skip Article.save(), so they sanitize the body themselves
     # (ReaderVisibleQuerySet drops the cached pages).
@@ -474,6 +482,10 @@ class ArticleQuerySet(ReaderVisibleQuerySet):
             queryset = queryset.prefetch_related("lead_image__renditions")
         return queryset
 
+    def for_feed(self):
+        """What a feed item needs: a card's worth, and the tags."""
+        return self.for_listing().prefetch_related(tags_in_order())
+
     def for_article_page(self):
         """
         What the full article page needs, in a fixed number of queries
@@ -482,13 +494,7 @@ class ArticleQuerySet(ReaderVisibleQuerySet):
         fetch them in one query with those of its other cards.
         """
         return self.for_listing(renditions=False).prefetch_related(
-            models.Prefetch(
-                "tagged_items",
-                queryset=TaggedArticle.objects.select_related("tag").order_by(
-                    "tag__name"
-                ),
-            ),
-            "corrections",
+            tags_in_order(), "corrections"
         )
 
     def others_in_section(self, article):

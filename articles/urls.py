@@ -3,29 +3,58 @@ from django.urls import path
 from django.views.decorators.cache import cache_control
 
 from . import feeds, views
-from .sitemaps import SITEMAPS
+from .sitemaps import NEWS_SITEMAPS, SITEMAPS
 
 app_name = "articles"
 
-# Feeds and the sitemap are the same for everyone; caches may keep them.
+# Feeds, sitemaps and robots.txt are the same for everyone; caches may keep them.
 shared = cache_control(public=True, max_age=300)
+
+
+def feed_paths(prefix, name, rss, atom):
+    return [
+        path(f"{prefix}rss/", shared(rss()), name=name),
+        path(f"{prefix}atom/", shared(atom()), name=f"{name}-atom"),
+    ]
+
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("search/", views.SearchView.as_view(), name="search"),
-    path("feeds/rss/", shared(feeds.LatestArticlesFeed()), name="feed"),
-    path("feeds/atom/", shared(feeds.LatestArticlesAtomFeed()), name="feed-atom"),
+    *feed_paths(
+        "feeds/", "feed", feeds.LatestArticlesFeed, feeds.LatestArticlesAtomFeed
+    ),
+    *feed_paths(
+        "feeds/authors/<slug:slug>/",
+        "author-feed",
+        feeds.AuthorFeed,
+        feeds.AuthorAtomFeed,
+    ),
+    *feed_paths("feeds/tags/<str:slug>/", "tag-feed", feeds.TagFeed, feeds.TagAtomFeed),
+    *feed_paths(
+        "feeds/<slug:slug>/",
+        "section-feed",
+        feeds.SectionFeed,
+        feeds.SectionAtomFeed,
+    ),
+    path("robots.txt", shared(views.robots_txt), name="robots"),
+    path("sitemap.xml", shared(views.sitemap_index), name="sitemap"),
     path(
-        "feeds/<slug:slug>/rss/",
-        shared(feeds.SectionFeed()),
-        name="section-feed",
+        "sitemap-news.xml",
+        shared(sitemap),
+        {
+            "sitemaps": NEWS_SITEMAPS,
+            "section": "news",
+            "template_name": "articles/sitemap_news.xml",
+        },
+        name="sitemap-news",
     ),
     path(
-        "feeds/<slug:slug>/atom/",
-        shared(feeds.SectionAtomFeed()),
-        name="section-feed-atom",
+        "sitemap-<slug:section>.xml",
+        shared(sitemap),
+        {"sitemaps": SITEMAPS},
+        name="sitemap-section",
     ),
-    path("sitemap.xml", shared(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("authors/<slug:slug>/", views.AuthorDetailView.as_view(), name="author"),
     path("tags/<str:slug>/", views.TagDetailView.as_view(), name="tag"),
     path("<slug:slug>/", views.SectionDetailView.as_view(), name="section"),

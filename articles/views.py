@@ -1,17 +1,24 @@
 """Public reading pages. Every query starts from Article.objects.published()."""
 
 from django.conf import settings
+from django.contrib.sitemaps.views import x_robots_tag
 from django.http import Http404
 from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.views.generic import DetailView, ListView, TemplateView
 from django.views.generic.detail import SingleObjectMixin
 from taggit.models import Tag
 
 from newsroom.http import cache_for_readers
 
+from . import sitemaps
 from .forms import SearchForm
 from .models import Article, Author, Section, prefetch_renditions
 from .search import add_snippets
+
+# Where signed share links of unpublished articles live: never for crawlers.
+SHARE_LINK_PREFIX = "/preview/"
 
 
 class PublicPageMixin:
@@ -182,3 +189,40 @@ class SearchView(PublicPageMixin, ListView):
             searched=bool(query),
         )
         return context
+
+
+@x_robots_tag
+def sitemap_index(request):
+    """
+    sitemap.xml: every page of every sitemap (the news sitemap included), on
+    SITE_URL whatever host the request came to.
+    """
+    entries = sitemaps.index_entries(
+        {**sitemaps.SITEMAPS, **sitemaps.NEWS_SITEMAPS}, "articles:sitemap-section"
+    )
+    return TemplateResponse(
+        request,
+        "sitemap_index.xml",
+        {"sitemaps": entries},
+        content_type="application/xml",
+    )
+
+
+def robots_txt(request):
+    """Crawlers are kept out of the admin, search results and share links."""
+    return TemplateResponse(
+        request,
+        "robots.txt",
+        {
+            "sitemaps": [
+                settings.SITE_URL + reverse("articles:sitemap"),
+                settings.SITE_URL + reverse("articles:sitemap-news"),
+            ],
+            "disallowed": [
+                reverse("admin:index"),
+                reverse("articles:search"),
+                SHARE_LINK_PREFIX,
+            ],
+        },
+        content_type="text/plain; charset=utf-8",
+    )

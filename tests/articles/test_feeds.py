@@ -1,14 +1,18 @@
-"""RSS and Atom feeds and the sitemap: live articles only, absolute links."""
+"""RSS and Atom feeds, sitemaps and robots.txt: live articles only, absolute links."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from xml.etree import ElementTree
 
+import feedparser
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
-from tests.factories import make_article, make_author, make_section
+from articles.sitemaps import ArticleSitemap
+from articles.views import SHARE_LINK_PREFIX
+from tests.factories import make_article, make_author, make_image, make_section
+from tests.html import parse
 
 pytestmark = pytest.mark.django_db
 
@@ -111,23 +115,206 @@ def test_feeds_and_sitemap_set_no_cookie_and_may_be_cached(client):
         assert response["Cache-Control"] == "public, max-age=300", url
 
 
-def test_sitemap_lists_the_home_page_sections_live_articles_and_their_authors(
-    client,
+# Feeds for every kind of page, read by a real feed parser
+
+
+def parsed(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, url
+    feed = feedparser.parse(response.content)
+    assert not feed.bozo, (url, feed.get("bozo_exception"))
+    return feed
+
+
+FEED_NAMES = [
+    ("articles:feed", []),
+    ("articles:feed-atom", []),
+    ("articles:section-feed", ["news"]),
+    ("articles:section-feed-atom", ["news"]),
+    ("articles:author-feed", ["jane-doe"]),
+    ("articles:author-feed-atom", ["jane-doe"]),
+    ("articles:tag-feed", ["harbour"]),
+    ("articles:tag-feed-atom", ["harbour"]),
+]
+
+
+@pytest.mark.parametrize(("name", "args"), FEED_NAMES)
+def test_every_feed_parses_and_holds_only_live_articles_with_their_details(
+    client, name, args
 ):
-    """Unpublished articles, and authors with nothing live, are left out."""
+    """
+    Site, section, author and tag feeds, RSS and Atom: well-formed for a real
+    parser, live articles only, with authors, tags as categories, times and
+    the lead picture as an enclosure.
+    """
+    jane = make_author(name="Jane Doe", slug="jane-doe")
+    section = make_section(name="News", slug="news")
+    now = timezone.now()
+    live = make_article(
+        title="Harbour plan approved",
+        standfirst="Fish & chips <b>for all</b>, the council said.",
+        section=section,
+        authors=[jane],
+        tags=["harbour", "Council"],
+        lead_image=make_image(),
+        published_at=now - timedelta(hours=1),
+    )
+    for status, published_at in [
+        (Article.Status.DRAFT, None),
+        (Article.Status.REVIEW, None),
+        (Article.Status.PUBLISHED, now + timedelta(hours=1)),
+    ]:
+        make_article(
+            title=f"Not live {status}",
+            status=status,
+            published_at=published_at,
+            section=section,
+            authors=[jane],
+            tags=["harbour"],
+        )
+    feed = parsed(client, reverse(name, args=args))
+    assert [entry.title for entry in feed.entries] == ["Harbour plan approved"]
+    entry = feed.entries[0]
+    assert entry.link == "https://news.example.org" + live.get_absolute_url()
+    # The standfirst is text: its "<b>" is shown, not made bold.
+    assert (
+        entry.summary
+        == "Fish &amp; chips &lt;b&gt;for all&lt;/b&gt;, the council said."
+    )
+    assert entry.author == "Jane Doe"
+    assert {tag.term for tag in entry.tags} == {"News", "harbour", "Council"}
+    assert entry.published_parsed[:6] == live.published_at.utctimetuple()[:6]
+    if name.endswith("-atom"):
+        assert entry.get("updated")
+    enclosure = entry.enclosures[0]
+    assert enclosure.href.startswith("https://news.example.org/media/renditions/")
+    assert enclosure.type == "image/jpeg"
+    assert int(enclosure.length) > 0
+
+
+def test_unknown_author_or_tag_has_no_feed(client):
+    assert client.get("/feeds/authors/nobody/rss/").status_code == 404
+    assert client.get("/feeds/tags/nothing/atom/").status_code == 404
+
+
+def test_section_author_and_tag_pages_link_their_feeds(client):
+    """<link rel="alternate"> for RSS and Atom in each page's head."""
+    jane = make_author(slug="jane-doe")
+    section = make_section(slug="news")
+    make_article(section=section, authors=[jane], tags=["harbour"])
+    pages = {
+        "/news/": "news",
+        "/authors/jane-doe/": "jane-doe",
+        "/tags/harbour/": "harbour",
+    }
+    for url, slug in pages.items():
+        head = parse(client.get(url)).head
+        links = {
+            link["type"]: link["href"] for link in head.select('link[rel="alternate"]')
+        }
+        kind = {"news": "section", "jane-doe": "author", "harbour": "tag"}[slug]
+        assert links["application/atom+xml"] == reverse(
+            f"articles:{kind}-feed-atom", args=[slug]
+        )
+        assert reverse(f"articles:{kind}-feed", args=[slug]) in [
+            link["href"]
+            for link in head.select('link[rel="alternate"][type="application/rss+xml"]')
+        ]
+
+
+# Sitemaps and robots.txt
+
+
+def sitemap_locations(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, url
+    root = ElementTree.fromstring(response.content)
+    return root, [element.findtext(f"{SITEMAP}loc") for element in root]
+
+
+def test_sitemap_index_points_at_every_sitemap_on_site_url(client):
+    make_article(section=make_section(slug="news"), tags=["harbour"])
+    root, locations = sitemap_locations(client, reverse("articles:sitemap"))
+    assert root.tag == f"{SITEMAP}sitemapindex"
+    site = "https://news.example.org"
+    assert locations == [
+        f"{site}/sitemap-{name}.xml"
+        for name in ("home", "sections", "articles", "authors", "tags", "news")
+    ]
+    articles = root[2]
+    assert articles.findtext(f"{SITEMAP}lastmod")
+
+
+def test_sitemaps_hold_live_pages_only_with_lastmod_on_articles(client):
     author = make_author(slug="jane-doe")
     make_author(slug="only-drafts")
     section = make_section(slug="news")
-    live = make_article(section=section, slug="live-story", authors=[author])
-    make_article(section=section, status=Article.Status.DRAFT, slug="draft-story")
-    response = client.get(reverse("articles:sitemap"))
-    assert response.status_code == 200
-    root = ElementTree.fromstring(response.content)
-    locations = {url.findtext(f"{SITEMAP}loc") for url in root}
+    live = make_article(
+        section=section, slug="live-story", authors=[author], tags=["harbour"]
+    )
+    make_article(
+        section=section,
+        status=Article.Status.DRAFT,
+        slug="draft-story",
+        tags=["secret"],
+    )
     site = "https://news.example.org"
-    assert locations == {
-        f"{site}/",
-        f"{site}/news/",
-        f"{site}{live.get_absolute_url()}",
-        f"{site}/authors/jane-doe/",
-    }
+    root, locations = sitemap_locations(client, "/sitemap-articles.xml")
+    assert locations == [f"{site}{live.get_absolute_url()}"]
+    assert root[0].findtext(f"{SITEMAP}lastmod") == f"{live.updated_at:%Y-%m-%d}"
+    assert sitemap_locations(client, "/sitemap-tags.xml")[1] == [
+        f"{site}/tags/harbour/"
+    ]
+    assert sitemap_locations(client, "/sitemap-authors.xml")[1] == [
+        f"{site}/authors/jane-doe/"
+    ]
+    assert sitemap_locations(client, "/sitemap-sections.xml")[1] == [f"{site}/news/"]
+    assert sitemap_locations(client, "/sitemap-home.xml")[1] == [f"{site}/"]
+
+
+def test_big_sitemaps_are_split_into_pages_the_index_lists(client, monkeypatch):
+    """Past the limit (50,000 in production) a sitemap goes on in ?p=2."""
+    monkeypatch.setattr(ArticleSitemap, "limit", 2)
+    section = make_section(slug="news")
+    for _ in range(3):
+        make_article(section=section)
+    _, locations = sitemap_locations(client, reverse("articles:sitemap"))
+    site = "https://news.example.org"
+    assert f"{site}/sitemap-articles.xml?p=2" in locations
+    assert len(sitemap_locations(client, "/sitemap-articles.xml?p=2")[1]) == 1
+    assert ArticleSitemap.__mro__[1].limit == 50_000
+
+
+NEWS = "{http://www.google.com/schemas/sitemap-news/0.9}"
+
+
+def test_news_sitemap_lists_the_last_48_hours_with_publication_details(client):
+    section = make_section(slug="news")
+    now = timezone.now()
+    recent = make_article(
+        section=section, title="Storm <warning> & floods", published_at=now
+    )
+    make_article(section=section, published_at=now - timedelta(hours=49))
+    make_article(section=section, published_at=now + timedelta(hours=1))
+    make_article(section=section, status=Article.Status.DRAFT, slug="draft")
+    root, locations = sitemap_locations(client, reverse("articles:sitemap-news"))
+    assert locations == ["https://news.example.org" + recent.get_absolute_url()]
+    news = root[0].find(f"{NEWS}news")
+    publication = news.find(f"{NEWS}publication")
+    assert publication.findtext(f"{NEWS}name") == "The Newsroom Herald"
+    assert publication.findtext(f"{NEWS}language") == "en"
+    assert news.findtext(f"{NEWS}title") == "Storm <warning> & floods"
+    published = datetime.fromisoformat(news.findtext(f"{NEWS}publication_date"))
+    assert abs(published - recent.published_at) < timedelta(seconds=1)
+
+
+def test_robots_txt_names_the_sitemaps_and_keeps_crawlers_out(client):
+    response = client.get("/robots.txt")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    lines = response.content.decode().splitlines()
+    assert "User-agent: *" in lines
+    for path in ("/admin/", "/search/", SHARE_LINK_PREFIX):
+        assert f"Disallow: {path}" in lines
+    assert "Sitemap: https://news.example.org/sitemap.xml" in lines
+    assert "Sitemap: https://news.example.org/sitemap-news.xml" in lines
