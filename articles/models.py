@@ -1,3 +1,4 @@
+from collections import Counter
 from datetime import datetime, time, timedelta
 from pathlib import Path
 
@@ -405,6 +406,16 @@ def sanitize_body(html):
     return Article._meta.get_field("body").sanitize(html or "")
 
 
+def bylines_in_order():
+    """Prefetch of an article's bylines with their authors, in byline order."""
+    return models.Prefetch(
+        "bylines",
+        queryset=ArticleAuthor.objects.select_related("author").order_by(
+            "position", "pk"
+        ),
+    )
+
+
 def tags_in_order():
     """Prefetch of an article's tag links with their tags, by tag name."""
     return models.Prefetch(
@@ -471,12 +482,7 @@ class ArticleQuerySet(ReaderVisibleQuerySet):
         together with other pictures (see `prefetch_renditions`).
         """
         queryset = self.select_related("section", "lead_image").prefetch_related(
-            models.Prefetch(
-                "bylines",
-                queryset=ArticleAuthor.objects.select_related("author").order_by(
-                    "position", "pk"
-                ),
-            )
+            bylines_in_order()
         )
         if renditions:
             queryset = queryset.prefetch_related("lead_image__renditions")
@@ -496,6 +502,31 @@ class ArticleQuerySet(ReaderVisibleQuerySet):
         return self.for_listing(renditions=False).prefetch_related(
             tags_in_order(), "corrections"
         )
+
+    def related_to(self, article, exclude=(), count=4, candidates=100):
+        """
+        Up to `count` of these articles that share tags with `article`, most
+        shared tags first, then the newest; never `article` itself nor one in
+        `exclude`. One query: the newest `candidates` tag matches are read
+        (an article once per shared tag, ready for a card but for its body)
+        and counted here. Uses `article.tagged_items` as prefetched.
+        """
+        tags = [item.tag_id for item in article.tagged_items.all()]
+        if not tags:
+            return []
+        matches = (
+            self.filter(tagged_items__tag__in=tags)
+            .exclude(pk__in=[article.pk, *exclude])
+            .select_related("section", "lead_image")
+            .defer("body")
+            .latest_first()[:candidates]
+        )
+        shared, first_seen = Counter(), {}
+        for match in matches:
+            shared[match.pk] += 1
+            first_seen.setdefault(match.pk, match)
+        ranked = sorted(first_seen, key=lambda pk: -shared[pk])
+        return [first_seen[pk] for pk in ranked[:count]]
 
     def others_in_section(self, article):
         """Articles of the same section as `article`, without it."""

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib.sitemaps.views import x_robots_tag
+from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -14,7 +15,13 @@ from newsroom.http import cache_for_readers
 
 from . import sitemaps
 from .forms import SearchForm
-from .models import Article, Author, Section, prefetch_renditions
+from .models import (
+    Article,
+    Author,
+    Section,
+    bylines_in_order,
+    prefetch_renditions,
+)
 from .search import add_snippets
 
 # Where signed share links of unpublished articles live: never for crawlers.
@@ -120,6 +127,7 @@ class ArticleDetailView(PublicPageMixin, DetailView):
     """
 
     more_in_section_count = 4
+    related_count = 4
 
     def get_queryset(self):
         return Article.objects.published().for_article_page()
@@ -144,15 +152,25 @@ class ArticleDetailView(PublicPageMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         article = self.object
+        live = Article.objects.published()
         more = list(
-            Article.objects.published()
-            .others_in_section(article)
-            .for_listing(renditions=False)
+            live.others_in_section(article)
+            .select_related("section", "lead_image")
+            .defer("body")
             .latest_first()[: self.more_in_section_count]
         )
-        prefetch_renditions([article.lead_image, *(m.lead_image for m in more)])
+        related = live.related_to(
+            article, exclude=[m.pk for m in more], count=self.related_count
+        )
+        # The cards' bylines and pictures, each in one query for both lists.
+        cards = more + related
+        prefetch_related_objects(cards, bylines_in_order())
+        prefetch_renditions([article.lead_image, *(card.lead_image for card in cards)])
         return super().get_context_data(
-            current_section=article.section, more_in_section=more, **kwargs
+            current_section=article.section,
+            more_in_section=more,
+            related=related,
+            **kwargs,
         )
 
 

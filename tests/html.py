@@ -11,3 +11,15 @@ def parse(response):
 def text(element):
     """The element's text with whitespace collapsed, as a reader sees it inline."""
     return " ".join(element.get_text().split())
+
+
+def code_scripts(page):
+    """
+    The page's script elements that run code: all but JSON-LD data blocks
+    (type="application/ld+json"), which browsers never execute.
+    """
+    return [
+        script
+        for script in page.select("script")
+        if script.get("type") != "application/ld+json"
+    ]

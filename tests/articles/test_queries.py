@@ -60,12 +60,17 @@ def make_story(section, authors=(), tags=(), age=1):
 def test_article_page_queries_do_not_grow_with_authors_tags_or_corrections(
     client, django_assert_max_num_queries
 ):
-    """One author and no tags costs what five authors and twenty tags cost."""
+    """
+    One author and one tag costs what five authors and twenty tags cost, with
+    related reading found through those tags.
+    """
     section = make_section()
     for age in range(2, 8):
         make_story(section, authors=[make_author()], age=age)
 
-    small = make_story(section, authors=[make_author()])
+    for age in range(8, 12):
+        make_story(make_section(), tags=["Topic 1", "Topic 2"], age=age)
+    small = make_story(section, authors=[make_author()], tags=["Topic 1"])
     small_count = count_queries(
         client,
         small.get_absolute_url(),

@@ -1,0 +1,200 @@
+"""
+Structured data (schema.org JSON-LD) for the reading pages: what search
+engines read about an article, a section, an author, a tag and the paper.
+Plain functions that build dictionaries from objects the page has already
+loaded (no query of their own); templatetags/structured_data.py writes them
+out as script elements no text can close.
+"""
+
+import json
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import _json_script_escapes
+from django.utils.safestring import mark_safe
+
+from .models import Article
+
+CONTEXT = "https://schema.org"
+
+# schema.org's subtypes of NewsArticle for the kinds that have one.
+ARTICLE_TYPES = {
+    Article.Kind.OPINION: "OpinionNewsArticle",
+    Article.Kind.ANALYSIS: "AnalysisNewsArticle",
+    Article.Kind.REVIEW: "ReviewNewsArticle",
+}
+
+
+def absolute(path):
+    return (
+        path if path.startswith(("http://", "https://")) else settings.SITE_URL + path
+    )
+
+
+def moment(value):
+    return timezone.localtime(value).isoformat(timespec="seconds")
+
+
+def publisher():
+    """The paper, as the publisher of everything on the site."""
+    return {
+        "@type": "NewsMediaOrganization",
+        "name": settings.SITE_NAME,
+        "url": absolute(reverse("articles:home")),
+        "logo": {
+            "@type": "ImageObject",
+            "url": absolute(static("newsroom/favicon.svg")),
+        },
+    }
+
+
+def image_urls(image):
+    """
+    The widest JPEG rendition of each aspect ratio the picture has been made
+    in (its own shape and every crop), widest first; the original file when
+    there are no renditions. Uses the prefetched renditions.
+    """
+    if image is None:
+        return []
+    widest = {}
+    for rendition in image.renditions.all():
+        if rendition.format != "jpeg" or not rendition.height:
+            continue
+        ratio = round(rendition.width / rendition.height, 2)
+        if ratio not in widest or rendition.width > widest[ratio].width:
+            widest[ratio] = rendition
+    if not widest:
+        return [absolute(image.file.url)]
+    chosen = sorted(widest.values(), key=lambda r: (-r.width, r.height))
+    return [absolute(rendition.file.url) for rendition in chosen]
+
+
+def person(author):
+    return {
+        "@type": "Person",
+        "name": author.name,
+        "url": absolute(author.get_absolute_url()),
+    }
+
+
+def breadcrumbs(*trail):
+    """A BreadcrumbList of (name, path) pairs, the paper's front page first."""
+    trail = [(settings.SITE_NAME, reverse("articles:home")), *trail]
+    return {
+        "@context": CONTEXT,
+        "@type": "BreadcrumbList",
+        "itemListElement": [
+            {"@type": "ListItem", "position": n, "name": name, "item": absolute(path)}
+            for n, (name, path) in enumerate(trail, start=1)
+        ],
+    }
+
+
+def article(article, url):
+    """
+    The article as NewsArticle (or its opinion, analysis or review subtype)
+    with every property Google News reads, the corrections shown on the page
+    included. `url` is its canonical address.
+    """
+    data = {
+        "@context": CONTEXT,
+        "@type": ARTICLE_TYPES.get(article.kind, "NewsArticle"),
+        "headline": article.seo_title or article.title,
+        "description": article.seo_description or article.standfirst,
+        "url": url,
+        "mainEntityOfPage": {"@type": "WebPage", "@id": url},
+        "datePublished": moment(article.published_at),
+        "dateModified": moment(max(article.updated_at, article.published_at)),
+        "author": [person(b.author) for b in article.ordered_bylines()],
+        "publisher": publisher(),
+        "articleSection": article.section.name,
+        "keywords": [item.tag.name for item in article.tagged_items.all()],
+        "isAccessibleForFree": True,
+        "inLanguage": settings.LANGUAGE_CODE,
+    }
+    images = image_urls(article.lead_image)
+    if images:
+        data["image"] = images
+    corrections = [
+        {
+            "@type": "CorrectionComment",
+            "text": correction.text,
+            "datePublished": moment(correction.corrected_at),
+        }
+        for correction in article.corrections.all()
+    ]
+    if corrections:
+        data["correction"] = corrections
+    return data
+
+
+def website():
+    """The paper as a WebSite whose search engines can send readers to search."""
+    search = absolute(reverse("articles:search"))
+    return {
+        "@context": CONTEXT,
+        "@type": "WebSite",
+        "name": settings.SITE_NAME,
+        "url": absolute(reverse("articles:home")),
+        "publisher": publisher(),
+        "potentialAction": {
+            "@type": "SearchAction",
+            "target": {
+                "@type": "EntryPoint",
+                "urlTemplate": f"{search}?q={{search_term_string}}",
+            },
+            "query-input": "required name=search_term_string",
+        },
+    }
+
+
+def collection_page(name, url, description=""):
+    data = {
+        "@context": CONTEXT,
+        "@type": "CollectionPage",
+        "name": name,
+        "url": url,
+        "isPartOf": {"@type": "WebSite", "url": absolute(reverse("articles:home"))},
+    }
+    if description:
+        data["description"] = description
+    return data
+
+
+def profile_page(author, url):
+    """An author's page: a ProfilePage about them as a Person."""
+    about = person(author)
+    if author.role:
+        about["jobTitle"] = author.role
+    if author.bio:
+        about["description"] = author.bio
+    if author.photo:
+        about["image"] = image_urls(author.photo)[0]
+    return {
+        "@context": CONTEXT,
+        "@type": "ProfilePage",
+        "url": url,
+        "mainEntity": about,
+    }
+
+
+def script(*items):
+    """
+    `items` as <script type="application/ld+json"> elements. <, > and & are
+    written as JSON \\u escapes (as Django's json_script does), so no text
+    an editor typed can close the element or start a comment.
+    """
+    return mark_safe(
+        "".join(
+            '<script type="application/ld+json">{}</script>'.format(
+                json.dumps(item, cls=DjangoJSONEncoder, ensure_ascii=False).translate(
+                    _json_script_escapes
+                )
+            )
+            for item in items
+            if item
+        )
+    )

@@ -1,0 +1,63 @@
+"""Related reading under an article: shared tags first, then the newest."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from articles.models import Article
+from tests.factories import make_article, make_section
+from tests.html import parse, text
+
+pytestmark = pytest.mark.django_db
+
+
+def story(title, age_hours, tags, section=None, **kwargs):
+    return make_article(
+        title=title,
+        tags=tags,
+        section=section or make_section(),
+        published_at=timezone.now() - timedelta(hours=age_hours),
+        **kwargs,
+    )
+
+
+def related_titles(client, article):
+    page = parse(client.get(article.get_absolute_url()))
+    return [text(a) for a in page.select("#related-reading ~ ul .card__title a")]
+
+
+def test_related_reading_ranks_by_shared_tags_then_recency(client):
+    article = story("The article", 1, ["harbour", "council", "budget"])
+    story("Shares one, newest", 2, ["harbour"])
+    story("Shares two, older", 50, ["harbour", "council"])
+    story("Shares three, oldest", 90, ["harbour", "council", "budget"])
+    story("Shares one, older", 60, ["budget"])
+    story("Shares one, oldest", 100, ["council"])
+    story("Shares nothing", 3, ["sport"])
+    assert related_titles(client, article) == [
+        "Shares three, oldest",
+        "Shares two, older",
+        "Shares one, newest",
+        "Shares one, older",
+    ]
+
+
+def test_related_reading_never_repeats_the_article_or_more_in_its_section(client):
+    section = make_section()
+    article = story("The article", 5, ["harbour"], section=section)
+    story("Same section, also tagged", 1, ["harbour"], section=section)
+    story("Other section, tagged", 2, ["harbour"])
+    page = parse(client.get(article.get_absolute_url()))
+    more = [text(a) for a in page.select("#more-in-section ~ ul .card__title a")]
+    assert more == ["Same section, also tagged"]
+    assert related_titles(client, article) == ["Other section, tagged"]
+
+
+def test_related_reading_holds_only_live_articles(client):
+    article = story("The article", 5, ["harbour"])
+    story("Draft", 1, ["harbour"], status=Article.Status.DRAFT)
+    story("Scheduled", -2, ["harbour"])
+    assert related_titles(client, article) == []
+    page = parse(client.get(article.get_absolute_url()))
+    assert page.select_one("#related-reading") is None
