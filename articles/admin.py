@@ -336,3 +336,7 @@ class ImageAdmin(admin.ModelAdmin):
         if not change:
             obj.uploaded_by = request.user
         super().save_model(request, obj, form, change)
+
+
+# The front page's slots have an admin module of their own.
+from .front_page_admin import FrontPageSlotAdmin  # noqa: E402,F401

@@ -26,6 +26,8 @@ class ArticlesConfig(AppConfig):
             "articles.Section",
             "articles.TaggedArticle",
             "taggit.Tag",
+            "articles.FrontPageSlot",
+            "articles.FrontPagePin",
             through=["articles.TaggedArticle"],
         )
         # A scheduled article goes live by itself, with no save.

@@ -9,6 +9,7 @@ from django.contrib.postgres.search import (
     TrigramWordSimilarity,
 )
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connections, models, transaction
 from django.db.models import Q, prefetch_related_objects
 from django.db.models.signals import post_delete
@@ -448,9 +449,11 @@ class ArticleQuerySet(ReaderVisibleQuerySet):
 
     def published(self):
         """Live articles: published, with a publication time that has come."""
-        return self.filter(
-            status=Article.Status.PUBLISHED, published_at__lte=timezone.now()
-        )
+        return self.live_at(timezone.now())
+
+    def live_at(self, moment):
+        """The articles live at `moment` (a time to come previews the schedule)."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=moment)
 
     def scheduled(self):
         """Published articles whose publication time is still to come."""
@@ -661,27 +664,6 @@ class ArticleQuerySet(ReaderVisibleQuerySet):
         )
         return models.QuerySet.update(
             self.exclude(byline_names=names), byline_names=names
-        )
-
-    def latest_per_section(self, count):
-        """
-        At most `count` articles of each section, the latest of each, sections
-        in menu order. The ids are read at once, in one query of small index
-        look-ups per section (a window over every article would read them
-        all); what is returned is a queryset of those articles.
-        """
-        ranked = (
-            self.filter(section=models.OuterRef("pk"))
-            .order_by("-published_at", "-pk")
-            .values("pk")
-        )
-        names = [f"latest_{n}" for n in range(count)]
-        sections = Section.objects.annotate(
-            **{name: models.Subquery(ranked[n : n + 1]) for n, name in enumerate(names)}
-        )
-        ids = [pk for row in sections.values_list(*names) for pk in row if pk]
-        return self.filter(pk__in=ids).order_by(
-            "section__position", "section__name", "-published_at", "-pk"
         )
 
 
@@ -1028,3 +1010,134 @@ class ArticleRedirect(models.Model):
 
     def __str__(self):
         return self.old_path
+
+
+class FrontPageSlot(models.Model):
+    """
+    One block of the front page, in page order: pinned articles first, then
+    the latest live articles its rule finds (see articles/front_page.py).
+    """
+
+    class Kind(models.TextChoices):
+        LEAD = "lead", "Lead story"
+        TOP = "top", "Top stories"
+        SECTION = "section", "Section block"
+        LATEST = "latest", "Latest list"
+
+    kind = models.CharField(max_length=10, choices=Kind, default=Kind.TOP)
+    heading = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="Shown above the block. A section block defaults to the "
+        "section's name.",
+    )
+    position = models.PositiveSmallIntegerField(
+        default=0, help_text="Order on the front page; lower comes first."
+    )
+    size = models.PositiveSmallIntegerField(
+        default=4,
+        validators=[MinValueValidator(1), MaxValueValidator(20)],
+        help_text="How many stories the block shows (a lead shows one).",
+    )
+    rule_section = models.ForeignKey(
+        Section,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name="latest in section",
+        help_text="Fill the block with the latest articles of this section.",
+    )
+    rule_tag = models.ForeignKey(
+        "taggit.Tag",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="latest with tag",
+    )
+    rule_kind = models.CharField(
+        "latest of kind", max_length=10, choices=Article.Kind, blank=True
+    )
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = "front page slot"
+
+    def __str__(self):
+        return self.display_heading or self.get_kind_display()
+
+    def clean(self):
+        if self.kind == self.Kind.SECTION and not self.rule_section_id:
+            raise ValidationError(
+                {"rule_section": "A section block needs its section."}
+            )
+
+    @property
+    def display_heading(self):
+        if self.heading:
+            return self.heading
+        if self.kind == self.Kind.SECTION and self.rule_section:
+            return self.rule_section.name
+        if self.kind == self.Kind.LEAD:
+            return ""
+        return self.get_kind_display()
+
+    @property
+    def capacity(self):
+        return 1 if self.kind == self.Kind.LEAD else self.size
+
+    def rule(self):
+        """The rule as a filter on articles (all of them when it is empty)."""
+        condition = Q()
+        if self.rule_section_id:
+            condition &= Q(section=self.rule_section_id)
+        if self.rule_kind:
+            condition &= Q(kind=self.rule_kind)
+        if self.rule_tag_id:
+            condition &= Q(tagged_items__tag=self.rule_tag_id)
+        return condition
+
+    def matches(self, pk, section_id, kind, tagged):
+        """
+        The rule applied to one article's (pk, section_id, kind) and the
+        set of (article, tag) pairs known for it.
+        """
+        return (
+            (not self.rule_section_id or section_id == self.rule_section_id)
+            and (not self.rule_kind or kind == self.rule_kind)
+            and (not self.rule_tag_id or (pk, self.rule_tag_id) in tagged)
+        )
+
+    @property
+    def rule_description(self):
+        parts = []
+        if self.rule_kind:
+            parts.append(self.get_rule_kind_display().lower())
+        if self.rule_section_id:
+            parts.append(f"in {self.rule_section}")
+        if self.rule_tag_id:
+            parts.append(f"tagged {self.rule_tag}")
+        return "latest " + " ".join(parts) if parts else "latest of all"
+
+
+class FrontPagePin(models.Model):
+    """An article an editor placed in a slot, ahead of what the rule finds."""
+
+    slot = models.ForeignKey(
+        FrontPageSlot, on_delete=models.CASCADE, related_name="pins"
+    )
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = "pinned article"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["slot", "article"], name="front_page_pin_unique"
+            )
+        ]
+
+    def __str__(self):
+        return str(self.article)

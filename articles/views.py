@@ -13,7 +13,7 @@ from taggit.models import Tag
 
 from newsroom.http import cache_for_readers
 
-from . import sitemaps
+from . import front_page, sitemaps
 from .forms import SearchForm
 from .models import (
     Article,
@@ -52,18 +52,15 @@ class PublicPageMixin:
 
 
 class HomeView(PublicPageMixin, TemplateView):
-    """The front page: the lead story, then the latest of each section."""
+    """The front page as editors arranged it (articles/front_page.py)."""
 
     template_name = "articles/home.html"
-    stories_per_section = 4
 
     def get_context_data(self, **kwargs):
-        live = Article.objects.published().for_listing()
-        lead = live.latest_first().first()
-        rest = live.exclude(pk=lead.pk) if lead else live
+        blocks = front_page.arrange()
         return super().get_context_data(
-            lead=lead,
-            section_stories=rest.latest_per_section(self.stories_per_section),
+            blocks=blocks,
+            nothing_published=not any(block.articles for block in blocks),
             **kwargs,
         )
 

@@ -206,7 +206,7 @@ class PageCacheMiddleware:
         response = self.get_response(request)
         key = getattr(request, "page_cache_key", None)
         if key and storable(response):
-            seconds = page_cache_seconds(request.page_cache_version)
+            seconds = request.page_cache_seconds
             if seconds:
                 cache.set(key, freeze(response), timeout=seconds)
         return response
@@ -229,7 +229,9 @@ class PageCacheMiddleware:
         if cached is not None:
             return thaw(cached)
         request.page_cache_key = key
-        request.page_cache_version = version
+        # Measured before the page is rendered: a publication that falls
+        # during a slow render still ends the cached copy's life.
+        request.page_cache_seconds = page_cache_seconds(version)
         return None
 
 
