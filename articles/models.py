@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -8,7 +9,7 @@ from django.db import connections, models, transaction
 from django.db.models import Q, prefetch_related_objects
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
-from django.urls import reverse
+from django.urls import URLResolver, get_resolver, reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django_prose_editor.fields import ProseEditorField
@@ -37,23 +38,34 @@ BODY_EDITOR_EXTENSIONS = {
 }
 
 
-# Public URL prefixes that a section slug must not take over.
-RESERVED_SECTION_SLUGS = {
-    "admin",
-    "authors",
-    "tags",
-    "search",
-    "feeds",
-    "sitemap.xml",
-    "newsletters",
-    "delivery",
-    "static",
-    "media",
-}
+def reserved_section_slugs():
+    """
+    First path segments that the URLconf gives to pages other than sections
+    (other apps' pages, feeds, the admin) and the static and media URLs: a
+    section with one of these slugs would hide them or be hidden by them.
+    """
+    reserved = {
+        url.strip("/").split("/")[0]
+        for url in (settings.STATIC_URL, settings.MEDIA_URL)
+        if url and "://" not in url
+    }
+
+    def walk(patterns, prefix):
+        for pattern in patterns:
+            route = prefix + str(pattern.pattern)
+            if isinstance(pattern, URLResolver) and not route:
+                walk(pattern.url_patterns, route)
+                continue
+            first = route.lstrip("^").split("/")[0]
+            if first and re.fullmatch(r"[\w.-]+", first):
+                reserved.add(first)
+
+    walk(get_resolver().url_patterns, "")
+    return reserved
 
 
 def validate_section_slug(value):
-    if value in RESERVED_SECTION_SLUGS:
+    if value in reserved_section_slugs():
         raise ValidationError(
             "“%(value)s” is used by another part of the site; choose another.",
             params={"value": value},
