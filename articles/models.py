@@ -376,6 +376,8 @@ class TaggedArticle(TaggedItemBase):
         "Article", on_delete=models.CASCADE, related_name="tagged_items"
     )
 
+    objects = ReaderVisibleQuerySet.as_manager()
+
     class Meta:
         verbose_name = "tag"
         verbose_name_plural = "tags"
@@ -777,6 +779,8 @@ class ArticleAuthor(models.Model):
     role = models.CharField(max_length=15, choices=Role, default=Role.WRITER)
     position = models.PositiveSmallIntegerField(default=0)
 
+    objects = ReaderVisibleQuerySet.as_manager()
+
     class Meta:
         ordering = ["position", "pk"]
         verbose_name = "byline"
@@ -799,6 +803,8 @@ class Correction(models.Model):
     )
     text = models.TextField(help_text="What was wrong and what is right.")
     corrected_at = models.DateTimeField(default=timezone.now)
+
+    objects = ReaderVisibleQuerySet.as_manager()
 
     class Meta:
         ordering = ["corrected_at", "pk"]
