@@ -19,10 +19,10 @@ from subscriptions.delivery import (
     delivery_request_transition,
 )
 from subscriptions.models import DeliveryRequest, DeliveryRequestEvent
+from tests.factories import make_staff
 from tests.subscriptions.factories import (
     make_delivery_area,
     make_delivery_request,
-    make_staff,
 )
 
 pytestmark = pytest.mark.django_db
@@ -97,7 +97,7 @@ def test_editor_cannot_see_delivery_requests(client, article_admin):
     """An editor with article permissions gets 403 on the delivery requests."""
     editor = make_staff(
         "editor",
-        perms=["articles.view_article", "articles.change_article"],
+        permissions=["articles.view_article", "articles.change_article"],
     )
     client.force_login(editor)
     assert client.get("/admin/articles/article/").status_code == 200

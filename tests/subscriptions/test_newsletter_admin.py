@@ -4,12 +4,11 @@ import re
 from datetime import time, timedelta
 
 import pytest
-from django.contrib.auth.models import User
 from django.core import mail
 from django.utils import timezone
 
 from subscriptions.models import Edition, EditionArticle, EditionSend, Subscription
-from tests.factories import make_article
+from tests.factories import make_article, make_staff
 
 from .factories import make_newsletter, make_subscription
 
@@ -39,8 +38,7 @@ def test_edition_admin_needs_a_login_and_the_permission(client):
 
     assert client.get(CHANGELIST)["Location"].startswith("/admin/login/")
     assert client.get(preview)["Location"].startswith("/admin/login/")
-    staff = User.objects.create_user("desk", "desk@example.com", "pw", is_staff=True)
-    client.force_login(staff)
+    client.force_login(make_staff("desk"))
     assert client.get(CHANGELIST).status_code == 403
     assert client.get(preview).status_code == 403
 
