@@ -404,6 +404,9 @@ class DeliveryRequestAdmin(admin.ModelAdmin):
         return results, may_have_duplicates
 
     def save_model(self, request, obj, form, change):
+        # No super(): the desk never saves the row as the form left it. Each
+        # change goes through its workflow function, which writes only its
+        # own fields and the history entry that goes with them.
         original = DeliveryRequest.objects.select_related("area").get(pk=obj.pk)
         data = form.cleaned_data
         note = data.get("note", "")
@@ -430,7 +433,7 @@ class DeliveryRequestAdmin(admin.ModelAdmin):
             delivery.delivery_request_note(original, note, actor=request.user)
 
     def save_related(self, request, form, formsets, change):
-        pass
+        pass  # no inlines or many-to-many fields; see save_model
 
     @admin.action(description="Assign selected requests to me", permissions=["change"])
     def assign_to_me(self, request, queryset):
