@@ -807,3 +807,45 @@ class ArticleRedirect(models.Model):
 
     def __str__(self):
         return self.old_path
+
+
+class Revision(models.Model):
+    """
+    The editable content of an article as one save left it (see
+    articles.revisions: what is kept, comparing, restoring).
+    """
+
+    # Indexed by revision_article_idx, which starts with it.
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="revisions", db_index=False
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    comment = models.CharField(max_length=255, blank=True)
+    content = models.JSONField()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        get_latest_by = ["created_at", "pk"]
+        indexes = [
+            models.Index(
+                fields=["article", "-created_at", "-id"], name="revision_article_idx"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.article_id} at {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def created_by_name(self):
+        """Who saved it: full name, else username, else "the system"."""
+        user = self.created_by
+        if user is None:
+            return "the system"
+        return user.get_full_name() or user.get_username()
