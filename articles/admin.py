@@ -8,7 +8,11 @@ from django.utils.html import format_html, format_html_join
 from django.views.decorators.csp import csp_override
 
 from . import revisions
-from .editing_admin import RevisionsAdminMixin
+from .editing_admin import (
+    PreviewAdminMixin,
+    RevisionsAdminMixin,
+    SaveConflictAdminMixin,
+)
 from .forms import BylineForm, ImageForm, TagSuggestionsWidget
 from .models import (
     Article,
@@ -90,7 +94,9 @@ class CorrectionInline(ArticlePartInline, admin.StackedInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(RevisionsAdminMixin, admin.ModelAdmin):
+class ArticleAdmin(
+    SaveConflictAdminMixin, PreviewAdminMixin, RevisionsAdminMixin, admin.ModelAdmin
+):
     list_display = [
         "title",
         "section",

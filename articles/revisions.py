@@ -60,7 +60,8 @@ def snapshot(article):
         "tags": sorted(article.tags.names(), key=str.lower),
         "lead_image": {"id": image.pk, "alt_text": image.alt_text} if image else None,
         "status": article.status,
-        "published_at": article.published_at.isoformat()
+        # To the second, as the form shows and posts it.
+        "published_at": article.published_at.replace(microsecond=0).isoformat()
         if article.published_at
         else None,
     }
@@ -298,3 +299,74 @@ def restore(article, revision, user):
         f"by {revision.created_by_name}"
     )
     return record(article, user, comment), notes
+
+
+# Two people editing one article
+
+
+def editing_token(article):
+    """
+    What the change form carries to tell, when it is saved, whether someone
+    saved the article meanwhile: the newest revision and the time of the
+    last save. An article without revisions (saved before they were kept)
+    gets its first one here, so later changes can be shown against it.
+    """
+    newest = latest(article) or record(
+        article, None, "As it was when revisions began to be kept"
+    )
+    return f"{newest.pk}:{article.updated_at.timestamp()}"
+
+
+@dataclass
+class SaveConflict:
+    """Saves made since a change form was opened."""
+
+    # The revisions saved since, oldest first (their authors, their times).
+    saves: list
+    # What they changed, field by field.
+    changes: list
+    # The token that lets the next save through.
+    token: str
+
+    @property
+    def message(self):
+        names = []
+        for revision in self.saves:
+            if revision.created_by_name not in names:
+                names.append(revision.created_by_name)
+        who = " and ".join(names) if names else "someone"
+        if self.saves:
+            when = timezone.localtime(self.saves[-1].created_at)
+            who += f" (last at {when:%H:%M})"
+        return (
+            f"Not saved: {who} saved this article while you were editing it. "
+            "Your changes are still in the form below; their changes are listed "
+            "above it. Save again to replace their version with yours."
+        )
+
+
+def save_conflict(article, token):
+    """
+    Lock the article's row until the transaction ends, and say whether it
+    was saved since `token` (from editing_token) was issued: None if not,
+    else a SaveConflict naming who saved and showing what they changed.
+    """
+    stored = Article.objects.select_for_update().filter(pk=article.pk).first()
+    if stored is None:
+        return None
+    newest = latest(stored)
+    current = f"{newest.pk if newest else 0}:{stored.updated_at.timestamp()}"
+    if token == current:
+        return None
+    try:
+        base_pk = int(token.partition(":")[0])
+    except ValueError:
+        base_pk = 0
+    base = Revision.objects.filter(article=stored, pk=base_pk).first()
+    saves = list(
+        stored.revisions.filter(pk__gt=base_pk)
+        .select_related("created_by")
+        .order_by("created_at", "pk")
+    )
+    found = changes(base.content, snapshot(stored)) if base else []
+    return SaveConflict(saves=saves, changes=found, token=current)
