@@ -6,9 +6,30 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Articles"
 
     def ready(self):
-        from . import images, signals
+        from newsroom import cache
 
-        signals.connect()
+        from . import images
+        from .models import Article
+
+        # What readers see of this app. Receivers rather than save()
+        # overrides: they also fire for deletes by queryset and by cascade,
+        # and for taggit's tag changes (which save and delete TaggedArticle
+        # rows behind the article's back). Bulk writes go through
+        # ReaderVisibleQuerySet.
+        cache.page_cache_watch(
+            "articles.Article",
+            "articles.ArticleAuthor",
+            "articles.Author",
+            "articles.Correction",
+            "articles.Image",
+            "articles.Rendition",
+            "articles.Section",
+            "articles.TaggedArticle",
+            "taggit.Tag",
+            through=["articles.TaggedArticle"],
+        )
+        # A scheduled article goes live by itself, with no save.
+        cache.page_cache_schedule(Article.objects.next_publication)
 
         # Pillow refuses decompression bombs from the first image it opens.
         images.apply_pixel_limit()

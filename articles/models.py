@@ -17,7 +17,7 @@ from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
-from newsroom.cache import content_changed
+from newsroom.cache import ReaderVisibleQuerySet
 
 from . import images
 
@@ -403,33 +403,27 @@ def search_document():
     )
 
 
-class ArticleQuerySet(models.QuerySet):
-    # Bulk writes skip Article.save() and send no signal, so they sanitize the
-    # body and drop the cached pages themselves.
+class ArticleQuerySet(ReaderVisibleQuerySet):
+    # Bulk writes skip Article.save(), so they sanitize the body themselves
+    # (ReaderVisibleQuerySet drops the cached pages).
 
     def bulk_create(self, objs, *args, **kwargs):
         objs = list(objs)
         for article in objs:
             article.body = sanitize_body(article.body)
-        created = super().bulk_create(objs, *args, **kwargs)
-        content_changed()
-        return created
+        return super().bulk_create(objs, *args, **kwargs)
 
     def bulk_update(self, objs, fields, *args, **kwargs):
         objs = list(objs)
         if "body" in fields:
             for article in objs:
                 article.body = sanitize_body(article.body)
-        updated = super().bulk_update(objs, fields, *args, **kwargs)
-        content_changed()
-        return updated
+        return super().bulk_update(objs, fields, *args, **kwargs)
 
     def update(self, **kwargs):
         if isinstance(kwargs.get("body"), str):
             kwargs["body"] = sanitize_body(kwargs["body"])
-        updated = super().update(**kwargs)
-        content_changed()
-        return updated
+        return super().update(**kwargs)
 
     def published(self):
         """Live articles: published, with a publication time that has come."""
@@ -442,6 +436,11 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(
             status=Article.Status.PUBLISHED, published_at__gt=timezone.now()
         )
+
+    def next_publication(self):
+        """When the next scheduled article goes live, or None."""
+        upcoming = self.scheduled().order_by("published_at")
+        return upcoming.values_list("published_at", flat=True).first()
 
     def in_section(self, section):
         return self.filter(section=section)

@@ -10,7 +10,8 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 from django.core.cache.backends.redis import RedisCache
-from django.db import transaction
+from django.db import models, transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from redis.exceptions import RedisError
 
@@ -63,7 +64,10 @@ class ResilientRedisCache(RedisCache):
 #
 # Public reading pages are kept whole for anonymous readers. Every page key
 # includes a "content version" number, and any change a reader could see bumps
-# that number (articles.signals), so one bump drops every cached page at once.
+# that number, so one bump drops every cached page at once. Each app tells the
+# page cache what its readers see from its AppConfig.ready(): the models
+# (page_cache_watch) and when something goes live by itself
+# (page_cache_schedule). The page cache itself knows no app's models.
 # That is more than the per-article invalidation DESIGN.md §4 describes, but
 # it is simpler and cannot miss a page that shows the changed thing (a
 # byline on the home page, a tag on an author page, a newsletter promo on an
@@ -100,22 +104,85 @@ def content_changed(**kwargs):
     transaction.on_commit(bump_content_version)
 
 
+class ReaderVisibleQuerySet(models.QuerySet):
+    """
+    A queryset whose bulk writes, which send no signal, drop the cached pages
+    as a save would.
+    """
+
+    def bulk_create(self, objs, *args, **kwargs):
+        created = super().bulk_create(objs, *args, **kwargs)
+        content_changed()
+        return created
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        updated = super().bulk_update(objs, fields, *args, **kwargs)
+        content_changed()
+        return updated
+
+    def update(self, **kwargs):
+        updated = super().update(**kwargs)
+        content_changed()
+        return updated
+
+
+def page_cache_watch(*models, through=()):
+    """
+    Drop every cached page when a row of one of `models` ("app_label.Model")
+    is saved or deleted, or a many-to-many relation through one of `through`
+    changes. Apps call it from AppConfig.ready(); their querysets' bulk
+    writes, which send no signal, use ReaderVisibleQuerySet.
+    """
+    for model in models:
+        for signal in (post_save, post_delete):
+            signal.connect(content_changed, sender=model, dispatch_uid="pages")
+    for model in through:
+        m2m_changed.connect(content_changed, sender=model, dispatch_uid="pages")
+
+
+_schedules = []
+
+
+def page_cache_schedule(next_change):
+    """
+    Register `next_change()`, which returns the next moment (an aware
+    datetime, or None) when something a reader sees changes by itself, such
+    as a scheduled article going live. No page is kept past the earliest.
+    """
+    if next_change not in _schedules:
+        _schedules.append(next_change)
+
+
+def next_scheduled_change():
+    moments = [moment for source in _schedules if (moment := source())]
+    return min(moments) if moments else None
+
+
+def content_cached(name, compute):
+    """
+    `compute()`, kept in the cache under the content version, so that it is
+    dropped with the cached pages by any change a reader could see.
+    """
+    version = content_version()
+    if version is None:
+        return compute()
+    return cache.get_or_set(f"pages:{version}:{name}", compute)
+
+
 def page_cache_seconds(version):
     """
     How long a page rendered now may be kept: PAGE_CACHE_SECONDS, but never
-    past the next scheduled publication, which goes live by itself without a
-    save. The next publication time is cached under the content version (a
-    new schedule bumps it), so it costs one query per version and per
+    past the next scheduled change, which goes live by itself without a
+    save. The next change is cached under the content version (a new
+    schedule bumps it), so it costs one query per version and per
     publication.
     """
-    from articles.models import Article
-
     longest = settings.PAGE_CACHE_SECONDS
     key = f"pages:{version}:next-publication"
     upcoming = cache.get(key)
     if upcoming is None or 0 < upcoming <= time.time():  # unknown or now live
-        first = Article.objects.scheduled().order_by("published_at").first()
-        upcoming = first.published_at.timestamp() if first else 0
+        first = next_scheduled_change()
+        upcoming = first.timestamp() if first else 0
         cache.set(key, upcoming, timeout=longest or None)
     if upcoming:
         longest = min(longest, int(upcoming - time.time()))

@@ -21,7 +21,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from .models import (
+from .models.delivery import (
     DeliveryRequest,
     DeliveryRequestEvent,
     DeliveryRoutingKey,

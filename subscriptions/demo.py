@@ -70,3 +70,10 @@ def create_demo_delivery_areas():
             )
         areas.append(area)
     return areas
+
+
+def load_demo_content(**kwargs):
+    """Receiver of articles' demo_paper_loading: this app's part of the demo."""
+    newsletters = create_demo_newsletters()
+    areas = create_demo_delivery_areas()
+    return f"{len(newsletters)} newsletters, {len(areas)} delivery areas"

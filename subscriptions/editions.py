@@ -22,7 +22,7 @@ from django.utils import formats, timezone
 from articles.models import Article
 
 from . import mail, outbox
-from .models import (
+from .models.newsletters import (
     Edition,
     EditionArticle,
     EditionSend,

@@ -61,7 +61,7 @@ from django.utils import timezone
 from django.utils.crypto import get_random_string
 
 from . import mail
-from .models import Edition, EditionSend, Subscription
+from .models.newsletters import Edition, EditionSend, Subscription
 
 logger = logging.getLogger(__name__)
 

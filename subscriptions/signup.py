@@ -13,8 +13,8 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from .forms import CONSENT_WORDINGS, PREFERENCES_CONSENT_VERSION
-from .models import Subscription, normalise_email
+from .forms.newsletters import CONSENT_WORDINGS, PREFERENCES_CONSENT_VERSION
+from .models.newsletters import Subscription, normalise_email
 
 
 def request_subscription(*, email, newsletter, consent_version, source, now=None):

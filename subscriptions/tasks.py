@@ -3,7 +3,7 @@
 from django.tasks import task
 
 from . import mail, outbox
-from .models import Subscription
+from .models.newsletters import Subscription
 
 
 @task

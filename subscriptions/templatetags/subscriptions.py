@@ -3,8 +3,8 @@
 from django import template
 from django.urls import NoReverseMatch, reverse
 
-from subscriptions.models import Newsletter
-from subscriptions.views import sign_up_forms
+from subscriptions.forms.newsletters import sign_up_forms
+from subscriptions.models.newsletters import Newsletter
 
 register = template.Library()
 

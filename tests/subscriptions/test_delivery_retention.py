@@ -125,7 +125,7 @@ def test_anonymised_request_no_longer_shows_its_confirmation_page(
     apply_retention, client, settings
 ):
     """The reader's 'request received' page does not outlive the data."""
-    from subscriptions.views import _done_url
+    from subscriptions.views.delivery import _done_url
 
     settings.DELIVERY_RETENTION_DAYS = 30
     request = _closed(Status.DECLINED, 40)

@@ -5,6 +5,7 @@ from django.template import Context, Template
 from django.test import RequestFactory
 
 from subscriptions.demo import create_demo_newsletters
+from subscriptions.models import Newsletter
 
 from .factories import make_newsletter
 
@@ -93,3 +94,27 @@ def test_newsletters_page_lists_every_active_newsletter_with_a_form(client):
     assert content.count('action="/newsletters/sign-up/"') == 2
     assert "Set-Cookie" not in response.headers
     assert "public" in response["Cache-Control"]
+
+
+def test_newsletters_changed_by_a_queryset_update_leave_the_promos_at_once():
+    """A bulk update sends no signal, yet the cached promos are dropped too."""
+    make_newsletter(name="News Wrap", slug="news-wrap")
+    make_newsletter(name="The Week", slug="the-week")
+    assert "The Week" in render("{% newsletter_promos %}")
+
+    Newsletter.objects.filter(slug="the-week").update(is_active=False)
+
+    html = render("{% newsletter_promos %}")
+    assert "News Wrap" in html
+    assert "The Week" not in html
+
+
+def test_a_deleted_newsletter_leaves_the_cached_promos():
+    """Deleting a newsletter drops the cached list with the cached pages."""
+    make_newsletter(name="News Wrap", slug="news-wrap")
+    gone = make_newsletter(name="The Week", slug="the-week")
+    assert "The Week" in render("{% newsletter_promos %}")
+
+    gone.delete()
+
+    assert "The Week" not in render("{% newsletter_promos %}")

@@ -4,7 +4,6 @@ import itertools
 import time
 from contextlib import contextmanager
 
-from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
@@ -23,6 +22,7 @@ from articles.models import (
     Section,
     TaggedArticle,
 )
+from articles.signals import demo_paper_loading
 from newsroom.cache import content_changed
 
 DEMO_USERNAME = "editor"
@@ -96,17 +96,19 @@ class Command(BaseCommand):
             images,
             tags,
         )
-        newsletters, areas = timed(
-            "newsletters and delivery areas", self.load_subscriptions
-        )
+        others = timed("other apps' demo content", self.load_other_apps)
         timed("planner statistics", self.analyze)
         content_changed()  # bulk writes above sent no signal
         user_note = timed("admin account", self.load_admin_account)
+        made_parts = [
+            f"{len(sections)} sections",
+            f"{len(authors)} authors",
+            f"{sum(map(len, images.values()))} pictures",
+            *others,
+            f"{made} new articles",
+        ]
         self.stdout.write(
-            f"{settings.SITE_NAME}: {len(sections)} sections, {len(authors)} "
-            f"authors, {sum(map(len, images.values()))} pictures, "
-            f"{len(newsletters)} newsletters, {len(areas)} delivery areas, "
-            f"{made} new articles "
+            f"{settings.SITE_NAME}: {', '.join(made_parts)} "
             f"({Article.objects.count()} in all)."
         )
         self.stdout.write(user_note)
@@ -244,21 +246,14 @@ class Command(BaseCommand):
         Correction.objects.bulk_create(corrections)
 
     @staticmethod
-    def load_subscriptions():
+    def load_other_apps():
         """
-        The subscriptions app's demo newsletters (so that article pages show
-        their sign-up promos) and delivery areas. The demo loader is the one
-        place in `articles` that reaches into `subscriptions`, and only when
-        it is installed.
+        Other apps' demo content (newsletters and their promos, delivery
+        areas, …), added by their receivers of demo_paper_loading; returns
+        what each says it made.
         """
-        if not apps.is_installed("subscriptions"):
-            return [], []
-        from subscriptions import demo as subscriptions_demo
-
-        return (
-            subscriptions_demo.create_demo_newsletters(),
-            subscriptions_demo.create_demo_delivery_areas(),
-        )
+        replies = demo_paper_loading.send(sender=Command)
+        return [reply for _, reply in replies if reply]
 
     @staticmethod
     def analyze():

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from subscriptions import delivery
-from subscriptions.models import Subscription
+from subscriptions.models.newsletters import Subscription
 
 
 def _retention_days(name):

@@ -1,22 +1,17 @@
-"""Public subscription pages: newsletters (sign up, confirm, unsubscribe, manage)
-and home-delivery requests."""
+"""Public newsletter pages: sign up, confirm, unsubscribe, manage."""
 
 from functools import wraps
 
-from django.core import signing
-from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from articles.views import cache_for_readers
+from newsroom.http import cache_for_readers
 
-from . import signup
-from .forms import DeliveryRequestForm, PreferencesForm, SignUpForm
-from .models import (
-    DeliveryRequest,
+from .. import signup
+from ..forms.newsletters import PreferencesForm, SignUpForm, sign_up_forms
+from ..models.newsletters import (
     Newsletter,
     Subscription,
     email_from_preferences_token,
@@ -32,20 +27,6 @@ def public_page(view):
 
     wrapper.server_cached = True
     return wrapper
-
-
-def sign_up_forms(newsletters, source):
-    """One unbound sign-up form per newsletter, with ids unique on the page."""
-    return [
-        (
-            newsletter,
-            SignUpForm(
-                auto_id=f"id_{newsletter.slug}_%s",
-                initial={"newsletter": newsletter.slug, "source": source},
-            ),
-        )
-        for newsletter in newsletters
-    ]
 
 
 @require_GET
@@ -168,58 +149,4 @@ def preferences(request, token):
             "subscriptions": subscriptions,
             "saved": request.GET.get("saved") == "1",
         },
-    )
-
-
-# Home delivery
-
-DONE_SALT = "subscriptions.delivery.done"
-# How long the "request received" page stays readable after the request.
-DONE_MAX_AGE = 7 * 24 * 60 * 60
-
-
-def _done_url(delivery_request):
-    token = signing.dumps(delivery_request.pk, salt=DONE_SALT)
-    return reverse("subscriptions:delivery-request-done", args=[token])
-
-
-@never_cache
-@require_http_methods(["GET", "POST"])
-def delivery_request(request):
-    if request.method == "POST":
-        # The same form sent again (a double click, a reload) shows the
-        # request it already made.
-        earlier = DeliveryRequest.objects.with_idempotency_key(
-            request.POST.get("idempotency_key")
-        )
-        if earlier is not None:
-            return redirect(_done_url(earlier))
-        form = DeliveryRequestForm(request.POST)
-        if form.is_valid():
-            delivery_request, _ = form.submit()
-            return redirect(_done_url(delivery_request))
-    else:
-        form = DeliveryRequestForm()
-    return render(request, "subscriptions/delivery/request_form.html", {"form": form})
-
-
-@never_cache
-def delivery_request_done(request, token):
-    try:
-        pk = signing.loads(token, salt=DONE_SALT, max_age=DONE_MAX_AGE)
-    except signing.BadSignature:
-        raise Http404(
-            "This page has expired; your reference is in your email."
-        ) from None
-    delivery_request = (
-        DeliveryRequest.objects.select_related("area")
-        .filter(pk=pk, anonymised_at__isnull=True)
-        .first()
-    )
-    if delivery_request is None:
-        raise Http404("No such request.")
-    return render(
-        request,
-        "subscriptions/delivery/request_done.html",
-        {"delivery_request": delivery_request},
     )

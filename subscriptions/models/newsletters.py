@@ -1,11 +1,11 @@
-import uuid
+"""Newsletters: what readers sign up to, their subscriptions, and editions."""
+
 import zoneinfo
 from datetime import datetime, time, timedelta
 
 from django import forms
 from django.conf import settings
 from django.core import signing
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Q
@@ -13,9 +13,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
-# Newsletters
-
-ACTIVE_NEWSLETTERS_CACHE_KEY = "subscriptions:active-newsletters"
+from newsroom.cache import ReaderVisibleQuerySet, content_cached
 
 WEEKDAYS = [
     ("1", "Monday"),
@@ -58,6 +56,11 @@ class WeekdaysField(models.CharField):
         kwargs.setdefault("max_length", 7)
         super().__init__(*args, **kwargs)
 
+    def deconstruct(self):
+        # Migrations name it by the package it has always been imported from.
+        name, _, args, kwargs = super().deconstruct()
+        return name, "subscriptions.models.WeekdaysField", args, kwargs
+
     def to_python(self, value):
         if isinstance(value, (list, tuple)):
             return "".join(sorted({str(day) for day in value}))
@@ -79,17 +82,17 @@ class WeekdaysField(models.CharField):
         )
 
 
-class NewsletterQuerySet(models.QuerySet):
+class NewsletterQuerySet(ReaderVisibleQuerySet):
     def active(self):
         return self.filter(is_active=True)
 
     def active_cached(self):
-        """Active newsletters, from the cache when possible (article pages)."""
-        newsletters = cache.get(ACTIVE_NEWSLETTERS_CACHE_KEY)
-        if newsletters is None:
-            newsletters = list(self.active())
-            cache.set(ACTIVE_NEWSLETTERS_CACHE_KEY, newsletters)
-        return newsletters
+        """
+        Active newsletters, from the cache when possible (article pages).
+        Kept under the page cache's content version, so any change to a
+        newsletter drops it with the cached pages.
+        """
+        return content_cached("active-newsletters", lambda: list(self.active()))
 
 
 class Newsletter(models.Model):
@@ -152,17 +155,8 @@ class Newsletter(models.Model):
     def __str__(self):
         return self.name
 
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        cache.delete(ACTIVE_NEWSLETTERS_CACHE_KEY)
-
     def get_absolute_url(self):
         return reverse("subscriptions:newsletters") + f"#newsletter-{self.slug}"
-
-    def delete(self, *args, **kwargs):
-        result = super().delete(*args, **kwargs)
-        cache.delete(ACTIVE_NEWSLETTERS_CACHE_KEY)
-        return result
 
     @property
     def zone(self):
@@ -548,307 +542,3 @@ class EditionSend(models.Model):
 
     def __str__(self):
         return f"{self.edition_id} → {self.subscription_id} ({self.status})"
-
-
-# Home delivery
-
-
-class Weekday(models.TextChoices):
-    MONDAY = "mon", "Monday"
-    TUESDAY = "tue", "Tuesday"
-    WEDNESDAY = "wed", "Wednesday"
-    THURSDAY = "thu", "Thursday"
-    FRIDAY = "fri", "Friday"
-    SATURDAY = "sat", "Saturday"
-    SUNDAY = "sun", "Sunday"
-
-
-WEEKDAY_ORDER = {code: index for index, code in enumerate(Weekday.values)}
-
-
-class DeliveryArea(models.Model):
-    """A district that one newsagent or delivery route covers."""
-
-    name = models.CharField(max_length=100, unique=True)
-    newsagent = models.CharField(
-        max_length=150,
-        help_text="The newsagent or delivery route that brings the paper here.",
-    )
-    newsagent_contact = models.CharField(
-        max_length=200,
-        blank=True,
-        help_text="Phone number or email address of the newsagent, for the desk.",
-    )
-    is_active = models.BooleanField(
-        "active",
-        default=True,
-        help_text="Requests are only routed to active areas.",
-    )
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self):
-        return self.name
-
-
-class DeliveryRoutingKeyQuerySet(models.QuerySet):
-    def active(self):
-        return self.filter(area__is_active=True)
-
-
-class DeliveryRoutingKey(models.Model):
-    """
-    One Eircode routing key (the first three characters, e.g. A65) and the
-    area that delivers to it. A key belongs to one area at most, so routing
-    is never ambiguous.
-    """
-
-    area = models.ForeignKey(
-        DeliveryArea, on_delete=models.CASCADE, related_name="routing_keys"
-    )
-    key = models.CharField(
-        "routing key",
-        max_length=3,
-        unique=True,
-        help_text="The first three characters of the Eircode, e.g. A65 or D6W.",
-    )
-
-    objects = DeliveryRoutingKeyQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["key"]
-        verbose_name = "routing key"
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(key__regex=r"^([A-Z][0-9]{2}|D6W)$"),
-                name="delivery_routing_key_format",
-                violation_error_message="A routing key is a letter and two "
-                "digits, such as A65, or D6W.",
-            )
-        ]
-
-    def __str__(self):
-        return self.key
-
-    def clean(self):
-        self.key = (self.key or "").strip().upper()
-
-
-class DeliveryRequestQuerySet(models.QuerySet):
-    def with_idempotency_key(self, value):
-        """The request a form with this key already made, or None."""
-        try:
-            key = uuid.UUID(str(value))
-        except ValueError:
-            return None
-        return self.filter(idempotency_key=key).first()
-
-    def open(self):
-        return self.exclude(status__in=DeliveryRequest.CLOSED_STATUSES)
-
-    def closed(self):
-        return self.filter(status__in=DeliveryRequest.CLOSED_STATUSES)
-
-    def due_for_anonymisation(self, before):
-        """Closed requests, closed before `before`, still holding personal data."""
-        return self.closed().filter(closed_at__lt=before, anonymised_at__isnull=True)
-
-    def starting_on(self, day):
-        return self.filter(
-            status__in=[
-                DeliveryRequest.Status.SCHEDULED,
-                DeliveryRequest.Status.ACTIVE,
-            ],
-            start_date=day,
-        )
-
-    def stopping_on(self, day):
-        return self.filter(status=DeliveryRequest.Status.ENDED, stop_date=day)
-
-
-class DeliveryRequest(models.Model):
-    """A reader's request to have the paper delivered, and the desk's work on it."""
-
-    class Status(models.TextChoices):
-        NEW = "new", "New"
-        CONTACTED = "contacted", "Contacted"
-        SCHEDULED = "scheduled", "Scheduled"
-        ACTIVE = "active", "Active"
-        ENDED = "ended", "Ended"
-        DECLINED = "declined", "Declined"
-        CANCELLED = "cancelled", "Cancelled"
-
-    CLOSED_STATUSES = (Status.ENDED, Status.DECLINED, Status.CANCELLED)
-    # What the reader tells us about themselves and where they live.
-    READER_FIELDS = (
-        "name",
-        "email",
-        "phone",
-        "address_line_1",
-        "address_line_2",
-        "town",
-        "county",
-        "eircode",
-    )
-    # Which status may follow which. Anything else is refused.
-    TRANSITIONS = {
-        Status.NEW: (
-            Status.CONTACTED,
-            Status.SCHEDULED,
-            Status.DECLINED,
-            Status.CANCELLED,
-        ),
-        Status.CONTACTED: (Status.SCHEDULED, Status.DECLINED, Status.CANCELLED),
-        Status.SCHEDULED: (Status.ACTIVE, Status.CANCELLED),
-        Status.ACTIVE: (Status.ENDED,),
-        Status.ENDED: (),
-        Status.DECLINED: (),
-        Status.CANCELLED: (),
-    }
-
-    reference = models.CharField(max_length=9, unique=True, editable=False)
-    idempotency_key = models.UUIDField(
-        unique=True,
-        editable=False,
-        help_text="Sent with the form, so a form submitted twice makes one request.",
-    )
-    name = models.CharField(max_length=150)
-    email = models.EmailField(max_length=254)
-    phone = models.CharField(max_length=16, help_text="In international form.")
-    address_line_1 = models.CharField("address line 1", max_length=150)
-    address_line_2 = models.CharField("address line 2", max_length=150, blank=True)
-    town = models.CharField(max_length=100)
-    county = models.CharField(max_length=50)
-    eircode = models.CharField(max_length=8)
-    routing_key = models.CharField(
-        max_length=3, editable=False, db_index=True, help_text="From the Eircode."
-    )
-    delivery_days = models.JSONField(default=list)
-    start_date = models.DateField(help_text="First day of delivery.")
-    stop_date = models.DateField(
-        null=True, blank=True, help_text="First day without delivery, once ended."
-    )
-    leave_at = models.CharField("where to leave the paper", max_length=200, blank=True)
-    notes = models.TextField("reader's notes", blank=True)
-    terms_accepted_at = models.DateTimeField()
-    marketing_consent_at = models.DateTimeField(
-        null=True,
-        blank=True,
-        help_text="When the reader agreed to hear about offers; empty if not.",
-    )
-    status = models.CharField(
-        max_length=10, choices=Status, default=Status.NEW, db_index=True
-    )
-    area = models.ForeignKey(
-        DeliveryArea,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="requests",
-        help_text="Found from the Eircode; empty when no active area covers it.",
-    )
-    assigned_to = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="assigned_delivery_requests",
-        limit_choices_to={"is_staff": True, "is_active": True},
-    )
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    closed_at = models.DateTimeField(null=True, blank=True, editable=False)
-    confirmation_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
-    desk_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
-    anonymised_at = models.DateTimeField(null=True, blank=True, editable=False)
-
-    objects = DeliveryRequestQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-        get_latest_by = "created_at"
-        verbose_name = "delivery request"
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(reference__regex=r"^HD-[0-9A-Z]{6}$"),
-                name="delivery_request_reference_format",
-            ),
-            models.CheckConstraint(
-                condition=~Q(status="ended") | Q(stop_date__isnull=False),
-                name="delivery_request_ended_has_stop_date",
-                violation_error_message="An ended delivery needs a stop date.",
-            ),
-        ]
-
-    def __str__(self):
-        return self.reference
-
-    @property
-    def is_out_of_area(self):
-        return self.area_id is None
-
-    @property
-    def is_closed(self):
-        return self.status in self.CLOSED_STATUSES
-
-    def allowed_transitions(self):
-        return self.TRANSITIONS[self.Status(self.status)]
-
-    def can_move_to(self, status):
-        return status in self.allowed_transitions()
-
-    def get_delivery_days_display(self):
-        days = sorted(self.delivery_days, key=lambda code: WEEKDAY_ORDER.get(code, 7))
-        if len(days) == 7:
-            return "Every day"
-        return ", ".join(Weekday(code).label[:3] for code in days)
-
-    def clean(self):
-        unknown = set(self.delivery_days or []) - set(Weekday.values)
-        if unknown:
-            raise ValidationError({"delivery_days": "Unknown delivery day."})
-
-
-class DeliveryRequestEvent(models.Model):
-    """One line of a request's history: who did what, when, and why."""
-
-    class Kind(models.TextChoices):
-        SUBMITTED = "submitted", "Submitted"
-        STATUS = "status", "Status changed"
-        ASSIGNED = "assigned", "Assigned"
-        AREA = "area", "Area changed"
-        NOTE = "note", "Note"
-        ANONYMISED = "anonymised", "Personal data removed"
-
-    request = models.ForeignKey(
-        DeliveryRequest, on_delete=models.CASCADE, related_name="events"
-    )
-    kind = models.CharField(max_length=10, choices=Kind)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        help_text="Empty when the reader or the system did it.",
-    )
-    from_status = models.CharField(max_length=10, blank=True)
-    to_status = models.CharField(max_length=10, blank=True)
-    summary = models.CharField(max_length=200, blank=True)
-    note = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["created_at", "pk"]
-        verbose_name = "history entry"
-        verbose_name_plural = "history"
-
-    def __str__(self):
-        return f"{self.request_id} {self.get_kind_display()}"
-
-    @property
-    def actor_display(self):
-        if self.actor is None:
-            return "Reader" if self.kind == self.Kind.SUBMITTED else "System"
-        return self.actor.get_full_name() or self.actor.get_username()

@@ -1,0 +1,103 @@
+"""Newsletter forms: sign-up and preferences, and the consent wordings."""
+
+from django import forms
+
+from ..models.newsletters import Newsletter, normalise_email
+
+# The words beside the consent box, by version. A version is never edited or
+# removed once live: cached pages may still show it, and each subscription
+# records the version its reader saw.
+CONSENT_WORDINGS = {
+    "2026-11": "Yes, email me this newsletter. I can unsubscribe at any time "
+    "with the link in every email.",
+}
+CURRENT_CONSENT_VERSION = "2026-11"
+
+PREFERENCES_CONSENT_VERSION = "preferences-2026-11"
+CONSENT_WORDINGS[PREFERENCES_CONSENT_VERSION] = (
+    "Newsletters ticked on the preferences page are sent to this address."
+)
+
+
+class SignUpForm(forms.Form):
+    """
+    Email, newsletter and an unticked consent box. Rendered without a CSRF
+    token on cacheable pages; see views.newsletter_sign_up for why that is safe.
+    """
+
+    email = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages={
+            "required": "Enter your email address.",
+            "invalid": "Enter an email address like name@example.com.",
+        },
+    )
+    newsletter = forms.ModelChoiceField(
+        queryset=Newsletter.objects.active(),
+        to_field_name="slug",
+        empty_label=None,
+        error_messages={
+            "required": "Choose a newsletter.",
+            "invalid_choice": "That newsletter is not taking sign-ups; choose another.",
+        },
+    )
+    consent = forms.BooleanField(
+        label=CONSENT_WORDINGS[CURRENT_CONSENT_VERSION],
+        error_messages={"required": "Tick the box to say you want this newsletter."},
+    )
+    consent_version = forms.CharField(
+        widget=forms.HiddenInput, initial=CURRENT_CONSENT_VERSION, max_length=20
+    )
+    source = forms.CharField(widget=forms.HiddenInput, required=False, max_length=500)
+
+    def clean_email(self):
+        return normalise_email(self.cleaned_data["email"])
+
+    def clean_consent_version(self):
+        version = self.cleaned_data["consent_version"]
+        if version not in CONSENT_WORDINGS:
+            # A page from before the wording changed: show the current one.
+            self.data = self.data.copy()
+            self.data["consent_version"] = CURRENT_CONSENT_VERSION
+            raise forms.ValidationError(
+                "The wording beside the box has changed; please read it and tick "
+                "the box again."
+            )
+        return version
+
+    def clean_source(self):
+        source = self.cleaned_data["source"]
+        # Only a path on this site is recorded, never another site's address.
+        if not source.startswith("/") or source.startswith("//"):
+            return ""
+        return source
+
+    @property
+    def consent_text(self):
+        return CONSENT_WORDINGS[self.cleaned_data["consent_version"]]
+
+
+class PreferencesForm(forms.Form):
+    newsletters = forms.ModelMultipleChoiceField(
+        queryset=Newsletter.objects.active(),
+        to_field_name="slug",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Newsletters sent to this address",
+    )
+
+
+def sign_up_forms(newsletters, source):
+    """One unbound sign-up form per newsletter, with ids unique on the page."""
+    return [
+        (
+            newsletter,
+            SignUpForm(
+                auto_id=f"id_{newsletter.slug}_%s",
+                initial={"newsletter": newsletter.slug, "source": source},
+            ),
+        )
+        for newsletter in newsletters
+    ]
