@@ -7,6 +7,12 @@ from django.db.models import Count, Prefetch
 from django.utils.html import format_html, format_html_join
 from django.views.decorators.csp import csp_override
 
+from . import revisions
+from .editing_admin import (
+    PreviewAdminMixin,
+    RevisionsAdminMixin,
+    SaveConflictAdminMixin,
+)
 from .forms import BylineForm, ImageForm, TagSuggestionsWidget
 from .models import (
     Article,
@@ -88,7 +94,9 @@ class CorrectionInline(ArticlePartInline, admin.StackedInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(
+    SaveConflictAdminMixin, PreviewAdminMixin, RevisionsAdminMixin, admin.ModelAdmin
+):
     list_display = [
         "title",
         "section",
@@ -215,6 +223,7 @@ class ArticleAdmin(admin.ModelAdmin):
             articles = list(queryset.select_for_update())
             for article in articles:
                 change(article)
+                revisions.record(article, request.user, f"{done.capitalize()} (list)")
         count = len(articles)
         self.message_user(
             request,

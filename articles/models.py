@@ -1,3 +1,5 @@
+import re
+import secrets
 from collections import Counter
 from datetime import datetime, time, timedelta
 from pathlib import Path
@@ -8,13 +10,14 @@ from django.contrib.postgres.search import (
     SearchVectorField,
     TrigramWordSimilarity,
 )
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connections, models, transaction
 from django.db.models import Q, prefetch_related_objects
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
-from django.urls import reverse
+from django.urls import URLResolver, get_resolver, reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django_prose_editor.fields import ProseEditorField
@@ -43,23 +46,34 @@ BODY_EDITOR_EXTENSIONS = {
 }
 
 
-# Public URL prefixes that a section slug must not take over.
-RESERVED_SECTION_SLUGS = {
-    "admin",
-    "authors",
-    "tags",
-    "search",
-    "feeds",
-    "sitemap.xml",
-    "newsletters",
-    "delivery",
-    "static",
-    "media",
-}
+def reserved_section_slugs():
+    """
+    First path segments that the URLconf gives to pages other than sections
+    (other apps' pages, feeds, the admin) and the static and media URLs: a
+    section with one of these slugs would hide them or be hidden by them.
+    """
+    reserved = {
+        url.strip("/").split("/")[0]
+        for url in (settings.STATIC_URL, settings.MEDIA_URL)
+        if url and "://" not in url
+    }
+
+    def walk(patterns, prefix):
+        for pattern in patterns:
+            route = prefix + str(pattern.pattern)
+            if isinstance(pattern, URLResolver) and not route:
+                walk(pattern.url_patterns, route)
+                continue
+            first = route.lstrip("^").split("/")[0]
+            if first and re.fullmatch(r"[\w.-]+", first):
+                reserved.add(first)
+
+    walk(get_resolver().url_patterns, "")
+    return reserved
 
 
 def validate_section_slug(value):
-    if value in RESERVED_SECTION_SLUGS:
+    if value in reserved_section_slugs():
         raise ValidationError(
             "“%(value)s” is used by another part of the site; choose another.",
             params={"value": value},
@@ -380,6 +394,8 @@ class TaggedArticle(TaggedItemBase):
     content_object = models.ForeignKey(
         "Article", on_delete=models.CASCADE, related_name="tagged_items"
     )
+
+    objects = ReaderVisibleQuerySet.as_manager()
 
     class Meta:
         verbose_name = "tag"
@@ -992,6 +1008,8 @@ class Correction(models.Model):
     text = models.TextField(help_text="What was wrong and what is right.")
     corrected_at = models.DateTimeField(default=timezone.now)
 
+    objects = ReaderVisibleQuerySet.as_manager()
+
     class Meta:
         ordering = ["corrected_at", "pk"]
 
@@ -1010,6 +1028,168 @@ class ArticleRedirect(models.Model):
 
     def __str__(self):
         return self.old_path
+
+
+class Revision(models.Model):
+    """
+    The editable content of an article as one save left it (see
+    articles.revisions: what is kept, comparing, restoring).
+    """
+
+    # Indexed by revision_article_idx, which starts with it.
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="revisions", db_index=False
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    comment = models.CharField(max_length=255, blank=True)
+    content = models.JSONField()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        get_latest_by = ["created_at", "pk"]
+        indexes = [
+            models.Index(
+                fields=["article", "-created_at", "-id"], name="revision_article_idx"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.article_id} at {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def created_by_name(self):
+        """Who saved it: full name, else username, else "the system"."""
+        user = self.created_by
+        if user is None:
+            return "the system"
+        return user.get_full_name() or user.get_username()
+
+
+class ShareLinkQuerySet(models.QuerySet):
+    def active(self):
+        """Links that still open their article: not revoked, not expired."""
+        return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
+
+    def at_address(self, signed):
+        """
+        The link whose address ends in `signed` (see ShareLink.signed_token),
+        or None. A token whose signature is wrong costs no query.
+        """
+        try:
+            token = ShareLink.signer().unsign(signed)
+        except signing.BadSignature:
+            return None
+        return self.filter(token=token).first()
+
+
+class ShareLink(models.Model):
+    """
+    A link that lets someone without a login (a lawyer, a source) read one
+    article before it is live, until it expires or is revoked. The address
+    carries the random token signed with the secret key (see
+    `signer`).
+    """
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="share_links"
+    )
+    token = models.CharField(max_length=64, unique=True, editable=False)
+    note = models.CharField(
+        max_length=200, blank=True, help_text="Who it is for, e.g. “Our solicitor”."
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ShareLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"Share link to {self.article_id} until {self.expires_at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if not self.token:
+            self.token = secrets.token_urlsafe(32)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:shared", args=[self.signer().sign(self.token)])
+
+    @staticmethod
+    def signer():
+        """
+        Signs the token in the address with the secret key: a guessed or
+        altered address is refused before the database is asked, and a new
+        secret key withdraws every link at once.
+        """
+        return signing.Signer(salt="articles.share-link")
+
+    def is_active(self):
+        return self.revoked_at is None and self.expires_at > timezone.now()
+
+
+class ArticleOpeningQuerySet(models.QuerySet):
+    # "The last few minutes" of the change form's "also open" notice.
+    RECENT = timedelta(minutes=10)
+
+    def record(self, article, user):
+        """Note that `user` opens `article` now (one upsert query)."""
+        self.bulk_create(
+            [ArticleOpening(article=article, user=user, opened_at=timezone.now())],
+            update_conflicts=True,
+            unique_fields=["article", "user"],
+            update_fields=["opened_at"],
+        )
+
+    def others_recently(self, article, user):
+        """Who else opened `article` in the last few minutes, latest first."""
+        return (
+            self.filter(article=article, opened_at__gte=timezone.now() - self.RECENT)
+            .exclude(user=user)
+            .select_related("user")
+            .order_by("-opened_at")
+        )
+
+
+class ArticleOpening(models.Model):
+    """
+    When a user last opened an article's change form, so the form can show
+    who else has it open. Rows are in the database, so this works with or
+    without Redis.
+    """
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    opened_at = models.DateTimeField(default=timezone.now)
+
+    objects = ArticleOpeningQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "user"], name="article_opening_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} opened {self.article_id} at {self.opened_at}"
 
 
 class FrontPageSlot(models.Model):

@@ -2,7 +2,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 from django.views.decorators.cache import cache_control
 
-from . import feeds, views
+from . import feeds, preview, views
 from .sitemaps import NEWS_SITEMAPS, SITEMAPS
 
 app_name = "articles"
@@ -55,6 +55,7 @@ urlpatterns = [
         {"sitemaps": SITEMAPS},
         name="sitemap-section",
     ),
+    path("preview/<str:signed>/", preview.shared_article, name="shared"),
     path("authors/<slug:slug>/", views.AuthorDetailView.as_view(), name="author"),
     path("tags/<str:slug>/", views.TagDetailView.as_view(), name="tag"),
     path("<slug:slug>/", views.SectionDetailView.as_view(), name="section"),

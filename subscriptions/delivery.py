@@ -25,8 +25,8 @@ from .models.delivery import (
     DeliveryRequest,
     DeliveryRequestEvent,
     DeliveryRoutingKey,
-    Weekday,
 )
+from .models.weekdays import Weekday
 
 logger = logging.getLogger(__name__)
 
@@ -34,13 +34,6 @@ logger = logging.getLogger(__name__)
 DELIVERY_TIME_ZONE = ZoneInfo("Europe/Dublin")
 # A start date further ahead than this is almost always a typing mistake.
 DELIVERY_MAX_START_DAYS = 120
-
-# Routing key: a letter and two digits, or D6W. Unique identifier: four
-# characters from the Eircode alphabet, which leaves out easily confused letters.
-EIRCODE_RE = re.compile(
-    r"^(?P<key>[A-Z][0-9]{2}|D6W)(?P<unique>[0-9ACDEFHKNPRTVWXY]{4})$"
-)
-ROUTING_KEY_RE = re.compile(r"^([A-Z][0-9]{2}|D6W)$")
 
 # References are read over the phone: no 0/O, 1/I/L or U.
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -50,29 +43,6 @@ REFERENCE_ATTEMPTS = 10
 
 class DeliveryTransitionError(Exception):
     """A status change the workflow does not allow; the message says why."""
-
-
-def eircode_normalise(value):
-    """Return the Eircode as `A65 F4E2`, or raise ValidationError."""
-    compact = re.sub(r"\s+", "", value or "").upper()
-    match = EIRCODE_RE.match(compact)
-    if match is None:
-        raise ValidationError(
-            "Enter a valid Eircode: three characters for the area, such as A65 "
-            "or D6W, then four letters and digits, such as A65 F4E2.",
-            code="invalid_eircode",
-        )
-    return f"{match['key']} {match['unique']}"
-
-
-def routing_key_normalise(value):
-    key = re.sub(r"\s+", "", value or "").upper()
-    if not ROUTING_KEY_RE.match(key):
-        raise ValidationError(
-            "A routing key is a letter and two digits, such as A65, or D6W.",
-            code="invalid_routing_key",
-        )
-    return key
 
 
 def phone_normalise(value):
@@ -302,10 +272,12 @@ def delivery_request_transition(delivery_request, status, *, actor, note="", day
                 f"{current.reference} is {current.get_status_display().lower()} "
                 f"and cannot be moved to {status.label.lower()}."
             )
-        if status == Status.ENDED and day is None:
+        try:
+            DeliveryRequest.validate_stop_date(status, day)
+        except ValidationError as error:
             raise DeliveryTransitionError(
-                f"{current.reference}: give the first day without delivery to end it."
-            )
+                f"{current.reference}: {error.message}"
+            ) from None
         summary = f"{current.get_status_display()} → {status.label}"
         update_fields = ["status", "updated_at"]
         if status == Status.SCHEDULED and day is not None and day != current.start_date:

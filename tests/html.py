@@ -23,3 +23,34 @@ def code_scripts(page):
         for script in page.select("script")
         if script.get("type") != "application/ld+json"
     ]
+
+
+def form_data(response, selector="form[method=post]"):
+    """
+    What a browser would submit from the page's form (the first matching
+    `selector`) if the user changed nothing: text, hidden and checked inputs,
+    selected options and text areas; no file inputs, buttons, or the empty
+    template rows of admin inlines.
+    """
+    form = parse(response).select_one(selector)
+    data = {}
+    for field in form.select("input[name], select[name], textarea[name]"):
+        name = field["name"]
+        if "__prefix__" in name:
+            continue
+        if field.name == "textarea":
+            # Browsers drop the newline that follows <textarea>.
+            value = field.get_text()
+            data[name] = value[1:] if value.startswith("\n") else value
+        elif field.name == "select":
+            chosen = field.select("option[selected]") or field.select("option")[:1]
+            if field.has_attr("multiple"):
+                data[name] = [option.get("value", "") for option in chosen]
+            elif chosen:
+                data[name] = chosen[0].get("value", "")
+        elif field.get("type") in ("checkbox", "radio"):
+            if field.has_attr("checked"):
+                data[name] = field.get("value", "on")
+        elif field.get("type") not in ("file", "submit", "button", "image", "reset"):
+            data[name] = field.get("value", "")
+    return data

@@ -21,6 +21,8 @@ from ..models.delivery import (
     DeliveryArea,
     DeliveryRequest,
     DeliveryRoutingKey,
+    eircode_normalise,
+    routing_key_normalise,
 )
 
 
@@ -30,7 +32,7 @@ class DeliveryRoutingKeyForm(forms.ModelForm):
         fields = ["key"]
 
     def clean_key(self):
-        return delivery.routing_key_normalise(self.cleaned_data["key"])
+        return routing_key_normalise(self.cleaned_data["key"])
 
 
 class DeliveryRoutingKeyInline(admin.TabularInline):
@@ -149,6 +151,14 @@ class StartDateFilter(admin.SimpleListFilter):
         return queryset
 
 
+def check_stop_date(form, status, day):
+    """The model's stop-date rule, said beside the form's date field."""
+    try:
+        DeliveryRequest.validate_stop_date(status, day)
+    except ValidationError as error:
+        form.add_error("day", error)
+
+
 class DeliveryTransitionForm(forms.Form):
     """The note and date that go with a status change."""
 
@@ -171,8 +181,7 @@ class DeliveryTransitionForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if self.status == DeliveryRequest.Status.ENDED and not cleaned.get("day"):
-            self.add_error("day", "Give the first day without delivery.")
+        check_stop_date(self, self.status, cleaned.get("day"))
         return cleaned
 
 
@@ -201,10 +210,7 @@ class DeliveryRequestAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("move_to") == DeliveryRequest.Status.ENDED and not cleaned.get(
-            "day"
-        ):
-            self.add_error("day", "Give the first day without delivery.")
+        check_stop_date(self, cleaned.get("move_to"), cleaned.get("day"))
         return cleaned
 
 
@@ -389,7 +395,7 @@ class DeliveryRequestAdmin(admin.ModelAdmin):
         exact = Q()
         for field, normalise in (
             ("phone", delivery.phone_normalise),
-            ("eircode", delivery.eircode_normalise),
+            ("eircode", eircode_normalise),
         ):
             with contextlib.suppress(ValidationError):
                 exact |= Q(**{field: normalise(search_term)})
@@ -398,6 +404,9 @@ class DeliveryRequestAdmin(admin.ModelAdmin):
         return results, may_have_duplicates
 
     def save_model(self, request, obj, form, change):
+        # No super(): the desk never saves the row as the form left it. Each
+        # change goes through its workflow function, which writes only its
+        # own fields and the history entry that goes with them.
         original = DeliveryRequest.objects.select_related("area").get(pk=obj.pk)
         data = form.cleaned_data
         note = data.get("note", "")
@@ -424,7 +433,7 @@ class DeliveryRequestAdmin(admin.ModelAdmin):
             delivery.delivery_request_note(original, note, actor=request.user)
 
     def save_related(self, request, form, formsets, change):
-        pass
+        pass  # no inlines or many-to-many fields; see save_model
 
     @admin.action(description="Assign selected requests to me", permissions=["change"])
     def assign_to_me(self, request, queryset):

@@ -6,7 +6,7 @@ from datetime import timedelta
 from django import forms
 
 from .. import delivery
-from ..models.delivery import DeliveryRequest
+from ..models.delivery import DeliveryRequest, eircode_normalise
 
 COUNTIES = [
     "Carlow",
@@ -130,7 +130,7 @@ class DeliveryRequestForm(forms.ModelForm):
             self.fields[name].validators = []
 
     def clean_eircode(self):
-        return delivery.eircode_normalise(self.cleaned_data["eircode"])
+        return eircode_normalise(self.cleaned_data["eircode"])
 
     def clean_phone(self):
         return delivery.phone_normalise(self.cleaned_data["phone"])

@@ -1,36 +1,34 @@
 """
 The subscriptions app's models, one module per domain: `newsletters` (what
 readers sign up to, their subscriptions, editions and their sends) and
-`delivery` (home delivery areas, requests and their history).
+`delivery` (home delivery areas, requests and their history). Both keep days
+of the week as `weekdays` does.
 """
 
 from .delivery import (
-    WEEKDAY_ORDER,
     DeliveryArea,
     DeliveryRequest,
     DeliveryRequestEvent,
     DeliveryRoutingKey,
-    Weekday,
 )
+from .history import WeekdaysField, validate_weekdays
 from .newsletters import (
-    WEEKDAYS,
     Edition,
     EditionArticle,
     EditionSend,
     Newsletter,
     Subscription,
-    WeekdaysField,
     email_from_preferences_token,
     normalise_email,
     preferences_token,
     preferences_url,
     validate_time_zone,
-    validate_weekdays,
 )
+from .weekdays import WEEKDAY_ORDER, DaysOfWeekField, Weekday
 
 __all__ = [
-    "WEEKDAYS",
     "WEEKDAY_ORDER",
+    "DaysOfWeekField",
     "DeliveryArea",
     "DeliveryRequest",
     "DeliveryRequestEvent",
@@ -41,6 +39,7 @@ __all__ = [
     "Newsletter",
     "Subscription",
     "Weekday",
+    # Named by migration 0001 only.
     "WeekdaysField",
     "email_from_preferences_token",
     "normalise_email",

@@ -1,5 +1,7 @@
 """Home delivery: the areas newsagents cover, readers' requests and their history."""
 
+import contextlib
+import re
 import uuid
 
 from django.conf import settings
@@ -7,18 +9,40 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
+from .weekdays import DaysOfWeekField, weekdays_display
 
-class Weekday(models.TextChoices):
-    MONDAY = "mon", "Monday"
-    TUESDAY = "tue", "Tuesday"
-    WEDNESDAY = "wed", "Wednesday"
-    THURSDAY = "thu", "Thursday"
-    FRIDAY = "fri", "Friday"
-    SATURDAY = "sat", "Saturday"
-    SUNDAY = "sun", "Sunday"
+# Eircodes: a routing key (a letter and two digits, or D6W) and a unique
+# identifier of four characters from the Eircode alphabet, which leaves out
+# easily confused letters. The one definition of both and of their messages.
+ROUTING_KEY_PATTERN = r"[A-Z][0-9]{2}|D6W"
+ROUTING_KEY_MESSAGE = "A routing key is a letter and two digits, such as A65, or D6W."
+EIRCODE_RE = re.compile(
+    rf"^(?P<key>{ROUTING_KEY_PATTERN})(?P<unique>[0-9ACDEFHKNPRTVWXY]{{4}})$"
+)
+EIRCODE_MESSAGE = (
+    "Enter a valid Eircode: three characters for the area, such as A65 or D6W, "
+    "then four letters and digits, such as A65 F4E2."
+)
 
 
-WEEKDAY_ORDER = {code: index for index, code in enumerate(Weekday.values)}
+def _compact(value):
+    return re.sub(r"\s+", "", value or "").upper()
+
+
+def eircode_normalise(value):
+    """Return the Eircode as `A65 F4E2`, or raise ValidationError."""
+    match = EIRCODE_RE.match(_compact(value))
+    if match is None:
+        raise ValidationError(EIRCODE_MESSAGE, code="invalid_eircode")
+    return f"{match['key']} {match['unique']}"
+
+
+def routing_key_normalise(value):
+    """Return the routing key as the Eircode prints it (`A65`), or raise."""
+    key = _compact(value)
+    if not re.fullmatch(ROUTING_KEY_PATTERN, key):
+        raise ValidationError(ROUTING_KEY_MESSAGE, code="invalid_routing_key")
+    return key
 
 
 class DeliveryArea(models.Model):
@@ -76,10 +100,9 @@ class DeliveryRoutingKey(models.Model):
         verbose_name = "routing key"
         constraints = [
             models.CheckConstraint(
-                condition=Q(key__regex=r"^([A-Z][0-9]{2}|D6W)$"),
+                condition=Q(key__regex=rf"^({ROUTING_KEY_PATTERN})$"),
                 name="delivery_routing_key_format",
-                violation_error_message="A routing key is a letter and two "
-                "digits, such as A65, or D6W.",
+                violation_error_message=ROUTING_KEY_MESSAGE,
             )
         ]
 
@@ -87,7 +110,9 @@ class DeliveryRoutingKey(models.Model):
         return self.key
 
     def clean(self):
-        self.key = (self.key or "").strip().upper()
+        # A key that is none is left as typed, for the constraint to refuse.
+        with contextlib.suppress(ValidationError):
+            self.key = routing_key_normalise(self.key)
 
 
 class DeliveryRequestQuerySet(models.QuerySet):
@@ -120,6 +145,9 @@ class DeliveryRequestQuerySet(models.QuerySet):
 
     def stopping_on(self, day):
         return self.filter(status=DeliveryRequest.Status.ENDED, stop_date=day)
+
+
+STOP_DATE_MESSAGE = "Give the first day without delivery."
 
 
 class DeliveryRequest(models.Model):
@@ -179,7 +207,7 @@ class DeliveryRequest(models.Model):
     routing_key = models.CharField(
         max_length=3, editable=False, db_index=True, help_text="From the Eircode."
     )
-    delivery_days = models.JSONField(default=list)
+    delivery_days = DaysOfWeekField(default=list)
     start_date = models.DateField(help_text="First day of delivery.")
     stop_date = models.DateField(
         null=True, blank=True, help_text="First day without delivery, once ended."
@@ -232,7 +260,7 @@ class DeliveryRequest(models.Model):
             models.CheckConstraint(
                 condition=~Q(status="ended") | Q(stop_date__isnull=False),
                 name="delivery_request_ended_has_stop_date",
-                violation_error_message="An ended delivery needs a stop date.",
+                violation_error_message=STOP_DATE_MESSAGE,
             ),
         ]
 
@@ -253,16 +281,17 @@ class DeliveryRequest(models.Model):
     def can_move_to(self, status):
         return status in self.allowed_transitions()
 
-    def get_delivery_days_display(self):
-        days = sorted(self.delivery_days, key=lambda code: WEEKDAY_ORDER.get(code, 7))
-        if len(days) == 7:
-            return "Every day"
-        return ", ".join(Weekday(code).label[:3] for code in days)
+    @classmethod
+    def validate_stop_date(cls, status, stop_date):
+        """
+        The stop-date rule: a delivery ends only with its first day without
+        delivery (the database holds it too, as a constraint).
+        """
+        if status == cls.Status.ENDED and stop_date is None:
+            raise ValidationError(STOP_DATE_MESSAGE, code="stop_date_required")
 
-    def clean(self):
-        unknown = set(self.delivery_days or []) - set(Weekday.values)
-        if unknown:
-            raise ValidationError({"delivery_days": "Unknown delivery day."})
+    def get_delivery_days_display(self):
+        return weekdays_display(self.delivery_days)
 
 
 class DeliveryRequestEvent(models.Model):

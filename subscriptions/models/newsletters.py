@@ -3,7 +3,6 @@
 import zoneinfo
 from datetime import datetime, time, timedelta
 
-from django import forms
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
@@ -15,25 +14,12 @@ from django.utils import timezone
 
 from newsroom.cache import ReaderVisibleQuerySet, content_cached
 
-WEEKDAYS = [
-    ("1", "Monday"),
-    ("2", "Tuesday"),
-    ("3", "Wednesday"),
-    ("4", "Thursday"),
-    ("5", "Friday"),
-    ("6", "Saturday"),
-    ("7", "Sunday"),
-]
+from .weekdays import DaysOfWeekField, Weekday, every_day
 
 
 def normalise_email(email):
     """The form an address is stored and compared in: trimmed, lower case."""
     return (email or "").strip().lower()
-
-
-def validate_weekdays(value):
-    if not value or any(day not in "1234567" for day in value):
-        raise ValidationError("Choose at least one day of the week.")
 
 
 def validate_time_zone(value):
@@ -44,42 +30,6 @@ def validate_time_zone(value):
             "“%(value)s” is not a time zone name such as Europe/Dublin.",
             params={"value": value},
         ) from None
-
-
-class WeekdaysField(models.CharField):
-    """
-    Days of the week stored as ISO weekday digits ("15" is Monday and
-    Friday), edited as a row of tick boxes.
-    """
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("max_length", 7)
-        super().__init__(*args, **kwargs)
-
-    def deconstruct(self):
-        # Migrations name it by the package it has always been imported from.
-        name, _, args, kwargs = super().deconstruct()
-        return name, "subscriptions.models.WeekdaysField", args, kwargs
-
-    def to_python(self, value):
-        if isinstance(value, (list, tuple)):
-            return "".join(sorted({str(day) for day in value}))
-        return super().to_python(value)
-
-    def value_from_object(self, obj):
-        return list(super().value_from_object(obj) or "")
-
-    def save_form_data(self, instance, data):
-        setattr(instance, self.attname, self.to_python(data))
-
-    def formfield(self, **kwargs):
-        return forms.MultipleChoiceField(
-            choices=WEEKDAYS,
-            widget=forms.CheckboxSelectMultiple,
-            required=not self.blank,
-            label=self.verbose_name.capitalize(),
-            help_text=self.help_text,
-        )
 
 
 class NewsletterQuerySet(ReaderVisibleQuerySet):
@@ -110,10 +60,9 @@ class Newsletter(models.Model):
     send_time = models.TimeField(
         default=time(13, 0), help_text="Time of day an edition goes out."
     )
-    send_days = WeekdaysField(
+    send_days = DaysOfWeekField(
         "days of the week",
-        default="1234567",
-        validators=[validate_weekdays],
+        default=every_day,
         help_text="Days on which an edition goes out.",
     )
     time_zone = models.CharField(
@@ -171,7 +120,7 @@ class Newsletter(models.Model):
         now = timezone.localtime(now or timezone.now(), self.zone)
         for days_back in range(8):
             day = now.date() - timedelta(days=days_back)
-            if str(day.isoweekday()) not in self.send_days:
+            if Weekday.of(day) not in self.send_days:
                 continue
             slot = datetime.combine(day, self.send_time, tzinfo=self.zone)
             if slot <= now:

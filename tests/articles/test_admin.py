@@ -15,13 +15,14 @@ from django.utils import timezone
 
 from articles.admin import EDITOR_BASE_STYLE_HASH
 from articles.models import Article, Correction, Image, Section
-from tests.articles.factories import make_editor, make_staff_user
 from tests.factories import (
     image_upload,
     make_article,
     make_author,
+    make_editor,
     make_image,
     make_section,
+    make_staff,
 )
 
 pytestmark = pytest.mark.django_db
@@ -258,7 +259,7 @@ def test_unpublish_takes_articles_off_the_site(editor_client):
 
 def test_actions_need_the_change_permission(client):
     """A staff member who may only view articles cannot publish them."""
-    client.force_login(make_staff_user(permissions=["articles.view_article"]))
+    client.force_login(make_staff(permissions=["articles.view_article"]))
     draft = make_article(status=Article.Status.DRAFT)
     changelist_action(client, "publish_now", [draft])
     draft.refresh_from_db()
@@ -359,7 +360,7 @@ def test_admin_pages_need_login_and_permission(client, url_name):
     response = client.get(url)
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("admin:login"))
-    client.force_login(make_staff_user("no-perms"))
+    client.force_login(make_staff("no-perms"))
     assert client.get(url).status_code == 403
     client.force_login(make_editor())
     assert client.get(url).status_code == 200

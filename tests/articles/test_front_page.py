@@ -10,8 +10,7 @@ from taggit.models import Tag
 
 from articles import front_page
 from articles.models import Article, FrontPagePin, FrontPageSlot
-from tests.articles.factories import make_staff_user
-from tests.factories import make_article, make_image, make_section
+from tests.factories import make_article, make_image, make_section, make_staff
 from tests.html import parse, text
 
 pytestmark = pytest.mark.django_db
@@ -144,7 +143,7 @@ def test_preview_at_a_later_time_shows_a_scheduled_article(client):
     lead, _ = home_blocks(client)
     assert lead == ["Today's story"]
 
-    client.force_login(make_staff_user("desk", ["articles.view_frontpageslot"]))
+    client.force_login(make_staff("desk", ["articles.view_frontpageslot"]))
     at = timezone.localtime() + timedelta(hours=12)
     response = client.get(
         reverse("admin:articles_frontpageslot_preview"),
@@ -166,7 +165,7 @@ def test_preview_at_a_later_time_shows_a_scheduled_article(client):
 def test_preview_is_for_staff_with_the_view_permission(client):
     url = reverse("admin:articles_frontpageslot_preview")
     assert client.get(url).status_code == 302
-    client.force_login(make_staff_user("nobody"))
+    client.force_login(make_staff("nobody"))
     assert client.get(url).status_code == 403
 
 

@@ -11,8 +11,15 @@ from PIL import Image as PILImage
 
 from articles import images
 from articles.models import Article, Image, Rendition
-from tests.articles.factories import jpeg_with_exif, make_editor, upload
-from tests.factories import image_bytes, image_upload, make_article, make_image
+from tests.factories import (
+    image_bytes,
+    image_upload,
+    jpeg_with_exif,
+    make_article,
+    make_editor,
+    make_image,
+    upload,
+)
 
 pytestmark = pytest.mark.django_db
 

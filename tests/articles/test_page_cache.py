@@ -19,8 +19,7 @@ from django.utils import timezone
 
 from articles.models import Article, ArticleAuthor
 from newsroom.cache import content_version, page_cache_seconds
-from tests.articles.factories import make_editor
-from tests.factories import make_article, make_author, make_correction
+from tests.factories import make_article, make_author, make_correction, make_editor
 from tests.newsroom.test_cache import DEAD_REDIS_URL, redis_cache
 from tests.subscriptions.factories import make_newsletter
 

@@ -5,9 +5,8 @@ from django.conf import settings
 from django.urls import reverse
 from playwright.sync_api import sync_playwright
 
-from tests.articles.factories import make_editor
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
-from tests.factories import make_article
+from tests.factories import make_article, make_editor
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -5,7 +5,6 @@ import uuid
 from datetime import time, timedelta
 from zoneinfo import ZoneInfo
 
-from django.contrib.auth.models import Group, Permission, User
 from django.utils import timezone
 
 from subscriptions.delivery import delivery_earliest_start, delivery_reference_new
@@ -121,18 +120,3 @@ def delivery_form_data(**overrides):
     }
     data.update(overrides)
     return {key: value for key, value in data.items() if value is not None}
-
-
-def make_staff(username, *, groups=(), perms=(), **kwargs):
-    """A staff account in `groups` (names) with extra `perms` (app_label.codename)."""
-    user = User.objects.create_user(
-        username=username, password="pw", is_staff=True, **kwargs
-    )
-    for name in groups:
-        user.groups.add(Group.objects.get(name=name))
-    for perm in perms:
-        app_label, codename = perm.split(".")
-        user.user_permissions.add(
-            Permission.objects.get(content_type__app_label=app_label, codename=codename)
-        )
-    return user

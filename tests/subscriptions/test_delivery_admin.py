@@ -9,15 +9,20 @@ from datetime import timedelta
 import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.urls import clear_url_caches
 
 from articles.models import Article
-from subscriptions.delivery import delivery_earliest_start
+from subscriptions.delivery import (
+    DeliveryTransitionError,
+    delivery_earliest_start,
+    delivery_request_transition,
+)
 from subscriptions.models import DeliveryRequest, DeliveryRequestEvent
+from tests.factories import make_staff
 from tests.subscriptions.factories import (
     make_delivery_area,
     make_delivery_request,
-    make_staff,
 )
 
 pytestmark = pytest.mark.django_db
@@ -92,7 +97,7 @@ def test_editor_cannot_see_delivery_requests(client, article_admin):
     """An editor with article permissions gets 403 on the delivery requests."""
     editor = make_staff(
         "editor",
-        perms=["articles.view_article", "articles.change_article"],
+        permissions=["articles.view_article", "articles.change_article"],
     )
     client.force_login(editor)
     assert client.get("/admin/articles/article/").status_code == 200
@@ -202,6 +207,30 @@ def test_ending_needs_the_stop_date(client, desk):
         {"action": "move_to_ended", "_selected_action": [request.pk], "apply": "1"},
     )
     assert "Give the first day without delivery." in response.text
+    request.refresh_from_db()
+    assert request.status == Status.ACTIVE
+
+
+def test_every_way_of_ending_without_a_stop_date_says_the_same(client, desk):
+    """The change form, the workflow function and the model refuse it alike."""
+    request = make_delivery_request(status=Status.ACTIVE)
+    form = client.post(
+        f"{CHANGELIST}{request.pk}/change/",
+        {"assigned_to": "", "area": "", "move_to": "ended", "day": "", "note": ""},
+    )
+    assert form.status_code == 200
+    assert "Give the first day without delivery." in form.text
+
+    with pytest.raises(DeliveryTransitionError) as refused:
+        delivery_request_transition(request, Status.ENDED, actor=desk)
+    assert str(refused.value) == (
+        f"{request.reference}: Give the first day without delivery."
+    )
+
+    request.status = Status.ENDED
+    with pytest.raises(ValidationError) as invalid:
+        request.full_clean()
+    assert invalid.value.messages == ["Give the first day without delivery."]
     request.refresh_from_db()
     assert request.status == Status.ACTIVE
 

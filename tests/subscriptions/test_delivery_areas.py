@@ -6,7 +6,8 @@ from django.db import IntegrityError
 from subscriptions.delivery import delivery_area_for
 from subscriptions.demo import create_demo_delivery_areas
 from subscriptions.models import DeliveryArea, DeliveryRoutingKey
-from tests.subscriptions.factories import make_delivery_area, make_staff
+from tests.factories import make_staff
+from tests.subscriptions.factories import make_delivery_area
 
 pytestmark = pytest.mark.django_db
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 from subscriptions import delivery
 from subscriptions.forms import DeliveryRequestForm
 from subscriptions.models import DeliveryRequest, DeliveryRequestEvent
+from subscriptions.models.delivery import eircode_normalise
 from tests.subscriptions.factories import delivery_form_data
 
 pytestmark = pytest.mark.django_db
@@ -128,7 +129,7 @@ def test_invalid_delivery_field_is_refused_with_its_message_and_input_kept(
 )
 def test_eircode_is_stored_normalised(typed, stored):
     """Spaces are optional and case does not matter; storage is `A65 F4E2`."""
-    assert delivery.eircode_normalise(typed) == stored
+    assert eircode_normalise(typed) == stored
 
 
 @pytest.mark.parametrize(

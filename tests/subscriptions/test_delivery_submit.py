@@ -10,11 +10,11 @@ from django.utils import timezone
 from subscriptions import delivery
 from subscriptions.forms import DeliveryRequestForm
 from subscriptions.models import DeliveryRequest, DeliveryRequestEvent
+from tests.factories import make_staff
 from tests.subscriptions.factories import (
     delivery_form_data,
     make_delivery_area,
     make_delivery_request,
-    make_staff,
 )
 from tests.subscriptions.smtp import SMTPSink, free_port
 

@@ -29,7 +29,10 @@ def dublin(*args):
 
 def test_daily_newsletter_is_due_at_its_time_in_its_own_time_zone():
     """1pm Dublin is 12:00 UTC in summer and 13:00 UTC in winter."""
-    newsletter = make_newsletter(send_time=time(13, 0), send_days="1234567")
+    newsletter = make_newsletter(
+        send_time=time(13, 0),
+        send_days=["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
+    )
 
     assert newsletter.latest_slot(dublin(2026, 7, 1, 12, 59)) == dublin(
         2026, 6, 30, 13, 0
@@ -43,7 +46,7 @@ def test_daily_newsletter_is_due_at_its_time_in_its_own_time_zone():
 
 def test_weekly_newsletter_is_due_on_its_day_only():
     """A Monday newsletter seen on a Wednesday was last due on Monday."""
-    newsletter = make_newsletter(send_time=time(7, 0), send_days="1")
+    newsletter = make_newsletter(send_time=time(7, 0), send_days=["mon"])
 
     wednesday = dublin(2026, 11, 25, 9, 0)
 

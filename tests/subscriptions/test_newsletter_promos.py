@@ -1,6 +1,7 @@
 """Newsletter and home-delivery promos, and the newsletters page."""
 
 import pytest
+from django.conf import settings
 from django.template import Context, Template
 from django.test import RequestFactory
 
@@ -118,3 +119,15 @@ def test_a_deleted_newsletter_leaves_the_cached_promos():
     gone.delete()
 
     assert "The Week" not in render("{% newsletter_promos %}")
+
+
+def test_every_newsletter_page_is_framed_by_the_one_base_template():
+    """Title, stylesheet and column come from subscriptions/newsletters/base.html."""
+    folder = settings.BASE_DIR / "templates" / "subscriptions" / "newsletters"
+    pages = [page for page in folder.glob("*.html") if page.name != "base.html"]
+    assert len(pages) >= 9
+    for page in pages:
+        first_line = page.read_text().splitlines()[0]
+        assert first_line == '{% extends "subscriptions/newsletters/base.html" %}', (
+            page.name
+        )

@@ -23,7 +23,6 @@ from articles.models import (
     TaggedArticle,
 )
 from articles.signals import demo_paper_loading
-from newsroom.cache import content_changed
 
 DEMO_USERNAME = "editor"
 DEMO_PASSWORD = "newsroom-demo"
@@ -98,7 +97,6 @@ class Command(BaseCommand):
         )
         others = timed("other apps' demo content", self.load_other_apps)
         timed("planner statistics", self.analyze)
-        content_changed()  # bulk writes above sent no signal
         user_note = timed("admin account", self.load_admin_account)
         made_parts = [
             f"{len(sections)} sections",

@@ -60,7 +60,7 @@ def postgresql_indexes(create):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("articles", "0002_article_search_index")]
+    dependencies = [("articles", "0004_share_links_and_openings")]
 
     operations = [
         TrigramExtension(),

@@ -1,0 +1,372 @@
+"""
+Revisions of articles. Every save an editor makes keeps the content they can
+change (`snapshot`) as a Revision: call `record(article, user)` after the
+article, its byline and its tags are saved, inside the same transaction. Any
+two revisions compare field by field (`changes`), the body as a word-level
+diff; `restore` gives an article an earlier revision's content and records
+that as a new revision, so nothing is ever overwritten.
+"""
+
+import difflib
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from html.parser import HTMLParser
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+from .models import Article, ArticleAuthor, Author, Image, Revision, Section
+
+# Everything a revision keeps, in the order a comparison shows it.
+TEXT_FIELDS = [
+    "title",
+    "slug",
+    "standfirst",
+    "body",
+    "lead_image_caption",
+    "seo_title",
+    "seo_description",
+]
+
+
+def snapshot(article):
+    """
+    The editable content of `article` as stored in the database: headline,
+    address, standfirst, body, kind, section, byline (names, roles, order),
+    tags, lead image and caption, SEO fields, status and publication time.
+    Plain JSON data; names are kept beside ids so a comparison still reads
+    well after an author or section is renamed or deleted.
+    """
+    bylines = (
+        ArticleAuthor.objects.filter(article=article)
+        .select_related("author")
+        .order_by("position", "pk")
+    )
+    section = Section.objects.filter(pk=article.section_id).first()
+    image = Image.objects.filter(pk=article.lead_image_id).first()
+    return {
+        **{name: getattr(article, name) for name in TEXT_FIELDS},
+        "kind": article.kind,
+        "section": {"id": section.pk, "name": section.name} if section else None,
+        "bylines": [
+            {"author": b.author_id, "name": b.author.name, "role": b.role}
+            for b in bylines
+        ],
+        "tags": sorted(article.tags.names(), key=str.lower),
+        "lead_image": {"id": image.pk, "alt_text": image.alt_text} if image else None,
+        "status": article.status,
+        # To the second, as the form shows and posts it.
+        "published_at": article.published_at.replace(microsecond=0).isoformat()
+        if article.published_at
+        else None,
+    }
+
+
+def record(article, user=None, comment=""):
+    """
+    Keep the content `article` has in the database now as a new revision by
+    `user` (None for the system), with an optional one-line `comment`
+    ("Submitted for review", "Restored …"). Returns the Revision.
+    """
+    return Revision.objects.create(
+        article=article,
+        created_by=user if user is not None and user.is_authenticated else None,
+        comment=comment[:255],
+        content=snapshot(article),
+    )
+
+
+def latest(article):
+    """The article's newest revision, or None."""
+    return article.revisions.order_by("-created_at", "-pk").first()
+
+
+# Showing a revision's values
+
+
+def _text(value):
+    return value or ""
+
+
+def _choice(choices):
+    labels = dict(choices)
+    return lambda value: labels.get(value, value or "—")
+
+
+def _byline(bylines):
+    roles = dict(ArticleAuthor.Role.choices)
+    names = (f"{b['name']} ({roles.get(b['role'], b['role'])})" for b in bylines or [])
+    return ", ".join(names) or "—"
+
+
+def _time(value):
+    if not value:
+        return "—"
+    moment = timezone.localtime(datetime.fromisoformat(value))
+    return f"{date_format(moment, 'D j M Y, H:i')} ({settings.TIME_ZONE})"
+
+
+# (key, label, how to show the value, compare word by word)
+FIELDS = [
+    ("title", "Headline", _text, True),
+    ("slug", "Address (slug)", _text, False),
+    ("standfirst", "Standfirst", _text, True),
+    ("body", "Body", lambda html: body_text(html), True),
+    ("kind", "Kind", _choice(Article.Kind.choices), False),
+    ("section", "Section", lambda s: s["name"] if s else "—", False),
+    ("bylines", "Byline", _byline, False),
+    ("tags", "Tags", lambda tags: ", ".join(tags or []) or "—", False),
+    ("lead_image", "Lead image", lambda i: i["alt_text"] if i else "—", False),
+    ("lead_image_caption", "Caption", _text, True),
+    ("seo_title", "Title for search engines", _text, True),
+    ("seo_description", "Description for search engines", _text, True),
+    ("status", "Status", _choice(Article.Status.choices), False),
+    ("published_at", "Publication time", _time, False),
+]
+
+
+@dataclass
+class Change:
+    """One field that differs between two revisions."""
+
+    field: str
+    label: str
+    before: str
+    after: str
+    # Safe HTML: the words removed in <del>, the words added in <ins>.
+    diff: str = ""
+
+
+def changes(before, after):
+    """
+    The fields that differ from the content `before` to the content `after`
+    (two snapshots), in form order; text fields carry a word-level diff.
+    """
+    found = []
+    for key, label, show, by_word in FIELDS:
+        old, new = before.get(key), after.get(key)
+        if old == new:
+            continue
+        change = Change(key, label, show(old), show(new))
+        if by_word:
+            change.diff = word_diff(change.before, change.after)
+        found.append(change)
+    return found
+
+
+class _BodyText(HTMLParser):
+    """Body HTML as text: one line per block, a link's address after its words."""
+
+    BLOCKS = {"p", "h2", "h3", "h4", "li", "blockquote", "br", "hr", "ul", "ol"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts = []
+        self.links = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.BLOCKS:
+            self.parts.append("\n")
+        elif tag == "a":
+            self.links.append(dict(attrs).get("href") or "")
+
+    def handle_endtag(self, tag):
+        if tag in self.BLOCKS:
+            self.parts.append("\n")
+        elif tag == "a" and self.links:
+            href = self.links.pop()
+            if href:
+                self.parts.append(f" [{href}]")
+
+    def handle_data(self, data):
+        self.parts.append(data)
+
+
+def body_text(html):
+    """The words of a body, one paragraph, heading or list item a line."""
+    parser = _BodyText()
+    parser.feed(html or "")
+    parser.close()
+    lines = (" ".join(line.split()) for line in "".join(parser.parts).split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+_TOKENS = re.compile(r"\n|[^\s]+")
+
+
+def word_diff(before, after, context=30):
+    """
+    Safe HTML showing how the text `before` became `after`, word by word:
+    removed words in <del>, added words in <ins>, everything escaped. Line
+    breaks are kept as newlines (show them with `white-space: pre-line`).
+    Unchanged stretches longer than twice `context` words keep only
+    `context` words at each end, joined by “…”.
+    """
+    old, new = _TOKENS.findall(before), _TOKENS.findall(after)
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    opcodes = matcher.get_opcodes()
+    parts = []
+    for index, (op, i1, i2, j1, j2) in enumerate(opcodes):
+        if op == "equal":
+            words = old[i1:i2]
+            head = words[:context] if index > 0 else []
+            tail = words[-context:] if index < len(opcodes) - 1 else []
+            if len(words) > len(head) + len(tail) + 1:
+                words = [*head, "…", *tail] if head or tail else ["…"]
+            parts.append(_words(words))
+            continue
+        if i2 > i1:
+            parts.append(f"<del>{_words(old[i1:i2])}</del>")
+        if j2 > j1:
+            parts.append(f"<ins>{_words(new[j1:j2])}</ins>")
+    return mark_safe(" ".join(parts))  # every word went through escape()
+
+
+def _words(tokens):
+    return escape(re.sub(r" ?\n ?", "\n", " ".join(tokens)))
+
+
+# Restoring
+
+
+@transaction.atomic
+def restore(article, revision, user):
+    """
+    Give `article` the content kept in `revision` and save it, recording a
+    new revision by `user`; earlier revisions stay as they are. Status and
+    publication time are left as they are now: restoring never publishes,
+    schedules or takes an article down. What no longer exists (a deleted
+    section, picture or author, an address another article took since) is
+    left out. Returns (the new revision, a list of sentences saying what
+    was left out).
+    """
+    article = Article.objects.select_for_update().get(pk=article.pk)
+    content = revision.content
+    notes = []
+    for name in TEXT_FIELDS:
+        setattr(article, name, content.get(name, getattr(article, name)))
+    if Article.objects.exclude(pk=article.pk).filter(slug=article.slug).exists():
+        notes.append(
+            f"The address “{article.slug}” now belongs to another article; "
+            "the current address is kept."
+        )
+        article.slug = Article.objects.values_list("slug", flat=True).get(pk=article.pk)
+    article.kind = content.get("kind", article.kind)
+    section = content.get("section")
+    if section and Section.objects.filter(pk=section["id"]).exists():
+        article.section_id = section["id"]
+    elif section:
+        notes.append(
+            f"The section “{section['name']}” no longer exists; the current "
+            "section is kept."
+        )
+    image = content.get("lead_image")
+    if image and not Image.objects.filter(pk=image["id"]).exists():
+        notes.append(f"The picture “{image['alt_text']}” no longer exists.")
+        image = None
+    article.lead_image_id = image["id"] if image else None
+    article.save()
+
+    bylines = content.get("bylines", [])
+    existing = set(
+        Author.objects.filter(pk__in=[b["author"] for b in bylines]).values_list(
+            "pk", flat=True
+        )
+    )
+    article.bylines.all().delete()
+    for position, byline in enumerate(b for b in bylines if b["author"] in existing):
+        ArticleAuthor.objects.create(
+            article=article,
+            author_id=byline["author"],
+            role=byline["role"],
+            position=position,
+        )
+    notes.extend(
+        f"{b['name']} is no longer an author here and was left out of the byline."
+        for b in bylines
+        if b["author"] not in existing
+    )
+    article.tags.set(content.get("tags", []), clear=True)
+
+    when = timezone.localtime(revision.created_at)
+    comment = (
+        f"Restored the revision of {date_format(when, 'j M Y, H:i')} "
+        f"by {revision.created_by_name}"
+    )
+    return record(article, user, comment), notes
+
+
+# Two people editing one article
+
+
+def editing_token(article):
+    """
+    What the change form carries to tell, when it is saved, whether someone
+    saved the article meanwhile: the newest revision and the time of the
+    last save. An article without revisions (saved before they were kept)
+    gets its first one here, so later changes can be shown against it.
+    """
+    newest = latest(article) or record(
+        article, None, "As it was when revisions began to be kept"
+    )
+    return f"{newest.pk}:{article.updated_at.timestamp()}"
+
+
+@dataclass
+class SaveConflict:
+    """Saves made since a change form was opened."""
+
+    # The revisions saved since, oldest first (their authors, their times).
+    saves: list
+    # What they changed, field by field.
+    changes: list
+    # The token that lets the next save through.
+    token: str
+
+    @property
+    def message(self):
+        names = []
+        for revision in self.saves:
+            if revision.created_by_name not in names:
+                names.append(revision.created_by_name)
+        who = " and ".join(names) if names else "someone"
+        if self.saves:
+            when = timezone.localtime(self.saves[-1].created_at)
+            who += f" (last at {when:%H:%M})"
+        return (
+            f"Not saved: {who} saved this article while you were editing it. "
+            "Your changes are still in the form below; their changes are listed "
+            "above it. Save again to replace their version with yours."
+        )
+
+
+def save_conflict(article, token):
+    """
+    Lock the article's row until the transaction ends, and say whether it
+    was saved since `token` (from editing_token) was issued: None if not,
+    else a SaveConflict naming who saved and showing what they changed.
+    """
+    stored = Article.objects.select_for_update().filter(pk=article.pk).first()
+    if stored is None:
+        return None
+    newest = latest(stored)
+    current = f"{newest.pk if newest else 0}:{stored.updated_at.timestamp()}"
+    if token == current:
+        return None
+    try:
+        base_pk = int(token.partition(":")[0])
+    except ValueError:
+        base_pk = 0
+    base = Revision.objects.filter(article=stored, pk=base_pk).first()
+    saves = list(
+        stored.revisions.filter(pk__gt=base_pk)
+        .select_related("created_by")
+        .order_by("created_at", "pk")
+    )
+    found = changes(base.content, snapshot(stored)) if base else []
+    return SaveConflict(saves=saves, changes=found, token=current)
