@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from articles.models import Article, FrontPagePin, FrontPageSlot, Section
 from tests.browser.conftest import WCAG, format_violations
 from tests.factories import (
     image_upload,
@@ -90,16 +91,38 @@ def paper():
         "article": article.get_absolute_url(),
         "author": reporter.get_absolute_url(),
         "tag": "/tags/housing/",
-        "search": "/search/?q=harbour",
+        # Results with highlighted snippets, and a misspelling's suggestion.
+        "search": "/search/?q=homes",
+        "search-suggestion": "/search/?q=counsil",
     }
 
 
 @pytest.mark.parametrize(
-    "name", ["home", "section", "article", "author", "tag", "search"]
+    "name",
+    ["home", "section", "article", "author", "tag", "search", "search-suggestion"],
 )
 def test_public_page_is_accessible(name, live_server, paper, assert_accessible):
     """Each reading page passes WCAG 2.2 AA and axe's best practices."""
     results = assert_accessible(f"{live_server.url}{paper[name]}")
+    assert len(results["passes"]) > 10, "axe ran hardly any checks"
+
+
+def test_arranged_front_page_is_accessible(live_server, paper, assert_accessible):
+    """
+    A front page editors arranged: a pinned lead, top stories (one a text
+    card, without a picture), a section block and the latest list.
+    """
+    opinion_piece = Article.objects.get(slug="our-seas-are-least-defended")
+    lead = FrontPageSlot.objects.create(kind=FrontPageSlot.Kind.LEAD, position=0)
+    FrontPagePin.objects.create(slot=lead, article=opinion_piece)
+    FrontPageSlot.objects.create(kind=FrontPageSlot.Kind.TOP, position=1, size=2)
+    FrontPageSlot.objects.create(
+        kind=FrontPageSlot.Kind.SECTION,
+        position=2,
+        rule_section=Section.objects.get(slug="news"),
+    )
+    FrontPageSlot.objects.create(kind=FrontPageSlot.Kind.LATEST, position=3, size=5)
+    results = assert_accessible(f"{live_server.url}/")
     assert len(results["passes"]) > 10, "axe ran hardly any checks"
 
 
