@@ -88,7 +88,7 @@ def test_edition_lists_articles_published_since_the_previous_one_in_order():
 def test_edition_keeps_only_the_most_recent_maximum_articles():
     """An edition lists at most the newsletter's maximum, the newest ones."""
     newsletter = make_newsletter(minimum_articles=1, maximum_articles=2)
-    now = timezone.now()
+    now = newsletter.latest_slot()
     section = make_section()
     newest = [
         make_article(section=section, published_at=now - timedelta(minutes=m))
