@@ -562,6 +562,8 @@ class ArticleQuerySet(ReaderVisibleQuerySet):
         standfirst, the body, then the byline names; newer first among
         equals. Chain it after published() for reader pages. A query with no
         word to look for (empty, or only -excluded words) matches nothing.
+        Only the newest search.RANKED_MATCHES matches take part, so the cost
+        of a common word stays flat as the archive grows.
         """
         query = search.clean_query(query)
         terms = search.query_terms(query)
@@ -570,8 +572,16 @@ class ArticleQuerySet(ReaderVisibleQuerySet):
             return self.none()
         if search.is_postgresql(self.db):
             terms = search.web_search_query(query)
-            return (
+            # Ranking reads every match's document, so a common word in a
+            # large archive would rank tens of thousands of rows: only the
+            # newest RANKED_MATCHES matches are ranked (and shown).
+            newest = (
                 self.filter(search_vector=terms)
+                .order_by("-published_at", "-pk")
+                .values("pk")[: search.RANKED_MATCHES]
+            )
+            return (
+                self.filter(pk__in=models.Subquery(newest))
                 .annotate(
                     rank=SearchRank(
                         models.F("search_vector"), terms, weights=search.RANK_WEIGHTS
@@ -594,8 +604,13 @@ class ArticleQuerySet(ReaderVisibleQuerySet):
                     ),
                     default=0,
                 )
-        return (
+        newest = (
             self.filter(condition)
+            .order_by("-published_at", "-pk")
+            .values("pk")[: search.RANKED_MATCHES]
+        )
+        return (
+            self.filter(pk__in=models.Subquery(newest))
             .annotate(rank=rank)
             .order_by("-rank", "-published_at", "-pk")
         )

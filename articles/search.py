@@ -42,6 +42,11 @@ START, STOP = "\x02", "\x03"
 
 SNIPPET_WORDS = 32
 
+# How many of the newest matches a search ranks and shows (50 pages of 20):
+# readers refine a query long before that, and ranking every match of a
+# common word in a large archive is what makes search slow.
+RANKED_MATCHES = 1000
+
 
 class SearchDocument(models.Func):
     """

@@ -13,7 +13,7 @@ from taggit.models import Tag
 
 from newsroom.http import cache_for_readers
 
-from . import front_page, sitemaps
+from . import front_page, search, sitemaps
 from .forms import SearchForm
 from .models import (
     Article,
@@ -202,6 +202,7 @@ class SearchView(PublicPageMixin, ListView):
             query=query,
             suggestion=suggestion,
             searched=bool(query),
+            capped=bool(query) and context["paginator"].count >= search.RANKED_MATCHES,
         )
         return context
 

@@ -261,6 +261,40 @@ def test_search_results_are_paginated_keeping_the_query_and_filters(client):
     assert len(result_titles(client, "harbour", section="news", page=2)) == 3
 
 
+def test_common_word_ranks_only_the_newest_matches_and_says_so(client, monkeypatch):
+    """
+    Past search.RANKED_MATCHES matches only the newest are ranked and shown,
+    so a common word costs the same in any archive; the reader is told that
+    older articles match too. A headline match that is too old to be among
+    the newest matches is left out, however well it would rank.
+    """
+    monkeypatch.setattr("articles.search.RANKED_MATCHES", 3)
+    section = make_section()
+    now = timezone.now()
+    old = make_article(
+        title="Harbour harbour harbour",
+        section=section,
+        published_at=now - timedelta(days=30),
+    )
+    newest = [
+        make_article(
+            title=f"Story {n}",
+            body="<p>The harbour was quiet.</p>",
+            section=section,
+            published_at=now - timedelta(hours=n + 1),
+        )
+        for n in range(4)
+    ]
+    page = search_page(client, "harbour")
+    titles = [text(a) for a in page.select(".result__title a")]
+    assert titles == [a.title for a in newest[:3]]
+    assert old.title not in titles
+    assert text(page.select_one(".search-summary")) == (
+        "The newest 3 results for “harbour”"
+    )
+    assert "Older articles match too" in text(page.select_one(".search-note"))
+
+
 def test_misspelt_query_gets_did_you_mean_from_the_headlines(client):
     """A word in no article is corrected to the closest headline word."""
     make_article(title="Lighthouse keeper retires after forty years")
