@@ -560,35 +560,41 @@ class ArticleQuerySet(ReaderVisibleQuerySet):
         Articles matching the reader's `query` (see articles.search), best
         match first: a match in the headline ranks above one in the
         standfirst, the body, then the byline names; newer first among
-        equals. Chain it after published() for reader pages. A query with no
-        word to look for (empty, or only -excluded words) matches nothing.
-        Only the newest search.RANKED_MATCHES matches take part, so the cost
-        of a common word stays flat as the archive grows.
+        equals. Apply every filter first and call it last, on published()
+        for reader pages. A query with no word to look for (empty, or only
+        -excluded words) matches nothing.
+
+        Ranking reads every match's whole document, so only the newest
+        search.RANKED_MATCHES matches are ranked and returned: the cost of a
+        common word stays flat as the archive grows. Their keys are fetched
+        here, in one query, so that the page and its count read a short list
+        instead of searching twice.
+        """
+        matches, rank = self.search_matches(query)
+        newest = matches.order_by("-published_at", "-pk").values_list("pk", flat=True)
+        keys = list(newest[: search.RANKED_MATCHES])
+        return (
+            self.filter(pk__in=keys)
+            .annotate(rank=rank)
+            .order_by("-rank", "-published_at", "-pk")
+        )
+
+    def search_matches(self, query):
+        """
+        The articles matching `query`, unordered, and the expression that
+        ranks them (see search()).
         """
         query = search.clean_query(query)
         terms = search.query_terms(query)
         wanted = [text for text, excluded in terms if not excluded]
         if not wanted:
-            return self.none()
+            return self.none(), models.Value(0)
         if search.is_postgresql(self.db):
             terms = search.web_search_query(query)
-            # Ranking reads every match's document, so a common word in a
-            # large archive would rank tens of thousands of rows: only the
-            # newest RANKED_MATCHES matches are ranked (and shown).
-            newest = (
-                self.filter(search_vector=terms)
-                .order_by("-published_at", "-pk")
-                .values("pk")[: search.RANKED_MATCHES]
+            rank = SearchRank(
+                models.F("search_vector"), terms, weights=search.RANK_WEIGHTS
             )
-            return (
-                self.filter(pk__in=models.Subquery(newest))
-                .annotate(
-                    rank=SearchRank(
-                        models.F("search_vector"), terms, weights=search.RANK_WEIGHTS
-                    )
-                )
-                .order_by("-rank", "-published_at", "-pk")
-            )
+            return self.filter(search_vector=terms), rank
         fields = ("title", "standfirst", "body", "byline_names")
         condition, rank = Q(), models.Value(0)
         for text, excluded in terms:
@@ -604,16 +610,7 @@ class ArticleQuerySet(ReaderVisibleQuerySet):
                     ),
                     default=0,
                 )
-        newest = (
-            self.filter(condition)
-            .order_by("-published_at", "-pk")
-            .values("pk")[: search.RANKED_MATCHES]
-        )
-        return (
-            self.filter(pk__in=models.Subquery(newest))
-            .annotate(rank=rank)
-            .order_by("-rank", "-published_at", "-pk")
-        )
+        return self.filter(condition), rank
 
     def spelling_suggestion(self, query):
         """
