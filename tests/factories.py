@@ -117,8 +117,9 @@ def make_staff(username="staff", permissions=(), *, groups=(), **kwargs):
 
 def make_editor(username="editor"):
     """
-    A staff account with every permission on articles, authors, sections and
-    images, and the view permission on tags (for tag suggestions).
+    A staff account with every permission on articles (publishing and
+    editing everyone's included), authors, sections and images, and the view
+    permission on tags (for tag suggestions).
     """
     return make_staff(
         username,
@@ -127,7 +128,12 @@ def make_editor(username="editor"):
             for model in EDITOR_MODELS
             for action in ("add", "change", "delete", "view")
         ]
-        + ["taggit.view_tag"],
+        + [
+            "articles.publish_article",
+            "articles.unpublish_article",
+            "articles.edit_any_article",
+            "taggit.view_tag",
+        ],
     )
 
 
