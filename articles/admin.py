@@ -250,6 +250,7 @@ class ImageAdmin(admin.ModelAdmin):
     ]
     fieldsets = [
         (None, {"fields": ["file", "preview", "alt_text", "caption", "credit"]}),
+        ("Rights", {"fields": ["licence", "source", "rights_expire_on"]}),
         (
             "Details",
             {

@@ -20,7 +20,7 @@ from .models import Article, ArticleAuthor, Author
 Status = Article.Status
 
 # Fields the change form gains for the workflow (not model fields).
-WORKFLOW_FIELDS = ["publish_now", "review_note"]
+WORKFLOW_FIELDS = ["go_live_now", "review_note"]
 
 
 class WorkflowFormMixin:
@@ -61,7 +61,7 @@ class WorkflowFormMixin:
                 for widget in field.widget.widgets:
                     widget.attrs["readonly"] = True
         if publisher:
-            self.fields["publish_now"] = forms.BooleanField(
+            self.fields["go_live_now"] = forms.BooleanField(
                 label="Publish now",
                 required=False,
                 help_text="Go live as soon as you save, whatever the status and "
@@ -85,7 +85,7 @@ class WorkflowFormMixin:
             user,
             before,
             article,
-            publish_now=self.cleaned_data.get("publish_now", False),
+            publish_now=self.cleaned_data.get("go_live_now", False),
         ):
             self.add_error(field if field in self.fields else None, message)
         before_status = before[0] if before else ""
@@ -223,8 +223,13 @@ class WorkflowAdminMixin:
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
+        extra = [
+            name
+            for name in WORKFLOW_FIELDS
+            if name != "go_live_now" or request.user.has_perm(workflow.PUBLISH)
+        ]
         return [
-            (name, {**options, "fields": [*options["fields"], *WORKFLOW_FIELDS]})
+            (name, {**options, "fields": [*options["fields"], *extra]})
             if "status" in options.get("fields", ())
             else (name, options)
             for name, options in fieldsets

@@ -15,6 +15,7 @@ from PIL import Image as PILImage
 from PIL.ExifTags import GPS, IFD, Base
 
 from articles.models import Article, ArticleAuthor, Author, Correction, Image, Section
+from articles.roles import ensure_roles
 
 _counter = itertools.count(1)
 
@@ -135,6 +136,23 @@ def make_editor(username="editor"):
             "taggit.view_tag",
         ],
     )
+
+
+def make_member(username, role, *, author=None, **kwargs):
+    """
+    A staff account in one of the newsroom's roles ("Contributor", "Writer",
+    "Editor", "Circulation"), linked to `author` when given. The roles are
+    made again first, as the data migration makes them, since tests that
+    flush the database drop them.
+    """
+    ensure_roles()
+    if role == "Circulation" and not Group.objects.filter(name=role).exists():
+        raise LookupError("The Circulation group comes from a migration.")
+    user = make_staff(username, groups=[role], **kwargs)
+    if author is not None:
+        author.user = user
+        author.save()
+    return user
 
 
 def jpeg_with_exif(width=2000, height=1000, orientation=6):
