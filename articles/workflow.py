@@ -271,7 +271,7 @@ def publish(article, user, comment="", at=None, via=""):
     article.status = Status.PUBLISHED
     found = publish_problems(article, moment=moment)
     if found:
-        raise WorkflowError("Not published: " + " ".join(found))
+        raise WorkflowError(" ".join(found))
     article.save()
     return record_step(article, user, before, comment, via=via)
 
