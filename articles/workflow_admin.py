@@ -249,6 +249,15 @@ class WorkflowAdminMixin:
             {"workflow_user": request.user, "workflow_before": before},
         )
 
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        """A new article's byline starts with the writer's own name."""
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        if request.method == "GET" and obj.pk is None and inline.model is ArticleAuthor:
+            author = Author.objects.filter(user=request.user.pk).first()
+            if author is not None:
+                kwargs["initial"] = [{"author": author.pk}]
+        return kwargs
+
     def save_model(self, request, obj, form, change):
         before = form.workflow_before
         super().save_model(request, obj, form, change)

@@ -221,3 +221,17 @@ def test_queries_stay_constant_in_the_number_of_steps_and_reviewers(
     assert response.status_code == 200
     if url_name == "change":
         assert "Step by reviewer-29" in response.text
+
+
+def test_a_new_articles_byline_starts_with_the_writers_own_name(client, people):
+    client.force_login(people["contributor"])
+    page = client.get(reverse("admin:articles_article_add"))
+    formset = page.context["inline_admin_formsets"][0].formset
+    assert formset.forms[0].initial["author"] == people["author"].pk
+    assert "Cora Contributor" in page.text
+    client.force_login(people["editor"])  # no Author of their own
+    page = client.get(reverse("admin:articles_article_add"))
+    assert (
+        "author"
+        not in page.context["inline_admin_formsets"][0].formset.forms[0].initial
+    )
