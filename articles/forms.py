@@ -67,6 +67,9 @@ class ImageForm(forms.ModelForm):
             "alt_text",
             "caption",
             "credit",
+            "licence",
+            "source",
+            "rights_expire_on",
             "focal_point_x",
             "focal_point_y",
         ]
