@@ -23,6 +23,7 @@ from .models import (
     Image,
     Section,
 )
+from .planning_admin import PlanningAdminMixin
 
 # The body editor (Tiptap inside django-prose-editor 0.28) injects its base
 # stylesheet as an inline <style> without a nonce. On the article forms only,
@@ -96,7 +97,11 @@ class CorrectionInline(ArticlePartInline, admin.StackedInline):
 
 @admin.register(Article)
 class ArticleAdmin(
-    SaveConflictAdminMixin, PreviewAdminMixin, RevisionsAdminMixin, admin.ModelAdmin
+    PlanningAdminMixin,
+    SaveConflictAdminMixin,
+    PreviewAdminMixin,
+    RevisionsAdminMixin,
+    admin.ModelAdmin,
 ):
     list_display = [
         "title",
@@ -138,6 +143,14 @@ class ArticleAdmin(
             },
         ),
         ("Lead image", {"fields": ["lead_image", "lead_image_caption"]}),
+        (
+            "Planning",
+            {
+                "fields": ["planned_for"],
+                "description": "Plan a story for a day before it is written: a "
+                "draft with a day shows on the planning calendar.",
+            },
+        ),
         (
             "Publishing",
             {
