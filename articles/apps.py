@@ -8,7 +8,7 @@ class ArticlesConfig(AppConfig):
     def ready(self):
         from newsroom import cache
 
-        from . import images
+        from . import calendar, images
         from .models import Article
 
         # What readers see of this app. Receivers rather than save()
@@ -33,6 +33,9 @@ class ArticlesConfig(AppConfig):
         # A scheduled article goes live by itself, with no save; a picture
         # whose rights end leaves the pages by itself too.
         cache.page_cache_schedule(Article.objects.next_change)
+
+        # The planning calendar's stories and publications.
+        calendar.calendar_source(calendar.article_entries)
 
         # Pillow refuses decompression bombs from the first image it opens.
         images.apply_pixel_limit()

@@ -55,6 +55,32 @@ class EncodedRendition:
     width: int
     height: int
     content: ContentFile
+    shape: str = ""
+
+
+@dataclass(frozen=True)
+class Shape:
+    """
+    A fixed aspect ratio cut from the picture around its focal point.
+    `widths` as for RENDITION_WIDTHS (nothing enlarged) unless `exact`, when
+    the one width is made whatever the picture's size: social networks want
+    their sharing image at its full size.
+    """
+
+    name: str
+    ratio: tuple
+    widths: tuple
+    formats: tuple
+    exact: bool = False
+
+
+# The cards' 3:2 (up to 38rem wide, twice that on dense screens) and the
+# 1.91:1 sharing image for Open Graph and Twitter cards, in JPEG: not every
+# social network reads AVIF or WebP.
+SHAPES = (
+    Shape("card", (3, 2), (400, 800, 1200), RENDITION_FORMATS),
+    Shape("share", (1200, 630), (1200,), ("jpeg",), exact=True),
+)
 
 
 def _refuse(message, code, **params):
@@ -219,13 +245,34 @@ def _for_format(picture, fmt):
     return picture if picture.mode in {"RGB", "RGBA"} else picture.convert("RGBA")
 
 
-def encode_renditions(source, formats=RENDITION_FORMATS, widths=RENDITION_WIDTHS):
+def crop_box(width, height, ratio, focal_x, focal_y):
     """
-    Resize the stored original `source` (a file) to every rendition size and
-    encode each size in every format. Returns EncodedRendition objects, widest
-    first. Smaller sizes are resized from the next larger one, which is much
-    faster than going back to the original each time and looks the same.
+    The largest (left, top, right, bottom) box of aspect ratio `ratio`
+    (a (width, height) pair) inside a `width` × `height` picture, centred on
+    the focal point (fractions 0–1 from the left and top) as far as the
+    picture's edges allow. The focal point is always inside the box.
     """
+    ratio_w, ratio_h = ratio
+    if width * ratio_h > height * ratio_w:  # wider than the shape
+        box_w, box_h = max(1, min(width, round(height * ratio_w / ratio_h))), height
+    else:
+        box_w, box_h = width, max(1, min(height, round(width * ratio_h / ratio_w)))
+    left = min(max(round(focal_x * width - box_w / 2), 0), width - box_w)
+    top = min(max(round(focal_y * height - box_h / 2), 0), height - box_h)
+    return (left, top, left + box_w, top + box_h)
+
+
+def shape_sizes(box_width, shape):
+    """(width, height) pairs to make of `shape` from a crop `box_width` wide."""
+    ratio_w, ratio_h = shape.ratio
+    if shape.exact:
+        widths = shape.widths
+    else:
+        widths = [w for w in shape.widths if w <= box_width] or [box_width]
+    return [(w, max(1, round(w * ratio_h / ratio_w))) for w in widths]
+
+
+def _open_source(source):
     apply_pixel_limit()
     source.seek(0)
     with PILImage.open(source) as opened:
@@ -233,11 +280,45 @@ def encode_renditions(source, formats=RENDITION_FORMATS, widths=RENDITION_WIDTHS
         picture.load()
     icc = picture.info.get("icc_profile")
     picture.info = {}
+    return picture, icc
+
+
+def encode_shapes(source, focal_x, focal_y, shapes=SHAPES, formats=None):
+    """
+    Cut each of `shapes` from the stored original `source` around the focal
+    point and encode it at the shape's widths in its formats (those also in
+    `formats`, when given). Returns EncodedRendition objects with `shape` set.
+    """
+    picture, icc = _open_source(source)
+    encoded = []
+    for shape in shapes:
+        box = crop_box(picture.width, picture.height, shape.ratio, focal_x, focal_y)
+        cropped = picture.crop(box)
+        chosen = [f for f in shape.formats if formats is None or f in formats]
+        for item in _encode_sizes(
+            cropped, shape_sizes(box[2] - box[0], shape), chosen, icc
+        ):
+            item.shape = shape.name
+            encoded.append(item)
+    return encoded
+
+
+def encode_renditions(source, formats=RENDITION_FORMATS, widths=RENDITION_WIDTHS):
+    """
+    Resize the stored original `source` (a file) to every rendition size and
+    encode each size in every format. Returns EncodedRendition objects, widest
+    first. Smaller sizes are resized from the next larger one, which is much
+    faster than going back to the original each time and looks the same.
+    """
+    picture, icc = _open_source(source)
+    sizes = rendition_sizes(picture.width, picture.height, widths)
+    return _encode_sizes(picture, sizes, formats, icc)
+
+
+def _encode_sizes(picture, sizes, formats, icc):
     encoded = []
     current = picture
-    for width, height in sorted(
-        rendition_sizes(picture.width, picture.height, widths), reverse=True
-    ):
+    for width, height in sorted(sizes, reverse=True):
         if (width, height) != current.size:
             current = current.resize((width, height), PILImage.Resampling.LANCZOS)
         for fmt in formats:

@@ -249,11 +249,15 @@ class Image(models.Model):
             stored_now = self.file.name
         previous = self._stored_file_name
         file_changed = bool(self.file) and self.file.name != previous
+        focal_point = (self.focal_point_x, self.focal_point_y)
+        focal_changed = self._stored_focal_point not in (None, focal_point)
         try:
             with transaction.atomic():
                 super().save(*args, **kwargs)
                 if file_changed:
                     self.make_renditions()
+                elif focal_changed and self.file:
+                    self.make_renditions(shapes_only=True)
         except BaseException:
             if stored_now:
                 self.file.storage.delete(stored_now)
@@ -262,16 +266,23 @@ class Image(models.Model):
             storage = self.file.storage
             transaction.on_commit(lambda: storage.delete(previous))
         self._stored_file_name = self.file.name
+        self._stored_focal_point = focal_point
 
     @classmethod
     def from_db(cls, db, field_names, values, **kwargs):
         instance = super().from_db(db, field_names, values, **kwargs)
         if "file" in field_names:
             instance._stored_file_name = instance.file.name
+        if {"focal_point_x", "focal_point_y"} <= set(field_names):
+            instance._stored_focal_point = (
+                instance.focal_point_x,
+                instance.focal_point_y,
+            )
         return instance
 
-    # The file name as last read from or written to the database.
+    # The file name and focal point as last read from or written to the database.
     _stored_file_name = None
+    _stored_focal_point = None
 
     @property
     def rights_lapse_at(self):
@@ -285,32 +296,41 @@ class Image(models.Model):
         lapse = self.rights_lapse_at
         return lapse is not None and lapse <= (moment or timezone.now())
 
-    def make_renditions(self, formats=images.RENDITION_FORMATS):
+    def make_renditions(self, formats=images.RENDITION_FORMATS, shapes_only=False):
         """
         Replace this image's renditions with freshly encoded ones: every
         format in `formats` at each width of images.RENDITION_WIDTHS the
         original is at least as wide as (one at its own width if it is
-        narrower). The old rendition files are deleted once the transaction
-        commits; the new ones are deleted again if storing them fails.
+        narrower), and the fixed shapes of images.SHAPES cut around the focal
+        point. With shapes_only, only the shapes are made again (the focal
+        point moved). The old rendition files are deleted once the
+        transaction commits; the new ones are deleted again if storing them
+        fails.
         """
         with self.file.open("rb") as source:
-            encoded = images.encode_renditions(source, formats=formats)
+            encoded = [] if shapes_only else images.encode_renditions(source, formats)
+            encoded += images.encode_shapes(
+                source, self.focal_point_x, self.focal_point_y, formats=formats
+            )
         stem = Path(self.file.name).stem
         renditions = []
         try:
             with transaction.atomic():
-                self.renditions.all().delete()
+                replaced = self.renditions.all()
+                if shapes_only:
+                    replaced = replaced.exclude(shape="")
+                replaced.delete()
                 for item in encoded:
                     rendition = Rendition(
                         image=self,
+                        shape=item.shape,
                         format=item.format,
                         width=item.width,
                         height=item.height,
                     )
                     extension = "jpg" if item.format == "jpeg" else item.format
-                    rendition.file.save(
-                        f"{stem}-{item.width}.{extension}", item.content, save=False
-                    )
+                    name = "-".join(filter(None, [stem, item.shape, str(item.width)]))
+                    rendition.file.save(f"{name}.{extension}", item.content, save=False)
                     renditions.append(rendition)
                 Rendition.objects.bulk_create(renditions)
         except BaseException:
@@ -326,11 +346,15 @@ class Image(models.Model):
     # no query; without a prefetch the first of them fetches the renditions
     # once for this instance.
 
-    def _renditions(self, format):
+    def _renditions(self, format, shape=""):
         if "renditions" not in getattr(self, "_prefetched_objects_cache", {}):
             prefetch_related_objects([self], "renditions")
         return sorted(
-            (r for r in self.renditions.all() if r.format == format),
+            (
+                r
+                for r in self.renditions.all()
+                if r.format == format and r.shape == shape
+            ),
             key=lambda r: r.width,
         )
 
@@ -393,6 +417,68 @@ class Image(models.Model):
         jpegs = self._renditions(Rendition.Format.JPEG)
         return jpegs[0] if jpegs else None
 
+    def in_shape(self, shape):
+        """
+        The picture cut to one of images.SHAPES ("card", "share"), with the
+        same attributes as an Image for includes/picture.html; the whole
+        picture while that shape has not been made.
+        """
+        if self._renditions(Rendition.Format.JPEG, shape):
+            return ShapedPicture(self, shape)
+        return self
+
+    @property
+    def share_rendition(self):
+        """The 1200×630 JPEG for og:image and twitter:image, or None."""
+        jpegs = self._renditions(Rendition.Format.JPEG, "share")
+        return jpegs[-1] if jpegs else None
+
+
+class ShapedPicture:
+    """An Image seen through the renditions of one fixed shape."""
+
+    def __init__(self, image, shape):
+        self.image = image
+        self.shape = shape
+        self.alt_text = image.alt_text
+
+    def srcset(self, format):
+        return ", ".join(
+            f"{r.file.url} {r.width}w"
+            for r in self.image._renditions(format, self.shape)
+        )
+
+    @property
+    def jpeg_srcset(self):
+        return self.srcset(Rendition.Format.JPEG)
+
+    @property
+    def sources(self):
+        return [
+            {"type": f"image/{format}", "srcset": srcset}
+            for format in (Rendition.Format.AVIF, Rendition.Format.WEBP)
+            if (srcset := self.srcset(format))
+        ]
+
+    @property
+    def fallback_rendition(self):
+        """The widest JPEG at most 800 pixels wide, else the narrowest."""
+        jpegs = self.image._renditions(Rendition.Format.JPEG, self.shape)
+        fitting = [r for r in jpegs if r.width <= 800]
+        return fitting[-1] if fitting else jpegs[0]
+
+    @property
+    def fallback_url(self):
+        return self.fallback_rendition.file.url
+
+    @property
+    def width(self):
+        return self.fallback_rendition.width
+
+    @property
+    def height(self):
+        return self.fallback_rendition.height
+
 
 class Rendition(models.Model):
     """One resized, re-encoded copy of an Image, made when the image is saved."""
@@ -405,21 +491,30 @@ class Rendition(models.Model):
     image = models.ForeignKey(
         Image, on_delete=models.CASCADE, related_name="renditions"
     )
+    shape = models.CharField(
+        max_length=8,
+        blank=True,
+        default="",
+        help_text="Empty for the picture's own shape, else the name of a fixed "
+        "shape cut around the focal point (articles.images.SHAPES).",
+    )
     format = models.CharField(max_length=4, choices=Format)
     width = models.PositiveIntegerField()
     height = models.PositiveIntegerField()
     file = models.ImageField(upload_to="renditions/%Y/%m/")
 
     class Meta:
-        ordering = ["image", "format", "width"]
+        ordering = ["image", "shape", "format", "width"]
         constraints = [
             models.UniqueConstraint(
-                fields=["image", "format", "width"], name="rendition_unique_size"
+                fields=["image", "shape", "format", "width"],
+                name="rendition_unique_size",
             )
         ]
 
     def __str__(self):
-        return f"{self.image_id} {self.format} {self.width}w"
+        shape = f" {self.shape}" if self.shape else ""
+        return f"{self.image_id}{shape} {self.format} {self.width}w"
 
     @property
     def mime_type(self):
@@ -867,6 +962,14 @@ class Article(models.Model):
         null=True,
         blank=True,
         help_text="When the article goes live. A time in the future schedules it.",
+    )
+    planned_for = models.DateField(
+        "planned for",
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text="The day the desk means to run it, for the planning calendar. "
+        "A story can be planned before a word of it is written.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -17,8 +17,10 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import formats, timezone
 
+from articles import calendar
 from articles.models import Article
 
 from . import mail, outbox
@@ -198,3 +200,28 @@ def test_copy_message(edition, address):
     message = mail.edition_message(shared, stand_in, to=address)
     message.subject = f"[Test] {edition.subject}"
     return message
+
+
+def calendar_entries(start, end):
+    """
+    The planning calendar's edition times: each active newsletter's regular
+    times from `start` up to `end`. One query.
+    """
+    entries = []
+    for newsletter in Newsletter.objects.active():
+        url = reverse("admin:subscriptions_newsletter_change", args=[newsletter.pk])
+        slot = newsletter.latest_slot(end - timedelta(microseconds=1))
+        while slot is not None and slot >= start:
+            at = timezone.localtime(slot)
+            entries.append(
+                calendar.Entry(
+                    day=at.date(),
+                    kind="edition",
+                    title=f"{newsletter.name} goes out",
+                    at=at,
+                    detail=newsletter.rhythm,
+                    url=url,
+                )
+            )
+            slot = newsletter.previous_slot(slot)
+    return entries

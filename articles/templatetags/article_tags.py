@@ -27,14 +27,16 @@ def section_bar(current=None):
 
 
 @register.inclusion_tag("includes/picture.html")
-def picture(image, sizes="100vw", loading="lazy", css_class=""):
+def picture(image, sizes="100vw", loading="lazy", css_class="", shape=""):
     """
     A responsive <picture> for `image`: a <source> per modern format and a
     JPEG <img> with fixed width and height (the original file while there
-    are no renditions). Prefetch the image's renditions to keep it queryless.
+    are no renditions). With `shape` ("card"), the renditions of that fixed
+    shape, cut around the focal point. Prefetch the image's renditions to
+    keep it queryless.
     """
     return {
-        "image": image,
+        "image": image.in_shape(shape) if shape else image,
         "sizes": sizes,
         "loading": loading,
         "css_class": css_class,
@@ -43,8 +45,12 @@ def picture(image, sizes="100vw", loading="lazy", css_class=""):
 
 @register.simple_tag
 def image_url(image):
-    """The absolute URL of the picture to share `image` with (Open Graph)."""
-    return absolute_url(image.fallback_url)
+    """
+    The absolute URL of the picture to share `image` with (Open Graph,
+    Twitter cards): its 1200×630 crop, else its usual fallback.
+    """
+    shared = image.share_rendition
+    return absolute_url(shared.file.url if shared else image.fallback_url)
 
 
 @register.filter

@@ -29,6 +29,15 @@ def stored_files():
     return sorted(p for p in root.rglob("*") if p.is_file()) if root.exists() else []
 
 
+def shape_files(width, height):
+    """How many files the fixed shapes make of a `width` × `height` picture."""
+    total = 0
+    for shape in images.SHAPES:
+        left, _, right, _ = images.crop_box(width, height, shape.ratio, 0.5, 0.5)
+        total += len(images.shape_sizes(right - left, shape)) * len(shape.formats)
+    return total
+
+
 def post_image(client, file, **data):
     payload = {
         "file": file,
@@ -156,7 +165,9 @@ def test_uploaded_photo_is_stored_upright_without_exif_and_with_renditions(
         # Turned clockwise: the red left half of the sensor is now on top.
         assert stored.getpixel((500, 100))[0] > 150
         assert stored.getpixel((500, 1900))[2] > 150
-    made = sorted((r.format, r.width, r.height) for r in image.renditions.all())
+    made = sorted(
+        (r.format, r.width, r.height) for r in image.renditions.filter(shape="")
+    )
     assert made == sorted(
         (fmt, width, width * 2)
         for fmt in images.RENDITION_FORMATS
@@ -172,15 +183,17 @@ def test_uploaded_photo_is_stored_upright_without_exif_and_with_renditions(
 def test_renditions_cover_all_widths_and_keep_the_aspect_ratio():
     """A 3000×2000 picture gets 400, 800, 1200 and 1600 wide copies at 3:2."""
     image = make_image(file=image_upload("wide.jpg", 3000, 2000))
-    sizes = {(r.width, r.height) for r in image.renditions.all()}
+    own_shape = image.renditions.filter(shape="")
+    sizes = {(r.width, r.height) for r in own_shape}
     assert sizes == {(400, 267), (800, 533), (1200, 800), (1600, 1067)}
-    assert image.renditions.count() == 4 * len(images.RENDITION_FORMATS)
+    assert own_shape.count() == 4 * len(images.RENDITION_FORMATS)
 
 
 def test_narrow_picture_gets_one_rendition_at_its_own_width():
     """A picture narrower than 400 pixels is never enlarged."""
     image = make_image(file=image_upload("small.jpg", 300, 200))
-    assert {(r.format, r.width, r.height) for r in image.renditions.all()} == {
+    own_shape = image.renditions.filter(shape="")
+    assert {(r.format, r.width, r.height) for r in own_shape} == {
         (fmt, 300, 200) for fmt in images.RENDITION_FORMATS
     }
 
@@ -191,8 +204,8 @@ def test_transparent_png_keeps_alpha_in_webp_and_gets_white_behind_jpeg():
     PILImage.new("RGBA", (500, 400), (0, 0, 0, 0)).save(buffer, "PNG")
     image = make_image(file=upload("logo.png", buffer.getvalue(), "image/png"))
     assert image.file.name.endswith(".png")
-    jpeg = image.renditions.get(format="jpeg")
-    webp = image.renditions.get(format="webp")
+    jpeg = image.renditions.get(shape="", format="jpeg")
+    webp = image.renditions.get(shape="", format="webp")
     with PILImage.open(jpeg.file.path) as encoded:
         assert encoded.mode == "RGB"
         assert encoded.getpixel((10, 10)) == (255, 255, 255)
@@ -228,16 +241,20 @@ def test_new_file_rebuilds_renditions_and_removes_the_old_files(
     with django_capture_on_commit_callbacks(execute=True):
         image = make_image(file=image_upload("first.jpg", 1600, 900))
     old_files = stored_files()
-    assert len(old_files) == 1 + 4 * len(images.RENDITION_FORMATS)
+    assert len(old_files) == 1 + 4 * len(images.RENDITION_FORMATS) + shape_files(
+        1600, 900
+    )
     with django_capture_on_commit_callbacks(execute=True):
         image.file = image_upload("second.jpg", 900, 600)
         image.save()
     image.refresh_from_db()
     assert (image.width, image.height) == (900, 600)
-    assert {r.width for r in image.renditions.all()} == {400, 800}
+    assert {r.width for r in image.renditions.filter(shape="")} == {400, 800}
     new_files = stored_files()
     assert not set(old_files) & set(new_files)
-    assert len(new_files) == 1 + 2 * len(images.RENDITION_FORMATS)
+    assert len(new_files) == 1 + 2 * len(images.RENDITION_FORMATS) + shape_files(
+        900, 600
+    )
 
 
 def test_saving_without_a_new_file_keeps_the_renditions():

@@ -174,8 +174,9 @@ class Command(BaseCommand):
                     caption=picture.caption,
                     credit=credit,
                 )
-            if not image.renditions.exists():
-                # Pictures stored before renditions existed get them now.
+            if not image.renditions.filter(shape="share").exists():
+                # Pictures stored before renditions (or their fixed shapes)
+                # existed get them now.
                 image.make_renditions()
             images.setdefault(picture.scene, []).append(image)
         return images
