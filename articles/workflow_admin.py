@@ -162,18 +162,9 @@ class WorkflowAdminMixin:
     def get_ordering(self, request):
         """A user linked to an Author sees their own bylines first."""
         ordering = list(super().get_ordering(request) or Article._meta.ordering)
-        author = (
-            Author.objects.filter(user=request.user.pk)
-            .values_list("pk", flat=True)
-            .first()
-        )
-        if author is None:
-            return ordering
+        bylined = ArticleAuthor.objects.filter(author__user=request.user.pk)
         mine = Case(
-            When(
-                pk__in=ArticleAuthor.objects.filter(author=author).values("article"),
-                then=Value(0),
-            ),
+            When(pk__in=bylined.values("article"), then=Value(0)),
             default=Value(1),
             output_field=IntegerField(),
         )
