@@ -37,9 +37,11 @@ class WorkflowFormMixin:
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if "status" not in self.fields:
+            return  # read only
         user = self.workflow_user
         publisher = user.has_perm(workflow.PUBLISH)
-        if "status" in self.fields and not publisher:
+        if not publisher:
             # The choices offered; a crafted post of another is still
             # cleaned, and refused with a message, in _post_clean.
             current = self.instance.status
@@ -214,6 +216,8 @@ class WorkflowAdminMixin:
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None and not self.has_change_permission(request, obj):
+            return fieldsets  # read only: no step to take
         extra = [
             name
             for name in WORKFLOW_FIELDS
