@@ -37,9 +37,11 @@ class WorkflowFormMixin:
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if "status" not in self.fields:
+            return  # read only
         user = self.workflow_user
         publisher = user.has_perm(workflow.PUBLISH)
-        if "status" in self.fields and not publisher:
+        if not publisher:
             # The choices offered; a crafted post of another is still
             # cleaned, and refused with a message, in _post_clean.
             current = self.instance.status
@@ -162,18 +164,9 @@ class WorkflowAdminMixin:
     def get_ordering(self, request):
         """A user linked to an Author sees their own bylines first."""
         ordering = list(super().get_ordering(request) or Article._meta.ordering)
-        author = (
-            Author.objects.filter(user=request.user.pk)
-            .values_list("pk", flat=True)
-            .first()
-        )
-        if author is None:
-            return ordering
+        bylined = ArticleAuthor.objects.filter(author__user=request.user.pk)
         mine = Case(
-            When(
-                pk__in=ArticleAuthor.objects.filter(author=author).values("article"),
-                then=Value(0),
-            ),
+            When(pk__in=bylined.values("article"), then=Value(0)),
             default=Value(1),
             output_field=IntegerField(),
         )
@@ -223,6 +216,8 @@ class WorkflowAdminMixin:
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None and not self.has_change_permission(request, obj):
+            return fieldsets  # read only: no step to take
         extra = [
             name
             for name in WORKFLOW_FIELDS

@@ -173,6 +173,8 @@ class Command(BaseCommand):
                     alt_text=picture.alt_text,
                     caption=picture.caption,
                     credit=credit,
+                    licence="Staff illustration: all rights reserved",
+                    source=f"{settings.SITE_NAME} picture desk",
                 )
             if not image.renditions.filter(shape="share").exists():
                 # Pictures stored before renditions (or their fixed shapes)
