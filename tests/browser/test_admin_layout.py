@@ -60,6 +60,11 @@ def desk(transactional_db):
 
 
 @pytest.fixture
+def picture(transactional_db):
+    return make_image(file=image_upload("wide.jpg", 1600, 1000))
+
+
+@pytest.fixture
 def editor_page(live_server, client):
     """Chromium at 1280 × 900, signed in as a staff editor."""
     client.force_login(make_editor())
@@ -148,4 +153,24 @@ def test_planning_calendar_meets_wcag(live_server, desk, editor_page, axe_source
         "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG
     )
     assert not results["violations"], format_violations(results["violations"])
+    assert page.evaluate("window.cspViolations") == []
+
+
+def test_clicking_the_picture_sets_its_focal_point(live_server, picture, editor_page):
+    """
+    On the image's page a click on the picture saves the spot as the focal
+    point (an <input type="image">, no script) and comes back to the page.
+    """
+    page = editor_page
+    url = live_server.url + reverse("admin:articles_image_change", args=[picture.pk])
+    page.goto(url)
+    picker = page.locator('input[type="image"][name="focal_point"]')
+    assert picker.bounding_box()["width"] == 800
+    picker.click(position={"x": 600, "y": 100})
+    page.wait_for_url(url)
+    assert "Focal point set" in page.inner_text(".messagelist")
+    assert "Now 75% from the left, 20% from the top." in page.inner_text(
+        "#content-main"
+    )
+    assert page.locator("#id_focal_point_x").input_value() == "0.75"
     assert page.evaluate("window.cspViolations") == []
