@@ -3,13 +3,11 @@
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import ChangeList
-from django.db import transaction
 from django.db.models import Count, Prefetch
 from django.http import HttpResponseRedirect
 from django.utils.html import format_html, format_html_join
 from django.views.decorators.csp import csp_override
 
-from . import revisions
 from .editing_admin import (
     PreviewAdminMixin,
     RevisionsAdminMixin,
@@ -25,6 +23,7 @@ from .models import (
     Section,
 )
 from .planning_admin import PlanningAdminMixin
+from .workflow_admin import WorkflowAdminMixin
 
 # The body editor (Tiptap inside django-prose-editor 0.28) injects its base
 # stylesheet as an inline <style> without a nonce. On the article forms only,
@@ -107,6 +106,7 @@ class ArticleChangeList(ChangeList):
 @admin.register(Article)
 class ArticleAdmin(
     PlanningAdminMixin,
+    WorkflowAdminMixin,
     SaveConflictAdminMixin,
     PreviewAdminMixin,
     RevisionsAdminMixin,
@@ -122,7 +122,6 @@ class ArticleAdmin(
         "section",
         "kind",
         "byline",
-        "status",
         "state",
     ]
     list_filter = [
@@ -133,14 +132,13 @@ class ArticleAdmin(
         "tags",
     ]
     list_display_links = ["thumbnail", "title"]
-    list_select_related = ["section"]
+    list_select_related = ["section", "lead_image"]
     date_hierarchy = "published_at"
     search_fields = ["title", "standfirst", "authors__name"]
     autocomplete_fields = ["section", "lead_image"]
     prepopulated_fields = {"slug": ["title"]}
     readonly_fields = ["created_by", "created_at", "updated_at"]
     inlines = [BylineInline, CorrectionInline]
-    actions = ["publish_now", "unpublish"]
     # The byline inline follows the first fieldset, beside the headline
     # (templates/admin/articles/article/change_form.html).
     fieldsets = [
@@ -221,15 +219,6 @@ class ArticleAdmin(
     def byline(self, article):
         return ", ".join(byline.author.name for byline in article.ordered_bylines())
 
-    @admin.display(description="on the site", ordering="status")
-    def state(self, article):
-        state = article.publication_state
-        return format_html(
-            '<span class="publication-state publication-state-{}">{}</span>',
-            state.lower().replace(" ", "-"),
-            state,
-        )
-
     def changeform_view(self, request, *args, **kwargs):
         view = csp_override(editor_csp())(super().changeform_view)
         return view(request, *args, **kwargs)
@@ -243,31 +232,6 @@ class ArticleAdmin(
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         form.instance.renumber_bylines()
-
-    @admin.action(description="Publish now", permissions=["change"])
-    def publish_now(self, request, queryset):
-        """Make the selected articles live (see Article.publish_now)."""
-        self._each_article(request, queryset, Article.publish_now, "published")
-
-    @admin.action(description="Unpublish (back to draft)", permissions=["change"])
-    def unpublish(self, request, queryset):
-        """Take the selected articles off the site (see Article.unpublish)."""
-        self._each_article(request, queryset, Article.unpublish, "taken off the site")
-
-    def _each_article(self, request, queryset, change, done):
-        # One save() per article, so sanitizing, redirects and every other
-        # rule of Article.save() apply as they do for a single edit.
-        with transaction.atomic():
-            articles = list(queryset.select_for_update())
-            for article in articles:
-                change(article)
-                revisions.record(article, request.user, f"{done.capitalize()} (list)")
-        count = len(articles)
-        self.message_user(
-            request,
-            f"{count} article{'s' if count != 1 else ''} {done}.",
-            messages.SUCCESS,
-        )
 
 
 @admin.register(Author)
@@ -325,6 +289,7 @@ class ImageAdmin(admin.ModelAdmin):
     ]
     fieldsets = [
         (None, {"fields": ["file", "preview", "alt_text", "caption", "credit"]}),
+        ("Rights", {"fields": ["licence", "source", "rights_expire_on"]}),
         (
             "Focal point",
             {

@@ -30,8 +30,9 @@ class ArticlesConfig(AppConfig):
             "articles.FrontPagePin",
             through=["articles.TaggedArticle"],
         )
-        # A scheduled article goes live by itself, with no save.
-        cache.page_cache_schedule(Article.objects.next_publication)
+        # A scheduled article goes live by itself, with no save; a picture
+        # whose rights end leaves the pages by itself too.
+        cache.page_cache_schedule(Article.objects.next_change)
 
         # The planning calendar's stories and publications.
         calendar.calendar_source(calendar.article_entries)

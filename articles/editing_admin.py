@@ -89,11 +89,11 @@ class RevisionsAdminMixin(ArticlePagesMixin):
     revisions_per_page = 50
 
     def log_addition(self, request, obj, message):
-        revisions.record(obj, request.user)
+        revisions.record(obj, request.user, getattr(obj, "_revision_comment", ""))
         return super().log_addition(request, obj, message)
 
     def log_change(self, request, obj, message):
-        revisions.record(obj, request.user)
+        revisions.record(obj, request.user, getattr(obj, "_revision_comment", ""))
         return super().log_change(request, obj, message)
 
     def article_pages(self):

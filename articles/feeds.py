@@ -85,7 +85,7 @@ class LatestArticlesFeed(Feed):
 
     def item_enclosures(self, item):
         """The lead picture (its JPEG rendition for pages), when there is one."""
-        image = item.lead_image
+        image = item.lead_picture
         if image is None:
             return []
         rendition = image.fallback_rendition

@@ -68,6 +68,9 @@ class ImageForm(forms.ModelForm):
             "alt_text",
             "caption",
             "credit",
+            "licence",
+            "source",
+            "rights_expire_on",
             "focal_point_x",
             "focal_point_y",
         ]
@@ -290,9 +293,11 @@ class SearchForm(forms.Form):
     def results(self):
         """Live articles matching the query and filters, best match first."""
         data = self.cleaned_data
-        articles = Article.objects.published().search(data["q"])
+        articles = Article.objects.published()
         if data.get("section"):
             articles = articles.in_section(data["section"])
         if data.get("kind"):
             articles = articles.filter(kind=data["kind"])
-        return articles.published_between(data.get("start"), data.get("end"))
+        articles = articles.published_between(data.get("start"), data.get("end"))
+        # Last, so that the newest matches it keeps are the filtered ones.
+        return articles.search(data["q"])

@@ -151,6 +151,22 @@ class Author(models.Model):
         return reverse("articles:author", args=[self.slug])
 
 
+class ImageQuerySet(models.QuerySet):
+    def rights_lapsing(self):
+        """Pictures whose rights end at a time to come, soonest first."""
+        return self.filter(rights_expire_on__gt=timezone.localdate()).order_by(
+            "rights_expire_on"
+        )
+
+    def next_rights_lapse(self):
+        """
+        When the rights of a picture next end (the start of its
+        rights_expire_on day), or None.
+        """
+        day = self.rights_lapsing().values_list("rights_expire_on", flat=True).first()
+        return day_start(day) if day else None
+
+
 class Image(models.Model):
     """An uploaded picture with its editorial metadata and its renditions."""
 
@@ -164,6 +180,26 @@ class Image(models.Model):
     caption = models.CharField(max_length=500, blank=True)
     credit = models.CharField(
         max_length=200, blank=True, help_text="Photographer or agency."
+    )
+    licence = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="On what terms the paper may use it, e.g. “Staff photograph”, "
+        "“Agency subscription”, “CC BY 4.0”, “Handout”.",
+    )
+    source = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Where it came from: the agency and its reference, the "
+        "photographer, or the address it was taken from.",
+    )
+    rights_expire_on = models.DateField(
+        "rights expire on",
+        null=True,
+        blank=True,
+        help_text="From this day on (in the newsroom's time zone) the picture may "
+        "no longer be shown: articles using it cannot be published and live ones "
+        "show no picture. Leave empty when the rights do not expire.",
     )
     width = models.PositiveIntegerField(editable=False, default=0)
     height = models.PositiveIntegerField(editable=False, default=0)
@@ -182,6 +218,8 @@ class Image(models.Model):
         editable=False,
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ImageQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
@@ -246,6 +284,18 @@ class Image(models.Model):
     # The file name and focal point as last read from or written to the database.
     _stored_file_name = None
     _stored_focal_point = None
+
+    @property
+    def rights_lapse_at(self):
+        """The moment the rights end (midnight starting rights_expire_on), or None."""
+        if self.rights_expire_on is None:
+            return None
+        return day_start(self.rights_expire_on)
+
+    def rights_expired(self, moment=None):
+        """Whether the picture may no longer be shown at `moment` (default now)."""
+        lapse = self.rights_lapse_at
+        return lapse is not None and lapse <= (moment or timezone.now())
 
     def make_renditions(self, formats=images.RENDITION_FORMATS, shapes_only=False):
         """
@@ -578,6 +628,61 @@ class ArticleQuerySet(ReaderVisibleQuerySet):
         upcoming = self.scheduled().order_by("published_at")
         return upcoming.values_list("published_at", flat=True).first()
 
+    def next_change(self):
+        """
+        When what readers see next changes by itself, or None: a scheduled
+        article goes live, or a picture's rights end (the pages then drop
+        it). The page cache keeps no page past it. One query.
+        """
+        first = self.scheduled().order_by("published_at").values("published_at")
+        lapse = Image.objects.rights_lapsing().values("rights_expire_on")
+        # Any one row to hang the two lookups on; an article needs a section,
+        # so without one there is nothing to change.
+        row = (
+            Section.objects.order_by()
+            .annotate(
+                first=models.Subquery(first[:1]), lapse=models.Subquery(lapse[:1])
+            )
+            .values_list("first", "lapse")
+            .first()
+        )
+        if row is None:
+            return None
+        moments = [row[0], day_start(row[1]) if row[1] else None]
+        return min((m for m in moments if m), default=None)
+
+    def going_live_within(self, period, moment=None):
+        """Scheduled articles that go live between `moment` (default now) and
+        `period` later."""
+        moment = moment or timezone.now()
+        return self.filter(
+            status=Article.Status.PUBLISHED,
+            published_at__gt=moment,
+            published_at__lte=moment + period,
+        )
+
+    def awaiting_review(self):
+        return self.filter(status=Article.Status.REVIEW)
+
+    def owned_by(self, user):
+        """
+        The articles that are `user`'s own: those they created, and those
+        whose byline names the Author linked to their account.
+        """
+        return self.filter(
+            Q(created_by=user.pk)
+            | Q(
+                pk__in=ArticleAuthor.objects.filter(author__user=user.pk).values(
+                    "article"
+                )
+            )
+        )
+
+    def with_lapsed_picture(self, moment=None):
+        """Articles whose lead picture's rights have ended by `moment`."""
+        moment = moment or timezone.now()
+        return self.filter(lead_image__rights_expire_on__lte=timezone.localdate(moment))
+
     def in_section(self, section):
         return self.filter(section=section)
 
@@ -656,35 +761,41 @@ class ArticleQuerySet(ReaderVisibleQuerySet):
         Articles matching the reader's `query` (see articles.search), best
         match first: a match in the headline ranks above one in the
         standfirst, the body, then the byline names; newer first among
-        equals. Chain it after published() for reader pages. A query with no
-        word to look for (empty, or only -excluded words) matches nothing.
-        Only the newest search.RANKED_MATCHES matches take part, so the cost
-        of a common word stays flat as the archive grows.
+        equals. Apply every filter first and call it last, on published()
+        for reader pages. A query with no word to look for (empty, or only
+        -excluded words) matches nothing.
+
+        Ranking reads every match's whole document, so only the newest
+        search.RANKED_MATCHES matches are ranked and returned: the cost of a
+        common word stays flat as the archive grows. Their keys are fetched
+        here, in one query, so that the page and its count read a short list
+        instead of searching twice.
+        """
+        matches, rank = self.search_matches(query)
+        newest = matches.order_by("-published_at", "-pk").values_list("pk", flat=True)
+        keys = list(newest[: search.RANKED_MATCHES])
+        return (
+            self.filter(pk__in=keys)
+            .annotate(rank=rank)
+            .order_by("-rank", "-published_at", "-pk")
+        )
+
+    def search_matches(self, query):
+        """
+        The articles matching `query`, unordered, and the expression that
+        ranks them (see search()).
         """
         query = search.clean_query(query)
         terms = search.query_terms(query)
         wanted = [text for text, excluded in terms if not excluded]
         if not wanted:
-            return self.none()
+            return self.none(), models.Value(0)
         if search.is_postgresql(self.db):
             terms = search.web_search_query(query)
-            # Ranking reads every match's document, so a common word in a
-            # large archive would rank tens of thousands of rows: only the
-            # newest RANKED_MATCHES matches are ranked (and shown).
-            newest = (
-                self.filter(search_vector=terms)
-                .order_by("-published_at", "-pk")
-                .values("pk")[: search.RANKED_MATCHES]
+            rank = SearchRank(
+                models.F("search_vector"), terms, weights=search.RANK_WEIGHTS
             )
-            return (
-                self.filter(pk__in=models.Subquery(newest))
-                .annotate(
-                    rank=SearchRank(
-                        models.F("search_vector"), terms, weights=search.RANK_WEIGHTS
-                    )
-                )
-                .order_by("-rank", "-published_at", "-pk")
-            )
+            return self.filter(search_vector=terms), rank
         fields = ("title", "standfirst", "body", "byline_names")
         condition, rank = Q(), models.Value(0)
         for text, excluded in terms:
@@ -700,16 +811,7 @@ class ArticleQuerySet(ReaderVisibleQuerySet):
                     ),
                     default=0,
                 )
-        newest = (
-            self.filter(condition)
-            .order_by("-published_at", "-pk")
-            .values("pk")[: search.RANKED_MATCHES]
-        )
-        return (
-            self.filter(pk__in=models.Subquery(newest))
-            .annotate(rank=rank)
-            .order_by("-rank", "-published_at", "-pk")
-        )
+        return self.filter(condition), rank
 
     def spelling_suggestion(self, query):
         """
@@ -902,6 +1004,12 @@ class Article(models.Model):
     class Meta:
         ordering = ["-published_at", "-pk"]
         get_latest_by = "published_at"
+        # The roles (articles/roles.py) hand these out; see articles/workflow.py.
+        permissions = [
+            ("publish_article", "Can publish and schedule articles"),
+            ("unpublish_article", "Can take live articles off the site"),
+            ("edit_any_article", "Can edit everyone's articles"),
+        ]
         indexes = [
             models.Index(
                 fields=["-published_at", "-id"],
@@ -997,6 +1105,40 @@ class Article(models.Model):
         if self.status == self.Status.PUBLISHED:
             return "Live" if self.is_published() else "Scheduled"
         return self.get_status_display()
+
+    def state_label(self, moment=None):
+        """
+        The one state an editor reads in the article list: "Draft", "In
+        review", "Scheduled for Tue 14:00" (in the newsroom's time zone; the
+        date is added beyond the coming week, the year beyond this one) or
+        "Live".
+        """
+        moment = moment or timezone.now()
+        if self.status != self.Status.PUBLISHED or self.published_at is None:
+            return self.get_status_display()
+        if self.published_at <= moment:
+            return "Live"
+        when = timezone.localtime(self.published_at)
+        today = timezone.localtime(moment).date()
+        if (when.date() - today).days < 7:
+            shown = f"{when:%a %H:%M}"
+        elif when.year == today.year:
+            shown = f"{when:%a} {when.day} {when:%b %H:%M}"
+        else:
+            shown = f"{when:%a} {when.day} {when:%b %Y %H:%M}"
+        return f"Scheduled for {shown}"
+
+    @property
+    def lead_picture(self):
+        """
+        The lead image readers may see: the lead image, or None once its
+        rights have expired (the reading pages, feeds and structured data
+        show this, never lead_image itself).
+        """
+        image = self.lead_image
+        if image is None or image.rights_expired():
+            return None
+        return image
 
     @property
     def was_updated(self):
@@ -1194,6 +1336,77 @@ class Revision(models.Model):
         if user is None:
             return "the system"
         return user.get_full_name() or user.get_username()
+
+
+class ArticleTransition(models.Model):
+    """
+    One step of an article through the newsroom's workflow (submitted, sent
+    back, approved, published, scheduled, unpublished): who, when, from
+    which state to which, and their comment (see articles.workflow).
+    """
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="transitions", db_index=False
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    from_status = models.CharField(max_length=10, choices=Article.Status, blank=True)
+    to_status = models.CharField(max_length=10, choices=Article.Status)
+    # For publications: when the article goes (or went) live.
+    published_at = models.DateTimeField(null=True, blank=True)
+    comment = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        get_latest_by = ["created_at", "pk"]
+        indexes = [
+            models.Index(
+                fields=["article", "-created_at", "-id"],
+                name="transition_article_idx",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.article_id}: {self.from_status or 'new'} → {self.to_status}"
+
+    @property
+    def created_by_name(self):
+        user = self.created_by
+        if user is None:
+            return "the system"
+        return user.get_full_name() or user.get_username()
+
+    @property
+    def is_send_back(self):
+        return (
+            self.from_status == Article.Status.REVIEW
+            and self.to_status == Article.Status.DRAFT
+        )
+
+    def describe(self):
+        """What happened, in words: "Submitted for review", "Sent back", …"""
+        Status = Article.Status
+        if self.to_status == Status.PUBLISHED:
+            verb = "Approved" if self.from_status == Status.REVIEW else "Published"
+            if self.published_at and self.published_at > self.created_at:
+                when = timezone.localtime(self.published_at)
+                return f"{verb}: scheduled for {when:%a} {when.day} {when:%b %Y %H:%M}"
+            if self.from_status == Status.PUBLISHED:
+                return "Publication time changed"
+            return f"{verb}: live" if verb == "Approved" else "Published"
+        if self.to_status == Status.REVIEW:
+            return "Submitted for review"
+        if self.is_send_back:
+            return "Sent back to the writer"
+        if self.from_status == Status.PUBLISHED:
+            return "Unpublished"
+        return "Back to draft" if self.from_status else "Created as a draft"
 
 
 class ShareLinkQuerySet(models.QuerySet):

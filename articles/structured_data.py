@@ -115,7 +115,7 @@ def article(article, url):
         "isAccessibleForFree": True,
         "inLanguage": settings.LANGUAGE_CODE,
     }
-    images = image_urls(article.lead_image)
+    images = image_urls(article.lead_picture)
     if images:
         data["image"] = images
     corrections = [

@@ -209,6 +209,12 @@ STORAGES = {
 IMAGE_MAX_UPLOAD_BYTES = env_int("IMAGE_MAX_UPLOAD_BYTES", 15 * 1024 * 1024)
 # Pillow refuses images with more pixels than this (decompression bombs).
 IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 40_000_000)
+
+# The newsroom's rules checked whenever an article would go live
+# (articles/checks.py): lengths in characters.
+PUBLISH_HEADLINE_MAX_CHARS = env_int("PUBLISH_HEADLINE_MAX_CHARS", 110)
+PUBLISH_STANDFIRST_MIN_CHARS = env_int("PUBLISH_STANDFIRST_MIN_CHARS", 30)
+PUBLISH_STANDFIRST_MAX_CHARS = env_int("PUBLISH_STANDFIRST_MAX_CHARS", 300)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -15,6 +15,7 @@ from PIL import Image as PILImage
 from PIL.ExifTags import GPS, IFD, Base
 
 from articles.models import Article, ArticleAuthor, Author, Correction, Image, Section
+from articles.roles import ensure_roles
 
 _counter = itertools.count(1)
 
@@ -117,8 +118,9 @@ def make_staff(username="staff", permissions=(), *, groups=(), **kwargs):
 
 def make_editor(username="editor"):
     """
-    A staff account with every permission on articles, authors, sections and
-    images, and the view permission on tags (for tag suggestions).
+    A staff account with every permission on articles (publishing and
+    editing everyone's included), authors, sections and images, and the view
+    permission on tags (for tag suggestions).
     """
     return make_staff(
         username,
@@ -127,8 +129,30 @@ def make_editor(username="editor"):
             for model in EDITOR_MODELS
             for action in ("add", "change", "delete", "view")
         ]
-        + ["taggit.view_tag"],
+        + [
+            "articles.publish_article",
+            "articles.unpublish_article",
+            "articles.edit_any_article",
+            "taggit.view_tag",
+        ],
     )
+
+
+def make_member(username, role, *, author=None, **kwargs):
+    """
+    A staff account in one of the newsroom's roles ("Contributor", "Writer",
+    "Editor", "Circulation"), linked to `author` when given. The roles are
+    made again first, as the data migration makes them, since tests that
+    flush the database drop them.
+    """
+    ensure_roles()
+    if role == "Circulation" and not Group.objects.filter(name=role).exists():
+        raise LookupError("The Circulation group comes from a migration.")
+    user = make_staff(username, groups=[role], **kwargs)
+    if author is not None:
+        author.user = user
+        author.save()
+    return user
 
 
 def jpeg_with_exif(width=2000, height=1000, orientation=6):

@@ -74,14 +74,14 @@ def article_form_data(section, bylines=(), **fields):
     return data
 
 
-def test_editor_creates_and_publishes_an_article_with_byline_tags_and_image(
+def test_editor_creates_and_schedules_an_article_with_byline_tags_and_image(
     client, django_capture_on_commit_callbacks
 ):
     """
-    A staff editor (not superuser) posts the add form: the article is live
-    with its two authors in the order given and their roles, its tags, its
-    lead image, the publication time read in Europe/Dublin, and the editor
-    recorded as its creator.
+    A staff editor (not superuser) posts the add form: the article is
+    scheduled with its two authors in the order given and their roles, its
+    tags, its lead image, the publication time read in Europe/Dublin, and
+    the editor recorded as its creator.
     """
     editor = make_editor()
     client.force_login(editor)
@@ -95,7 +95,7 @@ def test_editor_creates_and_publishes_an_article_with_byline_tags_and_image(
         lead_image=str(image.pk),
         lead_image_caption="The harbour this week.",
         status=Article.Status.PUBLISHED,
-        published_at_0="2025-07-01",
+        published_at_0="2099-07-01",
         published_at_1="12:00:00",
     )
     response = client.post(reverse("admin:articles_article_add"), data)
@@ -107,8 +107,8 @@ def test_editor_creates_and_publishes_an_article_with_byline_tags_and_image(
     assert article.lead_image == image
     assert article.caption == "The harbour this week."
     # 12:00 in Dublin in July is 11:00 UTC (Irish Summer Time).
-    assert article.published_at == datetime(2025, 7, 1, 11, 0, tzinfo=UTC)
-    assert list(Article.objects.published()) == [article]
+    assert article.published_at == datetime(2099, 7, 1, 11, 0, tzinfo=UTC)
+    assert list(Article.objects.scheduled()) == [article]
     assert [(b.author.name, b.role, b.position) for b in article.ordered_bylines()] == [
         ("Zoe Writer", "writer", 0),
         ("Adam Photographer", "photographer", 1),
@@ -228,10 +228,13 @@ def test_publish_now_makes_drafts_and_scheduled_articles_live(editor_client):
     keeps its original publication time.
     """
     before = timezone.now()
-    draft = make_article(status=Article.Status.DRAFT)
-    scheduled = make_article(published_at=before + timedelta(days=2))
+    byline = [make_author()]
+    draft = make_article(status=Article.Status.DRAFT, authors=byline)
+    scheduled = make_article(published_at=before + timedelta(days=2), authors=byline)
     earlier = before - timedelta(days=3)
-    unpublished = make_article(status=Article.Status.DRAFT, published_at=earlier)
+    unpublished = make_article(
+        status=Article.Status.DRAFT, published_at=earlier, authors=byline
+    )
     response = changelist_action(
         editor_client, "publish_now", [draft, scheduled, unpublished]
     )

@@ -174,21 +174,45 @@ def test_demo_content_is_the_same_on_every_run():
 def test_demo_admin_account_is_a_superuser_and_is_printed(demo_paper):
     """The command prints the admin login it made, and the login works."""
     output = demo_paper
-    user = get_user_model().objects.get(username="editor")
+    user = get_user_model().objects.get(username="admin")
     assert user.is_superuser and user.is_staff
     assert user.check_password("newsroom-demo")
-    assert "editor" in output and "newsroom-demo" in output
+    assert "admin (superuser)" in output and "newsroom-demo" in output
+
+
+@pytest.mark.parametrize(
+    ("username", "role", "author"),
+    [
+        ("editor", "Editor", "Aoife Brennan"),
+        ("writer", "Writer", "Ciarán Mulcahy"),
+        ("contributor", "Contributor", "Helen Rafferty"),
+        ("circulation", "Circulation", None),
+    ],
+)
+def test_demo_makes_one_login_per_role_and_prints_it(
+    demo_paper, client, username, role, author
+):
+    """Each role's account logs in with the demo password and is listed."""
+    user = get_user_model().objects.get(username=username)
+    assert [g.name for g in user.groups.all()] == [role]
+    assert user.is_staff and not user.is_superuser
+    assert user.check_password("newsroom-demo")
+    linked = Author.objects.filter(user=user).values_list("name", flat=True).first()
+    assert linked == author
+    assert f"  {username} ({role}" in demo_paper
+    assert client.login(username=username, password="newsroom-demo")
+    assert client.get("/admin/").status_code == 200
 
 
 def test_a_changed_demo_password_is_neither_reset_nor_printed():
     """Someone who changed the password keeps it; the command says so."""
-    user = get_user_model().objects.get(username="editor")
+    user = get_user_model().objects.get(username="admin")
     user.set_password("something-else-entirely")
     user.save()
     output = load_demo("--articles", str(DEMO_ARTICLES))
     user.refresh_from_db()
     assert user.check_password("something-else-entirely")
-    assert "newsroom-demo" not in output
+    assert "admin: already exists with a password of its own" in output
 
 
 @pytest.mark.parametrize(

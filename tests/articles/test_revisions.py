@@ -94,7 +94,7 @@ def test_every_admin_save_keeps_a_revision_of_the_editable_content(client, edito
 
 
 def test_publish_action_keeps_a_revision(client, editor):
-    draft = make_article(status=Article.Status.DRAFT)
+    draft = make_article(status=Article.Status.DRAFT, authors=[make_author()])
     client.post(
         reverse("admin:articles_article_changelist"),
         {"action": "publish_now", "_selected_action": [draft.pk]},

@@ -293,6 +293,12 @@ def test_common_word_ranks_only_the_newest_matches_and_says_so(client, monkeypat
         "The newest 3 results for “harbour”"
     )
     assert "Older articles match too" in text(page.select_one(".search-note"))
+    # Filters narrow the matches before the newest are kept.
+    sport = make_section(slug="sport")
+    kept = make_article(
+        title="Harbour regatta", section=sport, published_at=now - timedelta(days=60)
+    )
+    assert result_titles(client, "harbour", section="sport") == [kept.title]
 
 
 def test_misspelt_query_gets_did_you_mean_from_the_headlines(client):
@@ -381,6 +387,7 @@ def test_postgresql_keeps_an_indexed_search_vector_that_search_uses(client):
     assert result_titles(client, "keeper") == []
     with connection.cursor() as cursor:
         cursor.execute("SET enable_seqscan = off")
-        plan = Article.objects.search("foghorn").explain()
+        matches, _rank = Article.objects.search_matches("foghorn")
+        plan = matches.explain()
         cursor.execute("RESET enable_seqscan")
     assert "article_search_vector_idx" in plan

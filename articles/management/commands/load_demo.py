@@ -6,13 +6,14 @@ from contextlib import contextmanager
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 from taggit.models import Tag
 
-from articles import demo
+from articles import demo, roles
 from articles.models import (
     Article,
     ArticleAuthor,
@@ -24,8 +25,16 @@ from articles.models import (
 )
 from articles.signals import demo_paper_loading
 
-DEMO_USERNAME = "editor"
 DEMO_PASSWORD = "newsroom-demo"
+# One account per role: (username, role or None for the superuser, the
+# slug of the demo Author it writes as, or None).
+DEMO_ACCOUNTS = [
+    ("admin", None, None),
+    ("editor", roles.EDITOR, "aoife-brennan"),
+    ("writer", roles.WRITER, "ciaran-mulcahy"),
+    ("contributor", roles.CONTRIBUTOR, "helen-rafferty"),
+    ("circulation", "Circulation", None),
+]
 DEFAULT_ARTICLES = 300
 BATCH_SIZE = 2000
 
@@ -97,7 +106,7 @@ class Command(BaseCommand):
         )
         others = timed("other apps' demo content", self.load_other_apps)
         timed("planner statistics", self.analyze)
-        user_note = timed("admin account", self.load_admin_account)
+        user_note = timed("staff accounts", self.load_staff_accounts, authors)
         made_parts = [
             f"{len(sections)} sections",
             f"{len(authors)} authors",
@@ -267,20 +276,45 @@ class Command(BaseCommand):
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
 
-    def load_admin_account(self):
+    def load_staff_accounts(self, authors):
+        """
+        The superuser and one account per role, all with the demo password,
+        the writing ones linked to demo authors; an account whose password
+        was changed is left alone. Returns the lines that say how to log in.
+        """
+        roles.ensure_roles()
         User = get_user_model()
-        user = User.objects.filter(username=DEMO_USERNAME).first()
-        if user is None:
-            User.objects.create_superuser(
-                DEMO_USERNAME, f"{DEMO_USERNAME}@example.org", DEMO_PASSWORD
+        lines = [f"Demo logins at /admin/, password “{DEMO_PASSWORD}”:"]
+        for username, role, author_slug in DEMO_ACCOUNTS:
+            user = User.objects.filter(username=username).first()
+            if user is None:
+                if role is None:
+                    user = User.objects.create_superuser(
+                        username, f"{username}@example.org", DEMO_PASSWORD
+                    )
+                else:
+                    user = User.objects.create_user(
+                        username,
+                        f"{username}@example.org",
+                        DEMO_PASSWORD,
+                        is_staff=True,
+                    )
+                    user.groups.add(Group.objects.get(name=role))
+            elif not user.check_password(DEMO_PASSWORD):
+                lines.append(
+                    f"  {username}: already exists with a password of its own "
+                    f"(reset it with `manage.py changepassword {username}`)"
+                )
+                continue
+            author = authors.get(author_slug)
+            if author is not None and author.user_id is None:
+                author.user = user
+                author.save(update_fields=["user"])
+            role_name = role or "superuser"
+            writes_as = (
+                f", writes as {author.name}"
+                if author is not None and author.user_id == user.pk
+                else ""
             )
-        elif not user.check_password(DEMO_PASSWORD):
-            return (
-                f"Demo admin: user “{DEMO_USERNAME}” already exists with a "
-                "password of its own (reset it with "
-                f"`manage.py changepassword {DEMO_USERNAME}`)."
-            )
-        return (
-            f"Demo admin: user “{DEMO_USERNAME}”, password “{DEMO_PASSWORD}” "
-            "at /admin/."
-        )
+            lines.append(f"  {username} ({role_name}{writes_as})")
+        return "\n".join(lines)

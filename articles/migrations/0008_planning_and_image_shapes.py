@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0006_front_page_slots'),
+        ('articles', '0007_workflow_roles_image_rights'),
     ]
 
     operations = [

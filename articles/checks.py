@@ -1,0 +1,85 @@
+"""
+The newsroom's rules for what may go live, checked whenever an article would
+go live: saved as published or scheduled in the change form, published by a
+list action, approved from review (articles.workflow calls `problems`). Each
+problem is one sentence saying exactly what to fix. Lengths come from the
+PUBLISH_* settings.
+"""
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from .revisions import body_text
+
+
+def problems(article, byline_count, moment=None):
+    """
+    What stops `article` (with its field values as they would be saved, and
+    `byline_count` names in its byline) from going live at its publication
+    time; an empty list when nothing does.
+    """
+    moment = moment or timezone.now()
+    found = []
+    title = article.title.strip()
+    if len(title) > settings.PUBLISH_HEADLINE_MAX_CHARS:
+        found.append(
+            f"The headline has {len(title)} characters: shorten it to "
+            f"{settings.PUBLISH_HEADLINE_MAX_CHARS} at most."
+        )
+    standfirst = " ".join(article.standfirst.split())
+    if len(standfirst) < settings.PUBLISH_STANDFIRST_MIN_CHARS:
+        found.append(
+            f"The standfirst has {len(standfirst)} characters: write at least "
+            f"{settings.PUBLISH_STANDFIRST_MIN_CHARS}, one or two sentences that "
+            "sell the piece."
+        )
+    elif len(standfirst) > settings.PUBLISH_STANDFIRST_MAX_CHARS:
+        found.append(
+            f"The standfirst has {len(standfirst)} characters: cut it to "
+            f"{settings.PUBLISH_STANDFIRST_MAX_CHARS} at most."
+        )
+    if byline_count < 1:
+        found.append("The byline is empty: add at least one name under “Byline”.")
+    if not body_text(article.body).strip():
+        found.append("The body is empty: write the article before it goes live.")
+    found.extend(picture_problems(article, moment))
+    return found
+
+
+def picture_problems(article, moment):
+    image = article.lead_image if article.lead_image_id else None
+    if image is None:
+        return []
+    found = []
+    if not image.alt_text.strip():
+        found.append(
+            "The lead picture has no alt text: describe what it shows on the "
+            "picture's page."
+        )
+    if not article.caption.strip():
+        found.append(
+            "The lead picture has no caption: write one under “Lead image” or on "
+            "the picture's page."
+        )
+    if not image.credit.strip():
+        found.append(
+            "The lead picture has no credit: name the photographer or agency on "
+            "the picture's page."
+        )
+    lapse = image.rights_lapse_at
+    goes_live = max(article.published_at or moment, moment)
+    if lapse is not None and lapse <= goes_live:
+        ended = date_format(image.rights_expire_on, "j F Y")
+        if lapse <= moment:
+            found.append(
+                f"The rights to the lead picture expired on {ended}: choose "
+                "another picture, or record renewed rights on the picture's page."
+            )
+        else:
+            found.append(
+                f"The rights to the lead picture expire on {ended}, before the "
+                "article is due to go live: choose another picture or an "
+                "earlier time."
+            )
+    return found

@@ -1,0 +1,109 @@
+"""
+The newsroom's roles, as groups of permissions. A data migration makes them
+(`ensure_roles`); running it again puts each group back to exactly these
+permissions. Circulation (home delivery) belongs to the subscriptions app and
+is left as it is.
+
+- Contributor: writes and edits their own drafts and submits them for review.
+- Writer: as a Contributor, and publishes and schedules their own articles.
+- Editor: publishes, schedules, unpublishes and edits every article; manages
+  authors, sections, tags, images, corrections, the front page, newsletters
+  and editions.
+
+Which articles are "their own", and what each permission allows, is decided
+in articles/workflow.py.
+"""
+
+from django.apps import apps as global_apps
+from django.contrib.auth.management import create_permissions
+
+CONTRIBUTOR = "Contributor"
+WRITER = "Writer"
+EDITOR = "Editor"
+
+ALL = ["view", "add", "change", "delete"]
+
+_WRITING = {
+    "articles": {
+        "article": ["view", "add", "change", "delete"],
+        "author": ["view"],
+        "section": ["view"],
+        "image": ["view", "add"],
+    },
+    "taggit": {"tag": ["view"]},
+}
+
+# role: {app label: {model: [actions or custom codenames]}}
+ROLES = {
+    CONTRIBUTOR: _WRITING,
+    WRITER: {
+        **_WRITING,
+        "articles": {
+            **_WRITING["articles"],
+            "article": [*_WRITING["articles"]["article"], "publish_article"],
+        },
+    },
+    EDITOR: {
+        "articles": {
+            "article": [
+                *ALL,
+                "publish_article",
+                "unpublish_article",
+                "edit_any_article",
+            ],
+            "author": ALL,
+            "section": ALL,
+            "image": ALL,
+            "correction": ALL,
+            "frontpageslot": ALL,
+            "frontpagepin": ALL,
+        },
+        "taggit": {"tag": ALL},
+        "subscriptions": {
+            "newsletter": ALL,
+            "edition": ALL,
+            "editionarticle": ALL,
+        },
+    },
+}
+
+
+def codenames(models):
+    """("app_label", "codename") of each permission in one role's table."""
+    for app_label, by_model in models.items():
+        for model, actions in by_model.items():
+            for action in actions:
+                codename = action if action.endswith(f"_{model}") else None
+                yield app_label, codename or f"{action}_{model}"
+
+
+def ensure_roles(apps=global_apps):
+    """
+    Make the role groups with exactly their permissions (creating the
+    permissions first, which Django otherwise does only after migrating).
+    `apps` is a migration's historical registry, or the project's.
+    """
+    for label in ("articles", "taggit", "subscriptions"):
+        app_config = apps.get_app_config(label)
+        saved = getattr(app_config, "models_module", None)
+        app_config.models_module = saved or True
+        try:
+            create_permissions(app_config, apps=apps, verbosity=0)
+        finally:
+            app_config.models_module = saved
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for name, models in ROLES.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        wanted = set(codenames(models))
+        permissions = [
+            permission
+            for permission in Permission.objects.filter(
+                codename__in={codename for _, codename in wanted}
+            ).select_related("content_type")
+            if (permission.content_type.app_label, permission.codename) in wanted
+        ]
+        missing = wanted - {(p.content_type.app_label, p.codename) for p in permissions}
+        if missing:
+            raise LookupError(f"Permissions missing for {name}: {sorted(missing)}")
+        group.permissions.set(permissions)
