@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib.admin.widgets import AdminIntegerFieldWidget
 from django.urls import reverse_lazy
+from django.utils.html import format_html
 from taggit.forms import TagWidget
 
 from . import images, search
@@ -111,6 +112,106 @@ class ImageForm(forms.ModelForm):
         if clicked:
             cleaned["focal_point_x"], cleaned["focal_point_y"] = clicked
         return cleaned
+
+
+class ArticleAdminForm(forms.ModelForm):
+    """
+    The article form, with a wide headline box, the body's word count, and
+    a lead picture uploaded on the spot: the Image is made from the file,
+    the alt text and credit given here and the caption given below them.
+    """
+
+    new_lead_image = PictureField(
+        label="Or upload a picture",
+        required=False,
+        help_text="JPEG, PNG, WebP or GIF. It becomes the lead image, with the "
+        "alt text, credit and caption given here.",
+    )
+    new_lead_image_alt_text = forms.CharField(
+        label="Its alt text",
+        required=False,
+        max_length=Image._meta.get_field("alt_text").max_length,
+        help_text=Image._meta.get_field("alt_text").help_text,
+    )
+    new_lead_image_credit = forms.CharField(
+        label="Its credit",
+        required=False,
+        max_length=Image._meta.get_field("credit").max_length,
+        help_text=Image._meta.get_field("credit").help_text,
+    )
+
+    class Meta:
+        model = Article
+        # ArticleAdmin's fieldsets choose the fields it shows.
+        fields = [
+            "title",
+            "slug",
+            "standfirst",
+            "body",
+            "section",
+            "kind",
+            "tags",
+            "lead_image",
+            "lead_image_caption",
+            "planned_for",
+            "status",
+            "published_at",
+            "seo_title",
+            "seo_description",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "title" in self.fields:
+            self.fields["title"].widget.attrs["class"] = "vTextField newsroom-headline"
+        if "body" in self.fields:
+            # The count as last saved; articles/word-count.js keeps it current
+            # while the editor types.
+            count = self.instance.word_count
+            self.fields["body"].help_text = format_html(
+                '<span class="word-count" data-word-count-for="id_body" '
+                'aria-live="polite">{} word{}</span>',
+                count,
+                "" if count == 1 else "s",
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("new_lead_image"):
+            if cleaned.get("lead_image"):
+                self.add_error(
+                    "new_lead_image",
+                    "Choose an existing lead image or upload a new one, not both.",
+                )
+            needed = {
+                "new_lead_image_alt_text": "A new picture needs its alt text.",
+                "new_lead_image_credit": "A new picture needs its credit.",
+                "lead_image_caption": "A new picture needs its caption.",
+            }
+            for name, message in needed.items():
+                if name in self.fields and not cleaned.get(name, "").strip():
+                    self.add_error(name, message)
+        return cleaned
+
+    def attach_new_lead_image(self, user):
+        """
+        Store the uploaded picture (if any) as an Image and make it the
+        article's lead image; its caption moves from the article to the image.
+        """
+        upload = self.cleaned_data.get("new_lead_image")
+        if not upload:
+            return None
+        image = Image(
+            file=upload,
+            alt_text=self.cleaned_data["new_lead_image_alt_text"].strip(),
+            caption=self.instance.lead_image_caption.strip(),
+            credit=self.cleaned_data["new_lead_image_credit"].strip(),
+            uploaded_by=user,
+        )
+        image.save()
+        self.instance.lead_image = image
+        self.instance.lead_image_caption = ""
+        return image
 
 
 class BylineForm(forms.ModelForm):

@@ -1,3 +1,4 @@
+import html
 import re
 import secrets
 from collections import Counter
@@ -1147,6 +1148,11 @@ class Article(models.Model):
             and self.updated_at is not None
             and self.updated_at - self.published_at > timedelta(minutes=5)
         )
+
+    @property
+    def word_count(self):
+        """Words in the body as a reader sees them (tags and entities aside)."""
+        return len(html.unescape(re.sub(r"<[^>]*>", " ", self.body or "")).split())
 
     @property
     def caption(self):

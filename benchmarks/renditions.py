@@ -3,9 +3,10 @@ How long the image pipeline takes for one 3000×2000 photograph.
 
     .venv/bin/python benchmarks/renditions.py [repeats]
 
-Prints the time to clean the original (decode, strip metadata, re-encode) and
-to make the renditions with and without AVIF, and the bytes each format
-produces at each width. Runs without a database.
+Prints the time to clean the original (decode, strip metadata, re-encode), to
+make the renditions with and without AVIF, and to cut the fixed shapes around
+the focal point (the cards' 3:2 and the 1200×630 sharing image), with the
+bytes each format produces at each width. Runs without a database.
 """
 
 import io
@@ -85,6 +86,14 @@ def main():
         )
         label = "+".join(formats) or "decode and resize only"
         print(f"renditions {label}: {ms(seconds)} ({sizes})")
+    seconds, encoded = timed(
+        lambda: images.encode_shapes(io.BytesIO(stored), 0.7, 0.3), repeats
+    )
+    sizes = ", ".join(
+        f"{r.shape} {r.format} {r.width}x{r.height} {r.content.size / 1024:.0f} KiB"
+        for r in sorted(encoded, key=lambda r: (r.shape, r.format, r.width))
+    )
+    print(f"shapes around the focal point (all formats): {ms(seconds)} ({sizes})")
 
 
 if __name__ == "__main__":

@@ -383,7 +383,7 @@ def test_article_change_form_has_view_on_site_and_fieldsets(editor_client):
         in html
     )
     names = [fs.name for fs in response.context["adminform"]]
-    assert names == [None, "Lead image", "Planning", "Publishing", "Advanced"]
+    assert names == [None, "Story", "Lead image", "Planning", "Publishing", "Advanced"]
 
 
 def test_author_list_counts_articles_and_shows_the_photo(editor_client):
