@@ -35,7 +35,8 @@ class PublicPageMixin:
     it may be cached for a short while by browsers and CDNs.
     """
 
-    cache_max_age = 60
+    # Browsers' lifetime: HTTP_MAX_AGE unless a page says otherwise.
+    cache_max_age = None
     # Kept whole for anonymous readers by newsroom.cache.PageCacheMiddleware.
     server_cached = True
 
@@ -159,9 +160,10 @@ class ArticleDetailView(PublicPageMixin, DetailView):
         related = live.related_to(
             article, exclude=[m.pk for m in more], count=self.related_count
         )
-        # The cards' bylines and pictures, each in one query for both lists.
+        # The bylines and pictures of the article and its cards, each in one
+        # query for all of them.
         cards = more + related
-        prefetch_related_objects(cards, bylines_in_order())
+        prefetch_related_objects([article, *cards], bylines_in_order())
         prefetch_renditions([article.lead_image, *(card.lead_image for card in cards)])
         return super().get_context_data(
             current_section=article.section,

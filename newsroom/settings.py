@@ -162,6 +162,12 @@ else:
 # Seconds a public reading page is kept for anonymous readers (0: not at all);
 # never past the next scheduled publication. See newsroom.cache.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)
+# Cache-Control of the same pages for anonymous readers (newsroom.http): how
+# long browsers keep them, how long shared caches (a CDN, the edge) keep them,
+# and how long past that a shared cache may serve one while fetching anew.
+HTTP_MAX_AGE = env_int("HTTP_MAX_AGE", 60)
+CDN_CACHE_SECONDS = env_int("CDN_CACHE_SECONDS", 300)
+CDN_STALE_SECONDS = env_int("CDN_STALE_SECONDS", 60)
 
 # Sessions live in the database, so logins survive a cache outage.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
