@@ -2,11 +2,13 @@
 
 from django.conf import settings
 from django.contrib.sitemaps.views import x_robots_tag
+from django.core.paginator import Paginator
 from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.views.generic import DetailView, ListView, TemplateView
 from django.views.generic.detail import SingleObjectMixin
 from taggit.models import Tag
@@ -66,14 +68,50 @@ class HomeView(PublicPageMixin, TemplateView):
         )
 
 
+class BoundedPaginator(Paginator):
+    """
+    Pages of a list that may be long (a section's archive), of which only the
+    first `max_pages` are offered: counting reads at most that many pages'
+    rows (a LIMIT in the count's subquery) and no page needs a deeper OFFSET,
+    so a page costs the same with a thousand articles or a hundred thousand.
+    Older articles are reached through search, the feeds and the sitemaps.
+    """
+
+    def __init__(self, *args, max_pages=50, **kwargs):
+        self.max_pages = max_pages
+        super().__init__(*args, **kwargs)
+
+    @cached_property
+    def _rows_up_to_limit(self):
+        limit = self.per_page * self.max_pages
+        return self.object_list[: limit + 1].count()
+
+    @cached_property
+    def count(self):
+        return min(self._rows_up_to_limit, self.per_page * self.max_pages)
+
+    @cached_property
+    def more_than_shown(self):
+        """True when older articles lie past the last page offered."""
+        return self._rows_up_to_limit > self.count
+
+
 class ArticleListMixin(PublicPageMixin, SingleObjectMixin):
     """
     A page about one thing (a section, an author, a tag) that lists its live
-    articles, newest first, a page at a time (?page=).
+    articles, newest first, a page at a time (?page=), up to `max_pages`
+    pages (BoundedPaginator).
     """
 
     paginate_by = 20
+    max_pages = 50
+    paginator_class = BoundedPaginator
     subject_queryset = None
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        return super().get_paginator(
+            queryset, per_page, max_pages=self.max_pages, **kwargs
+        )
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object(queryset=self.subject_queryset.all())
