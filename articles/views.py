@@ -2,13 +2,12 @@
 
 from django.conf import settings
 from django.contrib.sitemaps.views import x_robots_tag
-from django.core.paginator import Paginator
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.functional import cached_property
 from django.views.generic import DetailView, ListView, TemplateView
 from django.views.generic.detail import SingleObjectMixin
 from taggit.models import Tag
@@ -68,44 +67,61 @@ class HomeView(PublicPageMixin, TemplateView):
         )
 
 
-class BoundedPaginator(Paginator):
+class NewerOlderPage(Page):
+    def __init__(self, object_list, number, paginator, has_more):
+        super().__init__(object_list, number, paginator)
+        self._has_more = has_more
+
+    def has_next(self):
+        return self._has_more
+
+
+class NewerOlderPaginator(Paginator):
     """
-    Pages of a list that may be long (a section's archive), of which only the
-    first `max_pages` are offered: counting reads at most that many pages'
-    rows (a LIMIT in the count's subquery) and no page needs a deeper OFFSET,
-    so a page costs the same with a thousand articles or a hundred thousand.
-    Older articles are reached through search, the feeds and the sitemaps.
+    Pages of a list that may be long (a section's archive) with Newer and
+    Older links and no total: nothing is counted, a page reads one row more
+    than it shows to know whether an older page follows, and only the first
+    `max_pages` are offered, so no page needs a deep OFFSET. A page costs the
+    same with a thousand articles or a hundred thousand. Older articles are
+    reached through search, the feeds and the sitemaps.
     """
+
+    # Not counted: templates show no "of N" (includes/pagination.html).
+    num_pages = None
 
     def __init__(self, *args, max_pages=50, **kwargs):
         self.max_pages = max_pages
         super().__init__(*args, **kwargs)
 
-    @cached_property
-    def _rows_up_to_limit(self):
-        limit = self.per_page * self.max_pages
-        return self.object_list[: limit + 1].count()
+    def validate_number(self, number):
+        try:
+            number = int(number)
+        except (TypeError, ValueError):
+            raise PageNotAnInteger("That page number is not an integer") from None
+        if not 1 <= number <= self.max_pages:
+            raise EmptyPage("That page contains no results")
+        return number
 
-    @cached_property
-    def count(self):
-        return min(self._rows_up_to_limit, self.per_page * self.max_pages)
-
-    @cached_property
-    def more_than_shown(self):
-        """True when older articles lie past the last page offered."""
-        return self._rows_up_to_limit > self.count
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        rows = list(self.object_list[bottom : bottom + self.per_page + 1])
+        if not rows and number > 1:
+            raise EmptyPage("That page contains no results")
+        has_more = len(rows) > self.per_page and number < self.max_pages
+        return NewerOlderPage(rows[: self.per_page], number, self, has_more)
 
 
 class ArticleListMixin(PublicPageMixin, SingleObjectMixin):
     """
     A page about one thing (a section, an author, a tag) that lists its live
     articles, newest first, a page at a time (?page=), up to `max_pages`
-    pages (BoundedPaginator).
+    pages (NewerOlderPaginator).
     """
 
     paginate_by = 20
     max_pages = 50
-    paginator_class = BoundedPaginator
+    paginator_class = NewerOlderPaginator
     subject_queryset = None
 
     def get_paginator(self, queryset, per_page, **kwargs):

@@ -32,21 +32,31 @@ def section(monkeypatch):
     return section
 
 
-def test_only_the_pages_offered_are_counted_and_served(client, section):
+def test_list_pages_count_nothing_and_stop_at_the_last_page_offered(client, section):
     url = section.get_absolute_url()
     with CaptureQueriesContext(connection) as queries:
         first = client.get(url)
-    counts = [q["sql"] for q in queries if "COUNT(" in q["sql"].upper()]
-    assert counts and all("LIMIT 5" in sql for sql in counts), counts
-    # Older articles lie past the last page: how many pages is not said.
+    assert not [q for q in queries if "COUNT(" in q["sql"].upper()]
+    # Newer and Older links, no total.
     assert re.search(r">Page 1</span>", first.text)
+    assert 'rel="next"' in first.text
     second = client.get(url + "?page=2")
     assert second.status_code == 200
     assert "Harbour story 3" in second.text
-    assert client.get(url + "?page=3").status_code == 404
+    assert 'rel="prev"' in second.text
+    # Page 2 is the last offered, though older articles exist.
+    assert 'rel="next"' not in second.text
+    for beyond in ("3", "0", "last", "x"):
+        assert client.get(f"{url}?page={beyond}").status_code == 404
 
 
-def test_a_short_list_still_says_how_many_pages(client, section, monkeypatch):
-    monkeypatch.setattr(SectionDetailView, "max_pages", 3)
-    response = client.get(section.get_absolute_url())
-    assert "Page 1 of 3" in response.text
+def test_the_last_page_of_a_short_list_has_no_older_link(client, section, monkeypatch):
+    monkeypatch.setattr(SectionDetailView, "max_pages", 5)
+    last = client.get(section.get_absolute_url() + "?page=3")
+    assert "Harbour story 4" in last.text
+    assert 'rel="next"' not in last.text
+    assert client.get(section.get_absolute_url() + "?page=4").status_code == 404
+
+
+def test_an_empty_section_still_has_its_page(client):
+    assert client.get(make_section(name="Empty").get_absolute_url()).status_code == 200
