@@ -57,32 +57,44 @@ class SQLTimer:
 def timed(client, url):
     sql = SQLTimer()
     with connection.execute_wrapper(sql):
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         response = client.get(url)
-        elapsed = time.perf_counter() - started
+        elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
     assert response.status_code == 200, (url, response.status_code)
-    return elapsed * 1000, sql.seconds * 1000, sql.count
+    return elapsed * 1000, sql.seconds * 1000, sql.count, cpu * 1000
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[1])
     parser.add_argument("--requests", type=int, default=30)
-    parser.add_argument("--top", type=int, default=12)
+    parser.add_argument(
+        "--top", type=int, default=12, help="functions to list (0: no profile)"
+    )
     options = parser.parse_args()
     client = Client(secure=True)
     urls = reader_urls()
     print(f"{connection.vendor}, page cache off, {options.requests} renders a page")
-    print(f"{'page':<9}{'cold ms':>9}{'warm ms':>9}{'SQL ms':>8}{'queries':>9}")
+    # CPU time of this process (Python: Django, templates, the driver) is
+    # steadier than wall time on a busy machine; SQL is the wall time spent
+    # waiting for the database.
+    print(
+        f"{'page':<9}{'cold ms':>9}{'warm ms':>9}{'cold CPU':>10}{'warm CPU':>10}"
+        f"{'SQL ms':>8}{'queries':>9}"
+    )
     for name in PAGES:
         url = urls[name]
         client.get(url)  # imports, URL patterns, template loading
         cache.clear()
-        cold, _, _ = timed(client, url)
+        cold, _, _, cold_cpu = timed(client, url)
         runs = [timed(client, url) for _ in range(options.requests)]
         warm = statistics.median(r[0] for r in runs)
+        warm_cpu = statistics.median(r[3] for r in runs)
         sql = statistics.median(r[1] for r in runs)
-        print(f"{name:<9}{cold:>9.1f}{warm:>9.1f}{sql:>8.1f}{runs[0][2]:>9}")
-    for name in PAGES:
+        print(
+            f"{name:<9}{cold:>9.1f}{warm:>9.1f}{cold_cpu:>10.1f}{warm_cpu:>10.1f}"
+            f"{sql:>8.1f}{runs[0][2]:>9}"
+        )
+    for name in PAGES if options.top else ():
         profile = cProfile.Profile()
         profile.enable()
         for _ in range(options.requests):

@@ -156,6 +156,8 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "TIMEOUT": env_int("CACHE_TIMEOUT", 300),
+            # Room for the pages and the article cards they are made of.
+            "OPTIONS": {"MAX_ENTRIES": 10_000},
         }
     }
 
