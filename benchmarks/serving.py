@@ -22,6 +22,7 @@ import re
 import subprocess
 import sys
 import tempfile
+import time
 import uuid
 from pathlib import Path
 
@@ -137,11 +138,16 @@ def page_queries(url, env):
     return counts
 
 
-def sign_up_script(folder, newsletter_slug):
+def sign_up_script(folder, article_url):
+    """A wrk script posting the sign-up form found on the article page."""
+    _status, _headers, page = edge.fetch(article_url)
+    page = page.decode()
+    newsletter = re.search(r'name="newsletter" value="([^"]+)"', page).group(1)
+    consent = re.search(r'name="consent_version" value="([^"]+)"', page).group(1)
     script = folder / "sign_up.lua"
     body = (
-        f"email=reader%40example.com&newsletter={newsletter_slug}&consent=on"
-        "&consent_version=1&source=%2F"
+        f"email=reader%40example.com&newsletter={newsletter}&consent=on"
+        f"&consent_version={consent}&source=%2F"
     )
     script.write_text(
         'wrk.method = "POST"\n'
@@ -158,15 +164,12 @@ def reader_paths(url):
             " ON s.id = a.section_id WHERE a.status = 'published'"
             " AND a.published_at <= now() ORDER BY a.published_at DESC LIMIT 1"
         ).fetchone()
-        newsletter = conn.execute(
-            "SELECT slug FROM subscriptions_newsletter WHERE is_active LIMIT 1"
-        ).fetchone()
     return {
         "article": f"/{article[0]}/{article[1]}/",
         "home": "/",
         "section": f"/{article[0]}/",
         "search": "/search/?q=council",
-    }, newsletter[0]
+    }
 
 
 class Processes:
@@ -195,6 +198,14 @@ def main():
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--fresh", action="store_true", help="reload the databases")
+    parser.add_argument(
+        "--hold",
+        type=int,
+        default=0,
+        metavar="SECONDS",
+        help="start every server, print the addresses, keep them up that long "
+        "for another load generator, then stop them (no wrk)",
+    )
     options = parser.parse_args()
     sizes = [int(size) for size in options.sizes.split(",")]
     folder = Path(tempfile.mkdtemp(prefix="newsroom-serving-"))
@@ -213,7 +224,7 @@ def main():
         edge.collect_static(folder / "static", env)
         for size in sizes:
             url = ensure_database(options.database, size, media_root, options.fresh)
-            paths, newsletter = reader_paths(url)
+            paths = reader_paths(url)
             queries = page_queries(url, env)
             prefix = f"serving-{uuid.uuid4().hex}"
             ports = {name: edge.free_port() for name in ("uncached", "local", "redis")}
@@ -250,7 +261,7 @@ def main():
                         continue  # never cached
                     targets.append((f"{name} {page}", base + path, None, page))
                 if name == "uncached":
-                    script = sign_up_script(folder, newsletter)
+                    script = sign_up_script(folder, base + paths["article"])
                     targets.append(
                         (
                             "uncached sign-up POST",
@@ -318,6 +329,10 @@ def main():
                     ("bare Django", f"http://127.0.0.1:{bare_port}/", None, None)
                 )
             print(f"\n{size:,} articles: {len(targets)} targets", flush=True)
+            if options.hold:
+                for label, target, _script, _page in targets:
+                    print(f"  {label:<24}{target}", flush=True)
+                continue
             for label, target, script, page in targets:
                 if script is None:
                     edge.fetch(target)  # fill the caches
@@ -337,6 +352,10 @@ def main():
                 )
             processes.stop_all()
             processes.started.clear()
+        if options.hold:
+            print(f"\nserving for {options.hold} s", flush=True)
+            time.sleep(options.hold)
+            return
     finally:
         processes.stop_all()
     print(
