@@ -19,6 +19,7 @@ another number of articles); --fresh drops them first. Needs wrk and nginx
 import argparse
 import os
 import re
+import signal
 import subprocess
 import sys
 import tempfile
@@ -207,6 +208,8 @@ def main():
         "for another load generator, then stop them (no wrk)",
     )
     options = parser.parse_args()
+    # Stopped by a signal, it still stops what it started (the finally below).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     sizes = [int(size) for size in options.sizes.split(",")]
     folder = Path(tempfile.mkdtemp(prefix="newsroom-serving-"))
     media_root = folder / "media"
