@@ -715,11 +715,12 @@ class ArticleQuerySet(ReaderVisibleQuerySet):
     def for_article_page(self):
         """
         What the full article page needs, in a fixed number of queries
-        whatever the number of authors, tags and corrections. The lead
-        image's renditions are left to `prefetch_renditions`, so the page can
-        fetch them in one query with those of its other cards.
+        whatever the number of authors, tags and corrections. The bylines
+        and the lead image's renditions are left to the page, which fetches
+        them in one query each with those of its other cards
+        (`bylines_in_order`, `prefetch_renditions`).
         """
-        return self.for_listing(renditions=False).prefetch_related(
+        return self.select_related("section", "lead_image").prefetch_related(
             tags_in_order(), "corrections"
         )
 

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib.sitemaps.views import x_robots_tag
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import redirect
@@ -35,7 +36,8 @@ class PublicPageMixin:
     it may be cached for a short while by browsers and CDNs.
     """
 
-    cache_max_age = 60
+    # Browsers' lifetime: HTTP_MAX_AGE unless a page says otherwise.
+    cache_max_age = None
     # Kept whole for anonymous readers by newsroom.cache.PageCacheMiddleware.
     server_cached = True
 
@@ -65,14 +67,67 @@ class HomeView(PublicPageMixin, TemplateView):
         )
 
 
+class NewerOlderPage(Page):
+    def __init__(self, object_list, number, paginator, has_more):
+        super().__init__(object_list, number, paginator)
+        self._has_more = has_more
+
+    def has_next(self):
+        return self._has_more
+
+
+class NewerOlderPaginator(Paginator):
+    """
+    Pages of a list that may be long (a section's archive) with Newer and
+    Older links and no total: nothing is counted, a page reads one row more
+    than it shows to know whether an older page follows, and only the first
+    `max_pages` are offered, so no page needs a deep OFFSET. A page costs the
+    same with a thousand articles or a hundred thousand. Older articles are
+    reached through search, the feeds and the sitemaps.
+    """
+
+    # Not counted: templates show no "of N" (includes/pagination.html).
+    num_pages = None
+
+    def __init__(self, *args, max_pages=50, **kwargs):
+        self.max_pages = max_pages
+        super().__init__(*args, **kwargs)
+
+    def validate_number(self, number):
+        try:
+            number = int(number)
+        except (TypeError, ValueError):
+            raise PageNotAnInteger("That page number is not an integer") from None
+        if not 1 <= number <= self.max_pages:
+            raise EmptyPage("That page contains no results")
+        return number
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        rows = list(self.object_list[bottom : bottom + self.per_page + 1])
+        if not rows and number > 1:
+            raise EmptyPage("That page contains no results")
+        has_more = len(rows) > self.per_page and number < self.max_pages
+        return NewerOlderPage(rows[: self.per_page], number, self, has_more)
+
+
 class ArticleListMixin(PublicPageMixin, SingleObjectMixin):
     """
     A page about one thing (a section, an author, a tag) that lists its live
-    articles, newest first, a page at a time (?page=).
+    articles, newest first, a page at a time (?page=), up to `max_pages`
+    pages (NewerOlderPaginator).
     """
 
     paginate_by = 20
+    max_pages = 50
+    paginator_class = NewerOlderPaginator
     subject_queryset = None
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        return super().get_paginator(
+            queryset, per_page, max_pages=self.max_pages, **kwargs
+        )
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object(queryset=self.subject_queryset.all())
@@ -159,9 +214,10 @@ class ArticleDetailView(PublicPageMixin, DetailView):
         related = live.related_to(
             article, exclude=[m.pk for m in more], count=self.related_count
         )
-        # The cards' bylines and pictures, each in one query for both lists.
+        # The bylines and pictures of the article and its cards, each in one
+        # query for all of them.
         cards = more + related
-        prefetch_related_objects(cards, bylines_in_order())
+        prefetch_related_objects([article, *cards], bylines_in_order())
         prefetch_renditions([article.lead_image, *(card.lead_image for card in cards)])
         return super().get_context_data(
             current_section=article.section,

@@ -8,14 +8,33 @@ import logging
 import time
 
 from django.conf import settings
+from django.core import checks
 from django.core.cache import cache
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from django.db import models, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
+from django.utils.cache import get_conditional_response
 from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
+
+
+class ReusedRedisCacheClient(RedisCacheClient):
+    """
+    Django's Redis client, except that it builds one redis.Redis per
+    connection pool and reuses it, instead of one for every cache call:
+    building one (its table of response callbacks) cost more CPU than the
+    page cache's whole round trip. redis.Redis is safe to share between
+    threads; the connections still come from the pool.
+    """
+
+    def get_client(self, key=None, *, write=False):
+        clients = self.__dict__.setdefault("_clients", {})
+        index = self._get_connection_pool_index(write)
+        if index not in clients:
+            clients[index] = super().get_client(key, write=write)
+        return clients[index]
 
 
 class ResilientRedisCache(RedisCache):
@@ -25,6 +44,10 @@ class ResilientRedisCache(RedisCache):
     slows pages down instead of breaking them. Short socket time-outs are set
     in settings.
     """
+
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = ReusedRedisCacheClient
 
     def _degrade(name, default=None):
         method = getattr(RedisCache, name)
@@ -169,70 +192,177 @@ def content_cached(name, compute):
     return cache.get_or_set(f"pages:{version}:{name}", compute)
 
 
-def page_cache_seconds(version):
+def seconds_to_next_change(version):
     """
-    How long a page rendered now may be kept: PAGE_CACHE_SECONDS, but never
-    past the next scheduled change, which goes live by itself without a
-    save. The next change is cached under the content version (a new
-    schedule bumps it), so it costs one query per version and per
-    publication.
+    Seconds until the next scheduled change (None when none is scheduled).
+    The moment is cached under the content version (a new schedule bumps
+    it), so it costs one query per version and per publication.
     """
-    longest = settings.PAGE_CACHE_SECONDS
     key = f"pages:{version}:next-publication"
     upcoming = cache.get(key)
     if upcoming is None or 0 < upcoming <= time.time():  # unknown or now live
         first = next_scheduled_change()
         upcoming = first.timestamp() if first else 0
-        cache.set(key, upcoming, timeout=longest or None)
-    if upcoming:
-        longest = min(longest, int(upcoming - time.time()))
+        cache.set(key, upcoming, timeout=settings.PAGE_CACHE_SECONDS or None)
+    if not upcoming:
+        return None
+    return max(int(upcoming - time.time()), 0)
+
+
+def page_cache_seconds(version):
+    """
+    How long a page rendered now may be kept: PAGE_CACHE_SECONDS, but never
+    past the next scheduled change, which goes live by itself without a save.
+    """
+    longest = settings.PAGE_CACHE_SECONDS
+    upcoming = seconds_to_next_change(version)
+    if upcoming is not None:
+        longest = min(longest, upcoming)
     return max(longest, 0)
+
+
+@checks.register(checks.Tags.caches, deploy=True)
+def check_page_cache_is_shared(app_configs, **kwargs):
+    """
+    In production the page cache must be shared by every process (Redis) or
+    off: a per-process cache leaves the other processes serving a page
+    changed elsewhere (another worker, a management command) until it
+    expires, since the content version each one checks is its own.
+    """
+    backend = settings.CACHES.get("default", {}).get("BACKEND", "")
+    if settings.PAGE_CACHE_SECONDS and backend.endswith("LocMemCache"):
+        return [
+            checks.Warning(
+                "The page cache is on (PAGE_CACHE_SECONDS) in a per-process "
+                "local-memory cache: a change made by one process shows on "
+                "the others only when their copies expire.",
+                hint="Set REDIS_URL, or PAGE_CACHE_SECONDS=0.",
+                id="newsroom.W001",
+            )
+        ]
+    return []
+
+
+def page_key(request):
+    """
+    Where a page is kept: one key per address (scheme, host, path and query),
+    whatever the content version. The entry carries the version it was
+    rendered under, so one read of the version and the page together tells
+    whether the page is current.
+    """
+    address = request.build_absolute_uri()
+    return "pages:page:" + hashlib.sha256(address.encode()).hexdigest()
 
 
 class PageCacheMiddleware:
     """
     Serves public reading pages to anonymous readers from the cache, with no
-    database query. A view opts in with a true `server_cached` attribute (on
-    its class for a class-based view). Only GET and HEAD requests without a
-    session cookie are served or stored, and only 200 responses that set no
-    cookie are stored. Sits above the session, CSRF and message middleware so
-    it sees every cookie they set.
+    database query and in one cache round trip (the content version and the
+    page are read together with get_many). It sits above the session, CSRF,
+    auth, message and CSP middleware: a hit runs none of them, and a miss
+    stores the response only after they have all had their say (their
+    headers are kept; a response that sets a cookie is not stored).
+
+    A view opts in with a true `server_cached` attribute (on its class for a
+    class-based view). Only GET and HEAD requests without a session cookie
+    are served or stored, and only 200 responses that set no cookie are
+    stored. Anonymous responses of such views also get a strong ETag, and a
+    matching If-None-Match gets 304 Not Modified, from the cache or not.
+    Their Cache-Control lifetimes never reach past the next scheduled
+    publication.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        if not (
+            request.method in ("GET", "HEAD")
+            and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        ):
+            return self.get_response(request)
+        request.page_cache_version = None
+        if settings.PAGE_CACHE_SECONDS:
+            request.page_cache_key = page_key(request)
+            found = cache.get_many([CONTENT_VERSION_KEY, request.page_cache_key])
+            version = found.get(CONTENT_VERSION_KEY)
+            entry = found.get(request.page_cache_key)
+            if version is not None and entry is not None and entry[0] == version:
+                _version, stored_at, frozen = entry
+                response = thaw(frozen)
+                response["Age"] = max(int(time.time() - stored_at), 0)
+                return not_modified(request, response) or response
+            request.page_cache_version = version
         response = self.get_response(request)
-        key = getattr(request, "page_cache_key", None)
-        if key and storable(response):
-            seconds = request.page_cache_seconds
-            if seconds:
-                cache.set(key, freeze(response), timeout=seconds)
-        return response
+        if not getattr(request, "page_cacheable", False) or not storable(response):
+            return response
+        if not response.has_header("ETag"):
+            response["ETag"] = strong_etag(response.content)
+        bound_lifetimes(response, request.page_cache_bound)
+        seconds = getattr(request, "page_cache_seconds", 0)
+        if seconds:
+            entry = (request.page_cache_version, time.time(), freeze(response))
+            cache.set(request.page_cache_key, entry, timeout=seconds)
+        return not_modified(request, response) or response
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         view = getattr(view_func, "view_class", view_func)
         if not (
             getattr(view, "server_cached", False)
-            and settings.PAGE_CACHE_SECONDS
-            and request.method in ("GET", "HEAD")
-            and settings.SESSION_COOKIE_NAME not in request.COOKIES
+            and hasattr(request, "page_cache_version")
         ):
             return None
-        version = content_version()
+        request.page_cacheable = True
+        version = request.page_cache_version
         if version is None:
-            return None
-        path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-        key = f"pages:{version}:{path}"
-        cached = cache.get(key)
-        if cached is not None:
-            return thaw(cached)
-        request.page_cache_key = key
+            version = request.page_cache_version = content_version()
         # Measured before the page is rendered: a publication that falls
-        # during a slow render still ends the cached copy's life.
-        request.page_cache_seconds = page_cache_seconds(version)
+        # during a slow render still ends the cached copies' lives.
+        request.page_cache_bound = seconds_to_next_change(version)
+        if settings.PAGE_CACHE_SECONDS:
+            request.page_cache_seconds = page_cache_seconds(version)
         return None
+
+
+def strong_etag(content):
+    return f'"{hashlib.sha256(content).hexdigest()[:32]}"'
+
+
+def not_modified(request, response):
+    """304 Not Modified when the reader's copy (If-None-Match) is this page."""
+    if request.method not in ("GET", "HEAD") or not response.has_header("ETag"):
+        return None
+    conditional = get_conditional_response(
+        request, etag=response["ETag"], response=response
+    )
+    return None if conditional is response else conditional
+
+
+def bound_lifetimes(response, seconds):
+    """
+    No cache along the way (browser, CDN, edge) may keep the page past the
+    next scheduled publication, `seconds` from now (None: none scheduled);
+    nor serve it stale after it.
+    """
+    if seconds is None or not response.has_header("Cache-Control"):
+        return
+    directives = dict(
+        part.strip().partition("=")[::2]
+        for part in response["Cache-Control"].split(",")
+        if part.strip()
+    )
+    changed = False
+    stale = int(directives.get("stale-while-revalidate") or 0)
+    for name in ("max-age", "s-maxage"):
+        if name in directives and int(directives[name]) + stale > seconds:
+            directives[name] = str(min(int(directives[name]), seconds))
+            if directives.pop("stale-while-revalidate", None) is not None:
+                stale = 0
+            changed = True
+    if changed:
+        response["Cache-Control"] = ", ".join(
+            f"{name}={value}" if value else name for name, value in directives.items()
+        )
 
 
 def storable(response):

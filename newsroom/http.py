@@ -3,6 +3,9 @@
 from django.conf import settings
 from django.utils.cache import patch_cache_control
 
+# How long a shared cache may serve a page while the site cannot answer.
+STALE_IF_ERROR_SECONDS = 24 * 3600
+
 
 def is_anonymous(request):
     """
@@ -15,13 +18,24 @@ def is_anonymous(request):
     )
 
 
-def cache_for_readers(request, response, max_age=60):
+def cache_for_readers(request, response, max_age=None):
     """
-    Let browsers and CDNs keep an anonymous reader's copy of a public page for
-    `max_age` seconds; a logged-in user's copy is private.
+    Let browsers keep an anonymous reader's copy of a public page for
+    `max_age` seconds (HTTP_MAX_AGE by default) and shared caches (a CDN, the
+    edge) for CDN_CACHE_SECONDS, serving it stale for CDN_STALE_SECONDS while
+    they fetch a new one, or for a day while the site is down. A logged-in
+    user's copy is never stored. newsroom.cache.PageCacheMiddleware shortens
+    these lifetimes to end at the next scheduled publication.
     """
     if is_anonymous(request):
-        patch_cache_control(response, public=True, max_age=max_age)
+        patch_cache_control(
+            response,
+            public=True,
+            max_age=settings.HTTP_MAX_AGE if max_age is None else max_age,
+            s_maxage=settings.CDN_CACHE_SECONDS,
+            stale_while_revalidate=settings.CDN_STALE_SECONDS,
+            stale_if_error=STALE_IF_ERROR_SECONDS,
+        )
     else:
-        patch_cache_control(response, private=True)
+        patch_cache_control(response, private=True, no_store=True)
     return response

@@ -156,12 +156,20 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "TIMEOUT": env_int("CACHE_TIMEOUT", 300),
+            # Room for the pages and the article cards they are made of.
+            "OPTIONS": {"MAX_ENTRIES": 10_000},
         }
     }
 
 # Seconds a public reading page is kept for anonymous readers (0: not at all);
 # never past the next scheduled publication. See newsroom.cache.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)
+# Cache-Control of the same pages for anonymous readers (newsroom.http): how
+# long browsers keep them, how long shared caches (a CDN, the edge) keep them,
+# and how long past that a shared cache may serve one while fetching anew.
+HTTP_MAX_AGE = env_int("HTTP_MAX_AGE", 60)
+CDN_CACHE_SECONDS = env_int("CDN_CACHE_SECONDS", 300)
+CDN_STALE_SECONDS = env_int("CDN_STALE_SECONDS", 60)
 
 # Sessions live in the database, so logins survive a cache outage.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"

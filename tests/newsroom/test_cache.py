@@ -58,3 +58,13 @@ def test_article_page_still_answers_when_redis_is_down(client, settings):
     response = client.get(article.get_absolute_url())
     assert response.status_code == 200
     assert article.title in response.text
+
+
+def test_cache_calls_reuse_one_redis_client(settings):
+    """Building a redis.Redis per call cost more CPU than a page-cache hit."""
+    settings.CACHES = redis_cache(REDIS_URL)
+    client = cache._cache.get_client()
+    cache.set("greeting", "Dia duit")
+    assert cache.get("greeting") == "Dia duit"
+    assert cache._cache.get_client() is client
+    assert cache._cache.get_client(write=True) is client  # one server

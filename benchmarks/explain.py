@@ -1,0 +1,124 @@
+"""
+EXPLAIN (ANALYZE) every query the public pages run, against the PostgreSQL
+database in DATABASE_URL, and fail when one reads a large table in full or
+reads more rows than a page can need. Run it on a big archive:
+
+    DATABASE_URL=postgres://…/newsroom_100k .venv/bin/python manage.py \\
+        load_demo --articles 100000
+    DATABASE_URL=postgres://…/newsroom_100k .venv/bin/python benchmarks/explain.py
+
+Prints, per page, each query's plan root, the rows it read and its time;
+exits non-zero with one line per offending query.
+"""
+
+import json
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
+os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver")
+os.environ["PAGE_CACHE_SECONDS"] = "0"
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from reading_pages import reader_urls  # noqa: E402
+
+from articles.models import Article  # noqa: E402
+
+# A sequential scan of a table with more rows than this is a failure (the
+# planner rightly reads a small table, such as the demo's 24 pictures, whole).
+LARGE_TABLE_ROWS = 10_000
+# Rows a page may read from a large table: a page of cards, the bounded
+# count of a list (50 pages of 20), the related-reading candidates.
+MAX_ROWS = 2_000
+# Search reads matches by design, ranked by relevance; it is not a list page.
+NOT_LIST_PAGES = {"search"}
+
+
+def walk(plan):
+    yield plan
+    for child in plan.get("Plans", ()):
+        yield from walk(child)
+
+
+def explain(sql, params):
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}", params)
+        (row,) = cursor.fetchone()
+    result = row[0] if isinstance(row, list) else json.loads(row)[0]
+    return result["Plan"], result["Execution Time"]
+
+
+def main():
+    if connection.vendor != "postgresql":
+        sys.exit("explain.py needs PostgreSQL: set DATABASE_URL.")
+    live = Article.objects.published().count()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname FROM pg_class WHERE relkind = 'r' AND reltuples > %s",
+            [LARGE_TABLE_ROWS],
+        )
+        large = {name for (name,) in cursor.fetchall()}
+    print(
+        f"EXPLAIN of the public pages: {live:,} live articles; tables over "
+        f"{LARGE_TABLE_ROWS:,} rows: {', '.join(sorted(large))}"
+    )
+    client = Client(secure=True)
+    failures = []
+    for name, url in reader_urls().items():
+        client.get(url)  # warm the connection and Python's caches
+        with CaptureQueriesContext(connection) as captured:
+            status = client.get(url).status_code
+        print(f"\n{name} {url} ({status}, {len(captured)} queries)")
+        queries = [
+            (q["sql"], q["params"]) if "params" in q else (q["sql"], None)
+            for q in captured
+            if q["sql"].lstrip().upper().startswith("SELECT")
+        ]
+        for number, (sql, _params) in enumerate(queries, 1):
+            plan, ms = explain(sql, None)
+            nodes = list(walk(plan))
+            seq = [
+                n["Relation Name"]
+                for n in nodes
+                if n["Node Type"] == "Seq Scan" and n.get("Relation Name") in large
+            ]
+            read = max(
+                (
+                    n.get("Actual Rows", 0) * n.get("Actual Loops", 1)
+                    for n in nodes
+                    if n.get("Relation Name") in large
+                ),
+                default=0,
+            )
+            tables = sorted({n["Relation Name"] for n in nodes if "Relation Name" in n})
+            print(
+                f"  {number:2}. {ms:7.2f} ms  rows read ≤ {read:6,}  "
+                f"{plan['Node Type']}: {', '.join(tables)}"
+                + (f"  SEQ SCAN {', '.join(seq)}" if seq else "")
+            )
+            if name in NOT_LIST_PAGES:
+                continue
+            if seq:
+                failures.append(f"{name} query {number}: sequential scan of {seq}")
+            if read > MAX_ROWS:
+                failures.append(f"{name} query {number}: read {read:,} rows")
+    if failures:
+        print()
+        for failure in failures:
+            print("FAIL", failure)
+        sys.exit(1)
+    print("\nEvery list page query uses an index and reads a bounded number of rows.")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,93 @@
+"""
+Article cards are kept rendered, under a key made of everything they show:
+a page rendered again renders only the cards that changed, and a change made
+any way at all (even behind the ORM's back) shows on the next render.
+"""
+
+import uuid
+
+import pytest
+from django.db import connection
+
+from articles.models import Article
+from tests.factories import make_article, make_author, make_image, make_section
+
+pytestmark = pytest.mark.django_db
+
+CARD = "includes/article_card.html"
+
+
+@pytest.fixture(autouse=True)
+def _own_cache(settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": f"cards-{uuid.uuid4().hex}",
+        }
+    }
+
+
+def cards_rendered(response):
+    return [t.name for t in response.templates].count(CARD)
+
+
+@pytest.fixture
+def section():
+    section = make_section(name="Harbour")
+    author = make_author(name="Aoife Byrne")
+    for n in range(3):
+        make_article(section=section, authors=[author], title=f"Harbour story {n}")
+    return section
+
+
+def test_a_page_rendered_again_renders_no_unchanged_card(client, section):
+    url = section.get_absolute_url()
+    first = client.get(url)
+    assert cards_rendered(first) == 3
+    again = client.get(url)
+    assert cards_rendered(again) == 0
+    assert again.content == first.content
+    make_article(section=section, title="Harbour story 3")
+    assert cards_rendered(client.get(url)) == 1
+
+
+def execute(sql, *params):
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def test_changes_made_behind_the_orms_back_still_show_on_the_cards(client, section):
+    """No signal, no version bump: the card key is made from the rows read."""
+    url = section.get_absolute_url()
+    client.get(url)
+    execute(
+        "UPDATE articles_article SET title = %s WHERE title = %s",
+        "Harbour story renamed",
+        "Harbour story 1",
+    )
+    execute("UPDATE articles_author SET name = %s", "Aoife Byrne-Walsh")
+    page = client.get(url).text
+    assert "Harbour story renamed" in page
+    assert "Aoife Byrne-Walsh" in page
+    assert "Aoife Byrne<" not in page
+
+
+def test_a_new_picture_shows_on_the_card(client, section):
+    url = section.get_absolute_url()
+    client.get(url)
+    article = Article.objects.filter(section=section).first()
+    image = make_image(alt_text="Boats in the harbour at dawn")
+    execute(
+        "UPDATE articles_article SET lead_image_id = %s WHERE id = %s",
+        image.pk,
+        article.pk,
+    )
+    assert "Boats in the harbour at dawn" in client.get(url).text
+
+
+def test_cards_shown_differently_are_kept_apart(client, section):
+    """The section page's cards carry no section label; an author page's do."""
+    client.get(section.get_absolute_url())
+    author = Article.objects.filter(section=section).first().authors.get()
+    page = client.get(author.get_absolute_url()).text
+    assert f'<p class="kicker"><a href="{section.get_absolute_url()}">' in page

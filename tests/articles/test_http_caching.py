@@ -1,0 +1,214 @@
+"""
+How cached pages are served and what they tell caches along the way: a hit
+is one cache round trip above the session, CSRF, auth, message and CSP
+middleware; reading pages carry shared-cache lifetimes that end at the next
+scheduled publication, a strong ETag and 304 Not Modified; forms, previews
+and staff pages are never stored anywhere.
+"""
+
+import uuid
+from datetime import timedelta
+
+import pytest
+from django.conf import settings as django_settings
+from django.core.cache.backends.locmem import LocMemCache
+from django.core.checks import run_checks
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.articles.test_page_cache import _page_cache, cached_pages  # noqa: F401
+from tests.factories import make_article, make_editor
+from tests.subscriptions.factories import make_subscription
+
+pytestmark = pytest.mark.django_db
+
+READING_CACHE_CONTROL = (
+    "public, max-age=60, s-maxage=300, stale-while-revalidate=60, stale-if-error=86400"
+)
+
+
+class CountingLocMemCache(LocMemCache):
+    """
+    A local-memory cache that counts its round trips (its get_many reads
+    each key with get: one trip, as on Redis).
+    """
+
+    calls = []
+    _in_get_many = False
+
+    def get(self, *args, **kwargs):
+        if not self._in_get_many:
+            self.calls.append("get")
+        return super().get(*args, **kwargs)
+
+    def get_many(self, *args, **kwargs):
+        self.calls.append("get_many")
+        self._in_get_many = True
+        try:
+            return super().get_many(*args, **kwargs)
+        finally:
+            self._in_get_many = False
+
+    def set(self, *args, **kwargs):
+        self.calls.append("set")
+        return super().set(*args, **kwargs)
+
+    def add(self, *args, **kwargs):
+        self.calls.append("add")
+        return super().add(*args, **kwargs)
+
+
+def cache_control(response):
+    return dict(
+        part.strip().partition("=")[::2]
+        for part in response["Cache-Control"].split(",")
+    )
+
+
+def test_a_hit_is_one_cache_round_trip_and_no_query(
+    client, settings, django_assert_num_queries
+):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": f"{__name__}.CountingLocMemCache",
+            "LOCATION": f"counting-{uuid.uuid4().hex}",
+        }
+    }
+    url = make_article().get_absolute_url()
+    client.get(url)
+    CountingLocMemCache.calls.clear()
+    with django_assert_num_queries(0):
+        assert client.get(url).status_code == 200
+    assert CountingLocMemCache.calls == ["get_many"]
+
+
+def test_the_page_cache_runs_before_session_csrf_auth_messages_and_csp():
+    middleware = django_settings.MIDDLEWARE
+    page_cache = middleware.index("newsroom.cache.PageCacheMiddleware")
+    for later in (
+        "django.contrib.sessions.middleware.SessionMiddleware",
+        "django.middleware.csrf.CsrfViewMiddleware",
+        "django.contrib.auth.middleware.AuthenticationMiddleware",
+        "django.contrib.messages.middleware.MessageMiddleware",
+        "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    ):
+        assert middleware.index(later) > page_cache, later
+
+
+def test_a_hit_keeps_the_headers_of_the_middleware_it_skips(client):
+    url = make_article().get_absolute_url()
+    first = client.get(url)
+    second = client.get(url)
+    assert "Age" in second and "Age" not in first
+    for header in (
+        "Content-Security-Policy",
+        "X-Frame-Options",
+        "Cache-Control",
+        "ETag",
+        "Content-Type",
+    ):
+        assert second[header] == first[header], header
+
+
+def test_form_pages_are_never_stored_and_say_private_no_store(client):
+    subscription = make_subscription(status="pending")
+    urls = [
+        reverse("subscriptions:delivery-request"),
+        reverse(
+            "subscriptions:newsletter-confirm", args=[subscription.confirmation_token()]
+        ),
+    ]
+    for url in urls:
+        for _ in range(2):
+            response = client.get(url)
+            assert response.status_code == 200, url
+            directives = cache_control(response)
+            assert "private" in directives and "no-store" in directives, url
+        client.cookies.clear()
+    assert cached_pages() == []
+
+
+def test_staff_get_reading_pages_private_and_no_store(client):
+    url = make_article().get_absolute_url()
+    client.force_login(make_editor())
+    response = client.get(url)
+    assert response["Cache-Control"] == "private, no-store"
+    assert "ETag" not in response
+    assert cached_pages() == []
+
+
+def test_check_deploy_warns_when_the_page_cache_is_per_process(settings):
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    }
+    warnings = run_checks(include_deployment_checks=True)
+    assert "newsroom.W001" in [warning.id for warning in warnings]
+    settings.PAGE_CACHE_SECONDS = 0
+    warnings = run_checks(include_deployment_checks=True)
+    assert "newsroom.W001" not in [warning.id for warning in warnings]
+
+
+def test_check_deploy_is_content_with_a_shared_page_cache(settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "newsroom.cache.ResilientRedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/10",
+        }
+    }
+    warnings = run_checks(include_deployment_checks=True)
+    assert "newsroom.W001" not in [warning.id for warning in warnings]
+
+
+def test_anonymous_reading_pages_may_be_kept_by_shared_caches(client):
+    response = client.get(make_article().get_absolute_url())
+    assert response["Cache-Control"] == READING_CACHE_CONTROL
+    # The page is the same for every reader: it varies on nothing.
+    assert "Vary" not in response
+
+
+@pytest.mark.parametrize("page_cache_seconds", [0, 300])
+def test_a_matching_if_none_match_gets_304_without_a_body(
+    client, settings, page_cache_seconds, django_assert_max_num_queries
+):
+    settings.PAGE_CACHE_SECONDS = page_cache_seconds
+    url = make_article().get_absolute_url()
+    first = client.get(url)
+    etag = first["ETag"]
+    assert etag.startswith('"') and not etag.startswith("W/")
+    with django_assert_max_num_queries(0 if page_cache_seconds else 20):
+        again = client.get(url, headers={"if-none-match": etag})
+    assert again.status_code == 304
+    assert again.content == b""
+    assert again["ETag"] == etag
+    assert again["Cache-Control"] == first["Cache-Control"]
+    other = client.get(url, headers={"if-none-match": '"something-else"'})
+    assert other.status_code == 200
+
+
+def test_the_etag_changes_with_the_page(client):
+    article = make_article(title="Harbour plan approved")
+    url = article.get_absolute_url()
+    before = client.get(url)["ETag"]
+    article.title = "Harbour plan withdrawn"
+    article.save()
+    response = client.get(url, headers={"if-none-match": before})
+    assert response.status_code == 200
+    assert response["ETag"] != before
+
+
+def test_shared_cache_lifetimes_end_at_the_next_scheduled_publication(client):
+    make_article(published_at=timezone.now() + timedelta(seconds=30))
+    url = make_article().get_absolute_url()
+    for response in (client.get(url), client.get(url)):  # rendered, then a hit
+        directives = cache_control(response)
+        assert 0 < int(directives["max-age"]) <= 30
+        assert 0 < int(directives["s-maxage"]) <= 30
+        # Not served stale past the publication either.
+        assert "stale-while-revalidate" not in directives
+        assert directives["stale-if-error"] == "86400"
+
+
+def test_a_publication_far_off_leaves_the_lifetimes_alone(client):
+    make_article(published_at=timezone.now() + timedelta(hours=3))
+    response = client.get(make_article().get_absolute_url())
+    assert response["Cache-Control"] == READING_CACHE_CONTROL

@@ -1,0 +1,199 @@
+"""
+The shipped production setup on loopback: gunicorn with gunicorn.conf.py and
+nginx with deploy/nginx/newsroom.conf, rewritten only for its addresses and
+paths (ports, folders, a throwaway certificate). benchmarks/serving.py
+starts them the same way.
+"""
+
+import os
+import shutil
+import socket
+import ssl
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+NGINX_CONF = ROOT / "deploy" / "nginx" / "newsroom.conf"
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def self_signed_certificate(folder):
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(
+        [
+            "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
+            "-subj", "/CN=localhost", "-days", "2",
+            "-keyout", str(key), "-out", str(cert),
+        ],
+        check=True,
+        capture_output=True,
+    )  # fmt: skip
+    return cert, key
+
+
+def nginx_config(folder, *, app_port, http_port, https_port, static_root, media_root):
+    """
+    The shipped server configuration, pointed at this machine's loopback and
+    folders, inside a minimal nginx.conf of its own. Returns its path.
+    """
+    cert, key = self_signed_certificate(folder)
+    cache = folder / "cache"
+    cache.mkdir(exist_ok=True)
+    text = NGINX_CONF.read_text()
+    for shipped, local in [
+        ("server 127.0.0.1:8000;", f"server 127.0.0.1:{app_port};"),
+        ("listen 80;", f"listen 127.0.0.1:{http_port};"),
+        ("listen [::]:80;", ""),
+        ("listen 443 ssl http2;", f"listen 127.0.0.1:{https_port} ssl http2;"),
+        ("listen [::]:443 ssl http2;", ""),
+        ("server_name news.example.org;", "server_name localhost;"),
+        ("/etc/letsencrypt/live/news.example.org/fullchain.pem", str(cert)),
+        ("/etc/letsencrypt/live/news.example.org/privkey.pem", str(key)),
+        ("/var/cache/nginx/newsroom", str(cache)),
+        ("/srv/newsroom/staticfiles/", f"{static_root}/"),
+        ("/srv/newsroom/media/", f"{media_root}/"),
+        ("/var/www/letsencrypt", str(folder)),
+    ]:
+        assert shipped in text, shipped
+        text = text.replace(shipped, local)
+    (folder / "newsroom.conf").write_text(text)
+    temp = folder / "temp"
+    temp.mkdir(exist_ok=True)
+    main = folder / "nginx.conf"
+    main.write_text(
+        ("user root;\n" if os.geteuid() == 0 else "")
+        + f"""
+worker_processes 1;
+pid {folder}/nginx.pid;
+error_log {folder}/error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+    include /etc/nginx/mime.types;
+    default_type application/octet-stream;
+    sendfile on;
+    access_log off;
+    client_body_temp_path {temp}/body;
+    proxy_temp_path {temp}/proxy;
+    fastcgi_temp_path {temp}/fastcgi;
+    uwsgi_temp_path {temp}/uwsgi;
+    scgi_temp_path {temp}/scgi;
+    include {folder}/newsroom.conf;
+}}
+"""
+    )
+    return main
+
+
+def nginx_test(config):
+    """`nginx -t` on `config`: (passed, what nginx said)."""
+    done = subprocess.run(
+        [NGINX, "-t", "-c", str(config), "-p", str(config.parent)],
+        capture_output=True,
+        text=True,
+    )
+    return done.returncode == 0, done.stderr
+
+
+def start_nginx(config):
+    return subprocess.Popen(
+        [NGINX, "-c", str(config), "-p", str(config.parent), "-g", "daemon off;"],
+        stdout=subprocess.DEVNULL,
+        stderr=(config.parent / "nginx.out").open("a"),
+    )
+
+
+def production_env(**extra):
+    """A production environment: debug off, behind a TLS-terminating proxy."""
+    return {
+        **os.environ,
+        "DJANGO_DEBUG": "false",
+        "DJANGO_SECRET_KEY": "edge-test-" + "x" * 50,
+        "DJANGO_ALLOWED_HOSTS": "localhost,127.0.0.1",
+        "DJANGO_BEHIND_PROXY": "true",
+        "DJANGO_HSTS_SECONDS": "0",
+        "SITE_URL": "https://localhost",
+        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+        **extra,
+    }
+
+
+def collect_static(static_root, env):
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=ROOT,
+        env={**env, "STATIC_ROOT": str(static_root)},
+        check=True,
+    )
+
+
+def start_gunicorn(port, env, log_path, workers=2):
+    return subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py"],
+        cwd=ROOT,
+        env={
+            **env,
+            "GUNICORN_BIND": f"127.0.0.1:{port}",
+            "WEB_CONCURRENCY": str(workers),
+        },
+        stdout=log_path.open("a"),
+        stderr=subprocess.STDOUT,
+    )
+
+
+def stop(process, timeout=15):
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+UNVERIFIED = ssl.create_default_context()
+UNVERIFIED.check_hostname = False
+UNVERIFIED.verify_mode = ssl.CERT_NONE
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+OPENER = urllib.request.build_opener(
+    urllib.request.HTTPSHandler(context=UNVERIFIED), NoRedirect
+)
+
+
+def fetch(url, headers=None, method="GET"):
+    """(status, headers, body) of one request; errors are answers too."""
+    request = urllib.request.Request(url, headers=headers or {}, method=method)
+    try:
+        with OPENER.open(request, timeout=10) as response:
+            return response.status, response.headers, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, error.read()
+
+
+def wait_until_answering(url, processes, timeout=30):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for process in processes:
+            assert process.poll() is None, f"{process.args[:3]} stopped"
+        try:
+            if fetch(url)[0] == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.1)
+    raise AssertionError(f"{url} never answered")

@@ -1,0 +1,193 @@
+"""
+The shipped production setup, for real: nginx with deploy/nginx/newsroom.conf
+in front of gunicorn with gunicorn.conf.py, on the test database and a
+shared Redis. A publish, and a scheduled publication, show through every
+cache layer within about a second; staff and forms go straight through.
+"""
+
+import json
+import time
+import uuid
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.deploy import edge
+from tests.factories import make_article
+from tests.subscriptions.test_newsletter_worker import database_url
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        not edge.Path(edge.NGINX).exists(), reason="needs nginx: apt-get install nginx"
+    ),
+]
+
+REDIS_URL = "redis://127.0.0.1:6379/10"
+PREFIX = f"test-edge-{uuid.uuid4().hex}"
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory):
+    return tmp_path_factory.mktemp("edge")
+
+
+@pytest.fixture(scope="module")
+def config(folder):
+    static_root, media_root = folder / "static", folder / "media"
+    media_root.mkdir()
+    env = edge.production_env()
+    edge.collect_static(static_root, env)
+    ports = {
+        "app_port": edge.free_port(),
+        "http_port": edge.free_port(),
+        "https_port": edge.free_port(),
+    }
+    path = edge.nginx_config(
+        folder, static_root=static_root, media_root=media_root, **ports
+    )
+    return path, ports, static_root
+
+
+@pytest.fixture(scope="module")
+def site(config, folder, django_db_setup):
+    """nginx and gunicorn, up for this module's tests."""
+    path, ports, static_root = config
+    env = edge.production_env(
+        DATABASE_URL=database_url(),
+        REDIS_URL=REDIS_URL,
+        CACHE_KEY_PREFIX=PREFIX,
+        PAGE_CACHE_SECONDS="300",
+        STATIC_ROOT=str(static_root),
+        MEDIA_ROOT=str(folder / "media"),
+    )
+    gunicorn = edge.start_gunicorn(ports["app_port"], env, folder / "gunicorn.log")
+    nginx = edge.start_nginx(path)
+    base = f"https://localhost:{ports['https_port']}"
+    try:
+        edge.wait_until_answering(base + "/robots.txt", [gunicorn, nginx])
+        yield base, ports
+    finally:
+        edge.stop(nginx)
+        edge.stop(gunicorn)
+
+
+@pytest.fixture(autouse=True)
+def shared_cache(settings):
+    """This process bumps the content version in the servers' Redis."""
+    settings.PAGE_CACHE_SECONDS = 300
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "newsroom.cache.ResilientRedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": PREFIX,
+        }
+    }
+
+
+def text(url, **kwargs):
+    status, headers, body = edge.fetch(url, **kwargs)
+    assert status == 200, (url, status)
+    return body.decode()
+
+
+def shows_within(url, wanted, seconds):
+    """Seconds until `wanted` is on the page at `url`, polled; fails after `seconds`."""
+    started = time.monotonic()
+    while time.monotonic() - started < seconds:
+        if wanted in text(url):
+            return time.monotonic() - started
+        time.sleep(0.05)
+    raise AssertionError(f"{wanted!r} not on {url} after {seconds} s")
+
+
+def test_the_shipped_nginx_configuration_passes_nginx_t(config):
+    passed, said = edge.nginx_test(config[0])
+    assert passed, said
+
+
+def test_a_reading_page_goes_through_nginx_to_gunicorn_and_the_edge_keeps_it(site):
+    base, _ports = site
+    article = make_article(title="Harbour plan approved")
+    url = base + article.get_absolute_url()
+    status, headers, body = edge.fetch(url)
+    assert status == 200
+    assert b"Harbour plan approved" in body
+    assert headers["X-Cache-Status"] == "MISS"
+    assert "s-maxage=300" in headers["Cache-Control"]
+    assert "Set-Cookie" not in headers
+    _status, again, _body = edge.fetch(url)
+    # Kept at the edge: gunicorn is not asked again within the second.
+    assert again["X-Cache-Status"] in {"HIT", "UPDATING", "STALE"}
+    status, _headers, body = edge.fetch(url, headers={"If-None-Match": headers["ETag"]})
+    assert status == 304 and body == b""
+
+
+def test_gzip_for_pages_and_plain_http_sent_to_https(site):
+    base, ports = site
+    url = base + make_article().get_absolute_url()
+    _status, headers, _body = edge.fetch(url, headers={"Accept-Encoding": "gzip"})
+    assert headers["Content-Encoding"] == "gzip"
+    status, headers, _body = edge.fetch(f"http://localhost:{ports['http_port']}/news/")
+    assert status == 301
+    assert headers["Location"] == "https://localhost/news/"
+
+
+def test_a_publish_shows_through_every_layer_within_about_a_second(site):
+    base, _ports = site
+    article = make_article(title="Harbour plan approved")
+    urls = [base + article.get_absolute_url(), base + "/"]
+    for url in urls:
+        text(url)
+        text(url)
+    article.title = "Harbour plan withdrawn"
+    article.save()
+    for url in urls:
+        # The edge keeps a page 1 s; the first request after that may get
+        # the previous copy while the new one is fetched in the background.
+        shows_within(url, "Harbour plan withdrawn", 3)
+
+
+def test_a_scheduled_article_goes_live_through_every_layer_by_itself(site):
+    base, _ports = site
+    make_article(title="Harbour plan approved")
+    goes_live = timezone.now() + timedelta(seconds=3)
+    make_article(title="Ferry strike called off", published_at=goes_live)
+    home = base + "/"
+    while timezone.now() < goes_live - timedelta(seconds=0.5):
+        assert "Ferry strike called off" not in text(home)  # cached meanwhile
+        time.sleep(0.2)
+    time.sleep(max((goes_live - timezone.now()).total_seconds(), 0))
+    shows_within(home, "Ferry strike called off", 3)
+
+
+def test_forms_and_staff_go_straight_through_and_are_never_kept(site):
+    base, _ports = site
+    url = base + reverse("subscriptions:delivery-request")
+    for _ in range(3):
+        status, headers, _body = edge.fetch(url)
+        assert status == 200
+        assert headers["X-Cache-Status"] == "MISS"
+        assert "no-store" in headers["Cache-Control"]
+    article_url = base + make_article().get_absolute_url()
+    edge.fetch(article_url)
+    _status, headers, _body = edge.fetch(
+        article_url, headers={"Cookie": "sessionid=someone"}
+    )
+    assert headers["X-Cache-Status"] == "BYPASS"
+
+
+def test_static_files_come_from_nginx_hashed_names_cached_for_a_year(site, config):
+    base, _ports = site
+    static_root = config[2]
+    manifest = json.loads((static_root / "staticfiles.json").read_text())["paths"]
+    hashed = next(name for plain, name in manifest.items() if plain.endswith(".css"))
+    status, headers, _body = edge.fetch(
+        f"{base}/static/{hashed}", headers={"Accept-Encoding": "gzip"}
+    )
+    assert status == 200
+    assert headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert headers["Content-Encoding"] == "gzip"
+    assert "X-Cache-Status" not in headers  # never reached gunicorn

@@ -1,0 +1,49 @@
+"""The shipped systemd units run commands that exist, from the shipped config."""
+
+import configparser
+import shlex
+
+from django.conf import settings
+from django.core.management import get_commands
+
+UNITS = settings.BASE_DIR / "deploy" / "systemd"
+
+
+def unit(name):
+    parser = configparser.ConfigParser(interpolation=None, strict=False)
+    parser.optionxform = str
+    parser.read(UNITS / name)
+    return parser
+
+
+def manage_py_command(name):
+    words = shlex.split(unit(name)["Service"]["ExecStart"])
+    assert words[1] == "manage.py", name
+    return words[2]
+
+
+def test_each_service_runs_a_real_command_from_the_project_folder():
+    assert manage_py_command("newsroom-worker.service") == "db_worker"
+    assert manage_py_command("newsroom-newsletters.service") == "send_due_newsletters"
+    assert manage_py_command("newsroom-retention.service") == "apply_retention"
+    for name in (
+        "newsroom-worker.service",
+        "newsroom-newsletters.service",
+        "newsroom-retention.service",
+    ):
+        assert manage_py_command(name) in get_commands(), name
+    web = unit("newsroom-web.service")["Service"]
+    assert web["ExecStart"].endswith("gunicorn -c gunicorn.conf.py")
+    assert (settings.BASE_DIR / "gunicorn.conf.py").exists()
+    for name in UNITS.glob("*.service"):
+        service = unit(name.name)["Service"]
+        assert service["WorkingDirectory"] == "/srv/newsroom", name
+        assert service["EnvironmentFile"] == "/etc/newsroom/env", name
+
+
+def test_every_timer_starts_its_service_on_a_calendar():
+    timers = sorted(path.name for path in UNITS.glob("*.timer"))
+    assert timers == ["newsroom-newsletters.timer", "newsroom-retention.timer"]
+    for name in timers:
+        assert (UNITS / name.replace(".timer", ".service")).exists()
+        assert unit(name)["Timer"]["OnCalendar"]
