@@ -163,6 +163,30 @@ else:
 # never past the next scheduled publication. See newsroom.cache.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)
 
+
+def rate(name, default):
+    """A rate limit from `name` as "requests/seconds", e.g. "10/600"."""
+    value = env(name, default)
+    try:
+        requests, seconds = (int(part) for part in value.split("/"))
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"{name} must be requests/seconds such as 10/600, not {value!r}."
+        ) from None
+    return requests, seconds
+
+
+# Rate limits (newsroom.ratelimit), counted in the cache per client address
+# and per email address; over a limit the reader gets a 429 page that keeps
+# what they typed.
+RATE_LIMITS = {
+    "sign-up:address": rate("RATE_LIMIT_SIGN_UP", "10/600"),
+    "sign-up:email": rate("RATE_LIMIT_SIGN_UP_EMAIL", "3/3600"),
+    "delivery:address": rate("RATE_LIMIT_DELIVERY", "10/600"),
+    "delivery:email": rate("RATE_LIMIT_DELIVERY_EMAIL", "3/3600"),
+    "login:address": rate("RATE_LIMIT_LOGIN", "30/600"),
+}
+
 # Sessions live in the database, so logins survive a cache outage.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
@@ -273,7 +297,10 @@ SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", True)
 SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", not DEBUG)
-if env_bool("DJANGO_BEHIND_PROXY", False):
+# Behind a TLS-terminating proxy: trust its X-Forwarded-Proto, and take the
+# client's address from the last X-Forwarded-For entry (newsroom.ratelimit).
+BEHIND_PROXY = env_bool("DJANGO_BEHIND_PROXY", False)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # Content Security Policy: no inline script anywhere on public pages.

@@ -1,4 +1,6 @@
 import pytest
+from django.core.cache import caches
+from django.core.cache.backends.locmem import LocMemCache
 
 
 @pytest.fixture(autouse=True)
@@ -20,6 +22,25 @@ def _test_settings(settings, tmp_path):
             "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         },
     }
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """
+    Every test starts with an empty local-memory cache, so rate limit
+    counters and cached pages never leak from one test into the next. A
+    Redis cache a test configures is left alone: it uses its own key prefix,
+    and clearing it would flush a database others may share.
+    """
+
+    def clear():
+        for cache in caches.all(initialized_only=True):
+            if isinstance(cache, LocMemCache):
+                cache.clear()
+
+    clear()
+    yield
+    clear()
 
 
 @pytest.fixture(scope="session")

@@ -7,6 +7,8 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from newsroom.ratelimit import client_address, over_limit_response, rate_limit_exceeded
+
 from ..forms.delivery import DeliveryRequestForm
 from ..models.delivery import (
     DeliveryRequest,
@@ -34,9 +36,19 @@ def delivery_request(request):
         if earlier is not None:
             return redirect(_done_url(earlier))
         form = DeliveryRequestForm(request.POST)
-        if form.is_valid():
-            delivery_request, _ = form.submit()
-            return redirect(_done_url(delivery_request))
+        exceeded = rate_limit_exceeded("delivery:address", client_address(request))
+        if exceeded is None and form.is_valid():
+            exceeded = rate_limit_exceeded("delivery:email", form.cleaned_data["email"])
+            if exceeded is None:
+                delivery_request, _ = form.submit()
+                return redirect(_done_url(delivery_request))
+        if exceeded:
+            response = render(
+                request,
+                "subscriptions/delivery/request_form.html",
+                {"form": form, "exceeded": exceeded},
+            )
+            return over_limit_response(response, exceeded)
     else:
         form = DeliveryRequestForm()
     return render(request, "subscriptions/delivery/request_form.html", {"form": form})

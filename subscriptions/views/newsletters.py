@@ -8,6 +8,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from newsroom.http import cache_for_readers
+from newsroom.ratelimit import client_address, over_limit_response, rate_limit_exceeded
 
 from .. import signup
 from ..forms.newsletters import PreferencesForm, SignUpForm, sign_up_forms
@@ -48,20 +49,26 @@ def newsletter_list(request):
 @require_POST
 def newsletter_sign_up(request):
     form = SignUpForm(request.POST)
-    if not form.is_valid():
-        return render(
-            request,
-            "subscriptions/newsletters/sign_up.html",
-            {"form": form},
-            status=400,
-        )
-    signup.request_subscription(
-        email=form.cleaned_data["email"],
-        newsletter=form.cleaned_data["newsletter"],
-        consent_version=form.cleaned_data["consent_version"],
-        source=form.cleaned_data["source"],
+    exceeded = rate_limit_exceeded("sign-up:address", client_address(request))
+    if exceeded is None and form.is_valid():
+        exceeded = rate_limit_exceeded("sign-up:email", form.cleaned_data["email"])
+        if exceeded is None:
+            signup.request_subscription(
+                email=form.cleaned_data["email"],
+                newsletter=form.cleaned_data["newsletter"],
+                consent_version=form.cleaned_data["consent_version"],
+                source=form.cleaned_data["source"],
+            )
+            return redirect("subscriptions:newsletter-check-inbox")
+    response = render(
+        request,
+        "subscriptions/newsletters/sign_up.html",
+        {"form": form, "exceeded": exceeded},
+        status=400,
     )
-    return redirect("subscriptions:newsletter-check-inbox")
+    if exceeded:
+        over_limit_response(response, exceeded)
+    return response
 
 
 @require_GET
