@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "django_prose_editor",
     "django_tasks_db",
     "taggit",
+    "accounts",
     "articles",
     "subscriptions",
 ]
@@ -186,6 +187,12 @@ RATE_LIMITS = {
     "delivery:email": rate("RATE_LIMIT_DELIVERY_EMAIL", "3/3600"),
     "login:address": rate("RATE_LIMIT_LOGIN", "30/600"),
 }
+# Admin sign-in lockout (accounts): after this many failures for one account
+# (since its last success), or from one address on any accounts, within the
+# window, sign-in is refused until the oldest of them leaves the window.
+LOGIN_LOCKOUT_FAILURES = env_int("LOGIN_LOCKOUT_FAILURES", 5)
+LOGIN_LOCKOUT_ADDRESS_FAILURES = env_int("LOGIN_LOCKOUT_ADDRESS_FAILURES", 20)
+LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 900)
 
 # Sessions live in the database, so logins survive a cache outage.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"

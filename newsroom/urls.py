@@ -9,6 +9,8 @@ admin.site.site_title = "Newsroom"
 admin.site.index_title = "Newsroom"
 
 urlpatterns = [
+    # The admin's sign-in, with its lockout (accounts), before the admin.
+    path("admin/login/", include("accounts.urls")),
     path("admin/", admin.site.urls),
     # Before the paper: its section pages catch every other first path segment.
     path("", include("subscriptions.urls")),
