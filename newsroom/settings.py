@@ -193,6 +193,26 @@ RATE_LIMITS = {
 LOGIN_LOCKOUT_FAILURES = env_int("LOGIN_LOCKOUT_FAILURES", 5)
 LOGIN_LOCKOUT_ADDRESS_FAILURES = env_int("LOGIN_LOCKOUT_ADDRESS_FAILURES", 20)
 LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 900)
+# Newsletter sign-ups at these domains (and their subdomains) are refused:
+# disposable-mail services, whose addresses nobody reads for long.
+DISPOSABLE_EMAIL_DOMAINS = env_list(
+    "DISPOSABLE_EMAIL_DOMAINS",
+    default=[
+        "10minutemail.com",
+        "discard.email",
+        "dispostable.com",
+        "getnada.com",
+        "guerrillamail.com",
+        "mailinator.com",
+        "maildrop.cc",
+        "sharklasers.com",
+        "temp-mail.org",
+        "tempmail.com",
+        "throwawaymail.com",
+        "trashmail.com",
+        "yopmail.com",
+    ],
+)
 
 # Sessions live in the database, so logins survive a cache outage.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"

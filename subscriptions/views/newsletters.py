@@ -49,6 +49,9 @@ def newsletter_list(request):
 @require_POST
 def newsletter_sign_up(request):
     form = SignUpForm(request.POST)
+    if form.is_robot:
+        # The answer a person gets, so the robot learns nothing; no row, no mail.
+        return redirect("subscriptions:newsletter-check-inbox")
     exceeded = rate_limit_exceeded("sign-up:address", client_address(request))
     if exceeded is None and form.is_valid():
         exceeded = rate_limit_exceeded("sign-up:email", form.cleaned_data["email"])
