@@ -140,16 +140,22 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: a shared Redis in production; local memory otherwise. A Redis that is
-# down or slow degrades to a cache miss (newsroom.cache), never an error page.
+# down or slow degrades to a cache miss, never an error page, and its circuit
+# breaker then skips it for CACHE_BREAKER_SECONDS at a time, so a hanging
+# Redis costs at most one time-out per period (newsroom.cache_backends).
 REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "newsroom.cache.ResilientRedisCache",
+            "BACKEND": "newsroom.cache_backends.CircuitBreakerRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", "newsroom"),
             "TIMEOUT": env_int("CACHE_TIMEOUT", 300),
-            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
+            "OPTIONS": {
+                "socket_connect_timeout": 0.25,
+                "socket_timeout": 0.25,
+                "breaker_seconds": env_int("CACHE_BREAKER_SECONDS", 5),
+            },
         }
     }
 else:
