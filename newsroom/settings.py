@@ -130,6 +130,12 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # An unreachable database fails fast: readiness answers 503 and readers
+    # get the "back soon" page instead of waiting (psycopg's minimum is 2 s).
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 2)
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Persistent connections buy nothing on a file and hold locks longer.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
