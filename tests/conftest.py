@@ -1,6 +1,20 @@
 import pytest
 from django.core.cache import caches
 from django.core.cache.backends.locmem import LocMemCache
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
+
+# Property tests: no deadline (a shared CI machine is slow at times), the
+# database fixtures shared by a test's examples, nothing kept between runs;
+# each test sets its own example count, chosen to keep the fuzzing under a
+# minute in all.
+hypothesis_settings.register_profile(
+    "newsroom",
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+hypothesis_settings.load_profile("newsroom")
 
 
 @pytest.fixture(autouse=True)

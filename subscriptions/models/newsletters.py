@@ -22,6 +22,30 @@ def normalise_email(email):
     return (email or "").strip().lower()
 
 
+# Characters that end a line in Python's email and str.splitlines(). A value
+# that goes into a mail header (a newsletter's name, an edition's subject)
+# holds none: the header could not be built, or would be split.
+LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+
+
+def validate_single_line(value):
+    if any(character in LINE_BREAKS for character in value):
+        raise ValidationError(
+            "Keep this on one line: it goes into the emails' headers.",
+            code="line_break",
+        )
+
+
+def one_line(field, name):
+    """A check constraint: `field` holds no line break."""
+    return models.CheckConstraint(
+        condition=~Q(**{f"{field}__regex": f"[{LINE_BREAKS}]"}),
+        name=name,
+        violation_error_message="Keep this on one line: it goes into the emails' "
+        "headers.",
+    )
+
+
 def validate_time_zone(value):
     try:
         zoneinfo.ZoneInfo(value)
@@ -46,7 +70,9 @@ class NewsletterQuerySet(ReaderVisibleQuerySet):
 
 
 class Newsletter(models.Model):
-    name = models.CharField(max_length=100, unique=True)
+    name = models.CharField(
+        max_length=100, unique=True, validators=[validate_single_line]
+    )
     slug = models.SlugField(max_length=100, unique=True)
     pitch = models.CharField(
         max_length=300,
@@ -92,13 +118,14 @@ class Newsletter(models.Model):
     class Meta:
         ordering = ["position", "name"]
         constraints = [
+            one_line("name", "newsletter_name_one_line"),
             models.CheckConstraint(
                 condition=Q(minimum_articles__gte=1)
                 & Q(maximum_articles__gte=models.F("minimum_articles")),
                 name="newsletter_article_limits",
                 violation_error_message="The maximum number of articles must be at "
                 "least the minimum, and the minimum at least one.",
-            )
+            ),
         ]
 
     def __str__(self):
@@ -347,7 +374,7 @@ class Edition(models.Model):
     newsletter = models.ForeignKey(
         Newsletter, on_delete=models.PROTECT, related_name="editions"
     )
-    subject = models.CharField(max_length=200)
+    subject = models.CharField(max_length=200, validators=[validate_single_line])
     intro = models.TextField(
         blank=True, help_text="A few sentences above the list of articles."
     )
@@ -388,6 +415,7 @@ class Edition(models.Model):
     class Meta:
         ordering = ["-scheduled_for", "-pk"]
         get_latest_by = "scheduled_for"
+        constraints = [one_line("subject", "edition_subject_one_line")]
         indexes = [
             models.Index(
                 fields=["newsletter", "status", "scheduled_for"],
