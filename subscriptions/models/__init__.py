@@ -13,6 +13,7 @@ from .delivery import (
 )
 from .history import WeekdaysField, validate_weekdays
 from .newsletters import (
+    ConsentEvent,
     Edition,
     EditionArticle,
     EditionSend,
@@ -28,6 +29,7 @@ from .weekdays import WEEKDAY_ORDER, DaysOfWeekField, Weekday
 
 __all__ = [
     "WEEKDAY_ORDER",
+    "ConsentEvent",
     "DaysOfWeekField",
     "DeliveryArea",
     "DeliveryRequest",

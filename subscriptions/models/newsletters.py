@@ -299,7 +299,7 @@ class Subscription(models.Model):
     def get_preferences_url(self):
         return preferences_url(self.email)
 
-    def confirm(self, now=None):
+    def confirm(self, now=None, source="confirmation link"):
         """Confirm a pending subscription; True if it changed."""
         if self.status != self.Status.PENDING:
             return False
@@ -307,16 +307,76 @@ class Subscription(models.Model):
         self.confirmed_at = now or timezone.now()
         self.unsubscribed_at = None
         self.save(update_fields=["status", "confirmed_at", "unsubscribed_at"])
+        self.record_consent(ConsentEvent.Act.CONFIRMED, source, self.confirmed_at)
         return True
 
-    def unsubscribe(self, now=None):
+    def unsubscribe(self, now=None, source="unsubscribe link"):
         """Stop all mail of this newsletter to this address at once."""
         if self.status == self.Status.UNSUBSCRIBED:
             return False
         self.status = self.Status.UNSUBSCRIBED
         self.unsubscribed_at = now or timezone.now()
         self.save(update_fields=["status", "unsubscribed_at"])
+        self.record_consent(ConsentEvent.Act.UNSUBSCRIBED, source, self.unsubscribed_at)
         return True
+
+    def record_consent(self, act, source, at):
+        """
+        Add one act to the consent ledger, with the wording in force on the
+        subscription (what the reader agreed to) and where it happened.
+        """
+        return ConsentEvent.objects.create(
+            subscription=self,
+            act=act,
+            wording=self.consent_text,
+            wording_version=self.consent_version,
+            source=(source or "")[:500],
+            at=at,
+        )
+
+
+class ConsentEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise TypeError("The consent ledger is append-only: add an event instead.")
+
+
+class ConsentEvent(models.Model):
+    """
+    One act of a reader's consent to one newsletter, never changed once
+    written: a sign-up, a confirmation, a change on the preferences page or
+    an unsubscribe, with the wording and its version, the source and the time.
+    """
+
+    class Act(models.TextChoices):
+        SIGNED_UP = "signed_up", "Signed up"
+        CONFIRMED = "confirmed", "Confirmed"
+        CHANGED = "changed", "Changed preferences"
+        UNSUBSCRIBED = "unsubscribed", "Unsubscribed"
+
+    subscription = models.ForeignKey(
+        Subscription, on_delete=models.CASCADE, related_name="consent_events"
+    )
+    act = models.CharField(max_length=12, choices=Act)
+    wording = models.TextField(blank=True, help_text="The words the reader agreed to.")
+    wording_version = models.CharField(max_length=20, blank=True)
+    source = models.CharField(
+        max_length=500, blank=True, help_text="The page or link where it happened."
+    )
+    at = models.DateTimeField(default=timezone.now)
+
+    objects = ConsentEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["at", "pk"]
+        get_latest_by = "at"
+
+    def __str__(self):
+        return f"{self.get_act_display()} at {self.at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise TypeError("The consent ledger is append-only: add an event instead.")
+        super().save(*args, **kwargs)
 
 
 def preferences_token(email):

@@ -111,7 +111,11 @@ def confirm(request, token):
         # An old confirmation email must not undo an unsubscribe.
         subscription = None
     return emailed_link(
-        request, subscription, Subscription.confirm, "confirm", "confirmed"
+        request,
+        subscription,
+        lambda s: s.confirm(source="confirmation link"),
+        "confirm",
+        "confirmed",
     )
 
 
@@ -123,8 +127,14 @@ def confirm(request, token):
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request, token):
     subscription = Subscription.from_unsubscribe_token(token)
+    one_click = request.POST.get("List-Unsubscribe") == "One-Click"
+    source = "one-click unsubscribe" if one_click else "unsubscribe link"
     return emailed_link(
-        request, subscription, Subscription.unsubscribe, "unsubscribe", "unsubscribed"
+        request,
+        subscription,
+        lambda s: s.unsubscribe(source=source),
+        "unsubscribe",
+        "unsubscribed",
     )
 
 
