@@ -21,7 +21,6 @@ from .newsletters import (
     Subscription,
     email_from_preferences_token,
     normalise_email,
-    preferences_token,
     preferences_url,
     validate_time_zone,
 )
@@ -45,7 +44,6 @@ __all__ = [
     "WeekdaysField",
     "email_from_preferences_token",
     "normalise_email",
-    "preferences_token",
     "preferences_url",
     "validate_time_zone",
     "validate_weekdays",

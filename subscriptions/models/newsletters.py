@@ -1,5 +1,6 @@
 """Newsletters: what readers sign up to, their subscriptions, and editions."""
 
+import secrets
 import zoneinfo
 from datetime import datetime, time, timedelta
 
@@ -44,6 +45,16 @@ def one_line(field, name):
         violation_error_message="Keep this on one line: it goes into the emails' "
         "headers.",
     )
+
+
+CONFIRM_SALT = "subscriptions.confirm.v2"
+UNSUBSCRIBE_SALT = "subscriptions.unsubscribe.v2"
+PREFERENCES_SALT = "subscriptions.preferences.v2"
+
+
+def new_public_id():
+    """A random identifier for links in emails: 128 bits, URL-safe."""
+    return secrets.token_urlsafe(16)
 
 
 def validate_time_zone(value):
@@ -200,6 +211,13 @@ class Subscription(models.Model):
     newsletter = models.ForeignKey(
         Newsletter, on_delete=models.CASCADE, related_name="subscriptions"
     )
+    public_id = models.CharField(
+        max_length=32,
+        unique=True,
+        default=new_public_id,
+        editable=False,
+        help_text="The random identifier in this subscription's email links.",
+    )
     status = models.CharField(
         max_length=12, choices=Status, default=Status.PENDING, db_index=True
     )
@@ -259,32 +277,49 @@ class Subscription(models.Model):
     def clean(self):
         self.email = normalise_email(self.email)
 
-    # Signed links. Confirmation links expire; unsubscribe and preferences
-    # links sit in emails people keep, so they do not.
+    # Links in emails carry the subscription's random public id, signed, and
+    # nothing readable about the reader. Confirmation links expire;
+    # unsubscribe and preferences links sit in emails people keep, so they do
+    # not. Links from before public ids (a signed row number, or for
+    # preferences the signed address) keep working until they expire.
 
     def confirmation_token(self):
-        return signing.dumps(self.pk, salt="subscriptions.confirm")
+        return signing.TimestampSigner(salt=CONFIRM_SALT).sign(self.public_id)
 
     @classmethod
     def from_confirmation_token(cls, token):
         """The subscription of a valid, unexpired token, or None."""
         max_age = settings.NEWSLETTER_CONFIRMATION_MAX_AGE
+        found = cls.objects.select_related("newsletter")
+        try:
+            public_id = signing.TimestampSigner(salt=CONFIRM_SALT).unsign(
+                token, max_age=max_age
+            )
+            return found.filter(public_id=public_id).first()
+        except signing.BadSignature:
+            pass
         try:
             pk = signing.loads(token, salt="subscriptions.confirm", max_age=max_age)
         except signing.BadSignature:
             return None
-        return cls.objects.select_related("newsletter").filter(pk=pk).first()
+        return found.filter(pk=pk).first() if isinstance(pk, int) else None
 
     def unsubscribe_token(self):
-        return signing.Signer(salt="subscriptions.unsubscribe").sign(str(self.pk))
+        return signing.Signer(salt=UNSUBSCRIBE_SALT).sign(self.public_id)
 
     @classmethod
     def from_unsubscribe_token(cls, token):
+        found = cls.objects.select_related("newsletter")
+        try:
+            public_id = signing.Signer(salt=UNSUBSCRIBE_SALT).unsign(token)
+            return found.filter(public_id=public_id).first()
+        except signing.BadSignature:
+            pass
         try:
             pk = signing.Signer(salt="subscriptions.unsubscribe").unsign(token)
         except signing.BadSignature:
             return None
-        return cls.objects.select_related("newsletter").filter(pk=pk).first()
+        return found.filter(pk=pk).first() if pk.isdigit() else None
 
     def get_confirm_url(self):
         return reverse(
@@ -296,8 +331,14 @@ class Subscription(models.Model):
             "subscriptions:newsletter-unsubscribe", args=[self.unsubscribe_token()]
         )
 
+    def preferences_token(self):
+        """A link to every newsletter of this subscription's address."""
+        return signing.Signer(salt=PREFERENCES_SALT).sign(self.public_id)
+
     def get_preferences_url(self):
-        return preferences_url(self.email)
+        return reverse(
+            "subscriptions:newsletter-preferences", args=[self.preferences_token()]
+        )
 
     def confirm(self, now=None, source="confirmation link"):
         """Confirm a pending subscription; True if it changed."""
@@ -379,22 +420,31 @@ class ConsentEvent(models.Model):
         super().save(*args, **kwargs)
 
 
-def preferences_token(email):
-    # Encoded rather than readable, so addresses stay out of access logs.
-    return signing.dumps(normalise_email(email), salt="subscriptions.preferences")
-
-
 def email_from_preferences_token(token):
+    """The address a preferences link is for, or None."""
     try:
-        return signing.loads(token, salt="subscriptions.preferences")
+        public_id = signing.Signer(salt=PREFERENCES_SALT).unsign(token)
+    except signing.BadSignature:
+        pass
+    else:
+        subscription = Subscription.objects.filter(public_id=public_id).first()
+        return subscription.email if subscription else None
+    try:
+        # A link from before public ids: the signed address itself.
+        email = signing.loads(
+            token,
+            salt="subscriptions.preferences",
+            max_age=settings.NEWSLETTER_LEGACY_LINK_MAX_AGE,
+        )
     except signing.BadSignature:
         return None
+    return email if isinstance(email, str) else None
 
 
 def preferences_url(email):
-    return reverse(
-        "subscriptions:newsletter-preferences", args=[preferences_token(email)]
-    )
+    """The preferences link of an address that has a subscription."""
+    subscription = Subscription.objects.for_email(email).order_by("pk").first()
+    return subscription.get_preferences_url()
 
 
 class EditionQuerySet(models.QuerySet):
