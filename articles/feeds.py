@@ -3,21 +3,57 @@ RSS 2.0 and Atom feeds of the latest live articles: the whole paper, each
 section, each author and each tag.
 """
 
+import re
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed, Enclosure
+from django.utils import feedgenerator
+from django.utils.feedgenerator import Enclosure
 from django.utils.html import escape
 from taggit.models import Tag
 
 from .models import Article, Author, Section
 
+# Characters XML 1.0 cannot carry. One pasted into a headline or a name
+# would otherwise make every feed that lists it fail to render.
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_safe(value):
+    if isinstance(value, str):
+        return NOT_XML.sub("", value)
+    if isinstance(value, list | tuple):
+        return type(value)(xml_safe(item) for item in value)
+    return value
+
+
+class XMLSafeFeedMixin:
+    """A feed generator that leaves out what XML cannot hold, from any field."""
+
+    def __init__(self, *args, **kwargs):
+        args = [xml_safe(arg) for arg in args]
+        super().__init__(*args, **{k: xml_safe(v) for k, v in kwargs.items()})
+
+    def add_item(self, *args, **kwargs):
+        args = [xml_safe(arg) for arg in args]
+        super().add_item(*args, **{k: xml_safe(v) for k, v in kwargs.items()})
+
+
+class RssFeed(XMLSafeFeedMixin, feedgenerator.Rss201rev2Feed):
+    pass
+
+
+class Atom1Feed(XMLSafeFeedMixin, feedgenerator.Atom1Feed):
+    pass
+
 
 class LatestArticlesFeed(Feed):
     """The latest live articles of the whole paper (RSS 2.0)."""
+
+    feed_type = RssFeed
 
     item_count = 30
     feed_url_name = "articles:feed"

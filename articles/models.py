@@ -566,7 +566,20 @@ def sanitize_body(html):
     Clean article HTML with the body field's own sanitizer (nh3, allowing
     what BODY_EDITOR_EXTENSIONS offer; links only to http, https and mailto).
     """
-    return Article._meta.get_field("body").sanitize(html or "")
+    # Lone surrogates (never valid text, but a str can hold them) would make
+    # the sanitizer raise; they become U+FFFD like undecodable bytes do.
+    html = (html or "").encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+    sanitize = Article._meta.get_field("body").sanitize
+    clean = sanitize(html)
+    # One pass can leave markup that parses differently the next time (an
+    # <a> inside an <a>, once a <table> between them is dropped): sanitize
+    # again until nothing changes, so saving a body twice keeps it as it is.
+    for _ in range(4):
+        again = sanitize(clean)
+        if again == clean:
+            break
+        clean = again
+    return clean
 
 
 def bylines_in_order():

@@ -1,11 +1,30 @@
 from django.contrib.sitemaps.views import sitemap
-from django.urls import path
+from django.urls import path, register_converter
 from django.views.decorators.cache import cache_control
 
 from . import feeds, preview, views
 from .sitemaps import NEWS_SITEMAPS, SITEMAPS
 
 app_name = "articles"
+
+
+class TagSlugConverter:
+    """
+    A tag's slug: any text but a slash or a NUL byte (tags may have
+    non-ASCII slugs; PostgreSQL text cannot hold NUL, so such a path is a
+    404 rather than a database error).
+    """
+
+    regex = "[^/\x00]+"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+register_converter(TagSlugConverter, "tag")
 
 # Feeds, sitemaps and robots.txt are the same for everyone; caches may keep them.
 shared = cache_control(public=True, max_age=300)
@@ -30,7 +49,7 @@ urlpatterns = [
         feeds.AuthorFeed,
         feeds.AuthorAtomFeed,
     ),
-    *feed_paths("feeds/tags/<str:slug>/", "tag-feed", feeds.TagFeed, feeds.TagAtomFeed),
+    *feed_paths("feeds/tags/<tag:slug>/", "tag-feed", feeds.TagFeed, feeds.TagAtomFeed),
     *feed_paths(
         "feeds/<slug:slug>/",
         "section-feed",
@@ -57,7 +76,7 @@ urlpatterns = [
     ),
     path("preview/<str:signed>/", preview.shared_article, name="shared"),
     path("authors/<slug:slug>/", views.AuthorDetailView.as_view(), name="author"),
-    path("tags/<str:slug>/", views.TagDetailView.as_view(), name="tag"),
+    path("tags/<tag:slug>/", views.TagDetailView.as_view(), name="tag"),
     path("<slug:slug>/", views.SectionDetailView.as_view(), name="section"),
     path(
         "<slug:section_slug>/<slug:slug>/",

@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "django_prose_editor",
     "django_tasks_db",
     "taggit",
+    "accounts",
     "articles",
     "subscriptions",
 ]
@@ -129,6 +130,12 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # An unreachable database fails fast: readiness answers 503 and readers
+    # get the "back soon" page instead of waiting (psycopg's minimum is 2 s).
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 2)
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Persistent connections buy nothing on a file and hold locks longer.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
@@ -139,16 +146,22 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: a shared Redis in production; local memory otherwise. A Redis that is
-# down or slow degrades to a cache miss (newsroom.cache), never an error page.
+# down or slow degrades to a cache miss, never an error page, and its circuit
+# breaker then skips it for CACHE_BREAKER_SECONDS at a time, so a hanging
+# Redis costs at most one time-out per period (newsroom.cache_backends).
 REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "newsroom.cache.ResilientRedisCache",
+            "BACKEND": "newsroom.cache_backends.CircuitBreakerRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", "newsroom"),
             "TIMEOUT": env_int("CACHE_TIMEOUT", 300),
-            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
+            "OPTIONS": {
+                "socket_connect_timeout": 0.25,
+                "socket_timeout": 0.25,
+                "breaker_seconds": env_int("CACHE_BREAKER_SECONDS", 5),
+            },
         }
     }
 else:
@@ -170,6 +183,56 @@ PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)
 HTTP_MAX_AGE = env_int("HTTP_MAX_AGE", 60)
 CDN_CACHE_SECONDS = env_int("CDN_CACHE_SECONDS", 300)
 CDN_STALE_SECONDS = env_int("CDN_STALE_SECONDS", 60)
+
+
+def rate(name, default):
+    """A rate limit from `name` as "requests/seconds", e.g. "10/600"."""
+    value = env(name, default)
+    try:
+        requests, seconds = (int(part) for part in value.split("/"))
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"{name} must be requests/seconds such as 10/600, not {value!r}."
+        ) from None
+    return requests, seconds
+
+
+# Rate limits (newsroom.ratelimit), counted in the cache per client address
+# and per email address; over a limit the reader gets a 429 page that keeps
+# what they typed.
+RATE_LIMITS = {
+    "sign-up:address": rate("RATE_LIMIT_SIGN_UP", "10/600"),
+    "sign-up:email": rate("RATE_LIMIT_SIGN_UP_EMAIL", "3/3600"),
+    "delivery:address": rate("RATE_LIMIT_DELIVERY", "10/600"),
+    "delivery:email": rate("RATE_LIMIT_DELIVERY_EMAIL", "3/3600"),
+    "login:address": rate("RATE_LIMIT_LOGIN", "30/600"),
+}
+# Admin sign-in lockout (accounts): after this many failures for one account
+# (since its last success), or from one address on any accounts, within the
+# window, sign-in is refused until the oldest of them leaves the window.
+LOGIN_LOCKOUT_FAILURES = env_int("LOGIN_LOCKOUT_FAILURES", 5)
+LOGIN_LOCKOUT_ADDRESS_FAILURES = env_int("LOGIN_LOCKOUT_ADDRESS_FAILURES", 20)
+LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 900)
+# Newsletter sign-ups at these domains (and their subdomains) are refused:
+# disposable-mail services, whose addresses nobody reads for long.
+DISPOSABLE_EMAIL_DOMAINS = env_list(
+    "DISPOSABLE_EMAIL_DOMAINS",
+    default=[
+        "10minutemail.com",
+        "discard.email",
+        "dispostable.com",
+        "getnada.com",
+        "guerrillamail.com",
+        "mailinator.com",
+        "maildrop.cc",
+        "sharklasers.com",
+        "temp-mail.org",
+        "tempmail.com",
+        "throwawaymail.com",
+        "trashmail.com",
+        "yopmail.com",
+    ],
+)
 
 # Sessions live in the database, so logins survive a cache outage.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
@@ -258,6 +321,11 @@ NEWSLETTER_CONFIRMATION_MAX_AGE = env_int(
     "NEWSLETTER_CONFIRMATION_MAX_AGE", 7 * 24 * 3600
 )
 NEWSLETTER_CONFIRMATION_INTERVAL = env_int("NEWSLETTER_CONFIRMATION_INTERVAL", 600)
+# Preferences links from before opaque tokens carry the signed address; they
+# keep working for this long after they were sent, then are refused.
+NEWSLETTER_LEGACY_LINK_MAX_AGE = env_int(
+    "NEWSLETTER_LEGACY_LINK_MAX_AGE", 90 * 24 * 3600
+)
 NEWSLETTER_BATCH_SIZE = env_int("NEWSLETTER_BATCH_SIZE", 100)
 NEWSLETTER_CONCURRENCY = env_int("NEWSLETTER_CONCURRENCY", 1)
 NEWSLETTER_MAX_ATTEMPTS = env_int("NEWSLETTER_MAX_ATTEMPTS", 5)
@@ -287,7 +355,10 @@ SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", True)
 SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", not DEBUG)
-if env_bool("DJANGO_BEHIND_PROXY", False):
+# Behind a TLS-terminating proxy: trust its X-Forwarded-Proto, and take the
+# client's address from the last X-Forwarded-For entry (newsroom.ratelimit).
+BEHIND_PROXY = env_bool("DJANGO_BEHIND_PROXY", False)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # Content Security Policy: no inline script anywhere on public pages.

@@ -4,11 +4,20 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from . import views
+
 admin.site.site_header = f"{settings.SITE_NAME} newsroom"
 admin.site.site_title = "Newsroom"
 admin.site.index_title = "Newsroom"
 
+handler500 = "newsroom.views.server_error"
+
 urlpatterns = [
+    # Health checks: cheap, never cached, safe to poll every second.
+    path("healthz/live", views.live, name="healthz-live"),
+    path("healthz/ready", views.ready, name="healthz-ready"),
+    # The admin's sign-in, with its lockout (accounts), before the admin.
+    path("admin/login/", include("accounts.urls")),
     path("admin/", admin.site.urls),
     # Before the paper: its section pages catch every other first path segment.
     path("", include("subscriptions.urls")),

@@ -21,6 +21,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from newsroom.mail_errors import describe_mail_error
+
 from .models.delivery import (
     DeliveryRequest,
     DeliveryRequestEvent,
@@ -202,13 +204,15 @@ def delivery_emails_send(request_id):
 def _send_and_stamp(delivery_request, message, stamp_field):
     try:
         mailers.default.send_messages([message])
-    except Exception:
-        logger.exception(
-            "Could not send the %s of delivery request %s",
+    except Exception as exc:
+        # No traceback: a refused recipient's exception names the address.
+        logger.error(
+            "Could not send the %s of delivery request %s: %s",
             "reader's confirmation"
             if stamp_field == "confirmation_sent_at"
             else "desk's notification",
             delivery_request.reference,
+            describe_mail_error(exc),
         )
         return
     DeliveryRequest.objects.filter(pk=delivery_request.pk).update(

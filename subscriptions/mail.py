@@ -4,6 +4,7 @@ HTML and a plain-text part, absolute links from settings.SITE_URL, and the
 List-Unsubscribe headers of RFC 2369 and RFC 8058.
 """
 
+from email.policy import EmailPolicy
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -14,6 +15,50 @@ from django.utils import timezone
 
 def absolute_url(path):
     return settings.SITE_URL + path
+
+
+# Headers mail servers read as they are, so never folded or encoded.
+UNFOLDED_HEADERS = {"list-unsubscribe", "list-unsubscribe-post"}
+
+
+class ListHeaderPolicy(EmailPolicy):
+    """
+    The sending policy, except that List-Unsubscribe and List-Unsubscribe-Post
+    go out as written: plain ASCII on one line. The standard policy folds a
+    header with a word longer than a line (a long unsubscribe URL) into
+    RFC 2047 encoded words (`=?utf-8?q?=3Chttps…`), which mail providers do
+    not read as a URL, so they would not offer one-click unsubscribe. RFC
+    5322 allows lines of up to 998 characters.
+    """
+
+    def fold(self, name, value):
+        if self._unfolded(name, value):
+            return f"{name}: {value}{self.linesep}"
+        return super().fold(name, value)
+
+    def fold_binary(self, name, value):
+        if self._unfolded(name, value):
+            return f"{name}: {value}{self.linesep}".encode("ascii")
+        return super().fold_binary(name, value)
+
+    @staticmethod
+    def _unfolded(name, value):
+        value = str(value)
+        return (
+            name.lower() in UNFOLDED_HEADERS
+            and value.isascii()
+            and "\r" not in value
+            and "\n" not in value
+            and len(name) + len(value) + 2 <= 998
+        )
+
+
+class NewsletterEmail(EmailMultiAlternatives):
+    """A newsletter email, serialised with ListHeaderPolicy."""
+
+    def message(self, *, policy=None):
+        settings_of = vars(policy) if policy is not None else {}
+        return super().message(policy=ListHeaderPolicy(**settings_of))
 
 
 def list_headers(subscription):
@@ -43,7 +88,7 @@ def build_message(*, subject, to, template, context, headers):
     }
     text = render_to_string(f"emails/newsletters/{template}.txt", context)
     html = render_to_string(f"emails/newsletters/{template}.html", context)
-    message = EmailMultiAlternatives(
+    message = NewsletterEmail(
         subject, text, settings.NEWSLETTER_FROM_EMAIL, [to], headers=headers
     )
     message.attach_alternative(html, "text/html")

@@ -14,7 +14,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from .forms.newsletters import CONSENT_WORDINGS, PREFERENCES_CONSENT_VERSION
-from .models.newsletters import Subscription, normalise_email
+from .models.newsletters import ConsentEvent, Subscription, normalise_email
 
 
 def request_subscription(*, email, newsletter, consent_version, source, now=None):
@@ -53,6 +53,9 @@ def request_subscription(*, email, newsletter, consent_version, source, now=None
             for field, value in consent.items():
                 setattr(subscription, field, value)
             subscription.status = Subscription.Status.PENDING
+        # Every sign-up is an act of consent of its own, kept beside earlier
+        # ones; the subscription's consent fields hold the latest.
+        subscription.record_consent(ConsentEvent.Act.SIGNED_UP, source, now)
         interval = timedelta(seconds=settings.NEWSLETTER_CONFIRMATION_INTERVAL)
         last = subscription.confirmation_requested_at
         send = last is None or now - last >= interval
@@ -123,7 +126,7 @@ def update_preferences(email, wanted, source, now=None):
         for newsletter, subscription in current.items():
             confirmed = subscription.status == Subscription.Status.CONFIRMED
             if confirmed and newsletter not in wanted:
-                subscription.unsubscribe(now)
+                subscription.unsubscribe(now, source=source)
                 removed.append(newsletter.name)
         for newsletter in wanted:
             subscription = current.get(newsletter)
@@ -139,5 +142,6 @@ def update_preferences(email, wanted, source, now=None):
             subscription.confirmed_at = now
             subscription.unsubscribed_at = None
             subscription.save()
+            subscription.record_consent(ConsentEvent.Act.CHANGED, source, now)
             added.append(newsletter.name)
     return added, removed

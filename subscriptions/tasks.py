@@ -1,9 +1,16 @@
 """Background work, run by `manage.py db_worker` through Django's tasks."""
 
+import logging
+import smtplib
+
 from django.tasks import task
+
+from newsroom.mail_errors import describe_mail_error
 
 from . import mail, outbox
 from .models.newsletters import Subscription
+
+logger = logging.getLogger(__name__)
 
 
 @task
@@ -16,7 +23,18 @@ def send_confirmation_email(subscription_id):
     )
     if subscription is None:
         return False
-    mail.send_confirmation(subscription)
+    try:
+        mail.send_confirmation(subscription)
+    except (OSError, smtplib.SMTPException) as exc:
+        # Not sent: send_due_newsletters queues it again after
+        # NEWSLETTER_CONFIRMATION_INTERVAL. Logged without a traceback, which
+        # would name the address.
+        logger.warning(
+            "Confirmation email for subscription %s not sent: %s",
+            subscription.pk,
+            describe_mail_error(exc),
+        )
+        return False
     return True
 
 

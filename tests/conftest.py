@@ -1,4 +1,20 @@
 import pytest
+from django.core.cache import caches
+from django.core.cache.backends.locmem import LocMemCache
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
+
+# Property tests: no deadline (a shared CI machine is slow at times), the
+# database fixtures shared by a test's examples, nothing kept between runs;
+# each test sets its own example count, chosen to keep the fuzzing under a
+# minute in all.
+hypothesis_settings.register_profile(
+    "newsroom",
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+hypothesis_settings.load_profile("newsroom")
 
 
 @pytest.fixture(autouse=True)
@@ -20,6 +36,25 @@ def _test_settings(settings, tmp_path):
             "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         },
     }
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """
+    Every test starts with an empty local-memory cache, so rate limit
+    counters and cached pages never leak from one test into the next. A
+    Redis cache a test configures is left alone: it uses its own key prefix,
+    and clearing it would flush a database others may share.
+    """
+
+    def clear():
+        for cache in caches.all(initialized_only=True):
+            if isinstance(cache, LocMemCache):
+                cache.clear()
+
+    clear()
+    yield
+    clear()
 
 
 @pytest.fixture(scope="session")

@@ -14,6 +14,7 @@ from django.views.decorators.csp import csp_override
 
 from .. import editions
 from ..models.newsletters import (
+    ConsentEvent,
     Edition,
     EditionArticle,
     Newsletter,
@@ -60,8 +61,25 @@ class NewsletterAdmin(admin.ModelAdmin):
         return newsletter.confirmed
 
 
+class ConsentEventInline(admin.TabularInline):
+    """The subscription's consent ledger: read-only, oldest first."""
+
+    model = ConsentEvent
+    fields = ["at", "act", "wording_version", "wording", "source"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Subscription)
 class SubscriptionAdmin(admin.ModelAdmin):
+    inlines = [ConsentEventInline]
     list_display = ["email", "newsletter", "status", "created_at", "confirmed_at"]
     list_filter = ["status", "newsletter", "consent_version"]
     list_select_related = ["newsletter"]
@@ -117,7 +135,10 @@ class SubscriptionAdmin(admin.ModelAdmin):
 
     @admin.action(description="Unsubscribe the selected subscriptions")
     def unsubscribe(self, request, queryset):
-        count = sum(subscription.unsubscribe() for subscription in queryset)
+        source = f"admin, by {request.user.get_username()}"
+        count = sum(
+            subscription.unsubscribe(source=source) for subscription in queryset
+        )
         self.message_user(request, f"{count} subscription(s) unsubscribed.")
 
 

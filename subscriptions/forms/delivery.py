@@ -5,6 +5,8 @@ from datetime import timedelta
 
 from django import forms
 
+from newsroom.email_domains import validate_public_email_domain
+
 from .. import delivery
 from ..models.delivery import DeliveryRequest, eircode_normalise
 
@@ -68,6 +70,12 @@ class DeliveryRequestForm(forms.ModelForm):
         required=False,
     )
     idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False)
+    # A honeypot: hidden from people, filled in by form-filling robots.
+    website = forms.CharField(
+        required=False,
+        label="Leave this empty",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
 
     class Meta:
         model = DeliveryRequest
@@ -128,6 +136,16 @@ class DeliveryRequestForm(forms.ModelForm):
             self.fields[name].max_length = 40
             self.fields[name].widget.attrs["maxlength"] = 40
             self.fields[name].validators = []
+
+    @property
+    def is_robot(self):
+        """True when the honeypot field came back filled in."""
+        return bool(self.data.get("website"))
+
+    def clean_email(self):
+        email = self.cleaned_data["email"]
+        validate_public_email_domain(email)
+        return email
 
     def clean_eircode(self):
         return eircode_normalise(self.cleaned_data["eircode"])

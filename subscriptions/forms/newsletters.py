@@ -2,6 +2,8 @@
 
 from django import forms
 
+from newsroom.email_domains import validate_not_disposable, validate_public_email_domain
+
 from ..models.newsletters import Newsletter, normalise_email
 
 # The words beside the consent box, by version. A version is never edited or
@@ -51,9 +53,23 @@ class SignUpForm(forms.Form):
         widget=forms.HiddenInput, initial=CURRENT_CONSENT_VERSION, max_length=20
     )
     source = forms.CharField(widget=forms.HiddenInput, required=False, max_length=500)
+    # A honeypot: hidden from people, filled in by form-filling robots.
+    website = forms.CharField(
+        required=False,
+        label="Leave this empty",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
 
     def clean_email(self):
-        return normalise_email(self.cleaned_data["email"])
+        email = normalise_email(self.cleaned_data["email"])
+        validate_public_email_domain(email)
+        validate_not_disposable(email)
+        return email
+
+    @property
+    def is_robot(self):
+        """True when the honeypot field came back filled in."""
+        return bool(self.data.get("website"))
 
     def clean_consent_version(self):
         version = self.cleaned_data["consent_version"]

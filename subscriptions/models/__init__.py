@@ -13,6 +13,7 @@ from .delivery import (
 )
 from .history import WeekdaysField, validate_weekdays
 from .newsletters import (
+    ConsentEvent,
     Edition,
     EditionArticle,
     EditionSend,
@@ -20,7 +21,6 @@ from .newsletters import (
     Subscription,
     email_from_preferences_token,
     normalise_email,
-    preferences_token,
     preferences_url,
     validate_time_zone,
 )
@@ -28,6 +28,7 @@ from .weekdays import WEEKDAY_ORDER, DaysOfWeekField, Weekday
 
 __all__ = [
     "WEEKDAY_ORDER",
+    "ConsentEvent",
     "DaysOfWeekField",
     "DeliveryArea",
     "DeliveryRequest",
@@ -43,7 +44,6 @@ __all__ = [
     "WeekdaysField",
     "email_from_preferences_token",
     "normalise_email",
-    "preferences_token",
     "preferences_url",
     "validate_time_zone",
     "validate_weekdays",

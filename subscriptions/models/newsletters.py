@@ -1,5 +1,6 @@
 """Newsletters: what readers sign up to, their subscriptions, and editions."""
 
+import secrets
 import zoneinfo
 from datetime import datetime, time, timedelta
 
@@ -20,6 +21,40 @@ from .weekdays import DaysOfWeekField, Weekday, every_day
 def normalise_email(email):
     """The form an address is stored and compared in: trimmed, lower case."""
     return (email or "").strip().lower()
+
+
+# Characters that end a line in Python's email and str.splitlines(). A value
+# that goes into a mail header (a newsletter's name, an edition's subject)
+# holds none: the header could not be built, or would be split.
+LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+
+
+def validate_single_line(value):
+    if any(character in LINE_BREAKS for character in value):
+        raise ValidationError(
+            "Keep this on one line: it goes into the emails' headers.",
+            code="line_break",
+        )
+
+
+def one_line(field, name):
+    """A check constraint: `field` holds no line break."""
+    return models.CheckConstraint(
+        condition=~Q(**{f"{field}__regex": f"[{LINE_BREAKS}]"}),
+        name=name,
+        violation_error_message="Keep this on one line: it goes into the emails' "
+        "headers.",
+    )
+
+
+CONFIRM_SALT = "subscriptions.confirm.v2"
+UNSUBSCRIBE_SALT = "subscriptions.unsubscribe.v2"
+PREFERENCES_SALT = "subscriptions.preferences.v2"
+
+
+def new_public_id():
+    """A random identifier for links in emails: 128 bits, URL-safe."""
+    return secrets.token_urlsafe(16)
 
 
 def validate_time_zone(value):
@@ -46,7 +81,9 @@ class NewsletterQuerySet(ReaderVisibleQuerySet):
 
 
 class Newsletter(models.Model):
-    name = models.CharField(max_length=100, unique=True)
+    name = models.CharField(
+        max_length=100, unique=True, validators=[validate_single_line]
+    )
     slug = models.SlugField(max_length=100, unique=True)
     pitch = models.CharField(
         max_length=300,
@@ -92,13 +129,14 @@ class Newsletter(models.Model):
     class Meta:
         ordering = ["position", "name"]
         constraints = [
+            one_line("name", "newsletter_name_one_line"),
             models.CheckConstraint(
                 condition=Q(minimum_articles__gte=1)
                 & Q(maximum_articles__gte=models.F("minimum_articles")),
                 name="newsletter_article_limits",
                 violation_error_message="The maximum number of articles must be at "
                 "least the minimum, and the minimum at least one.",
-            )
+            ),
         ]
 
     def __str__(self):
@@ -173,6 +211,13 @@ class Subscription(models.Model):
     newsletter = models.ForeignKey(
         Newsletter, on_delete=models.CASCADE, related_name="subscriptions"
     )
+    public_id = models.CharField(
+        max_length=32,
+        unique=True,
+        default=new_public_id,
+        editable=False,
+        help_text="The random identifier in this subscription's email links.",
+    )
     status = models.CharField(
         max_length=12, choices=Status, default=Status.PENDING, db_index=True
     )
@@ -232,32 +277,49 @@ class Subscription(models.Model):
     def clean(self):
         self.email = normalise_email(self.email)
 
-    # Signed links. Confirmation links expire; unsubscribe and preferences
-    # links sit in emails people keep, so they do not.
+    # Links in emails carry the subscription's random public id, signed, and
+    # nothing readable about the reader. Confirmation links expire;
+    # unsubscribe and preferences links sit in emails people keep, so they do
+    # not. Links from before public ids (a signed row number, or for
+    # preferences the signed address) keep working until they expire.
 
     def confirmation_token(self):
-        return signing.dumps(self.pk, salt="subscriptions.confirm")
+        return signing.TimestampSigner(salt=CONFIRM_SALT).sign(self.public_id)
 
     @classmethod
     def from_confirmation_token(cls, token):
         """The subscription of a valid, unexpired token, or None."""
         max_age = settings.NEWSLETTER_CONFIRMATION_MAX_AGE
+        found = cls.objects.select_related("newsletter")
+        try:
+            public_id = signing.TimestampSigner(salt=CONFIRM_SALT).unsign(
+                token, max_age=max_age
+            )
+            return found.filter(public_id=public_id).first()
+        except signing.BadSignature:
+            pass
         try:
             pk = signing.loads(token, salt="subscriptions.confirm", max_age=max_age)
         except signing.BadSignature:
             return None
-        return cls.objects.select_related("newsletter").filter(pk=pk).first()
+        return found.filter(pk=pk).first() if isinstance(pk, int) else None
 
     def unsubscribe_token(self):
-        return signing.Signer(salt="subscriptions.unsubscribe").sign(str(self.pk))
+        return signing.Signer(salt=UNSUBSCRIBE_SALT).sign(self.public_id)
 
     @classmethod
     def from_unsubscribe_token(cls, token):
+        found = cls.objects.select_related("newsletter")
+        try:
+            public_id = signing.Signer(salt=UNSUBSCRIBE_SALT).unsign(token)
+            return found.filter(public_id=public_id).first()
+        except signing.BadSignature:
+            pass
         try:
             pk = signing.Signer(salt="subscriptions.unsubscribe").unsign(token)
         except signing.BadSignature:
             return None
-        return cls.objects.select_related("newsletter").filter(pk=pk).first()
+        return found.filter(pk=pk).first() if pk.isdigit() else None
 
     def get_confirm_url(self):
         return reverse(
@@ -269,10 +331,16 @@ class Subscription(models.Model):
             "subscriptions:newsletter-unsubscribe", args=[self.unsubscribe_token()]
         )
 
-    def get_preferences_url(self):
-        return preferences_url(self.email)
+    def preferences_token(self):
+        """A link to every newsletter of this subscription's address."""
+        return signing.Signer(salt=PREFERENCES_SALT).sign(self.public_id)
 
-    def confirm(self, now=None):
+    def get_preferences_url(self):
+        return reverse(
+            "subscriptions:newsletter-preferences", args=[self.preferences_token()]
+        )
+
+    def confirm(self, now=None, source="confirmation link"):
         """Confirm a pending subscription; True if it changed."""
         if self.status != self.Status.PENDING:
             return False
@@ -280,34 +348,103 @@ class Subscription(models.Model):
         self.confirmed_at = now or timezone.now()
         self.unsubscribed_at = None
         self.save(update_fields=["status", "confirmed_at", "unsubscribed_at"])
+        self.record_consent(ConsentEvent.Act.CONFIRMED, source, self.confirmed_at)
         return True
 
-    def unsubscribe(self, now=None):
+    def unsubscribe(self, now=None, source="unsubscribe link"):
         """Stop all mail of this newsletter to this address at once."""
         if self.status == self.Status.UNSUBSCRIBED:
             return False
         self.status = self.Status.UNSUBSCRIBED
         self.unsubscribed_at = now or timezone.now()
         self.save(update_fields=["status", "unsubscribed_at"])
+        self.record_consent(ConsentEvent.Act.UNSUBSCRIBED, source, self.unsubscribed_at)
         return True
 
+    def record_consent(self, act, source, at):
+        """
+        Add one act to the consent ledger, with the wording in force on the
+        subscription (what the reader agreed to) and where it happened.
+        """
+        return ConsentEvent.objects.create(
+            subscription=self,
+            act=act,
+            wording=self.consent_text,
+            wording_version=self.consent_version,
+            source=(source or "")[:500],
+            at=at,
+        )
 
-def preferences_token(email):
-    # Encoded rather than readable, so addresses stay out of access logs.
-    return signing.dumps(normalise_email(email), salt="subscriptions.preferences")
+
+class ConsentEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise TypeError("The consent ledger is append-only: add an event instead.")
+
+
+class ConsentEvent(models.Model):
+    """
+    One act of a reader's consent to one newsletter, never changed once
+    written: a sign-up, a confirmation, a change on the preferences page or
+    an unsubscribe, with the wording and its version, the source and the time.
+    """
+
+    class Act(models.TextChoices):
+        SIGNED_UP = "signed_up", "Signed up"
+        CONFIRMED = "confirmed", "Confirmed"
+        CHANGED = "changed", "Changed preferences"
+        UNSUBSCRIBED = "unsubscribed", "Unsubscribed"
+
+    subscription = models.ForeignKey(
+        Subscription, on_delete=models.CASCADE, related_name="consent_events"
+    )
+    act = models.CharField(max_length=12, choices=Act)
+    wording = models.TextField(blank=True, help_text="The words the reader agreed to.")
+    wording_version = models.CharField(max_length=20, blank=True)
+    source = models.CharField(
+        max_length=500, blank=True, help_text="The page or link where it happened."
+    )
+    at = models.DateTimeField(default=timezone.now)
+
+    objects = ConsentEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["at", "pk"]
+        get_latest_by = "at"
+
+    def __str__(self):
+        return f"{self.get_act_display()} at {self.at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise TypeError("The consent ledger is append-only: add an event instead.")
+        super().save(*args, **kwargs)
 
 
 def email_from_preferences_token(token):
+    """The address a preferences link is for, or None."""
     try:
-        return signing.loads(token, salt="subscriptions.preferences")
+        public_id = signing.Signer(salt=PREFERENCES_SALT).unsign(token)
+    except signing.BadSignature:
+        pass
+    else:
+        subscription = Subscription.objects.filter(public_id=public_id).first()
+        return subscription.email if subscription else None
+    try:
+        # A link from before public ids: the signed address itself.
+        email = signing.loads(
+            token,
+            salt="subscriptions.preferences",
+            max_age=settings.NEWSLETTER_LEGACY_LINK_MAX_AGE,
+        )
     except signing.BadSignature:
         return None
+    return email if isinstance(email, str) else None
 
 
 def preferences_url(email):
-    return reverse(
-        "subscriptions:newsletter-preferences", args=[preferences_token(email)]
-    )
+    """The preferences link of an address that has a subscription."""
+    subscription = Subscription.objects.for_email(email).order_by("pk").first()
+    return subscription.get_preferences_url()
 
 
 class EditionQuerySet(models.QuerySet):
@@ -347,7 +484,7 @@ class Edition(models.Model):
     newsletter = models.ForeignKey(
         Newsletter, on_delete=models.PROTECT, related_name="editions"
     )
-    subject = models.CharField(max_length=200)
+    subject = models.CharField(max_length=200, validators=[validate_single_line])
     intro = models.TextField(
         blank=True, help_text="A few sentences above the list of articles."
     )
@@ -388,6 +525,7 @@ class Edition(models.Model):
     class Meta:
         ordering = ["-scheduled_for", "-pk"]
         get_latest_by = "scheduled_for"
+        constraints = [one_line("subject", "edition_subject_one_line")]
         indexes = [
             models.Index(
                 fields=["newsletter", "status", "scheduled_for"],

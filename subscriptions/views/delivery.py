@@ -7,6 +7,9 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from newsroom.ratelimit import client_address, over_limit_response, rate_limit_exceeded
+
+from ..delivery import delivery_reference_new
 from ..forms.delivery import DeliveryRequestForm
 from ..models.delivery import (
     DeliveryRequest,
@@ -34,9 +37,28 @@ def delivery_request(request):
         if earlier is not None:
             return redirect(_done_url(earlier))
         form = DeliveryRequestForm(request.POST)
-        if form.is_valid():
-            delivery_request, _ = form.submit()
-            return redirect(_done_url(delivery_request))
+        if form.is_robot and form.is_valid():
+            # The page a person gets, with a reference that names nothing:
+            # the robot learns nothing, and nothing is saved or mailed.
+            form.instance.reference = delivery_reference_new()
+            return render(
+                request,
+                "subscriptions/delivery/request_done.html",
+                {"delivery_request": form.instance},
+            )
+        exceeded = rate_limit_exceeded("delivery:address", client_address(request))
+        if exceeded is None and form.is_valid():
+            exceeded = rate_limit_exceeded("delivery:email", form.cleaned_data["email"])
+            if exceeded is None:
+                delivery_request, _ = form.submit()
+                return redirect(_done_url(delivery_request))
+        if exceeded:
+            response = render(
+                request,
+                "subscriptions/delivery/request_form.html",
+                {"form": form, "exceeded": exceeded},
+            )
+            return over_limit_response(response, exceeded)
     else:
         form = DeliveryRequestForm()
     return render(request, "subscriptions/delivery/request_form.html", {"form": form})

@@ -8,6 +8,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from newsroom.http import cache_for_readers
+from newsroom.ratelimit import client_address, over_limit_response, rate_limit_exceeded
 
 from .. import signup
 from ..forms.newsletters import PreferencesForm, SignUpForm, sign_up_forms
@@ -48,20 +49,29 @@ def newsletter_list(request):
 @require_POST
 def newsletter_sign_up(request):
     form = SignUpForm(request.POST)
-    if not form.is_valid():
-        return render(
-            request,
-            "subscriptions/newsletters/sign_up.html",
-            {"form": form},
-            status=400,
-        )
-    signup.request_subscription(
-        email=form.cleaned_data["email"],
-        newsletter=form.cleaned_data["newsletter"],
-        consent_version=form.cleaned_data["consent_version"],
-        source=form.cleaned_data["source"],
+    if form.is_robot:
+        # The answer a person gets, so the robot learns nothing; no row, no mail.
+        return redirect("subscriptions:newsletter-check-inbox")
+    exceeded = rate_limit_exceeded("sign-up:address", client_address(request))
+    if exceeded is None and form.is_valid():
+        exceeded = rate_limit_exceeded("sign-up:email", form.cleaned_data["email"])
+        if exceeded is None:
+            signup.request_subscription(
+                email=form.cleaned_data["email"],
+                newsletter=form.cleaned_data["newsletter"],
+                consent_version=form.cleaned_data["consent_version"],
+                source=form.cleaned_data["source"],
+            )
+            return redirect("subscriptions:newsletter-check-inbox")
+    response = render(
+        request,
+        "subscriptions/newsletters/sign_up.html",
+        {"form": form, "exceeded": exceeded},
+        status=400,
     )
-    return redirect("subscriptions:newsletter-check-inbox")
+    if exceeded:
+        over_limit_response(response, exceeded)
+    return response
 
 
 @require_GET
@@ -101,7 +111,11 @@ def confirm(request, token):
         # An old confirmation email must not undo an unsubscribe.
         subscription = None
     return emailed_link(
-        request, subscription, Subscription.confirm, "confirm", "confirmed"
+        request,
+        subscription,
+        lambda s: s.confirm(source="confirmation link"),
+        "confirm",
+        "confirmed",
     )
 
 
@@ -113,8 +127,14 @@ def confirm(request, token):
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request, token):
     subscription = Subscription.from_unsubscribe_token(token)
+    one_click = request.POST.get("List-Unsubscribe") == "One-Click"
+    source = "one-click unsubscribe" if one_click else "unsubscribe link"
     return emailed_link(
-        request, subscription, Subscription.unsubscribe, "unsubscribe", "unsubscribed"
+        request,
+        subscription,
+        lambda s: s.unsubscribe(source=source),
+        "unsubscribe",
+        "unsubscribed",
     )
 
 

@@ -1,5 +1,6 @@
 """RSS and Atom feeds, sitemaps and robots.txt: live articles only, absolute links."""
 
+import html as html_module
 from datetime import datetime, timedelta
 from xml.etree import ElementTree
 
@@ -7,6 +8,9 @@ import feedparser
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from articles.models import Article
 from articles.sitemaps import ArticleSitemap
@@ -318,3 +322,66 @@ def test_robots_txt_names_the_sitemaps_and_keeps_crawlers_out(client):
         assert f"Disallow: {path}" in lines
     assert "Sitemap: https://news.example.org/sitemap.xml" in lines
     assert "Sitemap: https://news.example.org/sitemap-news.xml" in lines
+
+
+# Property: whatever a writer types in a title or standfirst, the feeds stay
+# well-formed XML and carry it as text, never as markup.
+
+writers_text = (
+    st.lists(
+        st.one_of(
+            st.text(
+                st.characters(exclude_categories=("Cs",), exclude_characters="\x00"),
+                max_size=12,
+            ),
+            st.sampled_from(
+                ["<script>alert(1)</script>", "a<b", "&amp;", "<b>x</b>", "\x0b", "]]>"]
+            ),
+        ),
+        min_size=1,
+        max_size=5,
+    )
+    .map("".join)
+    .filter(str.strip)
+)
+
+
+@hypothesis_settings(max_examples=60)
+@given(title=writers_text, standfirst=writers_text)
+def test_feeds_carry_any_plain_text_as_text(client, title, standfirst):
+    article = make_article()
+    Article.objects.filter(pk=article.pk).update(title=title, standfirst=standfirst)
+
+    channel, items = rss_items(client, reverse("articles:feed"))
+    rss = next(i for i in items if i.findtext("guid").endswith(f"/{article.pk}"))
+    atom_feed = ElementTree.fromstring(
+        client.get(reverse("articles:feed-atom")).content
+    )
+    atom = next(
+        e
+        for e in atom_feed.iter(f"{ATOM}entry")
+        if e.findtext(f"{ATOM}id").endswith(f"/{article.pk}")
+    )
+    summary = atom.find(f"{ATOM}summary")
+
+    for shown_as_html in (rss.findtext("description"), summary.text):
+        assert "<" not in shown_as_html  # no markup for the reader to run
+        assert html_module.unescape(shown_as_html) == xml_text(standfirst)
+    assert rss.findtext("title") == xml_text(title)
+    Article.objects.filter(pk=article.pk).delete()
+
+
+def xml_text(text):
+    """`text` as XML 1.0 can carry it: characters it cannot hold are left out."""
+    return (
+        "".join(
+            c
+            for c in text
+            if c in "\t\n\r"
+            or ("\x20" <= c <= "\ud7ff")
+            or ("\ue000" <= c <= "\ufffd")
+            or c >= "\U00010000"
+        )
+        .replace("\r\n", "\n")
+        .replace("\r", "\n")
+    )

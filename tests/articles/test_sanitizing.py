@@ -1,11 +1,16 @@
 """Article bodies are sanitized on every way in: admin form, save(), bulk writes."""
 
 import re
+from html.parser import HTMLParser
 
 import pytest
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from articles.models import Article, sanitize_body
 from tests.factories import make_article, make_section
+from tests.hostile import hostile_text
 
 pytestmark = pytest.mark.django_db
 
@@ -76,3 +81,116 @@ def test_empty_editor_content_is_stored_as_empty():
     article = make_article(body="<p></p>")
     article.refresh_from_db()
     assert article.body == ""
+
+
+# Property: for any markup, sanitising is idempotent and its output is harmless.
+
+TAGS = [
+    "p",
+    "a",
+    "img",
+    "script",
+    "iframe",
+    "svg",
+    "math",
+    "style",
+    "b",
+    "h2",
+    "blockquote",
+    "ul",
+    "li",
+    "object",
+    "embed",
+    "form",
+    "input",
+    "table",
+]
+ATTRIBUTES = [
+    "href",
+    "src",
+    "onclick",
+    "onerror",
+    "OnLoad",
+    "style",
+    "srcdoc",
+    "xlink:href",
+    "formaction",
+    "data",
+    "title",
+    "class",
+    "rel",
+]
+URLS = [
+    "javascript:alert(1)",
+    "JaVaScRiPt:alert(1)",
+    " javascript:x",
+    "java\tscript:x",
+    "&#106;avascript:x",
+    "data:text/html,<script>x</script>",
+    "DATA:image/svg+xml,x",
+    "vbscript:x",
+    "https://example.ie/",
+    "mailto:a@example.ie",
+    "//evil.example/",
+]
+
+
+@st.composite
+def markup(draw, depth=0):
+    if depth > 2 or draw(st.integers(0, 3)) == 0:
+        return draw(
+            st.one_of(
+                hostile_text,
+                st.sampled_from(["<", ">", "&", "<!--", "-->", "<![CDATA[", "</"]),
+            )
+        )
+    tag = draw(st.sampled_from(TAGS))
+    attributes = "".join(
+        f" {name}={quote}{value}{quote}"
+        for name, value, quote in draw(
+            st.lists(
+                st.tuples(
+                    st.sampled_from(ATTRIBUTES),
+                    st.one_of(st.sampled_from(URLS), hostile_text),
+                    st.sampled_from(['"', "'", ""]),
+                ),
+                max_size=3,
+            )
+        )
+    )
+    inner = "".join(draw(st.lists(markup(depth + 1), max_size=3)))
+    close = draw(st.sampled_from([f"</{tag}>", "", f"</{tag.upper()} >"]))
+    return f"<{tag}{attributes}>{inner}{close}"
+
+
+@hypothesis_settings(max_examples=200)
+@given(html=st.lists(markup(), max_size=4).map("".join))
+def test_sanitising_is_idempotent_and_never_emits_script_handlers_or_bad_urls(html):
+    clean = sanitize_body(html)
+    assert sanitize_body(clean) == clean
+    assert "<script" not in clean.lower()
+    for tag, attributes in elements(clean):
+        assert tag != "script"
+        for name, value in attributes:
+            assert not name.startswith("on"), (tag, name)
+            if name not in URL_ATTRIBUTES:
+                continue
+            url = re.sub(r"[\s\x00-\x1f]", "", value or "").lower()
+            assert not url.startswith(("javascript:", "data:", "vbscript:")), value
+
+
+URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "data", "cite"}
+
+
+def elements(html):
+    """(tag, attributes) of every element in `html`, as a browser parses them."""
+    found = []
+
+    class Collector(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            found.append((tag, attrs))
+
+        handle_startendtag = handle_starttag
+
+    Collector(convert_charrefs=True).feed(html)
+    return found

@@ -4,7 +4,7 @@ import ast
 
 from django.conf import settings
 
-ENV_HELPERS = {"env", "env_bool", "env_int", "env_list"}
+ENV_HELPERS = {"env", "env_bool", "env_int", "env_list", "rate"}
 
 
 def variables_settings_read():

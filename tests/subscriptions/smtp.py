@@ -25,6 +25,7 @@ class RecordingHandler:
     def __init__(self, refuse_once=(), delay=0):
         self.delay = delay
         self.messages = []
+        self.raw = []  # the bytes of each message, exactly as received
         self.refuse_once = set(refuse_once)
         self.refused = []
         self.lock = threading.Lock()
@@ -46,6 +47,7 @@ class RecordingHandler:
         )
         with self.lock:
             self.messages.append((list(envelope.rcpt_tos), message))
+            self.raw.append(envelope.original_content)
         return "250 Message accepted for delivery"
 
     def recipients(self):

@@ -1,0 +1,162 @@
+"""
+Hostile input, property-tested: every public form, URL segment and query
+parameter takes generated text (NUL bytes and lone surrogates included) and
+never answers with a server error. The client re-raises any exception a
+view lets escape, so a crash fails the example; a 5xx status does too.
+"""
+
+import pytest
+from django.urls import reverse
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
+
+from subscriptions.forms import CURRENT_CONSENT_VERSION
+from subscriptions.models import preferences_url
+from tests.factories import make_article
+from tests.hostile import form_body, hostile_text, url_segment
+from tests.subscriptions.factories import (
+    delivery_form_data,
+    make_delivery_area,
+    make_newsletter,
+    make_subscription,
+)
+
+pytestmark = pytest.mark.django_db
+
+FORM = "application/x-www-form-urlencoded"
+
+
+@pytest.fixture(autouse=True)
+def _no_limits(settings):
+    """Fuzzing is a burst from one address: lift the rate limits to reach the views."""
+    settings.RATE_LIMITS = {name: (10**9, 60) for name in settings.RATE_LIMITS}
+
+
+@pytest.fixture
+def paper():
+    article = make_article(tags=["harbour"])
+    newsletter = make_newsletter(slug="news-wrap")
+    make_delivery_area(routing_keys=["A65"])
+    subscription = make_subscription(newsletter=newsletter, email="r@example.ie")
+    return {
+        "article": article,
+        "newsletter": newsletter,
+        "subscription": subscription,
+    }
+
+
+def assert_no_server_error(response):
+    assert response.status_code < 500, response.status_code
+
+
+URL_PATTERNS = [
+    "/tags/{}/",
+    "/feeds/tags/{}/rss/",
+    "/authors/{}/",
+    "/feeds/authors/{}/atom/",
+    "/{}/",
+    "/feeds/{}/rss/",
+    "/sitemap-{}.xml",
+    "/preview/{}/",
+    "/newsletters/confirm/{}/",
+    "/newsletters/unsubscribe/{}/",
+    "/newsletters/preferences/{}/",
+    "/delivery/received/{}/",
+]
+
+
+@hypothesis_settings(max_examples=250)
+@given(pattern=st.sampled_from(URL_PATTERNS), segment=hostile_text, post=st.booleans())
+def test_no_url_segment_causes_a_server_error(client, paper, pattern, segment, post):
+    if pattern == "/{}/" and post:
+        pattern = f"/{paper['article'].section.slug}/{{}}/"
+    path = pattern.format(url_segment(segment) or "x")
+    response = client.post(path) if post else client.get(path)
+    assert_no_server_error(response)
+
+
+QUERY_PAGES = ["/search/", "/", "/tags/harbour/", "section", "preferences"]
+
+
+@hypothesis_settings(max_examples=250)
+@given(
+    page=st.sampled_from(QUERY_PAGES),
+    name=st.sampled_from(["q", "page", "saved", "n"]),
+    value=hostile_text,
+    second=hostile_text,
+)
+def test_no_query_parameter_causes_a_server_error(
+    client, paper, page, name, value, second
+):
+    if page == "section":
+        page = paper["article"].section.get_absolute_url()
+    elif page == "preferences":
+        page = preferences_url("r@example.ie")
+    query = form_body({name: value, "page": second})
+    assert_no_server_error(client.get(f"{page}?{query}"))
+
+
+def maybe(valid):
+    """A field's value: the valid one, or hostile text."""
+    return st.one_of(st.just(valid), hostile_text)
+
+
+@hypothesis_settings(max_examples=200)
+@given(
+    data=st.fixed_dictionaries(
+        {
+            "email": maybe("reader@example.ie"),
+            "newsletter": maybe("news-wrap"),
+            "consent": maybe("on"),
+            "consent_version": maybe(CURRENT_CONSENT_VERSION),
+            "source": maybe("/news/"),
+            "website": maybe(""),
+        }
+    )
+)
+def test_the_sign_up_form_takes_any_input_without_a_server_error(client, paper, data):
+    response = client.post(
+        reverse("subscriptions:newsletter-sign-up"), form_body(data), content_type=FORM
+    )
+    assert_no_server_error(response)
+
+
+DELIVERY = delivery_form_data()
+
+
+@hypothesis_settings(max_examples=200)
+@given(
+    data=st.fixed_dictionaries(
+        {
+            key: maybe(value)
+            if not isinstance(value, list)
+            else st.lists(maybe(value[0]), max_size=3)
+            for key, value in DELIVERY.items()
+        }
+    )
+)
+def test_the_delivery_form_takes_any_input_without_a_server_error(client, paper, data):
+    response = client.post(
+        reverse("subscriptions:delivery-request"), form_body(data), content_type=FORM
+    )
+    assert_no_server_error(response)
+
+
+@hypothesis_settings(max_examples=100)
+@given(
+    newsletters=st.lists(maybe("news-wrap"), max_size=3),
+    action=st.sampled_from(["preferences", "confirm", "unsubscribe"]),
+)
+def test_the_emailed_link_forms_take_any_input_without_a_server_error(
+    client, paper, newsletters, action
+):
+    subscription = paper["subscription"]
+    url = {
+        "preferences": preferences_url("r@example.ie"),
+        "confirm": subscription.get_confirm_url(),
+        "unsubscribe": subscription.get_unsubscribe_url(),
+    }[action]
+    body = form_body({"newsletters": newsletters})
+    response = client.post(url, body, content_type=FORM)
+    assert_no_server_error(response)

@@ -1,0 +1,87 @@
+"""
+No personal data in logs: a sentinel name, email, phone and address go
+through every public form and the emails the worker sends, over a real SMTP
+server that refuses them once, and appear in no log record at any level.
+"""
+
+import logging
+
+import pytest
+from django.test import Client
+
+from subscriptions.models import Subscription
+from tests.subscriptions.factories import (
+    delivery_form_data,
+    make_delivery_area,
+    make_newsletter,
+    sign_up_data,
+)
+from tests.subscriptions.smtp import SMTPSink
+
+pytestmark = pytest.mark.django_db
+
+EMAIL = "zq7sentinel@example.ie"
+SENTINELS = ["zq7sentinel", "7654329", "Qx9lane", "Wq8town"]
+
+
+def test_no_form_or_worker_email_logs_the_readers_details(
+    settings, caplog, django_capture_on_commit_callbacks
+):
+    settings.NEWSLETTER_CONFIRMATION_INTERVAL = 0
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "sign-up:email": (2, 600)}
+    newsletter = make_newsletter(slug="news-wrap")
+    make_delivery_area(routing_keys=["A65"])
+    client = Client(raise_request_exception=False)
+    person = {
+        "name": "Zq7sentinel Reader",
+        "email": EMAIL,
+        "phone": "087 765 4329",
+        "address_line_1": "1 Qx9lane",
+        "town": "Wq8town",
+    }
+
+    caplog.set_level(logging.DEBUG)
+
+    def post(url, data):
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post(url, data)
+
+    with SMTPSink(refuse_once=[EMAIL]) as sink:
+        settings.MAILERS = sink.mailers_setting()
+        # Newsletter sign-up: the confirmation is refused by the mail server
+        # once, then re-sent; invalid, rate-limited and honeypot posts too.
+        for _ in range(3):
+            post("/newsletters/sign-up/", sign_up_data(newsletter, email=EMAIL))
+        post("/newsletters/sign-up/", {"email": EMAIL + "x", "newsletter": "?"})
+        post(
+            "/newsletters/sign-up/", sign_up_data(newsletter, email=EMAIL, website="x")
+        )
+        subscription = Subscription.objects.get()
+        post(subscription.get_confirm_url(), {})
+        post(subscription.get_preferences_url(), {"newsletters": ["news-wrap"]})
+        post(subscription.get_unsubscribe_url(), {})
+        # Home delivery: invalid, then valid, its emails refused once.
+        sink.handler.refuse_once.add(EMAIL)
+        post("/delivery/", delivery_form_data(**person, eircode="nonsense"))
+        post("/delivery/", delivery_form_data(**person))
+    assert sink.handler.refused == [EMAIL, EMAIL]
+    assert [EMAIL] in [rcpts for rcpts, _ in sink.messages]
+
+    # What the test's own SMTP server logs (aiosmtpd's "mail.log") is not ours.
+    records = [r for r in caplog.records if not r.name.startswith("mail.log")]
+    logged = "".join(
+        f"{record.getMessage()} {record.args!r} {record.exc_text or ''}".lower()
+        for record in records
+    )
+    assert records  # the refusals and 4xx answers were logged
+    leaks = [
+        (r.name, r.levelname, r.getMessage()[:120])
+        for r in records
+        if any(
+            s.lower() in f"{r.getMessage()} {r.args!r} {r.exc_text or ''}".lower()
+            for s in SENTINELS
+        )
+    ]
+    assert leaks == []
+    for sentinel in SENTINELS:
+        assert sentinel.lower() not in logged, sentinel
