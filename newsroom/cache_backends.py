@@ -21,6 +21,8 @@ import time
 from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import RedisError
 
+from newsroom.cache import ReusedRedisCacheClient
+
 logger = logging.getLogger(__name__)
 
 DEFAULT_BREAKER_SECONDS = 5.0
@@ -93,6 +95,8 @@ class CircuitBreakerRedisCache(RedisCache):
             params["OPTIONS"].pop("breaker_seconds", DEFAULT_BREAKER_SECONDS)
         )
         super().__init__(server, params)
+        # One redis.Redis per pool, not one per call (see ReusedRedisCacheClient).
+        self._class = ReusedRedisCacheClient
         location = server if isinstance(server, str) else ",".join(server)
         self.breaker = breaker_for(location, seconds)
 
