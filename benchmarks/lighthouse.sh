@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Lighthouse scores (mobile profile) for the demo paper's home page and one
-# article page, printed as performance / accessibility / best practices / SEO.
+# Lighthouse scores (mobile profile) for the demo paper's home page, one
+# section page and one article page, printed as performance / accessibility /
+# best practices / SEO, with the paint metrics.
 #
 # The site runs as in production: DJANGO_DEBUG=false, static files collected
 # and served compressed with far-future caching by WhiteNoise, media served
@@ -70,16 +71,16 @@ curl -sf -o /dev/null "http://127.0.0.1:$PORT/" || {
   exit 1
 }
 
-article_path="$("$PY" manage.py shell -v0 -c '
+read -r section_path article_path < <("$PY" manage.py shell -v0 -c '
 from articles.models import Article
 article = Article.objects.published().exclude(lead_image=None).latest_first().first()
-print(article.get_absolute_url())
-')"
+print(article.section.get_absolute_url(), article.get_absolute_url())
+')
 
 flags="--headless --no-sandbox --disable-gpu --disable-background-networking"
 flags="$flags --disable-component-update --disable-sync"
 printf '\n%-44s %5s %5s %5s %5s\n' "page (mobile)" perf a11y bp seo
-for path in / "$article_path"; do
+for path in / "$section_path" "$article_path"; do
   report="$work/report.json"
   "$LIGHTHOUSE_DIR/node_modules/.bin/lighthouse" "http://127.0.0.1:$PORT$path" \
     --quiet --chrome-flags="$flags" --form-factor=mobile \

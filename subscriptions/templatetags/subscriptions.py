@@ -10,15 +10,17 @@ register = template.Library()
 
 
 @register.inclusion_tag("includes/newsletter_promos.html", takes_context=True)
-def newsletter_promos(context):
+def newsletter_offer(context):
     """
-    One promo with a sign-up form per active newsletter. The forms carry no
-    CSRF token, so the page stays cacheable and cookie-free; the newsletters
-    come from the cache, so a warm page spends no query on them.
+    One newsletter offered with a sign-up form: the first active newsletter
+    (the daily one in the house order), so a page never offers two. The form
+    carries no CSRF token, so the page stays cacheable and cookie-free; the
+    newsletters come from the cache, so a warm page spends no query on them.
     """
     request = context.get("request")
     source = request.path if request is not None else ""
-    return {"promos": sign_up_forms(Newsletter.objects.active_cached(), source)}
+    offered = Newsletter.objects.active_cached()[:1]
+    return {"promos": sign_up_forms(offered, source)}
 
 
 @register.inclusion_tag("includes/delivery_promo.html")
