@@ -1,5 +1,7 @@
 """Display helpers for the public pages: section bar, pictures, bylines."""
 
+from urllib.parse import quote, urlencode
+
 from django import template
 from django.conf import settings
 from django.utils import timezone
@@ -82,3 +84,38 @@ def byline_groups(article):
 def authors_with_bio(article):
     """The article's authors who have a bio, in byline order."""
     return [b.author for b in article.ordered_bylines() if b.author.bio]
+
+
+@register.inclusion_tag("includes/share_links.html")
+def share_links(article):
+    """
+    Plain links that share the article's canonical address by email,
+    WhatsApp, X, Facebook and LinkedIn. Built here, on the server: the page
+    loads nothing from those services, so no script, image or cookie of
+    theirs reaches a reader who does not click.
+    """
+    url = absolute_url(article.get_absolute_url())
+    title = article.title
+    return {
+        "links": [
+            (
+                "Email",
+                "mailto:?"
+                + urlencode({"subject": title, "body": url}, quote_via=quote),
+            ),
+            ("WhatsApp", "https://wa.me/?" + urlencode({"text": f"{title} {url}"})),
+            (
+                "X",
+                "https://x.com/intent/post?" + urlencode({"url": url, "text": title}),
+            ),
+            (
+                "Facebook",
+                "https://www.facebook.com/sharer/sharer.php?" + urlencode({"u": url}),
+            ),
+            (
+                "LinkedIn",
+                "https://www.linkedin.com/sharing/share-offsite/?"
+                + urlencode({"url": url}),
+            ),
+        ]
+    }

@@ -1,4 +1,5 @@
 from datetime import UTC, datetime, timedelta
+from urllib.parse import quote
 
 import pytest
 from django.core.files.base import ContentFile
@@ -631,3 +632,46 @@ def test_article_kind_is_labelled_beside_the_section(client):
     )
     page = parse(client.get(opinion.get_absolute_url()))
     assert text(page.select_one(".article__header .kicker")) == "Opinion"
+
+
+def test_share_links_carry_the_canonical_address_and_load_nothing(client, settings):
+    """
+    Email, WhatsApp, X, Facebook and LinkedIn links, built on the server with
+    the canonical address; nothing on the page comes from another origin.
+    """
+    settings.SITE_URL = "https://news.example.org"
+    article = make_article(title="Harbour & quay: the plan", lead_image=make_image())
+    response = client.get(article.get_absolute_url() + "?utm_source=feed")
+    page = parse(response)
+    canonical = "https://news.example.org" + article.get_absolute_url()
+    links = {text(a): a["href"] for a in page.select(".share a")}
+
+    assert list(links) == ["Email", "WhatsApp", "X", "Facebook", "LinkedIn"]
+    encoded = quote(canonical, safe="")
+    assert links["Email"] == (
+        f"mailto:?subject=Harbour%20%26%20quay%3A%20the%20plan&body={encoded}"
+    )
+    assert links["WhatsApp"].startswith("https://wa.me/?text=")
+    assert links["X"] == (
+        f"https://x.com/intent/post?url={encoded}&text=Harbour+%26+quay%3A+the+plan"
+    )
+    assert links["Facebook"] == (
+        f"https://www.facebook.com/sharer/sharer.php?u={encoded}"
+    )
+    assert links["LinkedIn"] == (
+        f"https://www.linkedin.com/sharing/share-offsite/?url={encoded}"
+    )
+    for href in links.values():
+        assert encoded in href and "utm_source" not in href
+    # Nothing the page loads by itself comes from elsewhere: no script,
+    # stylesheet, picture or frame of the sharing services.
+    loaded = [
+        *(s.get("src", "") for s in page.select("script[src], img, iframe")),
+        *(link["href"] for link in page.select("link[rel=stylesheet], link[rel=icon]")),
+        *(s["srcset"] for s in page.select("[srcset]")),
+    ]
+    assert loaded
+    for url in loaded:
+        assert url.startswith(("/", "https://news.example.org/")), url
+    assert not page.select("iframe")
+    assert "Set-Cookie" not in response.headers
