@@ -1276,6 +1276,8 @@ class FrontPageSlot(models.Model):
             return self.rule_section.name
         if self.kind == self.Kind.LEAD:
             return ""
+        if self.kind == self.Kind.LATEST:
+            return "Latest"
         return self.get_kind_display()
 
     @property

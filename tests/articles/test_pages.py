@@ -275,21 +275,36 @@ def test_article_appears_on_home_section_author_and_tag_pages(client):
         assert url in article_links(parse(response)), page_url
 
 
-def test_home_shows_the_lead_then_the_latest_of_each_section(client):
-    """The newest article leads; sections follow in menu order with their
-    own latest stories."""
+def test_home_shows_the_lead_top_stories_latest_then_each_section(client):
+    """The newest article leads, the next three are top stories, then the
+    latest headlines with their times; sections follow in menu order with
+    their own latest stories."""
     news = make_section(name="News", position=1)
     sport = make_section(name="Sport", position=2)
     now = timezone.now()
-    sport_old = make_article(section=sport, published_at=now - timedelta(hours=5))
+    sport_old = make_article(section=sport, published_at=now - timedelta(hours=15))
     news_lead = make_article(section=news, published_at=now - timedelta(minutes=1))
-    news_second = make_article(section=news, published_at=now - timedelta(hours=2))
-    sport_new = make_article(section=sport, published_at=now - timedelta(hours=1))
+    top = [
+        make_article(section=news, published_at=now - timedelta(hours=hours))
+        for hours in (1, 2, 3)
+    ]
+    latest = [
+        make_article(section=news, published_at=now - timedelta(hours=hours))
+        for hours in range(4, 12)
+    ]
+    news_second = make_article(section=news, published_at=now - timedelta(hours=12))
+    sport_new = make_article(section=sport, published_at=now - timedelta(hours=13))
 
     page = parse(client.get(reverse("articles:home")))
     lead = page.select_one(".front-lead")
     assert article_links(lead) == [news_lead.get_absolute_url()]
-    blocks = page.select(".front-section")
+    assert article_links(page.select_one(".front-top")) == [
+        article.get_absolute_url() for article in top
+    ]
+    items = page.select(".front-latest li")
+    assert [li.a["href"] for li in items] == [a.get_absolute_url() for a in latest]
+    assert items[0].time["datetime"]
+    blocks = page.select(".front-section:not(.front-top)")
     assert [text(block.select_one("h2")) for block in blocks] == ["News", "Sport"]
     assert article_links(blocks[0]) == [news_second.get_absolute_url()]
     assert article_links(blocks[1]) == [
@@ -301,15 +316,16 @@ def test_home_shows_the_lead_then_the_latest_of_each_section(client):
 def test_home_shows_no_story_twice_and_at_most_four_per_section(client):
     """Each article appears once on the front page, however many there are."""
     sections = [make_section() for _ in range(3)]
-    for n in range(18):
+    for n in range(30):
         make_article(
             section=sections[n % 3],
             published_at=timezone.now() - timedelta(minutes=n + 1),
         )
     page = parse(client.get(reverse("articles:home")))
-    links = article_links(page)
-    assert len(links) == len(set(links)) == 1 + 3 * 4
-    for block in page.select(".front-section"):
+    links = article_links(page) + [a["href"] for a in page.select(".latest-list a")]
+    # Lead, three top stories, eight latest, then four in each section.
+    assert len(links) == len(set(links)) == 1 + 3 + 8 + 3 * 4
+    for block in page.select(".front-section:not(.front-top)"):
         assert len(article_links(block)) == 4
 
 
