@@ -352,6 +352,41 @@ def test_section_pages_are_paginated_newest_first(client):
     assert client.get(url, {"page": "x"}).status_code == 404
 
 
+def test_section_author_and_tag_pages_open_with_a_lead_then_a_grid(client):
+    """
+    The newest story leads as a large card across the page with an eager
+    picture; the rest follow in the grid of cards. Later pages have no lead.
+    """
+    section = make_section()
+    author = make_author()
+    articles = [
+        make_article(
+            section=section,
+            authors=[author],
+            tags=["Harbour"],
+            lead_image=make_image(),
+            published_at=timezone.now() - timedelta(hours=n + 1),
+        )
+        for n in range(22)
+    ]
+    for url in (
+        section.get_absolute_url(),
+        author.get_absolute_url(),
+        reverse("articles:tag", args=["harbour"]),
+    ):
+        page = parse(client.get(url))
+        lead = page.select_one(".card-list--grid > li.card-list__lead .card--lead")
+        assert article_links(lead) == [articles[0].get_absolute_url()], url
+        assert lead.select_one("img")["fetchpriority"] == "high"
+        rest = page.select(".card-list--grid > li:not(.card-list__lead)")
+        assert [article_links(li)[0] for li in rest] == [
+            a.get_absolute_url() for a in articles[1:20]
+        ]
+        assert all(li.img["loading"] == "lazy" for li in rest)
+        second = parse(client.get(url, {"page": 2}))
+        assert not second.select(".card-list__lead, .card--lead")
+
+
 def test_section_page_shows_its_name_and_description(client):
     """The section's name is the page's only h1, its description below."""
     section = make_section(name="Business", description="Money and work.")
