@@ -726,3 +726,20 @@ def test_share_links_carry_the_canonical_address_and_load_nothing(client, settin
         assert url.startswith(("/", "https://news.example.org/")), url
     assert not page.select("iframe")
     assert "Set-Cookie" not in response.headers
+
+
+@pytest.mark.parametrize(
+    ("words", "written"),
+    [(40, "1 minute to read"), (460, "2 minutes to read"), (1150, "5 minutes to read")],
+)
+def test_reading_time_is_shown_under_the_byline(client, words, written):
+    """230 words a minute, at least one minute, right after the byline."""
+    body = "<p><em>" + " ".join(["harbour"] * words) + "</em></p>"
+    article = make_article(authors=[make_author()], body=body)
+    page = parse(client.get(article.get_absolute_url()))
+    meta = page.select_one(".article__meta")
+    assert text(meta.select_one(".article__reading-time")) == written
+    assert (
+        "byline"
+        in meta.select_one(".article__reading-time").find_previous("p")["class"]
+    )
