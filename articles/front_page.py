@@ -144,6 +144,14 @@ def arrange(at=None, slots=None):
     ]
 
 
+def lead_image(blocks):
+    """The picture of the page's lead story, or None (no query)."""
+    for block in blocks:
+        if block.kind == FrontPageSlot.Kind.LEAD and block.articles:
+            return block.articles[0].lead_image
+    return None
+
+
 def pinned_in_order(slot):
     """The slot's pins in their order (prefetched: no query)."""
     if slot.pk is None:

@@ -10,6 +10,7 @@
 #
 #   benchmarks/lighthouse.sh            needs .venv (./dev setup), Node 20, chromium
 #   PORT=8701 MEDIA_PORT=8702 benchmarks/lighthouse.sh
+#   REPORT_DIR=/tmp/reports benchmarks/lighthouse.sh   keeps each page's JSON report
 #
 # Lighthouse 12 is installed on first use into LIGHTHOUSE_DIR (not into the
 # project): Lighthouse 13 needs Node 22.
@@ -81,11 +82,18 @@ flags="--headless --no-sandbox --disable-gpu --disable-background-networking"
 flags="$flags --disable-component-update --disable-sync"
 printf '\n%-44s %5s %5s %5s %5s\n' "page (mobile)" perf a11y bp seo
 for path in / "$section_path" "$article_path"; do
+  # Measured as most readers get a page: from the warm page cache (the
+  # first reader after a change pays for the rendering).
+  curl -sf -o /dev/null "http://127.0.0.1:$PORT$path"
   report="$work/report.json"
   "$LIGHTHOUSE_DIR/node_modules/.bin/lighthouse" "http://127.0.0.1:$PORT$path" \
     --quiet --chrome-flags="$flags" --form-factor=mobile \
     --only-categories=performance,accessibility,best-practices,seo \
     --output=json --output-path="$report"
+  if [ -n "${REPORT_DIR:-}" ]; then
+    mkdir -p "$REPORT_DIR"
+    cp "$report" "$REPORT_DIR/$(echo "$path" | tr -c 'a-z0-9\n' '-' | sed 's/^-*$/home/').json"
+  fi
   "$PY" - "$report" "$path" <<'EOF'
 import json
 import sys

@@ -44,6 +44,17 @@ def picture(image, sizes="100vw", loading="lazy", css_class=""):
     }
 
 
+@register.inclusion_tag("includes/picture_preload.html")
+def preload_picture(image, sizes):
+    """
+    A <link rel="preload"> in the head for the page's largest picture, so the
+    browser fetches it at once, first, and in the format and width the
+    picture element will choose. `sizes` must be the picture's own.
+    """
+    sources = image.sources if image else []
+    return {"image": image, "source": sources[0] if sources else None, "sizes": sizes}
+
+
 @register.simple_tag
 def image_url(image):
     """The absolute URL of the picture to share `image` with (Open Graph)."""

@@ -743,3 +743,48 @@ def test_reading_time_is_shown_under_the_byline(client, words, written):
         "byline"
         in meta.select_one(".article__reading-time").find_previous("p")["class"]
     )
+
+
+def test_lead_picture_is_preloaded_at_the_size_the_page_shows_it(client):
+    """
+    Home, section and article pages preload their lead picture in the head,
+    in the picture's first format, with the same srcset and sizes as the
+    picture itself (so the browser reuses it) and a high priority; the
+    page's other pictures wait their turn.
+    """
+    section = make_section()
+    article = make_article(section=section, lead_image=make_image())
+    make_article(
+        section=section,
+        lead_image=make_image(),
+        published_at=article.published_at - timedelta(hours=1),
+    )
+    for url in (
+        reverse("articles:home"),
+        section.get_absolute_url(),
+        article.get_absolute_url(),
+    ):
+        page = parse(client.get(url))
+        [preload] = page.select('head link[rel="preload"][as="image"]')
+        lead = page.select_one(".card--lead picture, .article__figure picture")
+        source = lead.select_one("source")
+        assert preload["type"] == source["type"], url
+        assert source["type"] in ("image/avif", "image/webp")
+        assert preload["imagesrcset"] == source["srcset"], url
+        assert preload["imagesizes"] == source["sizes"], url
+        assert preload["fetchpriority"] == "high"
+        assert lead.img["fetchpriority"] == "high" and lead.img["loading"] == "eager"
+        assert [img["loading"] for img in page.select("main img")][1:] == ["lazy"] * (
+            len(page.select("main img")) - 1
+        ), url
+
+
+def test_reading_pages_go_out_compressed(client):
+    """A browser that accepts gzip gets the page compressed, to half or less."""
+    article = make_article(body="<p>" + "The council met on Tuesday. " * 200 + "</p>")
+    for url in (reverse("articles:home"), article.get_absolute_url()):
+        plain = client.get(url)
+        packed = client.get(url, headers={"accept-encoding": "gzip"})
+        assert packed["Content-Encoding"] == "gzip", url
+        assert "Accept-Encoding" in packed["Vary"]
+        assert len(packed.content) * 2 < len(plain.content), url
