@@ -53,6 +53,21 @@ def test_article_page_offers_one_newsletter_the_daily_one(client, newsletters):
     assert form.select_one(f'label[for="{consent["id"]}"]')
 
 
+def test_a_sections_own_newsletter_is_offered_on_its_articles_only(client, newsletters):
+    """Farming articles offer the farming newsletter; others the daily one."""
+    farming = make_section(name="Farming", slug="farming")
+    make_newsletter(name="On the Land", slug="on-the-land", section=farming)
+    on_farming = make_article(section=farming)
+    elsewhere = make_article()
+
+    def offered(article):
+        page = parse(client.get(article.get_absolute_url()))
+        return [text(h2) for h2 in page.select(".newsletter-promo h2")]
+
+    assert offered(on_farming) == ["On the Land"]
+    assert offered(elsewhere) == ["News Wrap"]
+
+
 def test_offers_come_after_the_body_and_before_more_in_this_section(
     client, newsletters
 ):
