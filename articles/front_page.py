@@ -6,8 +6,9 @@ placed first, in page order, then rules fill the rest, in page order, skipping
 what is already shown. A pinned article that is not live at the moment shown
 drops out and its slot's rule fills the gap.
 
-With no slot saved, the page is the paper's default: the lead story, then
-the latest four of each section.
+With no slot saved, the page is the paper's default: the lead story, three
+top stories, a list of the latest eight headlines, then the latest four of
+each section.
 """
 
 from dataclasses import dataclass, field
@@ -49,13 +50,18 @@ class Block:
 
 
 def default_slots():
-    """Today's fixed front page as unsaved slots: the lead, then each section."""
+    """
+    The front page when editors arranged none, as unsaved slots: the lead,
+    top stories, the latest list, then each section.
+    """
     lead = FrontPageSlot(kind=FrontPageSlot.Kind.LEAD, size=1)
+    top = FrontPageSlot(kind=FrontPageSlot.Kind.TOP, size=3)
+    latest = FrontPageSlot(kind=FrontPageSlot.Kind.LATEST, size=8)
     sections = [
         FrontPageSlot(kind=FrontPageSlot.Kind.SECTION, rule_section=section, size=4)
         for section in Section.objects.all()
     ]
-    return [lead, *sections]
+    return [lead, top, latest, *sections]
 
 
 def saved_slots():
@@ -136,6 +142,14 @@ def arrange(at=None, slots=None):
         Block(slot, [articles[pk] for pk in chosen[id(slot)] if pk in articles])
         for slot in slots
     ]
+
+
+def lead_image(blocks):
+    """The picture of the page's lead story, or None (no query)."""
+    for block in blocks:
+        if block.kind == FrontPageSlot.Kind.LEAD and block.articles:
+            return block.articles[0].lead_picture
+    return None
 
 
 def pinned_in_order(slot):

@@ -62,6 +62,7 @@ class HomeView(PublicPageMixin, TemplateView):
         blocks = front_page.arrange()
         return super().get_context_data(
             blocks=blocks,
+            lead_image=front_page.lead_image(blocks),
             nothing_published=not any(block.articles for block in blocks),
             **kwargs,
         )
@@ -139,6 +140,15 @@ class ArticleListMixin(PublicPageMixin, SingleObjectMixin):
 
     def articles_about(self, articles):
         raise NotImplementedError
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        page = context["page_obj"]
+        # The first page's newest story leads with its picture (preloaded).
+        # The page's articles are fetched once: the list below reuses them.
+        if page.number == 1 and page.object_list:
+            context["lead_image"] = page.object_list[0].lead_picture
+        return context
 
 
 class SectionDetailView(ArticleListMixin, ListView):

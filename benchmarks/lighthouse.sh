@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Lighthouse scores (mobile profile) for the demo paper's home page and one
-# article page, printed as performance / accessibility / best practices / SEO.
+# Lighthouse scores (mobile profile) for the demo paper's home page, one
+# section page and one article page, printed as performance / accessibility /
+# best practices / SEO, with the paint metrics.
 #
 # The site runs as in production: DJANGO_DEBUG=false, static files collected
 # and served compressed with far-future caching by WhiteNoise, media served
@@ -9,6 +10,7 @@
 #
 #   benchmarks/lighthouse.sh            needs .venv (./dev setup), Node 20, chromium
 #   PORT=8701 MEDIA_PORT=8702 benchmarks/lighthouse.sh
+#   REPORT_DIR=/tmp/reports benchmarks/lighthouse.sh   keeps each page's JSON report
 #
 # Lighthouse 12 is installed on first use into LIGHTHOUSE_DIR (not into the
 # project): Lighthouse 13 needs Node 22.
@@ -70,21 +72,28 @@ curl -sf -o /dev/null "http://127.0.0.1:$PORT/" || {
   exit 1
 }
 
-article_path="$("$PY" manage.py shell -v0 -c '
+read -r section_path article_path < <("$PY" manage.py shell -v0 -c '
 from articles.models import Article
 article = Article.objects.published().exclude(lead_image=None).latest_first().first()
-print(article.get_absolute_url())
-')"
+print(article.section.get_absolute_url(), article.get_absolute_url())
+')
 
 flags="--headless --no-sandbox --disable-gpu --disable-background-networking"
 flags="$flags --disable-component-update --disable-sync"
 printf '\n%-44s %5s %5s %5s %5s\n' "page (mobile)" perf a11y bp seo
-for path in / "$article_path"; do
+for path in / "$section_path" "$article_path"; do
+  # Measured as most readers get a page: from the warm page cache (the
+  # first reader after a change pays for the rendering).
+  curl -sf -o /dev/null "http://127.0.0.1:$PORT$path"
   report="$work/report.json"
   "$LIGHTHOUSE_DIR/node_modules/.bin/lighthouse" "http://127.0.0.1:$PORT$path" \
     --quiet --chrome-flags="$flags" --form-factor=mobile \
     --only-categories=performance,accessibility,best-practices,seo \
     --output=json --output-path="$report"
+  if [ -n "${REPORT_DIR:-}" ]; then
+    mkdir -p "$REPORT_DIR"
+    cp "$report" "$REPORT_DIR/$(echo "$path" | tr -c 'a-z0-9\n' '-' | sed 's/^-*$/home/').json"
+  fi
   "$PY" - "$report" "$path" <<'EOF'
 import json
 import sys

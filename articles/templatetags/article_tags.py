@@ -1,12 +1,14 @@
 """Display helpers for the public pages: section bar, pictures, bylines."""
 
 import hashlib
+from urllib.parse import quote, urlencode
 
 from django import template
 from django.conf import settings
 from django.core.cache import cache
 from django.template.loader import get_template
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
 from django.utils.safestring import mark_safe
 
 from articles.models import ArticleAuthor, Section
@@ -60,7 +62,8 @@ def card_key(article, options):
     section; its bylines; its lead picture and renditions) and how it is
     shown. Any edit anywhere to any of them makes a new key.
     """
-    image = article.lead_image
+    # The picture readers may see: none once its rights have lapsed.
+    image = article.lead_picture
     shown = [
         options,
         settings.MEDIA_URL,
@@ -115,6 +118,19 @@ def article_cards(articles, level=2, featured=False, show_section=False):
     return cards
 
 
+@register.inclusion_tag("includes/picture_preload.html")
+def preload_picture(image, sizes, shape=""):
+    """
+    A <link rel="preload"> in the head for the page's largest picture, so the
+    browser fetches it at once, first, and in the format and width the
+    picture element will choose. `sizes` and `shape` must be the picture's own.
+    """
+    if image and shape:
+        image = image.in_shape(shape)
+    sources = image.sources if image else []
+    return {"image": image, "source": sources[0] if sources else None, "sizes": sizes}
+
+
 @register.simple_tag
 def image_url(image):
     """
@@ -129,6 +145,29 @@ def image_url(image):
 def isoformat(value):
     """A datetime for a datetime="" attribute: local time, whole seconds, offset."""
     return timezone.localtime(value).isoformat(timespec="seconds")
+
+
+def written_when(value, now):
+    """
+    When `value` happened, as a reader says it at `now` (local time): “09:24”
+    today, “Yesterday, 21:27”, “Thursday, 06:50” this past week, else the
+    date, “12 November”.
+    """
+    moment = timezone.localtime(value)
+    days = (timezone.localtime(now).date() - moment.date()).days
+    if days == 0:
+        return date_format(moment, "H:i")
+    if days == 1:
+        return "Yesterday, " + date_format(moment, "H:i")
+    if 1 < days < 7:
+        return date_format(moment, "l, H:i")
+    return date_format(moment, "j F")
+
+
+@register.filter
+def published_when(value):
+    """`written_when` at the present moment (the latest list's times)."""
+    return written_when(value, timezone.now())
 
 
 @register.filter
@@ -160,3 +199,38 @@ def byline_groups(article):
 def authors_with_bio(article):
     """The article's authors who have a bio, in byline order."""
     return [b.author for b in article.ordered_bylines() if b.author.bio]
+
+
+@register.inclusion_tag("includes/share_links.html")
+def share_links(article):
+    """
+    Plain links that share the article's canonical address by email,
+    WhatsApp, X, Facebook and LinkedIn. Built here, on the server: the page
+    loads nothing from those services, so no script, image or cookie of
+    theirs reaches a reader who does not click.
+    """
+    url = absolute_url(article.get_absolute_url())
+    title = article.title
+    return {
+        "links": [
+            (
+                "Email",
+                "mailto:?"
+                + urlencode({"subject": title, "body": url}, quote_via=quote),
+            ),
+            ("WhatsApp", "https://wa.me/?" + urlencode({"text": f"{title} {url}"})),
+            (
+                "X",
+                "https://x.com/intent/post?" + urlencode({"url": url, "text": title}),
+            ),
+            (
+                "Facebook",
+                "https://www.facebook.com/sharer/sharer.php?" + urlencode({"u": url}),
+            ),
+            (
+                "LinkedIn",
+                "https://www.linkedin.com/sharing/share-offsite/?"
+                + urlencode({"url": url}),
+            ),
+        ]
+    }

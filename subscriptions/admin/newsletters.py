@@ -36,7 +36,10 @@ class NewsletterAdmin(admin.ModelAdmin):
     search_fields = ["name", "pitch"]
     prepopulated_fields = {"slug": ["name"]}
     fieldsets = [
-        (None, {"fields": ["name", "slug", "pitch", "rhythm", "is_active"]}),
+        (
+            None,
+            {"fields": ["name", "slug", "pitch", "rhythm", "section", "is_active"]},
+        ),
         ("Schedule", {"fields": ["send_time", "send_days", "time_zone"]}),
         (
             "Automatic editions",

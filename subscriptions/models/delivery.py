@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
-from .weekdays import DaysOfWeekField, weekdays_display
+from .weekdays import DaysOfWeekField, weekdays_display, weekdays_written_out
 
 # Eircodes: a routing key (a letter and two digits, or D6W) and a unique
 # identifier of four characters from the Eircode alphabet, which leaves out
@@ -291,7 +291,12 @@ class DeliveryRequest(models.Model):
             raise ValidationError(STOP_DATE_MESSAGE, code="stop_date_required")
 
     def get_delivery_days_display(self):
+        """The days in short, for the desk's lists: “Mon, Sat”."""
         return weekdays_display(self.delivery_days)
+
+    def delivery_days_written_out(self):
+        """The days as readers see them: “Mondays and Saturdays”."""
+        return weekdays_written_out(self.delivery_days)
 
 
 class DeliveryRequestEvent(models.Model):

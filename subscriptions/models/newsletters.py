@@ -123,6 +123,16 @@ class Newsletter(models.Model):
     position = models.PositiveSmallIntegerField(
         default=0, help_text="Order of the promos; lower comes first."
     )
+    section = models.ForeignKey(
+        "articles.Section",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Offered under this section's articles instead of the "
+        "paper's general newsletter. Leave empty for a newsletter about "
+        "the whole paper.",
+    )
 
     objects = NewsletterQuerySet.as_manager()
 

@@ -45,6 +45,24 @@ def weekdays_display(days):
     return ", ".join(Weekday(code).label[:3] for code in days)
 
 
+def weekdays_written_out(days):
+    """
+    The days as a reader would say them: “Mondays and Saturdays”, “Monday to
+    Friday” for a run of three or more days, “every day” for all seven.
+    """
+    days = [code for code in weekdays_in_order(days) if code in WEEKDAY_ORDER]
+    if len(days) == 7:
+        return "every day"
+    names = [Weekday(code).label for code in days]
+    positions = [WEEKDAY_ORDER[code] for code in days]
+    if len(days) >= 3 and positions == list(range(positions[0], positions[-1] + 1)):
+        return f"{names[0]} to {names[-1]}"
+    plurals = [f"{name}s" for name in names]
+    if len(plurals) <= 1:
+        return "".join(plurals)
+    return f"{', '.join(plurals[:-1])} and {plurals[-1]}"
+
+
 def validate_days_of_week(value):
     if not value:
         raise ValidationError("Choose at least one day of the week.")

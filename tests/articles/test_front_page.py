@@ -1,6 +1,6 @@
 """The front page editors arrange: slots, pins, rules, no duplicates, preview."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core.cache import cache
@@ -10,6 +10,7 @@ from taggit.models import Tag
 
 from articles import front_page
 from articles.models import Article, FrontPagePin, FrontPageSlot
+from articles.templatetags.article_tags import written_when
 from tests.factories import make_article, make_image, make_section, make_staff
 from tests.html import parse, text
 
@@ -53,15 +54,24 @@ def home_blocks(client):
     return lead, blocks
 
 
-def test_with_nothing_arranged_the_front_page_is_lead_then_each_section(client):
-    """The default: the latest story as lead, then four of each section."""
+def test_with_nothing_arranged_the_front_page_has_lead_top_latest_and_sections(
+    client,
+):
+    """
+    The default: the latest story as lead, the next three as top stories,
+    the next eight in the latest list, then four of each section.
+    """
     news, sport = make_section(name="News"), make_section(name="Sport")
-    for n in range(6):
+    for n in range(16):
         story(f"News {n}", 10 + n, section=news)
     story("Sport 0", 5, section=sport)
     lead, blocks = home_blocks(client)
     assert lead == ["Sport 0"]
-    assert blocks == {"News": ["News 0", "News 1", "News 2", "News 3"]}
+    assert blocks == {
+        "Top stories": ["News 0", "News 1", "News 2"],
+        "Latest": [f"News {n}" for n in range(3, 11)],
+        "News": ["News 11", "News 12", "News 13", "News 14"],
+    }
 
 
 def test_pins_come_first_and_rules_fill_the_rest(client):
@@ -234,3 +244,23 @@ def test_arranged_home_page_stays_within_its_query_budget(
     with django_assert_max_num_queries(12):
         response = client.get(reverse("articles:home"))
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("published", "written"),
+    [
+        (datetime(2026, 11, 28, 9, 24, tzinfo=UTC), "09:24"),
+        (datetime(2026, 11, 28, 0, 5, tzinfo=UTC), "00:05"),
+        (datetime(2026, 11, 27, 21, 27, tzinfo=UTC), "Yesterday, 21:27"),
+        (datetime(2026, 11, 26, 6, 50, tzinfo=UTC), "Thursday, 06:50"),
+        (datetime(2026, 11, 12, 6, 50, tzinfo=UTC), "12 November"),
+        # Summer time: 23:30 UTC is already the next day in Dublin.
+        (datetime(2026, 7, 3, 23, 30, tzinfo=UTC), "Saturday, 00:30"),
+    ],
+)
+def test_latest_list_times_are_written_as_readers_say_them(published, written):
+    """Today the time; yesterday and this week the day too; older, the date."""
+    now = datetime(2026, 11, 28, 15, 0, tzinfo=UTC)
+    if published.month == 7:
+        now = datetime(2026, 7, 6, 12, 0, tzinfo=UTC)
+    assert written_when(published, now) == written

@@ -1,4 +1,5 @@
 from datetime import UTC, datetime, timedelta
+from urllib.parse import quote
 
 import pytest
 from django.core.files.base import ContentFile
@@ -274,21 +275,36 @@ def test_article_appears_on_home_section_author_and_tag_pages(client):
         assert url in article_links(parse(response)), page_url
 
 
-def test_home_shows_the_lead_then_the_latest_of_each_section(client):
-    """The newest article leads; sections follow in menu order with their
-    own latest stories."""
+def test_home_shows_the_lead_top_stories_latest_then_each_section(client):
+    """The newest article leads, the next three are top stories, then the
+    latest headlines with their times; sections follow in menu order with
+    their own latest stories."""
     news = make_section(name="News", position=1)
     sport = make_section(name="Sport", position=2)
     now = timezone.now()
-    sport_old = make_article(section=sport, published_at=now - timedelta(hours=5))
+    sport_old = make_article(section=sport, published_at=now - timedelta(hours=15))
     news_lead = make_article(section=news, published_at=now - timedelta(minutes=1))
-    news_second = make_article(section=news, published_at=now - timedelta(hours=2))
-    sport_new = make_article(section=sport, published_at=now - timedelta(hours=1))
+    top = [
+        make_article(section=news, published_at=now - timedelta(hours=hours))
+        for hours in (1, 2, 3)
+    ]
+    latest = [
+        make_article(section=news, published_at=now - timedelta(hours=hours))
+        for hours in range(4, 12)
+    ]
+    news_second = make_article(section=news, published_at=now - timedelta(hours=12))
+    sport_new = make_article(section=sport, published_at=now - timedelta(hours=13))
 
     page = parse(client.get(reverse("articles:home")))
     lead = page.select_one(".front-lead")
     assert article_links(lead) == [news_lead.get_absolute_url()]
-    blocks = page.select(".front-section")
+    assert article_links(page.select_one(".front-top")) == [
+        article.get_absolute_url() for article in top
+    ]
+    items = page.select(".front-latest li")
+    assert [li.a["href"] for li in items] == [a.get_absolute_url() for a in latest]
+    assert items[0].time["datetime"]
+    blocks = page.select(".front-section:not(.front-top)")
     assert [text(block.select_one("h2")) for block in blocks] == ["News", "Sport"]
     assert article_links(blocks[0]) == [news_second.get_absolute_url()]
     assert article_links(blocks[1]) == [
@@ -300,15 +316,16 @@ def test_home_shows_the_lead_then_the_latest_of_each_section(client):
 def test_home_shows_no_story_twice_and_at_most_four_per_section(client):
     """Each article appears once on the front page, however many there are."""
     sections = [make_section() for _ in range(3)]
-    for n in range(18):
+    for n in range(30):
         make_article(
             section=sections[n % 3],
             published_at=timezone.now() - timedelta(minutes=n + 1),
         )
     page = parse(client.get(reverse("articles:home")))
-    links = article_links(page)
-    assert len(links) == len(set(links)) == 1 + 3 * 4
-    for block in page.select(".front-section"):
+    links = article_links(page) + [a["href"] for a in page.select(".latest-list a")]
+    # Lead, three top stories, eight latest, then four in each section.
+    assert len(links) == len(set(links)) == 1 + 3 + 8 + 3 * 4
+    for block in page.select(".front-section:not(.front-top)"):
         assert len(article_links(block)) == 4
 
 
@@ -333,6 +350,41 @@ def test_section_pages_are_paginated_newest_first(client):
     assert second.select_one('link[rel="canonical"]')["href"].endswith(f"{url}?page=2")
     assert client.get(url, {"page": 3}).status_code == 404
     assert client.get(url, {"page": "x"}).status_code == 404
+
+
+def test_section_author_and_tag_pages_open_with_a_lead_then_a_grid(client):
+    """
+    The newest story leads as a large card across the page with an eager
+    picture; the rest follow in the grid of cards. Later pages have no lead.
+    """
+    section = make_section()
+    author = make_author()
+    articles = [
+        make_article(
+            section=section,
+            authors=[author],
+            tags=["Harbour"],
+            lead_image=make_image(),
+            published_at=timezone.now() - timedelta(hours=n + 1),
+        )
+        for n in range(22)
+    ]
+    for url in (
+        section.get_absolute_url(),
+        author.get_absolute_url(),
+        reverse("articles:tag", args=["harbour"]),
+    ):
+        page = parse(client.get(url))
+        lead = page.select_one(".card-list--grid > li.card-list__lead .card--lead")
+        assert article_links(lead) == [articles[0].get_absolute_url()], url
+        assert lead.select_one("img")["fetchpriority"] == "high"
+        rest = page.select(".card-list--grid > li:not(.card-list__lead)")
+        assert [article_links(li)[0] for li in rest] == [
+            a.get_absolute_url() for a in articles[1:20]
+        ]
+        assert all(li.img["loading"] == "lazy" for li in rest)
+        second = parse(client.get(url, {"page": 2}))
+        assert not second.select(".card-list__lead, .card--lead")
 
 
 def test_section_page_shows_its_name_and_description(client):
@@ -633,3 +685,108 @@ def test_article_kind_is_labelled_beside_the_section(client):
     )
     page = parse(client.get(opinion.get_absolute_url()))
     assert text(page.select_one(".article__header .kicker")) == "Opinion"
+
+
+def test_share_links_carry_the_canonical_address_and_load_nothing(client, settings):
+    """
+    Email, WhatsApp, X, Facebook and LinkedIn links, built on the server with
+    the canonical address; nothing on the page comes from another origin.
+    """
+    settings.SITE_URL = "https://news.example.org"
+    article = make_article(title="Harbour & quay: the plan", lead_image=make_image())
+    response = client.get(article.get_absolute_url() + "?utm_source=feed")
+    page = parse(response)
+    canonical = "https://news.example.org" + article.get_absolute_url()
+    links = {text(a): a["href"] for a in page.select(".share a")}
+
+    assert list(links) == ["Email", "WhatsApp", "X", "Facebook", "LinkedIn"]
+    encoded = quote(canonical, safe="")
+    assert links["Email"] == (
+        f"mailto:?subject=Harbour%20%26%20quay%3A%20the%20plan&body={encoded}"
+    )
+    assert links["WhatsApp"].startswith("https://wa.me/?text=")
+    assert links["X"] == (
+        f"https://x.com/intent/post?url={encoded}&text=Harbour+%26+quay%3A+the+plan"
+    )
+    assert links["Facebook"] == (
+        f"https://www.facebook.com/sharer/sharer.php?u={encoded}"
+    )
+    assert links["LinkedIn"] == (
+        f"https://www.linkedin.com/sharing/share-offsite/?url={encoded}"
+    )
+    for href in links.values():
+        assert encoded in href and "utm_source" not in href
+    # Nothing the page loads by itself comes from elsewhere: no script,
+    # stylesheet, picture or frame of the sharing services.
+    loaded = [
+        *(s.get("src", "") for s in page.select("script[src], img, iframe")),
+        *(link["href"] for link in page.select("link[rel=stylesheet], link[rel=icon]")),
+        *(s["srcset"] for s in page.select("[srcset]")),
+    ]
+    assert loaded
+    for url in loaded:
+        assert url.startswith(("/", "https://news.example.org/")), url
+    assert not page.select("iframe")
+    assert "Set-Cookie" not in response.headers
+
+
+@pytest.mark.parametrize(
+    ("words", "written"),
+    [(40, "1 minute to read"), (460, "2 minutes to read"), (1150, "5 minutes to read")],
+)
+def test_reading_time_is_shown_under_the_byline(client, words, written):
+    """230 words a minute, at least one minute, right after the byline."""
+    body = "<p><em>" + " ".join(["harbour"] * words) + "</em></p>"
+    article = make_article(authors=[make_author()], body=body)
+    page = parse(client.get(article.get_absolute_url()))
+    meta = page.select_one(".article__meta")
+    assert text(meta.select_one(".article__reading-time")) == written
+    assert (
+        "byline"
+        in meta.select_one(".article__reading-time").find_previous("p")["class"]
+    )
+
+
+def test_lead_picture_is_preloaded_at_the_size_the_page_shows_it(client):
+    """
+    Home, section and article pages preload their lead picture in the head,
+    in the picture's first format, with the same srcset and sizes as the
+    picture itself (so the browser reuses it) and a high priority; the
+    page's other pictures wait their turn.
+    """
+    section = make_section()
+    article = make_article(section=section, lead_image=make_image())
+    make_article(
+        section=section,
+        lead_image=make_image(),
+        published_at=article.published_at - timedelta(hours=1),
+    )
+    for url in (
+        reverse("articles:home"),
+        section.get_absolute_url(),
+        article.get_absolute_url(),
+    ):
+        page = parse(client.get(url))
+        [preload] = page.select('head link[rel="preload"][as="image"]')
+        lead = page.select_one(".card--lead picture, .article__figure picture")
+        source = lead.select_one("source")
+        assert preload["type"] == source["type"], url
+        assert source["type"] in ("image/avif", "image/webp")
+        assert preload["imagesrcset"] == source["srcset"], url
+        assert preload["imagesizes"] == source["sizes"], url
+        assert preload["fetchpriority"] == "high"
+        assert lead.img["fetchpriority"] == "high" and lead.img["loading"] == "eager"
+        assert [img["loading"] for img in page.select("main img")][1:] == ["lazy"] * (
+            len(page.select("main img")) - 1
+        ), url
+
+
+def test_reading_pages_go_out_compressed(client):
+    """A browser that accepts gzip gets the page compressed, to half or less."""
+    article = make_article(body="<p>" + "The council met on Tuesday. " * 200 + "</p>")
+    for url in (reverse("articles:home"), article.get_absolute_url()):
+        plain = client.get(url)
+        packed = client.get(url, headers={"accept-encoding": "gzip"})
+        assert packed["Content-Encoding"] == "gzip", url
+        assert "Accept-Encoding" in packed["Vary"]
+        assert len(packed.content) * 2 < len(plain.content), url

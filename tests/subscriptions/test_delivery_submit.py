@@ -10,6 +10,7 @@ from django.utils import timezone
 from subscriptions import delivery
 from subscriptions.forms import DeliveryRequestForm
 from subscriptions.models import DeliveryRequest, DeliveryRequestEvent
+from subscriptions.models.weekdays import weekdays_written_out
 from tests.factories import make_staff
 from tests.subscriptions.factories import (
     delivery_form_data,
@@ -73,6 +74,42 @@ def test_valid_request_gets_reference_area_emails_and_history(
     done = client.get(response["Location"])
     assert request.reference in done.text
     assert "no-cache" in done["Cache-Control"]
+
+
+def test_confirmation_page_and_emails_write_the_days_out(
+    client, django_capture_on_commit_callbacks, settings
+):
+    """Readers see “Mondays and Saturdays”, never the codes “mon, sat”."""
+    settings.CIRCULATION_DESK_EMAIL = "desk@example.ie"
+    make_delivery_area(name="Athlone", newsagent="Lyons", routing_keys=["A65"])
+    response = _post(client, django_capture_on_commit_callbacks, delivery_form_data())
+    done = client.get(response["Location"])
+    text = " ".join(done.text.split())
+    assert "on the days you chose: Mondays and Saturdays." in text
+    reader, desk = mail.outbox
+    html = reader.alternatives[0].content
+    for body in (reader.body, html, desk.body):
+        assert "Mondays and Saturdays" in body
+        assert "mon, sat" not in body.lower()
+    assert "Days: Mondays and Saturdays" in reader.body
+
+
+@pytest.mark.parametrize(
+    ("days", "written"),
+    [
+        (["sat", "mon"], "Mondays and Saturdays"),
+        (["sun"], "Sundays"),
+        (["mon", "wed", "fri"], "Mondays, Wednesdays and Fridays"),
+        (["mon", "tue", "wed", "thu", "fri"], "Monday to Friday"),
+        (["fri", "sat", "sun"], "Friday to Sunday"),
+        (["sat", "sun"], "Saturdays and Sundays"),
+        (["mon", "tue", "wed", "thu", "fri", "sat", "sun"], "every day"),
+    ],
+)
+def test_delivery_days_are_written_out_as_people_say_them(days, written):
+    """Plural day names joined with “and”; three days or more in a row: “A to B”."""
+    assert weekdays_written_out(days) == written
+    assert DeliveryRequest(delivery_days=days).delivery_days_written_out() == written
 
 
 def test_marketing_consent_is_recorded_only_when_ticked(
@@ -229,6 +266,7 @@ def test_emails_travel_through_a_real_smtp_server(
     reader = sink.messages[0][1]
     assert request.reference in reader["Subject"]
     assert request.reference in reader.get_body(("plain",)).get_content()
+    assert "Mondays and Saturdays" in reader.get_body(("html",)).get_content()
     assert request.confirmation_sent_at is not None
 
 

@@ -1,15 +1,21 @@
 """Article pages carry the newsletter and home-delivery promos."""
 
 import pytest
+from bs4 import BeautifulSoup
 from django.core import mail
 from django.test import Client
 
 from subscriptions.demo import create_demo_newsletters
 from subscriptions.models import Subscription
-from tests.factories import make_article
+from tests.factories import make_article, make_section
 from tests.html import parse, text
 
 from .factories import make_newsletter
+
+
+def parse_html(html):
+    return BeautifulSoup(html, "html.parser")
+
 
 pytestmark = pytest.mark.django_db
 
@@ -22,17 +28,15 @@ def newsletters():
     return create_demo_newsletters()
 
 
-def test_article_page_shows_a_promo_with_a_form_per_active_newsletter(
-    client, newsletters
-):
-    """Name, pitch, rhythm and a sign-up form with an unticked box, in order."""
-    make_newsletter(name="Retired", is_active=False)
+def test_article_page_offers_one_newsletter_the_daily_one(client, newsletters):
+    """Name, pitch, rhythm and a sign-up form with an unticked box, offered once."""
+    make_newsletter(name="Retired", is_active=False, position=0)
     article = make_article()
 
     page = parse(client.get(article.get_absolute_url()))
 
     promos = page.select(".newsletter-promo")
-    assert [text(p.select_one("h2")) for p in promos] == ["News Wrap", "The Week"]
+    assert [text(p.select_one("h2")) for p in promos] == ["News Wrap"]
     first = promos[0]
     assert text(first.select_one(".promo__pitch")) == (
         "A lunchtime summary of the day's highlights"
@@ -47,6 +51,52 @@ def test_article_page_shows_a_promo_with_a_form_per_active_newsletter(
     consent = form.select_one('input[name="consent"]')
     assert consent["type"] == "checkbox" and not consent.has_attr("checked")
     assert form.select_one(f'label[for="{consent["id"]}"]')
+
+
+def test_a_sections_own_newsletter_is_offered_on_its_articles_only(client, newsletters):
+    """Farming articles offer the farming newsletter; others the daily one."""
+    farming = make_section(name="Farming", slug="farming")
+    make_newsletter(name="On the Land", slug="on-the-land", section=farming)
+    on_farming = make_article(section=farming)
+    elsewhere = make_article()
+
+    def offered(article):
+        page = parse(client.get(article.get_absolute_url()))
+        return [text(h2) for h2 in page.select(".newsletter-promo h2")]
+
+    assert offered(on_farming) == ["On the Land"]
+    assert offered(elsewhere) == ["News Wrap"]
+
+
+def test_offers_come_after_the_body_and_before_more_in_this_section(
+    client, newsletters
+):
+    """
+    Body, then the newsletter sign-up, then home delivery (beside the article
+    on a wide screen, by the stylesheet), then the article's footer and
+    “More in this section”; each offer once.
+    """
+    section = make_section(name="Business", slug="business")
+    article = make_article(section=section, tags=["Harbour"])
+    make_article(section=section, published_at=article.published_at)
+
+    html = client.get(article.get_absolute_url()).text
+    page = parse_html(html)
+
+    assert len(page.select(".newsletter-promo")) == 1
+    assert len(page.select(".delivery-promo")) == 1
+    order = [
+        'class="article__body',
+        'class="promos newsletter-promos"',
+        'class="promo delivery-promo"',
+        'class="article__footer"',
+        'id="more-in-section"',
+    ]
+    positions = [html.index(marker) for marker in order]
+    assert positions == sorted(positions)
+    # The offers belong to the article, so the side column can sit beside it.
+    assert page.select_one("article .newsletter-promo")
+    assert page.select_one("article .delivery-promo")
 
 
 def test_article_page_shows_the_home_delivery_promo(client, newsletters):

@@ -20,55 +20,55 @@ def render(source, path="/news/an-article/"):
     )
 
 
-def test_newsletter_promos_show_each_active_newsletter_with_a_form():
-    """Name, pitch, rhythm and a sign-up form per active newsletter, none for others."""
+def test_newsletter_offer_shows_the_first_active_newsletter_with_a_form():
+    """Name, pitch, rhythm and one sign-up form: the daily one, never a retired one."""
     create_demo_newsletters()
-    make_newsletter(name="Retired", slug="retired", is_active=False)
+    make_newsletter(name="Retired", slug="retired", is_active=False, position=0)
 
-    html = render("{% newsletter_promos %}")
+    html = render("{% newsletter_offer %}")
 
     assert "News Wrap" in html
     assert "A lunchtime summary of the day&#x27;s highlights" in html
     assert "Delivered at 1pm each day" in html
-    assert "every Monday" in html
+    assert "every Monday" not in html
     assert "Retired" not in html
-    assert html.count('action="/newsletters/sign-up/"') == 2
+    assert html.count('action="/newsletters/sign-up/"') == 1
     assert 'name="newsletter" value="news-wrap"' in html
     assert 'name="source" value="/news/an-article/"' in html
-    assert 'id="id_news-wrap_email"' in html and 'id="id_the-week_email"' in html
+    assert 'id="id_news-wrap_email"' in html
 
 
 def test_newsletter_promo_forms_carry_no_csrf_token_and_an_unticked_box():
     """Cacheable pages: no token in the form; consent is never pre-ticked."""
     make_newsletter(slug="news-wrap")
 
-    html = render("{% newsletter_promos %}")
+    html = render("{% newsletter_offer %}")
 
     assert "csrfmiddlewaretoken" not in html
     assert 'type="checkbox" name="consent"' in html
     assert "checked" not in html
 
 
-def test_newsletter_promos_cost_no_query_once_cached(django_assert_num_queries):
+def test_newsletter_offer_costs_no_query_once_cached(django_assert_num_queries):
     """A warm cache serves the active newsletters to every article page."""
     make_newsletter(name="News Wrap")
-    render("{% newsletter_promos %}")
+    render("{% newsletter_offer %}")
 
     with django_assert_num_queries(0):
-        html = render("{% newsletter_promos %}")
+        html = render("{% newsletter_offer %}")
 
     assert "News Wrap" in html
 
 
-def test_saving_a_newsletter_refreshes_the_promos():
+def test_saving_a_newsletter_refreshes_the_offer():
     """Switching a newsletter off removes its promo at once."""
     newsletter = make_newsletter(name="News Wrap")
-    assert "News Wrap" in render("{% newsletter_promos %}")
+    assert "News Wrap" in render("{% newsletter_offer %}")
 
     newsletter.is_active = False
     newsletter.save()
 
-    assert "News Wrap" not in render("{% newsletter_promos %}")
+    assert "News Wrap" not in render("{% newsletter_offer %}")
 
 
 def test_delivery_promo_links_to_the_delivery_request_page():
@@ -101,24 +101,26 @@ def test_newsletters_changed_by_a_queryset_update_leave_the_promos_at_once():
     """A bulk update sends no signal, yet the cached promos are dropped too."""
     make_newsletter(name="News Wrap", slug="news-wrap")
     make_newsletter(name="The Week", slug="the-week")
-    assert "The Week" in render("{% newsletter_promos %}")
+    assert "News Wrap" in render("{% newsletter_offer %}")
 
-    Newsletter.objects.filter(slug="the-week").update(is_active=False)
+    Newsletter.objects.filter(slug="news-wrap").update(is_active=False)
 
-    html = render("{% newsletter_promos %}")
-    assert "News Wrap" in html
-    assert "The Week" not in html
+    html = render("{% newsletter_offer %}")
+    assert "The Week" in html
+    assert "News Wrap" not in html
 
 
 def test_a_deleted_newsletter_leaves_the_cached_promos():
     """Deleting a newsletter drops the cached list with the cached pages."""
-    make_newsletter(name="News Wrap", slug="news-wrap")
-    gone = make_newsletter(name="The Week", slug="the-week")
-    assert "The Week" in render("{% newsletter_promos %}")
+    gone = make_newsletter(name="News Wrap", slug="news-wrap")
+    make_newsletter(name="The Week", slug="the-week")
+    assert "News Wrap" in render("{% newsletter_offer %}")
 
     gone.delete()
 
-    assert "The Week" not in render("{% newsletter_promos %}")
+    html = render("{% newsletter_offer %}")
+    assert "News Wrap" not in html
+    assert "The Week" in html
 
 
 def test_every_newsletter_page_is_framed_by_the_one_base_template():
