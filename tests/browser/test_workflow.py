@@ -197,3 +197,77 @@ def test_editor_publishes_an_article_with_a_lead_picture(live_server, browser, c
     print(f"\nClicks: editor {clicks.count} ({clicks.typed} fields typed)")
     assert clicks.count == 10
     context.close()
+
+
+def test_editor_reads_the_revision_diff_previews_and_schedules_a_submitted_draft(
+    live_server, browser
+):
+    """
+    A Contributor writes a draft, changes its standfirst and submits it; the
+    Editor compares the two revisions (the change shown word by word), sees
+    the draft as readers will with the preview banner, and schedules it.
+    """
+    section = make_section(name="News", slug="news")
+    make_image(alt_text="Boats in Galway harbour at dawn")
+    author = make_author(name="Cora Contributor")
+    contributor = make_member("cora", "Contributor", author=author)
+    editor = make_member("eddie", "Editor", first_name="Eddie", last_name="Editor")
+
+    context, page = logged_in_page(browser, live_server, contributor)
+    page.goto(live_server.url + reverse("admin:articles_article_add"))
+    writer = Clicks(page)
+    writer.type_into("#id_title", "Harbour dredging to start in spring")
+    writer.type_into("#id_standfirst", "The harbour will be dredged from March.")
+    page.locator(".prose-editor [contenteditable=true]").wait_for(timeout=10_000)
+    writer.type_into(
+        ".prose-editor [contenteditable=true]", "The port company met on Tuesday."
+    )
+    writer.choose("section", section.name)
+    writer.choose("lead_image", "Boats in Galway")
+    page.locator("input[name=_continue]").click()
+    page.wait_for_load_state("load")
+    article = Article.objects.get()
+    assert article.status == Article.Status.DRAFT
+    page.locator("#id_standfirst").fill(
+        "The harbour will be dredged from April, at a cost of €2m."
+    )
+    page.locator("#id_status").select_option("review")
+    page.locator("input[name=_save]").click()
+    page.wait_for_load_state("load")
+    article.refresh_from_db()
+    assert article.status == Article.Status.REVIEW
+
+    editor_context, desk = logged_in_page(browser, live_server, editor)
+    change_url = live_server.url + reverse(
+        "admin:articles_article_change", args=[article.pk]
+    )
+    desk.goto(change_url)
+    desk.get_by_role("link", name="Revisions").click()
+    desk.wait_for_load_state("load")
+    desk.get_by_role("button", name="Compare the chosen revisions").click()
+    desk.wait_for_load_state("load")
+    assert "April" in " ".join(desk.locator("ins").all_inner_texts())
+    assert "March" in " ".join(desk.locator("del").all_inner_texts())
+
+    desk.goto(change_url)
+    desk.get_by_role("link", name="Preview").click()
+    desk.wait_for_load_state("load")
+    assert desk.locator(".preview-banner").is_visible()
+    assert "at a cost of €2m" in desk.locator("body").inner_text()
+    assert desk.locator('meta[name="robots"]').get_attribute("content") == "noindex"
+
+    desk.goto(change_url)
+    desk.locator("#id_status").select_option("published")
+    desk.locator("#id_published_at_0").fill("2099-01-06")
+    desk.locator("#id_published_at_1").fill("14:00:00")
+    desk.locator("input[name=_save]").click()
+    desk.wait_for_load_state("load")
+    article.refresh_from_db()
+    assert article.status == Article.Status.PUBLISHED
+    assert article.published_at.year == 2099
+    assert not article.is_published()
+    assert article.state_label().startswith("Scheduled for")
+    # Readers do not see it before its time.
+    assert page.goto(live_server.url + article.get_absolute_url()).status == 404
+    context.close()
+    editor_context.close()
