@@ -42,22 +42,43 @@ class ResilientRedisCache(RedisCache):
     Django's RedisCache, except that a connection error or time-out is logged
     and treated as a miss (reads) or a no-op (writes), so a cache outage
     slows pages down instead of breaking them. Short socket time-outs are set
-    in settings.
+    in settings. Subclasses decide, through the three hooks below, whether a
+    call may go to Redis at all (newsroom.cache_backends adds a circuit
+    breaker that way).
     """
 
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = ReusedRedisCacheClient
 
+    def _may_call(self):
+        """Whether this call may go to Redis."""
+        return True
+
+    def _answered(self):
+        """Redis answered the call."""
+
+    def _failed(self, name, exc):
+        """Redis failed or timed out on the call `name`."""
+        logger.warning("Cache %s failed, carrying on without: %s", name, exc)
+
     def _degrade(name, default=None):
         method = getattr(RedisCache, name)
 
         def wrapper(self, *args, **kwargs):
+            fallback = default() if callable(default) else default
+            if not self._may_call():
+                return fallback
             try:
-                return method(self, *args, **kwargs)
+                result = method(self, *args, **kwargs)
             except (RedisError, OSError) as exc:
-                logger.warning("Cache %s failed, carrying on without: %s", name, exc)
-                return default() if callable(default) else default
+                self._failed(name, exc)
+                return fallback
+            except ValueError:  # incr() of a missing key: Redis did answer
+                self._answered()
+                raise
+            self._answered()
+            return result
 
         wrapper.__name__ = name
         wrapper.__doc__ = method.__doc__
@@ -76,11 +97,15 @@ class ResilientRedisCache(RedisCache):
     del _degrade
 
     def get(self, key, default=None, version=None):
-        try:
-            return super().get(key, default, version)
-        except (RedisError, OSError) as exc:
-            logger.warning("Cache get failed, carrying on without: %s", exc)
+        if not self._may_call():
             return default
+        try:
+            value = super().get(key, default, version)
+        except (RedisError, OSError) as exc:
+            self._failed("get", exc)
+            return default
+        self._answered()
+        return value
 
 
 # The page cache

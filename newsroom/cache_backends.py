@@ -18,10 +18,7 @@ import logging
 import threading
 import time
 
-from django.core.cache.backends.redis import RedisCache
-from redis.exceptions import RedisError
-
-from newsroom.cache import ReusedRedisCacheClient
+from newsroom.cache import ResilientRedisCache
 
 logger = logging.getLogger(__name__)
 
@@ -82,11 +79,12 @@ def breaker_for(location, seconds):
         return breaker
 
 
-class CircuitBreakerRedisCache(RedisCache):
+class CircuitBreakerRedisCache(ResilientRedisCache):
     """
-    Django's RedisCache; a Redis error or time-out reads as a miss, writes
-    as nothing, and opens the circuit breaker. OPTIONS["breaker_seconds"]
-    sets the period (the rest of OPTIONS goes to redis-py as usual).
+    The resilient Redis cache (a Redis error or time-out reads as a miss,
+    writes as nothing) whose failures open the circuit breaker.
+    OPTIONS["breaker_seconds"] sets the period (the rest of OPTIONS goes to
+    redis-py as usual).
     """
 
     def __init__(self, server, params):
@@ -95,52 +93,14 @@ class CircuitBreakerRedisCache(RedisCache):
             params["OPTIONS"].pop("breaker_seconds", DEFAULT_BREAKER_SECONDS)
         )
         super().__init__(server, params)
-        # One redis.Redis per pool, not one per call (see ReusedRedisCacheClient).
-        self._class = ReusedRedisCacheClient
         location = server if isinstance(server, str) else ",".join(server)
         self.breaker = breaker_for(location, seconds)
 
-    def _guard(name, default=None):
-        method = getattr(RedisCache, name)
+    def _may_call(self):
+        return self.breaker.allow()
 
-        def wrapper(self, *args, **kwargs):
-            fallback = default() if callable(default) else default
-            if not self.breaker.allow():
-                return fallback
-            try:
-                result = method(self, *args, **kwargs)
-            except (RedisError, OSError) as exc:
-                self.breaker.failed(exc)
-                return fallback
-            except ValueError:  # incr() of a missing key: Redis did answer
-                self.breaker.succeeded()
-                raise
-            self.breaker.succeeded()
-            return result
-
-        wrapper.__name__ = name
-        wrapper.__doc__ = method.__doc__
-        return wrapper
-
-    get_many = _guard("get_many", dict)
-    set = _guard("set")
-    set_many = _guard("set_many", list)
-    add = _guard("add", False)
-    touch = _guard("touch", False)
-    delete = _guard("delete", False)
-    delete_many = _guard("delete_many")
-    has_key = _guard("has_key", False)
-    incr = _guard("incr")
-    clear = _guard("clear")
-    del _guard
-
-    def get(self, key, default=None, version=None):
-        if not self.breaker.allow():
-            return default
-        try:
-            value = super().get(key, default, version)
-        except (RedisError, OSError) as exc:
-            self.breaker.failed(exc)
-            return default
+    def _answered(self):
         self.breaker.succeeded()
-        return value
+
+    def _failed(self, name, exc):
+        self.breaker.failed(exc)
