@@ -1324,6 +1324,14 @@ class ArticleRedirect(models.Model):
         return self.old_path
 
 
+def staff_name(user):
+    """A staff member as the admin names them: full name, else username;
+    "the system" for a change no one made (or whose account is gone)."""
+    if user is None:
+        return "the system"
+    return user.get_full_name() or user.get_username()
+
+
 class Revision(models.Model):
     """
     The editable content of an article as one save left it (see
@@ -1359,11 +1367,8 @@ class Revision(models.Model):
 
     @property
     def created_by_name(self):
-        """Who saved it: full name, else username, else "the system"."""
-        user = self.created_by
-        if user is None:
-            return "the system"
-        return user.get_full_name() or user.get_username()
+        """Who saved it (see staff_name)."""
+        return staff_name(self.created_by)
 
 
 class ArticleTransition(models.Model):
@@ -1405,10 +1410,8 @@ class ArticleTransition(models.Model):
 
     @property
     def created_by_name(self):
-        user = self.created_by
-        if user is None:
-            return "the system"
-        return user.get_full_name() or user.get_username()
+        """Who took the step (see staff_name)."""
+        return staff_name(self.created_by)
 
     @property
     def is_send_back(self):
