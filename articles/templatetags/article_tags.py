@@ -94,24 +94,35 @@ def card_key(article, options):
 
 
 @register.simple_tag
-def article_cards(articles, level=2, featured=False, show_section=False):
+def article_cards(articles, level=2, featured=False, show_section=False, lead=False):
     """
     The cards (includes/article_card.html) of `articles`, as HTML, in one
     cache round trip: each is read under card_key(), and the ones missing
     are rendered and stored together. A page of 20 cards renders only those
-    whose article, section, bylines or picture changed since.
+    whose article, section, bylines or picture changed since. With `lead`,
+    the first card is a featured one (a list page's lead story).
     """
     articles = list(articles)
-    options = {"level": level, "featured": featured, "show_section": show_section}
-    keys = [card_key(article, sorted(options.items())) for article in articles]
+    options = [
+        {
+            "level": level,
+            "featured": featured or (lead and n == 0),
+            "show_section": show_section,
+        }
+        for n in range(len(articles))
+    ]
+    keys = [
+        card_key(article, sorted(shown.items()))
+        for article, shown in zip(articles, options, strict=True)
+    ]
     found = cache.get_many(keys) if keys else {}
     missing = {}
     card_template = get_template("includes/article_card.html")
     cards = []
-    for article, key in zip(articles, keys, strict=True):
+    for article, key, shown in zip(articles, keys, options, strict=True):
         html = found.get(key)
         if html is None:
-            html = missing[key] = card_template.render({"article": article, **options})
+            html = missing[key] = card_template.render({"article": article, **shown})
         cards.append(mark_safe(html))  # rendered by our own template
     if missing:
         cache.set_many(missing, timeout=CARD_SECONDS)
