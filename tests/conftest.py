@@ -1,6 +1,10 @@
+import hashlib
+from dataclasses import replace
+
 import pytest
 from django.core.cache import caches
 from django.core.cache.backends.locmem import LocMemCache
+from django.core.files.base import ContentFile
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
@@ -71,3 +75,41 @@ def django_db_modify_db_settings(
     if database["ENGINE"] == "django.db.backends.sqlite3":
         path = tmp_path_factory.mktemp("database") / "test.sqlite3"
         database.setdefault("TEST", {})["NAME"] = str(path)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _encode_each_picture_once():
+    """
+    Encoding a picture's renditions (AVIF, WebP and JPEG at every width and
+    shape) takes about half a second, and the suite saves the same few test
+    pictures hundreds of times: that was about 40% of its time. The first
+    encoding of given pixels with given options runs the real encoders; later
+    ones get copies of those same encoded bytes. Pictures with any other
+    content, options or focal point are encoded afresh.
+    """
+    from articles import images
+
+    encoded = {}
+
+    def reusing(encode):
+        def encode_once(source, *args, **kwargs):
+            source.seek(0)
+            pixels = hashlib.sha256(source.read()).hexdigest()
+            source.seek(0)
+            key = (encode.__name__, pixels, args, tuple(sorted(kwargs.items())))
+            if key not in encoded:
+                encoded[key] = [
+                    (item, item.content.read())
+                    for item in encode(source, *args, **kwargs)
+                ]
+            return [
+                replace(item, content=ContentFile(content))
+                for item, content in encoded[key]
+            ]
+
+        return encode_once
+
+    with pytest.MonkeyPatch.context() as patch:
+        for name in ("encode_renditions", "encode_shapes"):
+            patch.setattr(images, name, reusing(getattr(images, name)))
+        yield
