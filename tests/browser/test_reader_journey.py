@@ -11,7 +11,7 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.core.management import call_command
+from django_tasks_db.management.commands.db_worker import Worker
 
 from subscriptions.delivery import delivery_earliest_start
 from subscriptions.demo import create_demo_delivery_areas, create_demo_newsletters
@@ -35,16 +35,20 @@ STAFF_PASSWORD = "correct horse battery"  # tests.factories.make_staff's
 def deliver_pending_mail():
     """
     Send the mail the site has queued, as production's worker does: one
-    pass of `manage.py db_worker` over every queue, in this process.
+    pass of `manage.py db_worker --batch` over every queue. Its Worker runs
+    here in this process; the command itself would also take over the test
+    process's signal handlers and logging levels for good.
     """
-    call_command(
-        "db_worker",
+    Worker(
+        queue_names=["*"],
+        excluded_queue_names=[],
+        backend_name="default",
         batch=True,
-        queue_name="*",
-        reload=False,
+        interval=0,
         startup_delay=False,
-        verbosity=0,
-    )
+        max_tasks=None,
+        worker_id="browser-journey",
+    ).run()
 
 
 @pytest.fixture
