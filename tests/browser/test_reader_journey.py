@@ -18,7 +18,6 @@ from subscriptions.demo import create_demo_delivery_areas, create_demo_newslette
 from subscriptions.models import DeliveryRequest, Subscription
 from tests.browser.conftest import (
     VIEWPORTS,
-    WCAG,
     WCAG_AND_BEST_PRACTICE,
     format_violations,
 )
@@ -30,6 +29,10 @@ pytestmark = pytest.mark.browser
 READER = "orla.keane@example.ie"
 DESK = "circulation@news.example.ie"
 STAFF_PASSWORD = "correct horse battery"  # tests.factories.make_staff's
+# The admin is held to the same rules as the public pages except for two
+# best practices (not WCAG) its Django-made pages miss: the login page has no
+# h1, and the list's search box is labelled by its magnifier icon's alt text.
+ADMIN_RULES_OFF = ["page-has-heading-one", "label-title-only"]
 
 
 def deliver_pending_mail():
@@ -85,9 +88,9 @@ class Visitor:
     console errors, and `scan()` fails on any seen so far.
     """
 
-    def __init__(self, browser, axe_source, viewport, tags):
+    def __init__(self, browser, axe_source, viewport, rules_off):
         self.axe_source = axe_source
-        self.tags = tags
+        self.rules_off = rules_off
         self.csp_violations = []
         self.console_errors = []
         self.context = browser.new_context(viewport=VIEWPORTS[viewport])
@@ -113,21 +116,22 @@ class Visitor:
         if message.type == "error":
             self.console_errors.append(f"{message.text} ({self.page.url})")
 
-    def visit(self, url, tags=None):
+    def visit(self, url):
         response = self.page.goto(url)
         assert response.ok, f"{url} answered {response.status}"
-        self.scan(tags)
+        self.scan()
 
-    def scan(self, tags=None):
+    def scan(self):
         """Fail on an accessibility problem, a CSP violation or a script error."""
         self.page.wait_for_load_state()
         self.page.evaluate(self.axe_source)
         results = self.page.evaluate(
-            """tags => axe.run(document, {
+            """([tags, rulesOff]) => axe.run(document, {
               runOnly: {type: 'tag', values: tags},
+              rules: Object.fromEntries(rulesOff.map(id => [id, {enabled: false}])),
               resultTypes: ['violations'],
             })""",
-            tags or self.tags,
+            [WCAG_AND_BEST_PRACTICE, self.rules_off],
         )
         assert len(results["passes"]) > 5, f"axe hardly ran on {self.page.url}"
         violations = results["violations"]
@@ -150,8 +154,8 @@ def visitors(browser, axe_source):
     """Open browsers for people: `visitors("phone")` is a reader on a phone."""
     opened = []
 
-    def visitor(viewport="phone", tags=WCAG_AND_BEST_PRACTICE):
-        opened.append(Visitor(browser, axe_source, viewport, tags))
+    def visitor(viewport="phone", rules_off=()):
+        opened.append(Visitor(browser, axe_source, viewport, list(rules_off)))
         return opened[-1]
 
     yield visitor
@@ -279,9 +283,7 @@ def test_reader_requests_delivery_and_the_circulation_desk_takes_it_to_active(
     assert "Athlone" in notification["Subject"]
 
     # The desk follows the notification's link and signs in to the admin.
-    # Django's admin pages are held to WCAG (not to axe's best practices:
-    # the admin's own login page has no h1).
-    staff = visitors("desktop", tags=WCAG)
+    staff = visitors("desktop", rules_off=ADMIN_RULES_OFF)
     admin = staff.page
     staff.visit(link_in(notification, "/admin/subscriptions/deliveryrequest/"))
     admin.get_by_label("Username").fill(desk_member.username)
