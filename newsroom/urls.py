@@ -16,6 +16,7 @@ urlpatterns = [
     # Health checks: cheap, never cached, safe to poll every second.
     path("healthz/live", views.live, name="healthz-live"),
     path("healthz/ready", views.ready, name="healthz-ready"),
+    path("favicon.ico", views.favicon, name="favicon"),
     # The admin's sign-in, with its lockout (accounts), before the admin.
     path("admin/login/", include("accounts.urls")),
     path("admin/", admin.site.urls),

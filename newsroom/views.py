@@ -1,6 +1,7 @@
 """
-Site-wide views: health checks for load balancers and orchestrators, and
-the page readers get when the database cannot be reached.
+Site-wide views: health checks for load balancers and orchestrators, the
+paper's icon at /favicon.ico, and the page readers get when the database
+cannot be reached.
 """
 
 import sys
@@ -9,8 +10,10 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.template import loader
+from django.templatetags.static import static
+from django.utils.cache import patch_cache_control
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django.views.defaults import server_error as django_server_error
@@ -18,6 +21,18 @@ from django.views.defaults import server_error as django_server_error
 # Seconds a reader is asked to wait before trying again when the database is
 # unreachable (the Retry-After of the branded 503 page).
 RETRY_AFTER_SECONDS = 30
+
+
+@require_safe
+def favicon(request):
+    """
+    The paper's icon for browsers on pages that name none (the admin's) and
+    for crawlers that ask for /favicon.ico anyway: without this they get a
+    404, after a section lookup in the database.
+    """
+    response = HttpResponsePermanentRedirect(static("newsroom/favicon.svg"))
+    patch_cache_control(response, public=True, max_age=24 * 60 * 60)
+    return response
 
 
 @never_cache

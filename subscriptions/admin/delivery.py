@@ -16,6 +16,8 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.timesince import timesince
 
+from newsroom.admin_inlines import LabelledTabularInline
+
 from .. import delivery
 from ..models.delivery import (
     DeliveryArea,
@@ -35,7 +37,7 @@ class DeliveryRoutingKeyForm(forms.ModelForm):
         return routing_key_normalise(self.cleaned_data["key"])
 
 
-class DeliveryRoutingKeyInline(admin.TabularInline):
+class DeliveryRoutingKeyInline(LabelledTabularInline):
     model = DeliveryRoutingKey
     form = DeliveryRoutingKeyForm
     extra = 3

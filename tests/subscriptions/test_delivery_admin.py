@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 from django.contrib import admin
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.urls import clear_url_caches
 
@@ -19,6 +19,7 @@ from subscriptions.delivery import (
     delivery_request_transition,
 )
 from subscriptions.models import DeliveryRequest, DeliveryRequestEvent
+from subscriptions.roles import ensure_circulation_group
 from tests.factories import make_staff
 from tests.subscriptions.factories import (
     make_delivery_area,
@@ -74,6 +75,20 @@ def test_circulation_group_has_exactly_the_delivery_permissions():
         ("subscriptions", "change_deliveryroutingkey"),
         ("subscriptions", "delete_deliveryroutingkey"),
     }
+
+
+def test_ensure_circulation_group_puts_back_what_the_migration_made():
+    """
+    Made again after a flush, or with a stray permission added, the group
+    has exactly the permissions the data migration gave it.
+    """
+    group = Group.objects.get(name="Circulation")
+    made = set(group.permissions.all())
+    group.permissions.add(Permission.objects.get(codename="delete_deliveryrequest"))
+
+    assert set(ensure_circulation_group().permissions.all()) == made
+    group.delete()
+    assert set(ensure_circulation_group().permissions.all()) == made
 
 
 def test_anonymous_visitor_is_sent_to_the_login_page(client):

@@ -1,6 +1,7 @@
 """Delivery areas: routing keys, and how a request finds its area."""
 
 import pytest
+from bs4 import BeautifulSoup
 from django.db import IntegrityError
 
 from subscriptions.delivery import delivery_area_for
@@ -44,6 +45,23 @@ def test_desk_adds_an_area_with_its_routing_keys(client, desk):
     assert response.status_code == 302
     area = DeliveryArea.objects.get()
     assert sorted(area.routing_keys.values_list("key", flat=True)) == ["D6W", "N37"]
+
+
+def test_each_routing_key_box_has_a_name_screen_readers_announce(client, desk):
+    """
+    The inline's inputs, the blank row for "Add another" included, are
+    labelled (a tabular inline only heads their column), and so is each
+    existing key's delete box.
+    """
+    area = make_delivery_area(routing_keys=["N37"])
+    response = client.get(f"/admin/subscriptions/deliveryarea/{area.pk}/change/")
+    page = BeautifulSoup(response.content, "html.parser")
+    boxes = page.select('input[name^="routing_keys-"][name$="-key"]')
+    assert len(boxes) == 5  # the key, three extra rows, the template row
+    assert {box["aria-label"] for box in boxes} == {"Routing key"}
+    assert {box["maxlength"] for box in boxes} == {"3"}
+    [delete] = page.select('input[name="routing_keys-0-DELETE"]')
+    assert delete["aria-label"] == "Delete N37"
 
 
 @pytest.mark.parametrize(
