@@ -8,6 +8,8 @@ from django.http import HttpResponseRedirect
 from django.utils.html import format_html, format_html_join
 from django.views.decorators.csp import csp_override
 
+from newsroom.admin_inlines import LabelledTabularInline
+
 from .editing_admin import (
     PreviewAdminMixin,
     RevisionsAdminMixin,
@@ -79,7 +81,7 @@ class ArticlePartInline:
         return self._article_permission(request, obj)
 
 
-class BylineInline(ArticlePartInline, admin.TabularInline):
+class BylineInline(ArticlePartInline, LabelledTabularInline):
     model = ArticleAuthor
     form = BylineForm
     fields = ["author", "role", "position"]

@@ -7,11 +7,13 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 
+from newsroom.admin_inlines import LabelledTabularInline
+
 from . import front_page
 from .models import FrontPagePin, FrontPageSlot
 
 
-class PinInline(admin.TabularInline):
+class PinInline(LabelledTabularInline):
     model = FrontPagePin
     extra = 1
     autocomplete_fields = ["article"]

@@ -7,6 +7,7 @@ axe's `label` rule).
 
 from django.contrib import admin
 from django.forms.models import BaseInlineFormSet
+from django.forms.utils import pretty_name
 
 
 class LabelledInlineFormSet(BaseInlineFormSet):
@@ -17,10 +18,13 @@ class LabelledInlineFormSet(BaseInlineFormSet):
         for name, field in form.fields.items():
             if field.widget.is_hidden:
                 continue
-            label = str(field.label)
+            label = str(field.label or pretty_name(name))
             if name == "DELETE" and form.instance.pk:
                 label = f"{label} {form.instance}"
-            field.widget.attrs.setdefault("aria-label", label)
+            # The admin wraps related fields (the add and change links); the
+            # input itself is the wrapped widget.
+            widget = getattr(field.widget, "widget", field.widget)
+            widget.attrs.setdefault("aria-label", label)
 
 
 class LabelledTabularInline(admin.TabularInline):

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
 from django.contrib.staticfiles import finders
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -496,3 +497,20 @@ def test_tag_field_offers_existing_tags_through_the_admin_autocomplete(editor_cl
         },
     )
     assert [r["text"] for r in response.json()["results"]] == ["council", "county"]
+
+
+@pytest.mark.parametrize(
+    ("url_name", "prefix", "names"),
+    [
+        ("admin:articles_article_add", "bylines", {"Author", "Role", "Position"}),
+        ("admin:articles_frontpageslot_add", "pins", {"Article", "Position"}),
+    ],
+)
+def test_tabular_inline_inputs_are_named_for_screen_readers(
+    admin_client, url_name, prefix, names
+):
+    """Each input in a byline or pin row carries its column's name."""
+    page = BeautifulSoup(admin_client.get(reverse(url_name)).content, "html.parser")
+    rows = page.select(f'[name^="{prefix}-0-"]:not([type="hidden"])')
+    assert rows
+    assert {row.get("aria-label") for row in rows} >= names
