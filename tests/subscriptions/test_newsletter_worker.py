@@ -50,8 +50,8 @@ def start_worker(sink, log_path):
         "EMAIL_PORT": str(sink.port),
         "SITE_URL": "https://news.example.org",
         "NEWSLETTER_BATCH_SIZE": str(BATCH_SIZE),
-        "NEWSLETTER_RETRY_SECONDS": "1",
-        "NEWSLETTER_CLAIM_SECONDS": str(CLAIM_SECONDS),
+        "MAIL_RETRY_SECONDS": "1",
+        "MAIL_CLAIM_SECONDS": str(CLAIM_SECONDS),
         "TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
     }
     return subprocess.Popen(
@@ -92,7 +92,7 @@ def stop(worker):
 @pytest.fixture
 def worker_settings(settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-    settings.NEWSLETTER_CLAIM_SECONDS = CLAIM_SECONDS
+    settings.MAIL_CLAIM_SECONDS = CLAIM_SECONDS
     settings.NEWSLETTER_BATCH_SIZE = BATCH_SIZE
     return settings
 
