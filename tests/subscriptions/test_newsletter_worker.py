@@ -41,7 +41,7 @@ def database_url():
     return f"postgres://{user}{password}@{host}:{port}/{db['NAME']}"
 
 
-def start_worker(sink, log_path):
+def start_worker(sink, log_path, **extra_env):
     env = {
         **os.environ,
         "DATABASE_URL": database_url(),
@@ -53,6 +53,7 @@ def start_worker(sink, log_path):
         "MAIL_RETRY_SECONDS": "1",
         "MAIL_CLAIM_SECONDS": str(CLAIM_SECONDS),
         "TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
+        **extra_env,
     }
     return subprocess.Popen(
         [
