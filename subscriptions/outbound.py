@@ -98,6 +98,11 @@ def refusal_outcome(error, queued_at, attempts, now):
     return False, now + timedelta(seconds=backoff(attempts)), reason
 
 
+def not_tried(error):
+    """Why an email waits untried: another of its batch found no mail server."""
+    return f"Not tried: the mail server could not be reached ({type(error).__name__})."
+
+
 def _duration(delta):
     seconds = int(delta.total_seconds())
     if seconds >= 3600:
@@ -349,6 +354,7 @@ class Courier:
                 status=OutboundEmail.Status.QUEUED,
                 claim_token="",
                 next_attempt_at=next_attempt_at,
+                last_error=not_tried(error),
             )
             return "unreachable"
         return "failed" if final else "retry"

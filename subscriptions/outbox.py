@@ -74,7 +74,7 @@ from newsroom.mail_errors import describe_mail_error, is_unreachable
 
 from . import mail
 from .models.newsletters import Edition, EditionSend, Subscription
-from .outbound import backoff, lease, refusal_outcome
+from .outbound import backoff, lease, not_tried, refusal_outcome
 
 logger = logging.getLogger(__name__)
 
@@ -254,6 +254,7 @@ class Courier:
                 status=EditionSend.Status.QUEUED,
                 claim_token="",
                 next_attempt_at=next_attempt_at,
+                last_error=not_tried(error),
             )
             return "unreachable"
         return "failed" if final else "retry"

@@ -9,9 +9,11 @@ Time is simulated by moving the rows' times back, never by sleeping.
 
 from collections import Counter
 from datetime import timedelta
+from io import StringIO
 
 import pytest
 from django.core import mail
+from django.core.management import call_command
 from django.db.models import F, Min
 from django.utils import timezone
 
@@ -334,6 +336,30 @@ def test_repeated_sign_ups_while_a_confirmation_waits_queue_no_second_one(
     assert OutboundEmail.objects.get().status == Status.QUEUED
 
 
+def test_the_periodic_run_sends_the_emails_whose_retry_is_due(
+    client, settings, django_capture_on_commit_callbacks
+):
+    """
+    `send_due_newsletters` restarts the outbox's worker for due retries
+    (with the database backend, the worker's own deferred run does too).
+    """
+    settings.MAILERS = smtp_at(free_port())
+    post(client, django_capture_on_commit_callbacks, "/delivery/", delivery_form_data())
+    settings.MAILERS = {
+        "default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}
+    }
+    out = StringIO()
+
+    call_command("send_due_newsletters", stdout=out)
+    assert "emails due in the outbox: 0" in out.getvalue()
+    assert mail.outbox == []
+
+    time_passes_until_the_next_attempt()
+    call_command("send_due_newsletters", stdout=out)
+    assert "emails due in the outbox: 2" in out.getvalue()
+    assert sorted(m.to[0] for m in mail.outbox) == [DESK, READER]
+
+
 def test_emails_go_with_what_they_are_about(client, django_capture_on_commit_callbacks):
     """
     Anonymising a delivery request deletes its emails in the outbox (they
@@ -393,6 +419,12 @@ def test_admin_lists_what_waits_and_why_to_staff_allowed_to_see_it(
     assert rows.index("In doubt") < rows.index("Queued")
     # Seeing is not resending: that takes the change permission.
     assert 'value="resend"' not in page
+    detail = client.get(
+        f"/admin/subscriptions/outboundemail/{OutboundEmail.objects.first().pk}/change/"
+    )
+    assert detail.status_code == 200
+    assert "Not tried: the mail server could not be reached" in detail.text
+    assert 'name="_save"' not in detail.text
 
 
 def test_outbox_is_hidden_from_circulation_and_staff_without_permission(client):

@@ -331,6 +331,7 @@ def test_an_unreachable_mail_server_is_retried_until_the_retry_window_closes(
         (EditionSend.Status.QUEUED, 0),
     ]
     assert len({r.next_attempt_at for r in rows}) == 1
+    assert rows[1].last_error.startswith("Not tried: the mail server could not")
     assert outbox.continue_delivery(edition.pk) == "waiting"
 
     # 59 minutes on: still retried.
