@@ -317,6 +317,15 @@ if MAILERS["default"]["BACKEND"].endswith("smtp.EmailBackend"):
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "The Newsroom Herald <news@localhost>")
 SERVER_EMAIL = env("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 
+# Every email goes through an outbox (subscriptions.outbound explains it): a
+# message the mail server refuses for now, or that cannot reach it, is tried
+# again after MAIL_RETRY_SECONDS, doubling up to MAIL_RETRY_MAX_SECONDS, for
+# MAIL_RETRY_FOR_SECONDS; a worker's claim on a message lasts MAIL_CLAIM_SECONDS.
+MAIL_RETRY_SECONDS = env_int("MAIL_RETRY_SECONDS", 60)
+MAIL_RETRY_MAX_SECONDS = env_int("MAIL_RETRY_MAX_SECONDS", 3600)
+MAIL_RETRY_FOR_SECONDS = env_int("MAIL_RETRY_FOR_SECONDS", 24 * 3600)
+MAIL_CLAIM_SECONDS = env_int("MAIL_CLAIM_SECONDS", 600)
+
 # Newsletters (subscriptions.outbox explains the sending settings).
 NEWSLETTER_FROM_EMAIL = env("NEWSLETTER_FROM_EMAIL", DEFAULT_FROM_EMAIL)
 # The MAILERS alias newsletter mail goes through (a bulk relay, if you add one).
@@ -332,9 +341,6 @@ NEWSLETTER_LEGACY_LINK_MAX_AGE = env_int(
 )
 NEWSLETTER_BATCH_SIZE = env_int("NEWSLETTER_BATCH_SIZE", 100)
 NEWSLETTER_CONCURRENCY = env_int("NEWSLETTER_CONCURRENCY", 1)
-NEWSLETTER_MAX_ATTEMPTS = env_int("NEWSLETTER_MAX_ATTEMPTS", 5)
-NEWSLETTER_RETRY_SECONDS = env_int("NEWSLETTER_RETRY_SECONDS", 60)
-NEWSLETTER_CLAIM_SECONDS = env_int("NEWSLETTER_CLAIM_SECONDS", 600)
 NEWSLETTER_MAX_LATENESS = env_int("NEWSLETTER_MAX_LATENESS", 6 * 3600)
 # Unconfirmed sign-ups are deleted after this many days (apply_retention).
 NEWSLETTER_PENDING_RETENTION_DAYS = env_int("NEWSLETTER_PENDING_RETENTION_DAYS", 14)

@@ -8,12 +8,12 @@ import logging
 import re
 import secrets
 from datetime import timedelta
-from functools import partial
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ImproperlyConfigured, ValidationError
-from django.core.mail import EmailMultiAlternatives, mailers
+from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.tasks import task
@@ -21,13 +21,13 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from newsroom.mail_errors import describe_mail_error
-
+from . import outbound
 from .models.delivery import (
     DeliveryRequest,
     DeliveryRequestEvent,
     DeliveryRoutingKey,
 )
+from .models.outbound import OutboundEmail
 from .models.weekdays import Weekday
 
 logger = logging.getLogger(__name__)
@@ -136,6 +136,9 @@ def delivery_request_submit(delivery_request, *, idempotency_key, marketing_cons
                     to_status=DeliveryRequest.Status.NEW,
                     summary=_submitted_summary(delivery_request),
                 )
+                # In the outbox with the request, or not at all.
+                for kind in DELIVERY_EMAILS:
+                    delivery_email_queue(delivery_request, kind)
         except IntegrityError:
             delivery_request.pk = None
             earlier = DeliveryRequest.objects.filter(
@@ -148,7 +151,6 @@ def delivery_request_submit(delivery_request, *, idempotency_key, marketing_cons
             ).exists():
                 continue  # The reference was taken: draw another.
             raise
-        transaction.on_commit(partial(_queue_emails, delivery_request.pk))
         return delivery_request, True
     raise RuntimeError("No free delivery reference after several attempts.")
 
@@ -159,65 +161,58 @@ def _submitted_summary(delivery_request):
     return f"Submitted; routed to {delivery_request.area.name}."
 
 
-def delivery_emails_resend(queryset):
-    """Queue again the emails that did not go out; returns how many requests."""
-    pending = list(
-        queryset.filter(
-            Q(confirmation_sent_at__isnull=True) | Q(desk_notified_at__isnull=True),
-            anonymised_at__isnull=True,
-        ).values_list("pk", flat=True)
+def delivery_email_queue(delivery_request, kind):
+    """
+    Put one of the request's emails in the outbox (`kind`: a key of
+    DELIVERY_EMAILS); it leaves once the current transaction commits, and
+    the request records when the mail server accepted it.
+    """
+    build, sent_field = DELIVERY_EMAILS[kind]
+    return outbound.email_queue(
+        build(delivery_request),
+        kind,
+        about=delivery_request,
+        sent_field=sent_field,
     )
-    for pk in pending:
-        transaction.on_commit(partial(_queue_emails, pk))
-    return len(pending)
 
 
-def _queue_emails(request_id):
-    try:
-        delivery_emails_send.enqueue(request_id)
-    except Exception:
-        # The request is saved; the desk sees that no confirmation went out.
-        logger.exception(
-            "Could not queue the emails of delivery request %s", request_id
-        )
-
-
-@task()
+@task
 def delivery_emails_send(request_id):
     """
-    Send the reader's confirmation and the desk's notification. Each is sent
-    on its own, a failure is logged, and the request records what went out.
+    A request's emails used to be sent by tasks of this name; one still
+    queued when this code starts puts them in the outbox instead.
     """
-    delivery_request = DeliveryRequest.objects.select_related("area").get(pk=request_id)
-    if delivery_request.confirmation_sent_at is None:
-        _send_and_stamp(
-            delivery_request,
-            _reader_confirmation(delivery_request),
-            "confirmation_sent_at",
-        )
-    if delivery_request.desk_notified_at is None:
-        _send_and_stamp(
-            delivery_request, _desk_notification(delivery_request), "desk_notified_at"
-        )
+    with transaction.atomic():
+        return delivery_emails_resend(DeliveryRequest.objects.filter(pk=request_id))
 
 
-def _send_and_stamp(delivery_request, message, stamp_field):
-    try:
-        mailers.default.send_messages([message])
-    except Exception as exc:
-        # No traceback: a refused recipient's exception names the address.
-        logger.error(
-            "Could not send the %s of delivery request %s: %s",
-            "reader's confirmation"
-            if stamp_field == "confirmation_sent_at"
-            else "desk's notification",
-            delivery_request.reference,
-            describe_mail_error(exc),
-        )
-        return
-    DeliveryRequest.objects.filter(pk=delivery_request.pk).update(
-        **{stamp_field: timezone.now()}
-    )
+def delivery_emails_resend(queryset):
+    """
+    Send again, now, the emails of these requests that the mail server has
+    not accepted: one that failed or is in doubt is queued again, one waiting
+    for its next attempt is tried at once, and one on its way is left alone.
+    Returns how many requests had an email queued.
+    """
+    pending = queryset.filter(
+        Q(confirmation_sent_at__isnull=True) | Q(desk_notified_at__isnull=True),
+        anonymised_at__isnull=True,
+    ).select_related("area")
+    count = 0
+    for delivery_request in pending:
+        queued = False
+        for kind, (_, sent_field) in DELIVERY_EMAILS.items():
+            if getattr(delivery_request, sent_field) is not None:
+                continue
+            emails = OutboundEmail.objects.about(delivery_request).filter(kind=kind)
+            if emails.resend():
+                queued = True
+            elif not emails.waiting().exists():
+                delivery_email_queue(delivery_request, kind)
+                queued = True
+        count += queued
+    if count:
+        outbound.send_soon()
+    return count
 
 
 def _mail_context(delivery_request):
@@ -257,6 +252,16 @@ def _desk_notification(delivery_request):
         to=[settings.CIRCULATION_DESK_EMAIL],
         reply_to=[delivery_request.email],
     )
+
+
+# A request's emails: how each is built, and the field recording when it left.
+DELIVERY_EMAILS = {
+    OutboundEmail.Kind.DELIVERY_CONFIRMATION: (
+        _reader_confirmation,
+        "confirmation_sent_at",
+    ),
+    OutboundEmail.Kind.DELIVERY_NOTIFICATION: (_desk_notification, "desk_notified_at"),
+}
 
 
 def delivery_request_transition(delivery_request, status, *, actor, note="", day=None):
@@ -430,6 +435,11 @@ def delivery_requests_anonymise(before):
             **ANONYMISED_FIELDS, anonymised_at=now, updated_at=now
         )
         DeliveryRequestEvent.objects.filter(request_id__in=ids).update(note="")
+        # Emails still in the outbox hold the same details.
+        OutboundEmail.objects.filter(
+            content_type=ContentType.objects.get_for_model(DeliveryRequest),
+            object_id__in=ids,
+        ).delete()
         DeliveryRequestEvent.objects.bulk_create(
             DeliveryRequestEvent(
                 request_id=pk, kind=DeliveryRequestEvent.Kind.ANONYMISED

@@ -23,7 +23,7 @@ from django.utils import formats, timezone
 from articles import calendar
 from articles.models import Article
 
-from . import mail, outbox
+from . import mail, outbound, outbox
 from .models.newsletters import (
     Edition,
     EditionArticle,
@@ -168,14 +168,13 @@ def start_sending(edition):
 def send_due_newsletters(now=None):
     """
     Everything a periodic run does (the `send_due_newsletters` command):
-    compose what is due, start sending due editions, resume stalled sends
-    and re-queue unsent confirmation emails. Returns a summary.
+    compose what is due, start sending due editions, resume stalled sends,
+    and start the outbox's worker for emails due (retries, and whatever a
+    stopped worker left). Returns a summary.
     """
-    from .signup import requeue_unsent_confirmations
-
     now = now or timezone.now()
     lateness = timedelta(seconds=settings.NEWSLETTER_MAX_LATENESS)
-    summary = {"composed": 0, "started": 0, "resumed": 0, "confirmations": 0}
+    summary = {"composed": 0, "started": 0, "resumed": 0, "emails": 0}
     for newsletter in Newsletter.objects.active():
         slot = newsletter.latest_slot(now)
         if slot is None or now - slot > lateness:
@@ -186,7 +185,7 @@ def send_due_newsletters(now=None):
         if start_sending(edition) is not None:
             summary["started"] += 1
     summary["resumed"] = outbox.resume_stalled(now)
-    summary["confirmations"] = requeue_unsent_confirmations(now)
+    summary["emails"] = outbound.resume(now)
     return summary
 
 

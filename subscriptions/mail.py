@@ -10,7 +10,6 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
-from django.utils import timezone
 
 
 def absolute_url(path):
@@ -109,13 +108,6 @@ def confirmation_message(subscription):
         },
         headers=list_headers(subscription),
     )
-
-
-def send_confirmation(subscription):
-    """Send the confirmation email now and record when it left."""
-    confirmation_message(subscription).send(using=settings.NEWSLETTER_MAILER)
-    subscription.confirmation_sent_at = timezone.now()
-    subscription.save(update_fields=["confirmation_sent_at"])
 
 
 def edition_context(edition, articles):

@@ -30,11 +30,14 @@ Why nobody gets an edition twice, even when a worker is killed mid-batch:
    (matched by the token alone, so a late acceptance still counts), in the
    same UPDATE as the next row's hand-over (one commit per message);
    when it refuses it, the row goes back to `queued` with `attempts` + 1 and
-   `next_attempt_at` pushed back exponentially, or to `failed` once
-   NEWSLETTER_MAX_ATTEMPTS is reached or the refusal is permanent (5xx).
+   `next_attempt_at` pushed back exponentially, or to `failed` once it has
+   waited MAIL_RETRY_FOR_SECONDS or the refusal is permanent (5xx): the
+   retry policy of all the paper's mail, in subscriptions.outbound. When the
+   mail server cannot be reached, the rest of the batch waits as long,
+   untried.
 
 A worker killed at any moment leaves its rows `claimed` or (at most one)
-`sending`. After NEWSLETTER_CLAIM_SECONDS, the next claim puts the `claimed`
+`sending`. After MAIL_CLAIM_SECONDS, the next claim puts the `claimed`
 ones back in the queue: they never reached the mail server, so sending them
 cannot duplicate anything. The `sending` one may or may not have been
 delivered, and we cannot know which, so it is marked `failed` with that
@@ -46,10 +49,17 @@ then go out again.
 The one residue no database can close is SMTP's own (RFC 1047): a server that
 took the whole message but dropped the connection before saying so. That is
 reported as an error and retried, as every mail system does.
+
+Why editions keep a table of their own rather than the transactional outbox
+(subscriptions.outbound), whose protocol and retry policy they share: a row
+per (edition, subscriber), unique, is what makes a second copy impossible
+even when an edition is started twice; every copy is rendered from the one
+edition when it is sent, so no message body is stored ten thousand times;
+and an edition's progress is counted from its own rows, while the outbox's
+admin list stays a short list of what individual readers are owed.
 """
 
 import logging
-import smtplib
 from contextlib import suppress
 from datetime import timedelta
 
@@ -60,8 +70,11 @@ from django.db.models import Case, F, Min, Q, Value, When
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 
+from newsroom.mail_errors import describe_mail_error, is_unreachable
+
 from . import mail
 from .models.newsletters import Edition, EditionSend, Subscription
+from .outbound import backoff, lease, not_tried, refusal_outcome
 
 logger = logging.getLogger(__name__)
 
@@ -69,15 +82,6 @@ IN_DOUBT = (
     "The worker stopped while handing this message to the mail server; it may "
     "have been delivered, so it is not sent again."
 )
-
-
-def lease():
-    return timedelta(seconds=settings.NEWSLETTER_CLAIM_SECONDS)
-
-
-def backoff(attempts):
-    """Seconds to wait before attempt `attempts` + 1: base, 2×, 4×… a day at most."""
-    return min(settings.NEWSLETTER_RETRY_SECONDS * 2 ** (attempts - 1), 86_400)
 
 
 def queue_delivery(edition_id, run_after=None):
@@ -135,13 +139,6 @@ def claim_batch(edition_id, token, now, size=None):
         .select_related("subscription__newsletter")
         .order_by("pk")
     )
-
-
-def is_permanent(error):
-    """A refusal that retrying will not cure: the recipient refused with 5xx."""
-    if isinstance(error, smtplib.SMTPRecipientsRefused):
-        return all(code >= 500 for code, _ in error.recipients.values())
-    return False
 
 
 class Courier:
@@ -220,24 +217,46 @@ class Courier:
             # it opened itself.
             self.mailer.open()
             self.mailer.send_messages([message])
-        except (smtplib.SMTPException, OSError, ValueError) as error:
+        except Exception as error:
             return self.record_refusal(row, error)
         self.accepted.append(row.pk)
         return "sent"
 
     def record_refusal(self, row, error):
-        if isinstance(error, (smtplib.SMTPServerDisconnected, OSError)):
+        now = timezone.now()
+        unreachable = is_unreachable(error)
+        if unreachable:
             # The connection is gone; the next message opens a new one.
             with suppress(Exception):
                 self.mailer.close()
-        attempts = row.attempts + 1
-        final = is_permanent(error) or attempts >= settings.NEWSLETTER_MAX_ATTEMPTS
+        final, next_attempt_at, last_error = refusal_outcome(
+            error, row.queued_at, row.attempts + 1, now
+        )
         self.mine().filter(pk=row.pk).update(
             status=EditionSend.Status.FAILED if final else EditionSend.Status.QUEUED,
             claim_token="",
-            next_attempt_at=timezone.now() + timedelta(seconds=backoff(attempts)),
-            last_error=f"{type(error).__name__}: {error}"[:2000],
+            next_attempt_at=next_attempt_at,
+            last_error=last_error,
         )
+        if final:
+            logger.error(
+                "Edition send %s failed for good: %s",
+                row.pk,
+                describe_mail_error(error),
+            )
+        if unreachable:
+            # Every other message of the batch would fail the same way now:
+            # they wait as long, untried, their attempts uncounted.
+            self.record_accepted()
+            if final:
+                next_attempt_at = now + timedelta(seconds=backoff(1))
+            self.mine().filter(status=EditionSend.Status.CLAIMED).update(
+                status=EditionSend.Status.QUEUED,
+                claim_token="",
+                next_attempt_at=next_attempt_at,
+                last_error=not_tried(error),
+            )
+            return "unreachable"
         return "failed" if final else "retry"
 
     def close(self):
@@ -249,7 +268,7 @@ class Courier:
 def deliver_batch(edition_id, size=None):
     """
     Claim and send one batch of the edition. Returns a count of outcomes
-    ("sent", "retry", "failed", "cancelled", "lost").
+    ("sent", "retry", "failed", "unreachable", "cancelled", "lost").
     """
     token = get_random_string(32)
     rows = claim_batch(edition_id, token, timezone.now(), size)
@@ -262,6 +281,8 @@ def deliver_batch(edition_id, size=None):
         for row in rows:
             outcome = courier.send(row)
             outcomes[outcome] = outcomes.get(outcome, 0) + 1
+            if outcome == "unreachable":
+                break
     finally:
         courier.close()
     Edition.objects.filter(pk=edition_id).update(last_progress_at=timezone.now())

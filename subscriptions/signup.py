@@ -10,11 +10,12 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
+from . import mail, outbound
 from .forms.newsletters import CONSENT_WORDINGS, PREFERENCES_CONSENT_VERSION
 from .models.newsletters import ConsentEvent, Subscription, normalise_email
+from .models.outbound import OutboundEmail
 
 
 def request_subscription(*, email, newsletter, consent_version, source, now=None):
@@ -27,10 +28,9 @@ def request_subscription(*, email, newsletter, consent_version, source, now=None
     - a pending or unsubscribed one gets its consent record refreshed and,
       at most once per NEWSLETTER_CONFIRMATION_INTERVAL, another email;
     - a confirmed one is left alone.
-    The subscription row is written before any mail is attempted, so neither
-    the rate limit nor a mail server outage loses a sign-up: the email goes
-    through a task, and `send_due_newsletters` re-queues confirmations whose
-    email never left.
+    The confirmation email is queued in the outbox in the same transaction
+    as the subscription, and sent once it commits: neither the rate limit
+    nor a mail server outage loses a sign-up or its email.
     """
     now = now or timezone.now()
     consent = {
@@ -68,34 +68,18 @@ def request_subscription(*, email, newsletter, consent_version, source, now=None
 
 
 def queue_confirmation(subscription):
-    """Enqueue the confirmation email once the current transaction commits."""
-    from .tasks import send_confirmation_email
-
-    transaction.on_commit(lambda: send_confirmation_email.enqueue(subscription.pk))
-
-
-def requeue_unsent_confirmations(now=None):
     """
-    Queue again the confirmations that were asked for but never accepted by
-    the mail server (a failed task, a worker that died), once the interval
-    has passed. Returns how many were queued.
+    Put the confirmation email in the outbox, to leave once the current
+    transaction commits (one that has not left yet is not queued twice).
     """
-    now = now or timezone.now()
-    interval = timedelta(seconds=settings.NEWSLETTER_CONFIRMATION_INTERVAL)
-    window = timedelta(seconds=settings.NEWSLETTER_CONFIRMATION_MAX_AGE)
-    stale = Subscription.objects.filter(
-        status=Subscription.Status.PENDING,
-        confirmation_requested_at__lte=now - interval,
-        confirmation_requested_at__gte=now - window,
-    ).exclude(confirmation_sent_at__gte=F("confirmation_requested_at"))
-    count = 0
-    with transaction.atomic():
-        for subscription in stale.select_for_update(skip_locked=True):
-            subscription.confirmation_requested_at = now
-            subscription.save(update_fields=["confirmation_requested_at"])
-            queue_confirmation(subscription)
-            count += 1
-    return count
+    outbound.email_queue(
+        mail.confirmation_message(subscription),
+        OutboundEmail.Kind.NEWSLETTER_CONFIRMATION,
+        about=subscription,
+        sent_field="confirmation_sent_at",
+        mailer=settings.NEWSLETTER_MAILER,
+        once=True,
+    )
 
 
 def subscriptions_for(email):

@@ -8,8 +8,10 @@ import logging
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
-from subscriptions.models import Subscription
+from subscriptions import outbound
+from subscriptions.models import OutboundEmail, Subscription
 from tests.subscriptions.factories import (
     delivery_form_data,
     make_delivery_area,
@@ -49,7 +51,8 @@ def test_no_form_or_worker_email_logs_the_readers_details(
     with SMTPSink(refuse_once=[EMAIL]) as sink:
         settings.MAILERS = sink.mailers_setting()
         # Newsletter sign-up: the confirmation is refused by the mail server
-        # once, then re-sent; invalid, rate-limited and honeypot posts too.
+        # once, and waits in the outbox; invalid, rate-limited and honeypot
+        # posts too.
         for _ in range(3):
             post("/newsletters/sign-up/", sign_up_data(newsletter, email=EMAIL))
         post("/newsletters/sign-up/", {"email": EMAIL + "x", "newsletter": "?"})
@@ -64,6 +67,9 @@ def test_no_form_or_worker_email_logs_the_readers_details(
         sink.handler.refuse_once.add(EMAIL)
         post("/delivery/", delivery_form_data(**person, eircode="nonsense"))
         post("/delivery/", delivery_form_data(**person))
+        # The outbox's worker retries what was refused, once it is due.
+        OutboundEmail.objects.update(next_attempt_at=timezone.now())
+        assert outbound.deliver_batch() == {"sent": 2}
     assert sink.handler.refused == [EMAIL, EMAIL]
     assert [EMAIL] in [rcpts for rcpts, _ in sink.messages]
 

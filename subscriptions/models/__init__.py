@@ -1,8 +1,9 @@
 """
 The subscriptions app's models, one module per domain: `newsletters` (what
-readers sign up to, their subscriptions, editions and their sends) and
-`delivery` (home delivery areas, requests and their history). Both keep days
-of the week as `weekdays` does.
+readers sign up to, their subscriptions, editions and their sends),
+`delivery` (home delivery areas, requests and their history), and `outbound`
+(the outbox of the emails both owe readers). The first two keep days of the
+week as `weekdays` does.
 """
 
 from .delivery import (
@@ -24,6 +25,7 @@ from .newsletters import (
     preferences_url,
     validate_time_zone,
 )
+from .outbound import OutboundEmail
 from .weekdays import WEEKDAY_ORDER, DaysOfWeekField, Weekday
 
 __all__ = [
@@ -38,6 +40,7 @@ __all__ = [
     "EditionArticle",
     "EditionSend",
     "Newsletter",
+    "OutboundEmail",
     "Subscription",
     "Weekday",
     # Named by migration 0001 only.

@@ -5,6 +5,7 @@ import re
 import uuid
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -245,6 +246,8 @@ class DeliveryRequest(models.Model):
     confirmation_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     desk_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
     anonymised_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Its emails in the outbox go when it goes.
+    outbound_emails = GenericRelation("subscriptions.OutboundEmail")
 
     objects = DeliveryRequestQuerySet.as_manager()
 

@@ -5,6 +5,7 @@ import zoneinfo
 from datetime import datetime, time, timedelta
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -257,6 +258,8 @@ class Subscription(models.Model):
         editable=False,
         help_text="When the mail server last accepted a confirmation email.",
     )
+    # Its emails in the outbox go when it goes.
+    outbound_emails = GenericRelation("subscriptions.OutboundEmail")
 
     objects = SubscriptionQuerySet.as_manager()
 
@@ -614,6 +617,9 @@ class EditionSend(models.Model):
     )
     status = models.CharField(max_length=10, choices=Status, default=Status.QUEUED)
     attempts = models.PositiveSmallIntegerField(default=0)
+    queued_at = models.DateTimeField(
+        default=timezone.now, help_text="Start of the retry window."
+    )
     next_attempt_at = models.DateTimeField(default=timezone.now)
     claim_token = models.CharField(max_length=32, blank=True)
     claimed_at = models.DateTimeField(null=True, blank=True)

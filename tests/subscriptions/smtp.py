@@ -18,20 +18,26 @@ def free_port():
 class RecordingHandler:
     """
     Accepts every message and keeps it, parsed. Addresses in `refuse_once`
-    get a temporary failure (451) the first time they are offered; `delay`
-    seconds pass before each message is accepted, like a busy server.
+    get a temporary failure (451) the first time they are offered, those in
+    `refuse_times` the first so many times; `delay` seconds pass before each
+    message is accepted, like a busy server.
     """
 
-    def __init__(self, refuse_once=(), delay=0):
+    def __init__(self, refuse_once=(), delay=0, refuse_times=None):
         self.delay = delay
         self.messages = []
         self.raw = []  # the bytes of each message, exactly as received
         self.refuse_once = set(refuse_once)
+        self.refuse_times = dict(refuse_times or {})
         self.refused = []
         self.lock = threading.Lock()
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         with self.lock:
+            if self.refuse_times.get(address, 0) > 0:
+                self.refuse_times[address] -= 1
+                self.refused.append(address)
+                return "451 4.7.1 Greylisted, try again later"
             if address in self.refuse_once:
                 self.refuse_once.discard(address)
                 self.refused.append(address)
@@ -56,9 +62,11 @@ class RecordingHandler:
 
 
 class SMTPSink:
-    def __init__(self, refuse_once=(), delay=0):
-        self.handler = RecordingHandler(refuse_once, delay)
-        self.port = free_port()
+    """The server, started and stopped as a context manager (on `port`, if given)."""
+
+    def __init__(self, refuse_once=(), delay=0, refuse_times=None, port=None):
+        self.handler = RecordingHandler(refuse_once, delay, refuse_times)
+        self.port = port or free_port()
         self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
 
     def __enter__(self):

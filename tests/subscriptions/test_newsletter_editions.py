@@ -16,7 +16,7 @@ from subscriptions.models import Edition, EditionArticle, EditionSend, Subscript
 from tests.factories import make_article, make_section
 
 from .factories import make_due_newsletter, make_newsletter, make_subscription
-from .smtp import SMTPSink
+from .smtp import SMTPSink, free_port
 
 pytestmark = pytest.mark.django_db
 
@@ -261,7 +261,7 @@ def sending_edition(newsletter, *emails):
 
 def test_temporary_refusal_is_retried_with_backoff_and_delivered_once(settings):
     """A 4xx refusal re-queues the row for later; the retry delivers it once."""
-    settings.NEWSLETTER_RETRY_SECONDS = 60
+    settings.MAIL_RETRY_SECONDS = 60
     with SMTPSink(refuse_once={"busy@example.com"}) as sink:
         settings.MAILERS = sink.mailers_setting()
         edition = sending_edition(
@@ -307,24 +307,54 @@ def test_permanent_refusal_fails_at_once_and_is_not_retried(settings):
     assert outbox.continue_delivery(edition.pk) == "finished"
 
 
-def test_retries_stop_after_the_maximum_number_of_attempts(settings):
-    """After NEWSLETTER_MAX_ATTEMPTS refusals the row is failed for good."""
-    settings.NEWSLETTER_MAX_ATTEMPTS = 2
+def test_an_unreachable_mail_server_is_retried_until_the_retry_window_closes(
+    settings,
+):
+    """
+    With no mail server listening the sends wait, the batch stopping at the
+    first connection refused; once a row has waited MAIL_RETRY_FOR_SECONDS
+    the next refusal fails it, saying why.
+    """
+    settings.MAIL_RETRY_FOR_SECONDS = 3600
     settings.MAILERS = {
         "default": {
             "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "OPTIONS": {"host": "127.0.0.1", "port": 9, "timeout": 2},
+            "OPTIONS": {"host": "127.0.0.1", "port": free_port(), "timeout": 2},
         }
     }
-    edition = sending_edition(make_newsletter(), "reader@example.com")
+    edition = sending_edition(make_newsletter(), "a@example.com", "b@example.com")
 
+    assert outbox.deliver_batch(edition.pk) == {"unreachable": 1}
+    rows = EditionSend.objects.order_by("pk")
+    assert [(r.status, r.attempts) for r in rows] == [
+        (EditionSend.Status.QUEUED, 1),
+        (EditionSend.Status.QUEUED, 0),
+    ]
+    assert len({r.next_attempt_at for r in rows}) == 1
+    assert rows[1].last_error.startswith("Not tried: the mail server could not")
+    assert outbox.continue_delivery(edition.pk) == "waiting"
+
+    # 59 minutes on: still retried.
+    EditionSend.objects.update(
+        queued_at=timezone.now() - timedelta(minutes=59),
+        next_attempt_at=timezone.now(),
+    )
+    outbox.deliver_batch(edition.pk)
+    assert EditionSend.objects.filter(status=EditionSend.Status.FAILED).count() == 0
+
+    # An hour on: failed for good, one by one, with the reason.
+    EditionSend.objects.update(
+        queued_at=timezone.now() - timedelta(hours=1),
+        next_attempt_at=timezone.now(),
+    )
     outbox.deliver_batch(edition.pk)
     EditionSend.objects.update(next_attempt_at=timezone.now())
     outbox.deliver_batch(edition.pk)
-
-    row = EditionSend.objects.get()
-    assert row.status == EditionSend.Status.FAILED
-    assert row.attempts == 2
+    assert set(rows.values_list("status", flat=True)) == {EditionSend.Status.FAILED}
+    reason = EditionSend.objects.first().last_error
+    assert "retry window is 1.0 h" in reason
+    assert "ConnectionRefusedError" in reason
+    assert outbox.continue_delivery(edition.pk) == "finished"
 
 
 def test_abandoned_claims_are_resent_but_an_interrupted_hand_over_is_not(settings):
@@ -332,7 +362,7 @@ def test_abandoned_claims_are_resent_but_an_interrupted_hand_over_is_not(setting
     A killed worker's claimed rows go back to the queue after the lease; the
     row it was handing to the mail server is failed as "in doubt".
     """
-    settings.NEWSLETTER_CLAIM_SECONDS = 60
+    settings.MAIL_CLAIM_SECONDS = 60
     edition = sending_edition(
         make_newsletter(), "a@example.com", "b@example.com", "c@example.com"
     )

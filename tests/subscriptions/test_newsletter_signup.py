@@ -10,11 +10,12 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from subscriptions import outbound
 from subscriptions.forms import CONSENT_WORDINGS, CURRENT_CONSENT_VERSION
-from subscriptions.models import Subscription
-from subscriptions.signup import requeue_unsent_confirmations
+from subscriptions.models import OutboundEmail, Subscription
 
 from .factories import make_newsletter, make_subscription, sign_up_data
+from .smtp import free_port
 
 pytestmark = pytest.mark.django_db
 
@@ -335,13 +336,14 @@ def test_mail_server_down_loses_no_sign_up(
     client, settings, django_capture_on_commit_callbacks
 ):
     """
-    With the mail server refusing connections the sign-up is still saved;
-    the confirmation goes out once the server is back and the sweep runs.
+    With the mail server refusing connections the sign-up is still saved and
+    its confirmation waits in the outbox; it goes out once, when the server
+    is back and its next attempt is due.
     """
     settings.MAILERS = {
         "default": {
             "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "OPTIONS": {"host": "127.0.0.1", "port": 9, "timeout": 2},
+            "OPTIONS": {"host": "127.0.0.1", "port": free_port(), "timeout": 2},
         }
     }
     newsletter = make_newsletter()
@@ -351,19 +353,15 @@ def test_mail_server_down_loses_no_sign_up(
     assert response.status_code == 302
     subscription = Subscription.objects.get()
     assert subscription.confirmation_sent_at is None
+    waiting = OutboundEmail.objects.about(subscription).get()
+    assert waiting.status == OutboundEmail.Status.QUEUED
+    assert "ConnectionRefusedError" in waiting.last_error
     settings.MAILERS = {
         "default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}
     }
-    Subscription.objects.update(
-        confirmation_requested_at=timezone.now() - timedelta(minutes=11)
-    )
-    with django_capture_on_commit_callbacks(execute=True):
-        assert requeue_unsent_confirmations() == 1
+    assert outbound.deliver_batch() == {}  # Not due yet.
+    OutboundEmail.objects.update(next_attempt_at=timezone.now())
+    assert outbound.deliver_batch() == {"sent": 1}
+    assert outbound.deliver_batch() == {}
     assert len(mail.outbox) == 1
     assert Subscription.objects.get().confirmation_sent_at is not None
-    # Once sent, the sweep leaves it alone.
-    Subscription.objects.update(
-        confirmation_requested_at=timezone.now() - timedelta(minutes=11)
-    )
-    with django_capture_on_commit_callbacks(execute=True):
-        assert requeue_unsent_confirmations() == 0

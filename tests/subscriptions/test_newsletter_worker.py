@@ -41,7 +41,7 @@ def database_url():
     return f"postgres://{user}{password}@{host}:{port}/{db['NAME']}"
 
 
-def start_worker(sink, log_path):
+def start_worker(sink, log_path, **extra_env):
     env = {
         **os.environ,
         "DATABASE_URL": database_url(),
@@ -50,9 +50,10 @@ def start_worker(sink, log_path):
         "EMAIL_PORT": str(sink.port),
         "SITE_URL": "https://news.example.org",
         "NEWSLETTER_BATCH_SIZE": str(BATCH_SIZE),
-        "NEWSLETTER_RETRY_SECONDS": "1",
-        "NEWSLETTER_CLAIM_SECONDS": str(CLAIM_SECONDS),
+        "MAIL_RETRY_SECONDS": "1",
+        "MAIL_CLAIM_SECONDS": str(CLAIM_SECONDS),
         "TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
+        **extra_env,
     }
     return subprocess.Popen(
         [
@@ -92,7 +93,7 @@ def stop(worker):
 @pytest.fixture
 def worker_settings(settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-    settings.NEWSLETTER_CLAIM_SECONDS = CLAIM_SECONDS
+    settings.MAIL_CLAIM_SECONDS = CLAIM_SECONDS
     settings.NEWSLETTER_BATCH_SIZE = BATCH_SIZE
     return settings
 

@@ -7,9 +7,9 @@ from subscriptions.editions import send_due_newsletters
 class Command(BaseCommand):
     help = (
         "Compose and start sending the newsletter editions that are due, resume "
-        "stalled sends and re-queue unsent confirmation emails. Run it every "
-        "minute or few from cron or a systemd timer; `manage.py db_worker` does "
-        "the sending."
+        "stalled sends and start sending the emails due in the outbox (retries). "
+        "Run it every minute or few from cron or a systemd timer; "
+        "`manage.py db_worker` does the sending."
     )
 
     def handle(self, *args, **options):
@@ -19,5 +19,5 @@ class Command(BaseCommand):
             raise CommandError(f"The database is unavailable: {error}") from error
         self.stdout.write(
             "Editions composed: {composed}, started: {started}, resumed: {resumed}; "
-            "confirmation emails re-queued: {confirmations}.".format(**summary)
+            "emails due in the outbox: {emails}.".format(**summary)
         )
