@@ -1,5 +1,11 @@
 """
-Rate limits: fixed-window counters in the shared cache.
+Rate limits: sliding-window counters in the shared cache.
+
+Each limit counts requests per fixed window of its length, and judges a
+request by the current window's count plus the previous window's, weighted by
+how much of it still lies within the last `seconds`. Plain fixed windows let
+twice the limit through in a burst that straddles a boundary; this estimate
+does not, at the cost of one more cache read.
 
 A limit is a name in settings.RATE_LIMITS mapped to (requests, seconds). A
 view asks `rate_limit_exceeded(name, key)` with the thing being counted (the
@@ -58,23 +64,37 @@ def rate_limit_exceeded(name, key, now=None):
     """
     requests, seconds = settings.RATE_LIMITS[name]
     now = time.time() if now is None else now
-    window = int(now // seconds)
+    window, elapsed = divmod(now, seconds)
+    window = int(window)
     digest = hashlib.sha256(str(key).encode("utf-8", "surrogatepass")).hexdigest()
-    cache_key = f"ratelimit:{name}:{digest[:32]}:{window}"
-    count = _increment(cache_key, seconds)
+    prefix = f"ratelimit:{name}:{digest[:32]}:"
+    count = _increment(f"{prefix}{window}", seconds)
     if count is None:
         logger.warning(
             "Rate limit %s not applied: the cache could not count requests.", name
         )
         return None
-    if count > requests:
-        return Exceeded(name, retry_after=int((window + 1) * seconds - now) + 1)
+    previous = _read(f"{prefix}{window - 1}")
+    if previous * (1 - elapsed / seconds) + count > requests:
+        # Allowed again once this window's count, ageing through the next
+        # window, leaves room for one more request.
+        ageing = seconds * min(1.0, max(0.0, 1 - (requests - 1) / count))
+        return Exceeded(name, retry_after=int(seconds - elapsed + ageing) + 1)
     return None
+
+
+def _read(key):
+    try:
+        return cache.get(key, 0)
+    except Exception:  # a counter that cannot be read counts nothing
+        logger.exception("Rate limit counter %s could not be read.", key)
+        return 0
 
 
 def _increment(key, seconds):
     try:
-        cache.add(key, 0, timeout=seconds + 1)
+        # Kept for two windows: the next one weighs this one's count.
+        cache.add(key, 0, timeout=2 * seconds + 1)
         return cache.incr(key)
     except ValueError:
         # The counter expired between add() and incr(), or the cache lost it.
