@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from .forms.newsletters import CONSENT_WORDINGS, PREFERENCES_CONSENT_VERSION
 from .models.newsletters import ConsentEvent, Subscription, normalise_email
+from .models.personal_data import suppression_lift
 
 
 def request_subscription(*, email, newsletter, consent_version, source, now=None):
@@ -65,6 +66,20 @@ def request_subscription(*, email, newsletter, consent_version, source, now=None
         if send:
             queue_confirmation(subscription)
     return subscription
+
+
+def confirm_subscription(subscription, source="confirmation link"):
+    """
+    The reader pressed the button behind the link in a confirmation email,
+    and so proved the address is theirs: confirm the subscription and lift
+    any suppression of the address (an erased address is mailed again only
+    once its owner signs up anew and confirms). Returns whether it changed.
+    """
+    with transaction.atomic():
+        confirmed = subscription.confirm(source=source)
+        if confirmed:
+            suppression_lift(subscription.email, subscription.confirmed_at)
+    return confirmed
 
 
 def queue_confirmation(subscription):

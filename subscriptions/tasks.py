@@ -9,6 +9,7 @@ from newsroom.mail_errors import describe_mail_error
 
 from . import mail, outbox
 from .models.newsletters import Subscription
+from .models.personal_data import is_suppressed
 
 logger = logging.getLogger(__name__)
 
@@ -22,6 +23,14 @@ def send_confirmation_email(subscription_id):
         .first()
     )
     if subscription is None:
+        return False
+    if is_suppressed(subscription.email, signed_up_at=subscription.consent_given_at):
+        # Erased since this sign-up: only a sign-up made afterwards is mailed.
+        logger.info(
+            "Confirmation email for subscription %s withheld: the address is "
+            "suppressed",
+            subscription.pk,
+        )
         return False
     try:
         mail.send_confirmation(subscription)

@@ -1,12 +1,15 @@
 """
 The subscriptions app's models, one module per domain: `newsletters` (what
-readers sign up to, their subscriptions, editions and their sends) and
-`delivery` (home delivery areas, requests and their history). Both keep days
-of the week as `weekdays` does.
+readers sign up to, their subscriptions, editions and their sends),
+`delivery` (home delivery areas, requests, their history and consent) and
+`personal_data` (the suppression list and the record of readers' data
+requests), which the other two share. Newsletters and delivery keep days of
+the week as `weekdays` does.
 """
 
 from .delivery import (
     DeliveryArea,
+    DeliveryConsent,
     DeliveryRequest,
     DeliveryRequestEvent,
     DeliveryRoutingKey,
@@ -24,6 +27,12 @@ from .newsletters import (
     preferences_url,
     validate_time_zone,
 )
+from .personal_data import (
+    PersonalDataRequest,
+    Suppression,
+    address_hash,
+    is_suppressed,
+)
 from .weekdays import WEEKDAY_ORDER, DaysOfWeekField, Weekday
 
 __all__ = [
@@ -31,6 +40,7 @@ __all__ = [
     "ConsentEvent",
     "DaysOfWeekField",
     "DeliveryArea",
+    "DeliveryConsent",
     "DeliveryRequest",
     "DeliveryRequestEvent",
     "DeliveryRoutingKey",
@@ -38,11 +48,15 @@ __all__ = [
     "EditionArticle",
     "EditionSend",
     "Newsletter",
+    "PersonalDataRequest",
     "Subscription",
+    "Suppression",
     "Weekday",
     # Named by migration 0001 only.
     "WeekdaysField",
+    "address_hash",
     "email_from_preferences_token",
+    "is_suppressed",
     "normalise_email",
     "preferences_url",
     "validate_time_zone",

@@ -172,7 +172,7 @@ def test_concurrent_double_submit_is_stopped_by_the_unique_key():
     for _ in range(2):
         form = DeliveryRequestForm(data=delivery_form_data(idempotency_key=str(key)))
         assert form.is_valid(), form.errors
-        requests.append(form.submit())
+        requests.append(form.submit(source="/delivery/"))
     (first, created_first), (second, created_second) = requests
     assert created_first and not created_second
     assert first.pk == second.pk
@@ -188,7 +188,7 @@ def test_reference_collision_draws_a_new_reference(monkeypatch):
     for _ in range(2):
         form = DeliveryRequestForm(data=delivery_form_data())
         assert form.is_valid(), form.errors
-        made.append(form.submit()[0].reference)
+        made.append(form.submit(source="/delivery/")[0].reference)
     assert made == ["HD-7K3Q9P", "HD-M4XW2R"]
 
 
@@ -275,12 +275,13 @@ def test_delivery_form_post_query_count(
 ):
     """
     A refused POST costs 2 queries (the double-submit check, the section bar);
-    a successful one 6 in the request (check, routing, savepoint, request,
-    history, release) and 3 in its email task, which tests run at once.
+    a successful one 7 in the request (check, routing, savepoint, request,
+    history, consents, release) and 4 in its email task, which tests run at
+    once (the request, the suppression list, two stamps).
     """
     make_delivery_area()
     with django_assert_num_queries(2):
         _post(client, django_capture_on_commit_callbacks, delivery_form_data(name=""))
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(11):
         _post(client, django_capture_on_commit_callbacks, delivery_form_data())
     assert DeliveryRequest.objects.count() == 1
