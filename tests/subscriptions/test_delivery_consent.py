@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from subscriptions.forms.delivery import CONSENT_WORDINGS, CURRENT_CONSENT_VERSION
 from subscriptions.models import DeliveryConsent, DeliveryRequest
+from tests.factories import make_staff
 
 from .factories import delivery_form_data, make_delivery_area
 
@@ -111,3 +112,17 @@ def test_consent_times_survive_anonymisation(apply_retention, client):
 
     assert DeliveryRequest.objects.get().anonymised_at is not None
     assert len(ledger()) == 2
+
+
+def test_the_desk_sees_the_consent_given_on_the_request(client):
+    client.post("/delivery/", delivery_form_data(marketing="on"))
+    request = DeliveryRequest.objects.get()
+    client.force_login(make_staff("desk", groups=["Circulation"]))
+
+    page = client.get(f"/admin/subscriptions/deliveryrequest/{request.pk}/change/")
+
+    assert (
+        f"“{WORDINGS['terms']}” (version {CURRENT_CONSENT_VERSION}, on /delivery/"
+        in (page.text)
+    )
+    assert "Offers and news by email" in page.text
