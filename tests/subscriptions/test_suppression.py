@@ -10,6 +10,7 @@ from datetime import timedelta
 from io import StringIO
 
 import pytest
+from django.core import signing
 from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
@@ -125,20 +126,31 @@ def test_a_fresh_sign_up_and_its_confirmation_lift_the_suppression(
     assert sink.handler.recipients() == [ERASED, ERASED]
 
 
-def test_newsletters_ticked_on_an_old_preferences_page_do_not_lift_it(
+def test_an_old_preferences_link_of_an_erased_address_leads_nowhere(client):
+    """A link from before public ids carries the address; erasure voids it."""
+    newsletter = make_newsletter(slug="wrap")
+    make_subscription(newsletter=newsletter, email=ERASED)
+    token = signing.dumps(ERASED, salt="subscriptions.preferences")
+    assert client.get(f"/newsletters/preferences/{token}/").status_code == 200
+    erase()
+
+    page = client.post(f"/newsletters/preferences/{token}/", {"newsletters": ["wrap"]})
+
+    assert page.status_code == 400
+    assert not Subscription.objects.exists()
+
+
+def test_a_subscription_confirmed_other_than_by_its_link_does_not_lift_it(
     sink, django_capture_on_commit_callbacks
 ):
     """
-    Only a confirmation lifts a suppression: a subscription made confirmed by
-    other means (here the preferences page of a link sent before erasure)
-    still gets no edition.
+    Only the confirmation link lifts a suppression: a subscription confirmed
+    another way (the preferences page's rule) still gets no edition.
     """
     newsletter = make_newsletter(slug="wrap")
-    subscription = make_subscription(newsletter=newsletter, email=ERASED)
-    preferences = subscription.get_preferences_url()
     erase()
 
-    signup.update_preferences(ERASED, [newsletter], source=preferences)
+    signup.update_preferences(ERASED, [newsletter], source="/newsletters/")
 
     send_edition(newsletter, django_capture_on_commit_callbacks)
     assert sink.messages == []
