@@ -109,13 +109,11 @@ def _subscription_document(subscription):
 
 def _history_by(event):
     # Staff are named by their role, not their name: it is the reader's data.
-    if event.actor_id is None:
-        return (
-            "reader"
-            if event.kind == DeliveryRequestEvent.Kind.SUBMITTED
-            else ("system")
-        )
-    return "circulation desk"
+    if event.actor_id is not None:
+        return "circulation desk"
+    if event.kind == DeliveryRequestEvent.Kind.SUBMITTED:
+        return "reader"
+    return "system"
 
 
 def _delivery_document(delivery_request):
