@@ -354,6 +354,11 @@ DELIVERY_DAYS = env_list(
 )
 DELIVERY_RETENTION_DAYS = env_int("DELIVERY_RETENTION_DAYS", 365)
 
+# The key of the hashes that stand for erased addresses on the suppression
+# list (subscriptions.models.personal_data). Changing it forgets every
+# suppression, so production sets its own and keeps it when SECRET_KEY turns.
+PERSONAL_DATA_HASH_KEY = env("DJANGO_PERSONAL_DATA_HASH_KEY") or SECRET_KEY
+
 # Security. HTTPS settings follow DEBUG so local runserver works over HTTP.
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"

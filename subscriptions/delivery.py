@@ -23,11 +23,13 @@ from django.utils import timezone
 
 from . import outbound
 from .models.delivery import (
+    DeliveryConsent,
     DeliveryRequest,
     DeliveryRequestEvent,
     DeliveryRoutingKey,
 )
 from .models.outbound import OutboundEmail
+from .models.personal_data import is_suppressed
 from .models.weekdays import Weekday
 
 logger = logging.getLogger(__name__)
@@ -112,18 +114,23 @@ def delivery_area_for(routing_key):
     return match.area if match else None
 
 
-def delivery_request_submit(delivery_request, *, idempotency_key, marketing_consent):
+def delivery_request_submit(
+    delivery_request, *, idempotency_key, consents, consent_version, source
+):
     """
-    Save a reader's validated request with a fresh reference, route it and
-    queue its emails. Returns (request, created): a form sent twice with the
-    same idempotency key returns the first request and sends nothing again.
+    Save a reader's validated request with a fresh reference, route it,
+    record its consents ({kind: wording} of DeliveryConsent kinds, the terms
+    among them, shown in `consent_version` on the page `source`) and queue
+    its emails. Returns (request, created): a form sent twice with the same
+    idempotency key returns the first request and sends nothing again.
     """
     now = timezone.now()
+    marketing = DeliveryConsent.Kind.MARKETING in consents
     delivery_request.idempotency_key = idempotency_key
     delivery_request.routing_key = delivery_request.eircode[:3]
     delivery_request.area = delivery_area_for(delivery_request.routing_key)
     delivery_request.terms_accepted_at = now
-    delivery_request.marketing_consent_at = now if marketing_consent else None
+    delivery_request.marketing_consent_at = now if marketing else None
     delivery_request.status = DeliveryRequest.Status.NEW
     for _ in range(REFERENCE_ATTEMPTS):
         delivery_request.reference = delivery_reference_new()
@@ -135,6 +142,17 @@ def delivery_request_submit(delivery_request, *, idempotency_key, marketing_cons
                     kind=DeliveryRequestEvent.Kind.SUBMITTED,
                     to_status=DeliveryRequest.Status.NEW,
                     summary=_submitted_summary(delivery_request),
+                )
+                DeliveryConsent.objects.bulk_create(
+                    DeliveryConsent(
+                        request=delivery_request,
+                        kind=kind,
+                        wording=wording,
+                        wording_version=consent_version,
+                        source=(source or "")[:500],
+                        at=now,
+                    )
+                    for kind, wording in consents.items()
                 )
                 # In the outbox with the request, or not at all.
                 for kind in DELIVERY_EMAILS:
@@ -168,6 +186,24 @@ def delivery_email_queue(delivery_request, kind):
     the request records when the mail server accepted it.
     """
     build, sent_field = DELIVERY_EMAILS[kind]
+    if kind == OutboundEmail.Kind.DELIVERY_CONFIRMATION and is_suppressed(
+        delivery_request.email
+    ):
+        # The address asked to be forgotten: a request typed in with it
+        # proves nobody owns it, so it gets no mail (signing up to a
+        # newsletter and confirming is what lifts a suppression).
+        logger.info(
+            "Reader's confirmation of delivery request %s withheld: the address "
+            "is suppressed",
+            delivery_request.reference,
+        )
+        DeliveryRequestEvent.objects.create(
+            request=delivery_request,
+            kind=DeliveryRequestEvent.Kind.NOTE,
+            summary="Reader's confirmation not sent: the address asked for its "
+            "personal data to be erased and is not mailed.",
+        )
+        return None
     return outbound.email_queue(
         build(delivery_request),
         kind,
@@ -207,8 +243,7 @@ def delivery_emails_resend(queryset):
             if emails.resend():
                 queued = True
             elif not emails.waiting().exists():
-                delivery_email_queue(delivery_request, kind)
-                queued = True
+                queued |= delivery_email_queue(delivery_request, kind) is not None
         count += queued
     if count:
         outbound.send_soon()
@@ -418,14 +453,25 @@ ANONYMISED_FIELDS = {
 
 def delivery_requests_anonymise(before):
     """
-    Remove the personal data of requests closed before `before`, keeping the
-    reference, area, routing key, status, days and dates for statistics; staff
-    notes in their history go too. Returns how many requests were anonymised.
+    Remove the personal data of requests closed before `before` (the
+    retention period); see delivery_requests_anonymise_selected.
+    """
+    return delivery_requests_anonymise_selected(
+        DeliveryRequest.objects.due_for_anonymisation(before)
+    )
+
+
+def delivery_requests_anonymise_selected(queryset, summary=""):
+    """
+    Remove the personal data of the requests of `queryset`, keeping the
+    reference, area, routing key, county, status, days and dates for
+    statistics; staff notes in their history go too, and a history entry
+    (with `summary`) says so. Returns how many requests were anonymised.
     """
     now = timezone.now()
     with transaction.atomic():
         ids = list(
-            DeliveryRequest.objects.due_for_anonymisation(before)
+            queryset.filter(anonymised_at__isnull=True)
             .select_for_update()
             .values_list("pk", flat=True)
         )
@@ -442,7 +488,9 @@ def delivery_requests_anonymise(before):
         ).delete()
         DeliveryRequestEvent.objects.bulk_create(
             DeliveryRequestEvent(
-                request_id=pk, kind=DeliveryRequestEvent.Kind.ANONYMISED
+                request_id=pk,
+                kind=DeliveryRequestEvent.Kind.ANONYMISED,
+                summary=summary,
             )
             for pk in ids
         )

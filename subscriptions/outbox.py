@@ -12,7 +12,7 @@ committed transaction:
       +-----------------------------------------+
                                                 +--refused for good------> failed
                                                 +--lease expired---------> failed
-    queued/claimed --no longer subscribed--> cancelled
+    queued/claimed --no longer subscribed, or suppressed--> cancelled
 
 Why nobody gets an edition twice, even when a worker is killed mid-batch:
 
@@ -74,6 +74,7 @@ from newsroom.mail_errors import describe_mail_error, is_unreachable
 
 from . import mail
 from .models.newsletters import Edition, EditionSend, Subscription
+from .models.personal_data import suppressed_among
 from .outbound import backoff, lease, not_tried, refusal_outcome
 
 logger = logging.getLogger(__name__)
@@ -149,9 +150,10 @@ class Courier:
     more than one row in `sending`.
     """
 
-    def __init__(self, token, shared):
+    def __init__(self, token, shared, suppressed=()):
         self.token = token
         self.shared = shared
+        self.suppressed = suppressed
         self.mailer = mailers[settings.NEWSLETTER_MAILER]
         self.accepted = []
 
@@ -203,10 +205,15 @@ class Courier:
 
     def send(self, row):
         """Hand one message to the mail server; return what became of it."""
+        reason = None
         if row.subscription.status != Subscription.Status.CONFIRMED:
+            reason = "No longer subscribed."
+        elif row.subscription.email in self.suppressed:
+            reason = "The address's personal data was erased; it is not mailed."
+        if reason:
             self.record_accepted()
             self.mine().filter(pk=row.pk, status=EditionSend.Status.CLAIMED).update(
-                status=EditionSend.Status.CANCELLED, claim_token=""
+                status=EditionSend.Status.CANCELLED, claim_token="", last_error=reason
             )
             return "cancelled"
         message = mail.edition_message(self.shared, row.subscription)
@@ -276,7 +283,11 @@ def deliver_batch(edition_id, size=None):
     if not rows:
         return outcomes
     edition = Edition.objects.select_related("newsletter").get(pk=edition_id)
-    courier = Courier(token, mail.edition_context(edition, edition.ordered_articles()))
+    # Suppressed addresses (subscriptions.models.personal_data), in one query.
+    suppressed = suppressed_among({row.subscription.email for row in rows})
+    courier = Courier(
+        token, mail.edition_context(edition, edition.ordered_articles()), suppressed
+    )
     try:
         for row in rows:
             outcome = courier.send(row)

@@ -16,6 +16,7 @@ from . import mail, outbound
 from .forms.newsletters import CONSENT_WORDINGS, PREFERENCES_CONSENT_VERSION
 from .models.newsletters import ConsentEvent, Subscription, normalise_email
 from .models.outbound import OutboundEmail
+from .models.personal_data import is_suppressed, suppression_lift
 
 
 def request_subscription(*, email, newsletter, consent_version, source, now=None):
@@ -67,12 +68,30 @@ def request_subscription(*, email, newsletter, consent_version, source, now=None
     return subscription
 
 
+def confirm_subscription(subscription, source="confirmation link"):
+    """
+    The reader pressed the button behind the link in a confirmation email,
+    and so proved the address is theirs: confirm the subscription and lift
+    any suppression of the address (an erased address is mailed again only
+    once its owner signs up anew and confirms). Returns whether it changed.
+    """
+    with transaction.atomic():
+        confirmed = subscription.confirm(source=source)
+        if confirmed:
+            suppression_lift(subscription.email, subscription.confirmed_at)
+    return confirmed
+
+
 def queue_confirmation(subscription):
     """
     Put the confirmation email in the outbox, to leave once the current
     transaction commits (one that has not left yet is not queued twice).
+    Returns the queued email, or None when the address was erased after
+    this sign-up: only a sign-up made since then is mailed.
     """
-    outbound.email_queue(
+    if is_suppressed(subscription.email, signed_up_at=subscription.consent_given_at):
+        return None
+    return outbound.email_queue(
         mail.confirmation_message(subscription),
         OutboundEmail.Kind.NEWSLETTER_CONFIRMATION,
         about=subscription,

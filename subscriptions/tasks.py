@@ -27,6 +27,6 @@ def send_confirmation_email(subscription_id):
             .filter(pk=subscription_id, status=Subscription.Status.PENDING)
             .first()
         )
-        if subscription is not None:
-            signup.queue_confirmation(subscription)
-    return subscription is not None
+        if subscription is None:
+            return False
+        return signup.queue_confirmation(subscription) is not None

@@ -1,17 +1,21 @@
 """
 No personal data in logs: a sentinel name, email, phone and address go
 through every public form and the emails the worker sends, over a real SMTP
-server that refuses them once, and appear in no log record at any level.
+server that refuses them once, then through the export and erasure of the
+reader's data (commands and admin), and appear in no log record at any level.
 """
 
 import logging
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
 from subscriptions import outbound
-from subscriptions.models import OutboundEmail, Subscription
+from subscriptions.models import OutboundEmail, PersonalDataRequest, Subscription
+from tests.factories import make_staff
 from tests.subscriptions.factories import (
     delivery_form_data,
     make_delivery_area,
@@ -24,6 +28,7 @@ pytestmark = pytest.mark.django_db
 
 EMAIL = "zq7sentinel@example.ie"
 SENTINELS = ["zq7sentinel", "7654329", "Qx9lane", "Wq8town"]
+PERSONAL_DATA = "/admin/subscriptions/personaldatarequest/act/"
 
 
 def test_no_form_or_worker_email_logs_the_readers_details(
@@ -70,6 +75,18 @@ def test_no_form_or_worker_email_logs_the_readers_details(
         # The outbox's worker retries what was refused, once it is due.
         OutboundEmail.objects.update(next_attempt_at=timezone.now())
         assert outbound.deliver_batch() == {"sent": 2}
+        # Readers' data rights: exported and erased from the command line and
+        # the admin, then a delivery request whose confirmation is withheld.
+        call_command("export_personal_data", EMAIL.upper(), stdout=StringIO())
+        staff = make_staff("officer", ["subscriptions.manage_personal_data"])
+        client.force_login(staff)
+        for action in ("export", "erase"):
+            post(PERSONAL_DATA, {"email": EMAIL, "action": action})
+        post(PERSONAL_DATA, {"email": EMAIL, "action": "erase", "confirmed": "yes"})
+        client.logout()
+        call_command("erase_personal_data", EMAIL, interactive=False, stdout=StringIO())
+        post("/delivery/", delivery_form_data(**person, eircode="A65 F4E3"))
+    assert PersonalDataRequest.objects.count() == 4
     assert sink.handler.refused == [EMAIL, EMAIL]
     assert [EMAIL] in [rcpts for rcpts, _ in sink.messages]
 
@@ -80,6 +97,9 @@ def test_no_form_or_worker_email_logs_the_readers_details(
         for record in records
     )
     assert records  # the refusals and 4xx answers were logged
+    messages = [record.getMessage() for record in records]
+    assert any(m.startswith("Personal data request") for m in messages)
+    assert any("withheld" in m for m in messages)
     leaks = [
         (r.name, r.levelname, r.getMessage()[:120])
         for r in records

@@ -14,6 +14,8 @@ from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.timesince import timesince
 
 from newsroom.admin_inlines import LabelledTabularInline
@@ -312,6 +314,7 @@ class DeliveryRequestAdmin(admin.ModelAdmin):
         "notes",
         "terms_accepted_at",
         "marketing_consent_at",
+        "consent_ledger",
         "confirmation_sent_at",
         "desk_notified_at",
         "closed_at",
@@ -343,6 +346,7 @@ class DeliveryRequestAdmin(admin.ModelAdmin):
                     "fields": [
                         "terms_accepted_at",
                         "marketing_consent_at",
+                        "consent_ledger",
                         "confirmation_sent_at",
                         "desk_notified_at",
                         "closed_at",
@@ -381,6 +385,24 @@ class DeliveryRequestAdmin(admin.ModelAdmin):
     @admin.display(description="delivery days")
     def delivery_days_display(self, obj):
         return obj.get_delivery_days_display()
+
+    @admin.display(description="consent given")
+    def consent_ledger(self, obj):
+        consents = obj.consents.all() if obj.pk else []
+        return format_html_join(
+            mark_safe("<br>"),
+            "{}: “{}” (version {}, on {} at {})",
+            (
+                (
+                    consent.get_kind_display(),
+                    consent.wording,
+                    consent.wording_version,
+                    consent.source or "an unknown page",
+                    timezone.localtime(consent.at).strftime("%Y-%m-%d %H:%M"),
+                )
+                for consent in consents
+            ),
+        )
 
     @admin.display(description="history")
     def history(self, obj):

@@ -8,7 +8,22 @@ from django import forms
 from newsroom.email_domains import validate_public_email_domain
 
 from .. import delivery
-from ..models.delivery import DeliveryRequest, eircode_normalise
+from ..models.delivery import DeliveryConsent, DeliveryRequest, eircode_normalise
+
+# The words beside the form's two consent boxes, by version. A version is
+# never edited or removed once live: a form opened before a change may still
+# be sent, and each request's consent ledger records the version it showed.
+CONSENT_WORDINGS = {
+    "2026-11": {
+        DeliveryConsent.Kind.TERMS: "I agree to the terms of home delivery and "
+        "to the paper keeping these details to arrange it.",
+        DeliveryConsent.Kind.MARKETING: "Tell me about offers and news from the "
+        "paper by email (optional).",
+    },
+}
+CURRENT_CONSENT_VERSION = "2026-11"
+# Forms opened before the version was sent with them showed this one.
+FIRST_CONSENT_VERSION = "2026-11"
 
 COUNTIES = [
     "Carlow",
@@ -61,12 +76,17 @@ class DeliveryRequestForm(forms.ModelForm):
         },
     )
     terms = forms.BooleanField(
-        label="I agree to the terms of home delivery and to the paper keeping "
-        "these details to arrange it.",
+        label=CONSENT_WORDINGS[CURRENT_CONSENT_VERSION][DeliveryConsent.Kind.TERMS],
         error_messages={"required": "Please agree to the terms so we can deliver."},
     )
     marketing = forms.BooleanField(
-        label="Tell me about offers and news from the paper by email (optional).",
+        label=CONSENT_WORDINGS[CURRENT_CONSENT_VERSION][DeliveryConsent.Kind.MARKETING],
+        required=False,
+    )
+    consent_version = forms.CharField(
+        widget=forms.HiddenInput,
+        initial=CURRENT_CONSENT_VERSION,
+        max_length=20,
         required=False,
     )
     idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False)
@@ -170,6 +190,32 @@ class DeliveryRequestForm(forms.ModelForm):
             )
         return start
 
+    def clean_consent_version(self):
+        version = self.cleaned_data["consent_version"] or FIRST_CONSENT_VERSION
+        if version not in CONSENT_WORDINGS:
+            # A form from before the wording changed: show the current one.
+            # A form opened before the wording changed: show the current one,
+            # and say so beside the box (this field is hidden).
+            self.data = self.data.copy()
+            self.data["consent_version"] = CURRENT_CONSENT_VERSION
+            self.data.pop("terms", None)
+            self.data.pop("marketing", None)
+            self.add_error(
+                "terms",
+                "The wording beside the boxes has changed; please read it and "
+                "tick the boxes again.",
+            )
+            return CURRENT_CONSENT_VERSION
+        return version
+
+    def consents(self):
+        """The wordings the reader agreed to: {kind: wording}."""
+        wordings = CONSENT_WORDINGS[self.cleaned_data["consent_version"]]
+        agreed = [DeliveryConsent.Kind.TERMS]
+        if self.cleaned_data["marketing"]:
+            agreed.append(DeliveryConsent.Kind.MARKETING)
+        return {kind: wordings[kind] for kind in agreed}
+
     def clean_idempotency_key(self):
         # A missing or altered key costs only the double-submit protection.
         try:
@@ -177,10 +223,15 @@ class DeliveryRequestForm(forms.ModelForm):
         except ValueError:
             return uuid.uuid4()
 
-    def submit(self):
-        """Save the request (once per idempotency key); returns (request, created)."""
+    def submit(self, source):
+        """
+        Save the request (once per idempotency key) with its consent, given
+        on the page `source`; returns (request, created).
+        """
         return delivery.delivery_request_submit(
             self.instance,
             idempotency_key=self.cleaned_data["idempotency_key"],
-            marketing_consent=self.cleaned_data["marketing"],
+            consents=self.consents(),
+            consent_version=self.cleaned_data["consent_version"],
+            source=source,
         )

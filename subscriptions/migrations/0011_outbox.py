@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('contenttypes', '0002_remove_content_type_name'),
-        ('subscriptions', '0009_newsletter_section'),
+        ('subscriptions', '0010_personal_data'),
     ]
 
     operations = [

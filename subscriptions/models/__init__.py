@@ -1,13 +1,16 @@
 """
 The subscriptions app's models, one module per domain: `newsletters` (what
 readers sign up to, their subscriptions, editions and their sends),
-`delivery` (home delivery areas, requests and their history), and `outbound`
-(the outbox of the emails both owe readers). The first two keep days of the
-week as `weekdays` does.
+`delivery` (home delivery areas, requests, their history and consent),
+`outbound` (the outbox of the emails both owe readers) and `personal_data`
+(the suppression list and the record of readers' data requests), which the
+others share. Newsletters and delivery keep days of the week as `weekdays`
+does.
 """
 
 from .delivery import (
     DeliveryArea,
+    DeliveryConsent,
     DeliveryRequest,
     DeliveryRequestEvent,
     DeliveryRoutingKey,
@@ -26,6 +29,12 @@ from .newsletters import (
     validate_time_zone,
 )
 from .outbound import OutboundEmail
+from .personal_data import (
+    PersonalDataRequest,
+    Suppression,
+    address_hash,
+    is_suppressed,
+)
 from .weekdays import WEEKDAY_ORDER, DaysOfWeekField, Weekday
 
 __all__ = [
@@ -33,6 +42,7 @@ __all__ = [
     "ConsentEvent",
     "DaysOfWeekField",
     "DeliveryArea",
+    "DeliveryConsent",
     "DeliveryRequest",
     "DeliveryRequestEvent",
     "DeliveryRoutingKey",
@@ -41,11 +51,15 @@ __all__ = [
     "EditionSend",
     "Newsletter",
     "OutboundEmail",
+    "PersonalDataRequest",
     "Subscription",
+    "Suppression",
     "Weekday",
     # Named by migration 0001 only.
     "WeekdaysField",
+    "address_hash",
     "email_from_preferences_token",
+    "is_suppressed",
     "normalise_email",
     "preferences_url",
     "validate_time_zone",

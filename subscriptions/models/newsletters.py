@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from newsroom.cache import ReaderVisibleQuerySet, content_cached
 
+from .personal_data import is_suppressed
 from .weekdays import DaysOfWeekField, Weekday, every_day
 
 
@@ -451,7 +452,12 @@ def email_from_preferences_token(token):
         )
     except signing.BadSignature:
         return None
-    return email if isinstance(email, str) else None
+    if not isinstance(email, str) or is_suppressed(email):
+        # An erased address's old links lead nowhere: ticking newsletters
+        # there would subscribe it again without the confirmation that lifts
+        # a suppression.
+        return None
+    return email
 
 
 def preferences_url(email):

@@ -50,7 +50,7 @@ def delivery_request(request):
         if exceeded is None and form.is_valid():
             exceeded = rate_limit_exceeded("delivery:email", form.cleaned_data["email"])
             if exceeded is None:
-                delivery_request, _ = form.submit()
+                delivery_request, _ = form.submit(source=request.path)
                 return redirect(_done_url(delivery_request))
         if exceeded:
             response = render(

@@ -113,7 +113,7 @@ def confirm(request, token):
     return emailed_link(
         request,
         subscription,
-        lambda s: s.confirm(source="confirmation link"),
+        signup.confirm_subscription,
         "confirm",
         "confirmed",
     )

@@ -9,6 +9,9 @@ from django.utils import timezone
 
 from subscriptions.delivery import delivery_earliest_start, delivery_reference_new
 from subscriptions.forms import CONSENT_WORDINGS, CURRENT_CONSENT_VERSION
+from subscriptions.forms.delivery import (
+    CURRENT_CONSENT_VERSION as DELIVERY_CONSENT_VERSION,
+)
 from subscriptions.models import (
     DeliveryArea,
     DeliveryRequest,
@@ -116,6 +119,7 @@ def delivery_form_data(**overrides):
         "leave_at": "In the porch",
         "notes": "Beware of the dog.",
         "terms": "on",
+        "consent_version": DELIVERY_CONSENT_VERSION,
         "idempotency_key": str(uuid.uuid4()),
     }
     data.update(overrides)

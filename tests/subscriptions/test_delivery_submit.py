@@ -172,7 +172,7 @@ def test_concurrent_double_submit_is_stopped_by_the_unique_key():
     for _ in range(2):
         form = DeliveryRequestForm(data=delivery_form_data(idempotency_key=str(key)))
         assert form.is_valid(), form.errors
-        requests.append(form.submit())
+        requests.append(form.submit(source="/delivery/"))
     (first, created_first), (second, created_second) = requests
     assert created_first and not created_second
     assert first.pk == second.pk
@@ -188,7 +188,7 @@ def test_reference_collision_draws_a_new_reference(monkeypatch):
     for _ in range(2):
         form = DeliveryRequestForm(data=delivery_form_data())
         assert form.is_valid(), form.errors
-        made.append(form.submit()[0].reference)
+        made.append(form.submit(source="/delivery/")[0].reference)
     assert made == ["HD-7K3Q9P", "HD-M4XW2R"]
 
 
@@ -286,18 +286,18 @@ def test_delivery_form_post_query_count(
 ):
     """
     A refused POST costs 2 queries (the double-submit check, the section bar);
-    a successful one 9 in the request (check, routing, savepoint, request,
-    history, the two emails into the outbox, release, and the content type
-    until it is cached), then at most 23 in the outbox's task once the
-    request commits: queued once per email, the first run claims and sends
-    both, the second finds nothing left to do.
+    a successful one 11 in the request (check, routing, savepoint, request,
+    history, consents, the suppression list, the two emails into the outbox,
+    release, and the content type until it is cached), then at most 23 in
+    the outbox's task once the request commits: queued once per email, the
+    first run claims and sends both, the second finds nothing left to do.
     """
     make_delivery_area()
     with django_assert_num_queries(2):
         _post(client, django_capture_on_commit_callbacks, delivery_form_data(name=""))
     with (
         django_capture_on_commit_callbacks() as after_commit,
-        django_assert_max_num_queries(9),
+        django_assert_max_num_queries(11),
     ):
         client.post(URL, delivery_form_data())
     with django_assert_max_num_queries(23):

@@ -377,7 +377,7 @@ def test_tasks_queued_before_the_outbox_put_their_emails_in_it(
     with django_capture_on_commit_callbacks():
         form = DeliveryRequestForm(data=delivery_form_data())
         assert form.is_valid(), form.errors
-        request, _ = form.submit()
+        request, _ = form.submit(source="/delivery/")
         subscription = make_subscription(
             newsletter=newsletter, status=Subscription.Status.PENDING
         )

@@ -1,0 +1,69 @@
+"""
+Migration 0010 starts each existing delivery request's consent ledger from
+the times it already records, with the wording the form showed then.
+"""
+
+import uuid
+from datetime import date, timedelta
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+from django.utils import timezone
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+BEFORE = ("subscriptions", "0009_newsletter_section")
+AFTER = ("subscriptions", "0010_personal_data")
+
+
+def migrate(target):
+    executor = MigrationExecutor(connection)
+    executor.migrate([target])
+    return executor.loader.project_state([target]).apps
+
+
+@pytest.fixture
+def back_to_latest():
+    yield
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+def test_existing_requests_get_their_terms_and_marketing_consent(back_to_latest):
+    old = migrate(BEFORE)
+    DeliveryRequest = old.get_model("subscriptions", "DeliveryRequest")
+    accepted = timezone.now() - timedelta(days=3)
+    for reference, marketing in (("HD-AAAAAA", accepted), ("HD-BBBBBB", None)):
+        DeliveryRequest.objects.create(
+            reference=reference,
+            idempotency_key=uuid.uuid4(),
+            name="A Reader",
+            email="reader@example.ie",
+            phone="+353871234567",
+            address_line_1="1 Main Street",
+            town="Ennis",
+            county="Clare",
+            eircode="A65 F4E2",
+            routing_key="A65",
+            delivery_days=["mon"],
+            start_date=date(2026, 12, 1),
+            terms_accepted_at=accepted,
+            marketing_consent_at=marketing,
+        )
+
+    new = migrate(AFTER)
+
+    DeliveryConsent = new.get_model("subscriptions", "DeliveryConsent")
+    rows = set(
+        DeliveryConsent.objects.values_list(
+            "request__reference", "kind", "wording_version", "at"
+        )
+    )
+    assert rows == {
+        ("HD-AAAAAA", "terms", "2026-11", accepted),
+        ("HD-AAAAAA", "marketing", "2026-11", accepted),
+        ("HD-BBBBBB", "terms", "2026-11", accepted),
+    }
+    wording = DeliveryConsent.objects.filter(kind="terms").first().wording
+    assert wording.startswith("I agree to the terms of home delivery")
