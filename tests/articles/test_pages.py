@@ -781,6 +781,39 @@ def test_lead_picture_is_preloaded_at_the_size_the_page_shows_it(client):
         ), url
 
 
+@pytest.mark.parametrize(
+    ("media_url", "preconnect"),
+    [
+        ("https://media.example.net/paper/", ["https://media.example.net"]),
+        ("https://news.example.org/media/", []),
+        ("/media/", []),
+    ],
+    ids=["media-host", "same-origin", "relative"],
+)
+def test_head_connects_to_a_separate_media_host_before_anything_else(
+    client, settings, media_url, preconnect
+):
+    """
+    When pictures come from another origin (a CDN), the head opens the
+    connection to it first thing, before the stylesheet and the lead
+    picture's preload, so the picture does not wait for a fresh connection;
+    pictures from the site's own origin need no such hint.
+    """
+    settings.SITE_URL = "https://news.example.org"
+    settings.MEDIA_URL = media_url
+    article = make_article(lead_image=make_image())
+    for url in (reverse("articles:home"), article.get_absolute_url()):
+        head = parse(client.get(url)).head
+        hints = head.select('link[rel="preconnect"]')
+        assert [hint["href"] for hint in hints] == preconnect, url
+        assert all("crossorigin" not in hint.attrs for hint in hints)
+        if hints:
+            assert head.select("link")[0] is hints[0], url
+            assert head.select_one('link[rel="preload"]')["imagesrcset"].startswith(
+                preconnect[0] + "/paper/"
+            )
+
+
 def test_reading_pages_go_out_compressed(client):
     """A browser that accepts gzip gets the page compressed, to half or less."""
     article = make_article(body="<p>" + "The council met on Tuesday. " * 200 + "</p>")
