@@ -15,6 +15,7 @@ from tests.factories import (
     make_section,
 )
 from tests.html import code_scripts, parse, text
+from tests.subscriptions.factories import make_newsletter
 
 pytestmark = pytest.mark.django_db
 
@@ -812,6 +813,26 @@ def test_head_connects_to_a_separate_media_host_before_anything_else(
             assert head.select_one('link[rel="preload"]')["imagesrcset"].startswith(
                 preconnect[0] + "/paper/"
             )
+
+
+def test_reading_pages_wait_for_one_stylesheet_only(client):
+    """
+    Home, section and article pages (the article with its newsletter offer)
+    link one stylesheet: a second render-blocking file would hold the first
+    paint for one more request.
+    """
+    make_newsletter()
+    section = make_section()
+    article = make_article(section=section, lead_image=make_image())
+    assert parse(client.get(article.get_absolute_url())).select(".newsletter-form")
+    for url in (
+        reverse("articles:home"),
+        section.get_absolute_url(),
+        article.get_absolute_url(),
+    ):
+        page = parse(client.get(url))
+        [stylesheet] = page.select('link[rel="stylesheet"]')
+        assert "/newsroom/css/site" in stylesheet["href"], url
 
 
 def test_reading_pages_go_out_compressed(client):
