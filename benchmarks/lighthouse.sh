@@ -5,8 +5,8 @@
 #
 # The site runs as in production: DJANGO_DEBUG=false, static files collected
 # and served compressed with far-future caching by WhiteNoise, media served
-# from a second origin (as from a CDN) that the CSP allows for images. The
-# demo paper is built in a throwaway SQLite file.
+# from a second origin (as from a CDN, benchmarks/media_server.py) that the
+# CSP allows for images. The demo paper is built in a throwaway SQLite file.
 #
 #   benchmarks/lighthouse.sh            needs .venv (./dev setup), Node 20, chromium
 #   PORT=8701 MEDIA_PORT=8702 benchmarks/lighthouse.sh
@@ -58,8 +58,10 @@ echo "Building the demo paper"
 "$PY" manage.py load_demo >/dev/null
 "$PY" manage.py collectstatic --no-input -v0
 
-"$PY" -m http.server "$MEDIA_PORT" --bind 127.0.0.1 --directory "$MEDIA_ROOT" \
-  >"$work/media.log" 2>&1 &
+# The media host as production has it (nginx or a CDN): HTTP/1.1 keep-alive and
+# a week's caching (benchmarks/media_server.py), not http.server's HTTP/1.0.
+.venv/bin/gunicorn --bind "127.0.0.1:$MEDIA_PORT" --worker-class gthread --threads 8 \
+  --keep-alive 5 benchmarks.media_server:application >"$work/media.log" 2>&1 &
 pids+=($!)
 "$PY" manage.py runserver "127.0.0.1:$PORT" --noreload --nostatic >"$work/server.log" 2>&1 &
 pids+=($!)

@@ -1,8 +1,28 @@
 """Context available to every template."""
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
 
 
+def origin(url):
+    """The scheme and host of an absolute URL ("" for a relative one)."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+
+
 def site(request):
-    """The paper's name and public address, for the masthead and meta tags."""
-    return {"SITE_NAME": settings.SITE_NAME, "SITE_URL": settings.SITE_URL}
+    """
+    The paper's name and public address, for the masthead and meta tags, and
+    the origin pictures come from when it is not the site's own (a CDN or a
+    media host), for the head to connect to before the first picture is
+    asked for.
+    """
+    media_origin = origin(settings.MEDIA_URL)
+    if media_origin == origin(settings.SITE_URL):
+        media_origin = ""
+    return {
+        "SITE_NAME": settings.SITE_NAME,
+        "SITE_URL": settings.SITE_URL,
+        "MEDIA_ORIGIN": media_origin,
+    }

@@ -15,6 +15,7 @@ from tests.factories import (
     make_section,
 )
 from tests.html import code_scripts, parse, text
+from tests.subscriptions.factories import make_newsletter
 
 pytestmark = pytest.mark.django_db
 
@@ -779,6 +780,59 @@ def test_lead_picture_is_preloaded_at_the_size_the_page_shows_it(client):
         assert [img["loading"] for img in page.select("main img")][1:] == ["lazy"] * (
             len(page.select("main img")) - 1
         ), url
+
+
+@pytest.mark.parametrize(
+    ("media_url", "preconnect"),
+    [
+        ("https://media.example.net/paper/", ["https://media.example.net"]),
+        ("https://news.example.org/media/", []),
+        ("/media/", []),
+    ],
+    ids=["media-host", "same-origin", "relative"],
+)
+def test_head_connects_to_a_separate_media_host_before_anything_else(
+    client, settings, media_url, preconnect
+):
+    """
+    When pictures come from another origin (a CDN), the head opens the
+    connection to it first thing, before the stylesheet and the lead
+    picture's preload, so the picture does not wait for a fresh connection;
+    pictures from the site's own origin need no such hint.
+    """
+    settings.SITE_URL = "https://news.example.org"
+    settings.MEDIA_URL = media_url
+    article = make_article(lead_image=make_image())
+    for url in (reverse("articles:home"), article.get_absolute_url()):
+        head = parse(client.get(url)).head
+        hints = head.select('link[rel="preconnect"]')
+        assert [hint["href"] for hint in hints] == preconnect, url
+        assert all("crossorigin" not in hint.attrs for hint in hints)
+        if hints:
+            assert head.select("link")[0] is hints[0], url
+            assert head.select_one('link[rel="preload"]')["imagesrcset"].startswith(
+                preconnect[0] + "/paper/"
+            )
+
+
+def test_reading_pages_wait_for_one_stylesheet_only(client):
+    """
+    Home, section and article pages (the article with its newsletter offer)
+    link one stylesheet: a second render-blocking file would hold the first
+    paint for one more request.
+    """
+    make_newsletter()
+    section = make_section()
+    article = make_article(section=section, lead_image=make_image())
+    assert parse(client.get(article.get_absolute_url())).select(".newsletter-form")
+    for url in (
+        reverse("articles:home"),
+        section.get_absolute_url(),
+        article.get_absolute_url(),
+    ):
+        page = parse(client.get(url))
+        [stylesheet] = page.select('link[rel="stylesheet"]')
+        assert "/newsroom/css/site" in stylesheet["href"], url
 
 
 def test_reading_pages_go_out_compressed(client):

@@ -124,7 +124,7 @@ def test_a_deleted_newsletter_leaves_the_cached_promos():
 
 
 def test_every_newsletter_page_is_framed_by_the_one_base_template():
-    """Title, stylesheet and column come from subscriptions/newsletters/base.html."""
+    """Title and column come from subscriptions/newsletters/base.html."""
     folder = settings.BASE_DIR / "templates" / "subscriptions" / "newsletters"
     pages = [page for page in folder.glob("*.html") if page.name != "base.html"]
     assert len(pages) >= 9
