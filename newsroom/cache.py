@@ -5,16 +5,19 @@ and the page cache of the public reading pages built on it.
 
 import hashlib
 import logging
+import re
 import time
 
 from django.conf import settings
 from django.core import checks
 from django.core.cache import cache
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+from django.core.handlers.wsgi import WSGIHandler
 from django.db import models, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response
+from django.utils.http import http_date, parse_http_date_safe, split_header_value
 from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
@@ -268,54 +271,161 @@ def check_page_cache_is_shared(app_configs, **kwargs):
     return []
 
 
-def page_key(request):
+# Serving a cached page
+#
+# A page is kept as it leaves Django, every middleware's headers added and
+# compressed by GZipMiddleware (one copy per encoding), so a hit sends stored
+# bytes and builds nothing. PageCacheMiddleware, first in MIDDLEWARE, stores
+# pages and serves the requests that reach Django; PageCacheWSGIHandler
+# (newsroom.wsgi) serves plain hits before Django builds a request at all:
+# no middleware, no URL resolving, no request signals.
+
+ACCEPTS_GZIP = re.compile(r"\bgzip\b")  # as GZipMiddleware decides
+CONDITIONAL_HEADERS = (
+    "HTTP_IF_NONE_MATCH",
+    "HTTP_IF_MODIFIED_SINCE",
+    "HTTP_IF_MATCH",
+    "HTTP_IF_UNMODIFIED_SINCE",
+)
+
+
+def may_use_page_cache(environ):
     """
-    Where a page is kept: one key per address (scheme, host, path and query),
-    whatever the content version. The entry carries the version it was
-    rendered under, so one read of the version and the page together tells
-    whether the page is current.
+    Whether a request (its WSGI environ, or request.META) may be served
+    from the page cache or fill it: a GET or HEAD with no session cookie (any
+    cookie header mentioning one counts) outside the static files.
     """
-    address = request.build_absolute_uri()
-    return "pages:page:" + hashlib.sha256(address.encode()).hexdigest()
+    return (
+        environ.get("REQUEST_METHOD") in ("GET", "HEAD")
+        and f"{settings.SESSION_COOKIE_NAME}=" not in environ.get("HTTP_COOKIE", "")
+        and not environ.get("PATH_INFO", "").startswith(settings.STATIC_URL)
+    )
+
+
+def page_key(environ):
+    """
+    Where a page is kept: one key per address (scheme, host, path and query)
+    and encoding (gzip or not), whatever the content version. Read from the
+    environ the way Django reads request.scheme and request.get_host(), so
+    that a hit is found before Django builds a request. Django checks the
+    host against ALLOWED_HOSTS when it renders the page, so only hosts it
+    accepts ever have an entry.
+    """
+    encoding = ACCEPTS_GZIP.search(environ.get("HTTP_ACCEPT_ENCODING", ""))
+    address = (
+        f"{_scheme(environ)}://{_host(environ)}{environ.get('SCRIPT_NAME', '')}"
+        f"{environ.get('PATH_INFO', '')}?{environ.get('QUERY_STRING', '')}"
+    )
+    digest = hashlib.sha256(address.encode()).hexdigest()
+    return f"pages:page:{'gzip' if encoding else 'identity'}:{digest}"
+
+
+def _scheme(environ):
+    if settings.SECURE_PROXY_SSL_HEADER:
+        header, secure = settings.SECURE_PROXY_SSL_HEADER
+        value = environ.get(header)
+        if value is not None:
+            return "https" if value.split(",", 1)[0].strip() == secure else "http"
+    return environ.get("wsgi.url_scheme", "http")
+
+
+def _host(environ):
+    if settings.USE_X_FORWARDED_HOST and "HTTP_X_FORWARDED_HOST" in environ:
+        return environ["HTTP_X_FORWARDED_HOST"]
+    if "HTTP_HOST" in environ:
+        return environ["HTTP_HOST"]
+    return f"{environ.get('SERVER_NAME', '')}:{environ.get('SERVER_PORT', '')}"
+
+
+def read_page(key):
+    """
+    The content version and the page kept at `key` if it was rendered under
+    that version (else None), read together in one cache round trip.
+    """
+    found = cache.get_many([CONTENT_VERSION_KEY, key])
+    version = found.get(CONTENT_VERSION_KEY)
+    page = found.get(key)
+    if version is None or page is None or page[0] != version:
+        return version, None
+    return version, page
+
+
+def last_modified(rendered_at, now):
+    """
+    Last-Modified of a page rendered at `rendered_at`, served at `now`: the
+    second it was rendered in, once that second is over. Within it a change
+    could follow and render a page with the same Last-Modified, which
+    If-Modified-Since could not tell apart.
+    """
+    return http_date(rendered_at) if int(rendered_at) < int(now) else None
+
+
+def served_headers(page, now):
+    """A kept page's headers as served at `now`, with its Age and Last-Modified."""
+    _version, rendered_at, headers, _body = page
+    served = [*headers, ("Age", str(max(int(now - rendered_at), 0)))]
+    if modified := last_modified(rendered_at, now):
+        served.append(("Last-Modified", modified))
+    return served
+
+
+class PageCacheWSGIHandler(WSGIHandler):
+    """
+    Django's WSGI handler, except that a page-cache hit is answered before
+    Django builds a request: it costs one cache round trip and no
+    middleware, URL resolving or request signal, less than the barest Django
+    view. Conditional requests and everything else go through Django, where
+    PageCacheMiddleware keeps the pages and answers If-None-Match and
+    If-Modified-Since.
+    """
+
+    def __call__(self, environ, start_response):
+        if (
+            settings.PAGE_CACHE_SECONDS
+            and may_use_page_cache(environ)
+            and not any(header in environ for header in CONDITIONAL_HEADERS)
+        ):
+            _version, page = read_page(page_key(environ))
+            if page is not None:
+                start_response("200 OK", served_headers(page, time.time()))
+                return [b"" if environ["REQUEST_METHOD"] == "HEAD" else page[3]]
+        return super().__call__(environ, start_response)
 
 
 class PageCacheMiddleware:
     """
     Serves public reading pages to anonymous readers from the cache, with no
     database query and in one cache round trip (the content version and the
-    page are read together with get_many). It sits above the session, CSRF,
-    auth, message and CSP middleware: a hit runs none of them, and a miss
-    stores the response only after they have all had their say (their
-    headers are kept; a response that sets a cookie is not stored).
+    page are read together with get_many). It comes first in MIDDLEWARE: a
+    hit runs no other middleware, and a miss stores the response as the
+    others leave it (their headers and GZipMiddleware's compression kept,
+    one copy per encoding; a response that sets a cookie or varies on more
+    than Accept-Encoding is not stored).
 
     A view opts in with a true `server_cached` attribute (on its class for a
     class-based view). Only GET and HEAD requests without a session cookie
     are served or stored, and only 200 responses that set no cookie are
-    stored. Anonymous responses of such views also get a strong ETag, and a
-    matching If-None-Match gets 304 Not Modified, from the cache or not.
-    Their Cache-Control lifetimes never reach past the next scheduled
-    publication.
+    stored. Anonymous responses of such views also get a strong ETag (of the
+    bytes sent) and, from the cache, a Last-Modified; a matching
+    If-None-Match or If-Modified-Since gets 304 Not Modified, from the cache
+    or not. Their Cache-Control lifetimes never reach past the next
+    scheduled publication.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if not (
-            request.method in ("GET", "HEAD")
-            and settings.SESSION_COOKIE_NAME not in request.COOKIES
-        ):
+        if not may_use_page_cache(request.META):
             return self.get_response(request)
         request.page_cache_version = None
         if settings.PAGE_CACHE_SECONDS:
-            request.page_cache_key = page_key(request)
-            found = cache.get_many([CONTENT_VERSION_KEY, request.page_cache_key])
-            version = found.get(CONTENT_VERSION_KEY)
-            entry = found.get(request.page_cache_key)
-            if version is not None and entry is not None and entry[0] == version:
-                _version, stored_at, frozen = entry
-                response = thaw(frozen)
-                response["Age"] = max(int(time.time() - stored_at), 0)
+            request.page_cache_key = page_key(request.META)
+            version, page = read_page(request.page_cache_key)
+            if page is not None:
+                response = HttpResponse(page[3])
+                for name, value in served_headers(page, time.time()):
+                    response[name] = value
                 return not_modified(request, response) or response
             request.page_cache_version = version
         response = self.get_response(request)
@@ -326,8 +436,15 @@ class PageCacheMiddleware:
         bound_lifetimes(response, request.page_cache_bound)
         seconds = getattr(request, "page_cache_seconds", 0)
         if seconds:
-            entry = (request.page_cache_version, time.time(), freeze(response))
-            cache.set(request.page_cache_key, entry, timeout=seconds)
+            page = (
+                request.page_cache_version,
+                request.page_cache_rendered_at,
+                list(response.items()),
+                response.content,
+            )
+            cache.set(request.page_cache_key, page, timeout=seconds)
+        if modified := last_modified(request.page_cache_rendered_at, time.time()):
+            response["Last-Modified"] = modified
         return not_modified(request, response) or response
 
     def process_view(self, request, view_func, view_args, view_kwargs):
@@ -338,6 +455,7 @@ class PageCacheMiddleware:
         ):
             return None
         request.page_cacheable = True
+        request.page_cache_rendered_at = time.time()
         version = request.page_cache_version
         if version is None:
             version = request.page_cache_version = content_version()
@@ -354,11 +472,18 @@ def strong_etag(content):
 
 
 def not_modified(request, response):
-    """304 Not Modified when the reader's copy (If-None-Match) is this page."""
+    """
+    304 Not Modified when the reader's copy is this page: If-None-Match names
+    its ETag, or (without If-None-Match) If-Modified-Since is no earlier than
+    its Last-Modified.
+    """
     if request.method not in ("GET", "HEAD") or not response.has_header("ETag"):
         return None
     conditional = get_conditional_response(
-        request, etag=response["ETag"], response=response
+        request,
+        etag=response["ETag"],
+        last_modified=parse_http_date_safe(response.get("Last-Modified")),
+        response=response,
     )
     return None if conditional is response else conditional
 
@@ -391,23 +516,19 @@ def bound_lifetimes(response, seconds):
 
 
 def storable(response):
+    """
+    A response the page cache may keep and give to any anonymous reader: a
+    200 that sets no cookie, is not private, and varies at most on
+    Accept-Encoding (which the key covers).
+    """
+    vary = {field.lower() for field in split_header_value(response.get("Vary", ""))}
+    cache_control = response.get("Cache-Control", "").lower()
     return (
         response.status_code == 200
         and not response.streaming
         and not response.cookies
         and not response.has_header("Set-Cookie")
+        and vary <= {"accept-encoding"}
+        and "private" not in cache_control
+        and "no-store" not in cache_control
     )
-
-
-def freeze(response):
-    """What the cache keeps of a response: everything but cookies."""
-    headers = [(k, v) for k, v in response.items() if k.lower() != "set-cookie"]
-    return (response.status_code, headers, response.content)
-
-
-def thaw(frozen):
-    status, headers, content = frozen
-    response = HttpResponse(content, status=status)
-    for name, value in headers:
-        response[name] = value
-    return response
