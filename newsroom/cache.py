@@ -360,10 +360,28 @@ def last_modified(rendered_at, now):
     return http_date(rendered_at) if int(rendered_at) < int(now) else None
 
 
+def edge_expiry(now):
+    """
+    How long nginx in front (deploy/nginx/newsroom.conf) may keep a page
+    sent at `now`: to the end of this second, so that a change shows through
+    the edge within a second. (nginx counts whole seconds: its shortest
+    proxy_cache_valid, 1s, keeps a page from one to two seconds.) nginx reads
+    X-Accel-Expires and does not pass it on.
+    """
+    return f"@{int(now)}"
+
+
 def served_headers(page, now):
-    """A kept page's headers as served at `now`, with its Age and Last-Modified."""
+    """
+    A kept page's headers as served at `now`, with its Age, Last-Modified and
+    edge expiry.
+    """
     _version, rendered_at, headers, _body = page
-    served = [*headers, ("Age", str(max(int(now - rendered_at), 0)))]
+    served = [
+        *headers,
+        ("Age", str(max(int(now - rendered_at), 0))),
+        ("X-Accel-Expires", edge_expiry(now)),
+    ]
     if modified := last_modified(rendered_at, now):
         served.append(("Last-Modified", modified))
     return served
@@ -443,8 +461,10 @@ class PageCacheMiddleware:
                 response.content,
             )
             cache.set(request.page_cache_key, page, timeout=seconds)
-        if modified := last_modified(request.page_cache_rendered_at, time.time()):
+        now = time.time()
+        if modified := last_modified(request.page_cache_rendered_at, now):
             response["Last-Modified"] = modified
+        response["X-Accel-Expires"] = edge_expiry(now)
         return not_modified(request, response) or response
 
     def process_view(self, request, view_func, view_args, view_kwargs):
@@ -485,7 +505,11 @@ def not_modified(request, response):
         last_modified=parse_http_date_safe(response.get("Last-Modified")),
         response=response,
     )
-    return None if conditional is response else conditional
+    if conditional is response:
+        return None
+    if response.has_header("X-Accel-Expires"):  # the edge's renewed copy too
+        conditional["X-Accel-Expires"] = response["X-Accel-Expires"]
+    return conditional
 
 
 def bound_lifetimes(response, seconds):

@@ -186,6 +186,20 @@ def test_a_page_from_the_cache_says_when_it_was_rendered_and_answers_if_modified
     assert "Harbour plan withdrawn" in changed.text
 
 
+def test_the_edge_may_keep_a_reading_page_to_the_end_of_the_second(client):
+    """
+    nginx (deploy/nginx/newsroom.conf) reads X-Accel-Expires: a page it keeps
+    expires with the second, so a change shows through it within a second.
+    """
+    url = make_article().get_absolute_url()
+    for response in (client.get(url), client.get(url)):  # rendered, then a hit
+        sent = int(time.time())
+        assert int(response["X-Accel-Expires"].removeprefix("@")) in (sent - 1, sent)
+    again = client.get(url, headers={"if-none-match": response["ETag"]})
+    assert again.status_code == 304
+    assert again["X-Accel-Expires"].startswith("@")
+
+
 def test_a_hit_keeps_the_headers_of_the_middleware_it_skips(client):
     url = make_article().get_absolute_url()
     first = client.get(url)
