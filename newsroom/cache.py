@@ -8,6 +8,7 @@ import logging
 import re
 import time
 
+import redis
 from django.conf import settings
 from django.core import checks
 from django.core.cache import cache
@@ -99,6 +100,23 @@ class ResilientRedisCache(RedisCache):
     clear = _degrade("clear")
     del _degrade
 
+    def tracked(self):
+        """
+        This process's copy of values read through Redis client tracking
+        (RedisTracking), or None while Redis may not be called. Django gives
+        each thread its own cache object, so each thread its own copy.
+        """
+        if not self._may_call():
+            return None
+        if "_tracking" not in self.__dict__:
+            options = {
+                name: self._options[name]
+                for name in ("socket_timeout", "socket_connect_timeout")
+                if name in self._options
+            }
+            self._tracking = RedisTracking(self, self._servers[0], options)
+        return self._tracking
+
     def get(self, key, default=None, version=None):
         if not self._may_call():
             return default
@@ -109,6 +127,81 @@ class ResilientRedisCache(RedisCache):
             return default
         self._answered()
         return value
+
+
+class RedisTracking:
+    """
+    A value read from Redis and kept in this process until Redis says it
+    changed, and pages kept beside it that are only good under that value.
+
+    The connection asks Redis to track what it reads (CLIENT TRACKING, RESP3):
+    when a key it read changes, is deleted or evicted, or Redis restarts,
+    Redis pushes a notice down this connection. Redis writes the notice
+    before it answers the change itself, so by the time a change made
+    anywhere can have caused another request here, the notice is readable on
+    the socket. Checking for one costs a poll of the socket, not a round
+    trip. A value is also read again after HOLD_SECONDS in any case.
+    """
+
+    HOLD_SECONDS = 1.0
+    MAX_PAGES = 500
+
+    def __init__(self, backend, location, options):
+        self.backend = backend
+        self.pool = redis.ConnectionPool.from_url(location, protocol=3, **options)
+        self.connection = None
+        self.key = None
+        self.value = None
+        self.read_at = 0.0
+        self.pages = {}
+
+    def current(self, key):
+        """The value of `key` (Django's cache key), from Redis when it changed."""
+        try:
+            if (
+                key == self.key
+                and self.value is not None
+                and time.monotonic() - self.read_at < self.HOLD_SECONDS
+                and not self.connection.can_read(timeout=0)
+            ):
+                return self.value
+            self._read(key)
+        except (RedisError, OSError) as exc:
+            self.forget()
+            self.backend._failed("tracking", exc)
+            return None
+        return self.value
+
+    def _read(self, key):
+        if self.connection is None:
+            self.connection = self.pool.make_connection()
+            self.connection.connect()
+            self.connection.send_command("CLIENT", "TRACKING", "ON")
+            self.connection.read_response()
+        # Reading the answer reads (and drops) the notices sent before it.
+        self.connection.send_command("GET", self.backend.make_key(key))
+        raw = self.connection.read_response()
+        value = None if raw is None else self.backend._cache._serializer.loads(raw)
+        if value != self.value:
+            self.pages.clear()
+        self.key, self.value, self.read_at = key, value, time.monotonic()
+
+    def forget(self):
+        if self.connection is not None:
+            self.connection.disconnect()
+        self.connection = self.key = self.value = None
+        self.pages.clear()
+
+    def page(self, key, version, now):
+        page = self.pages.get(key)
+        if page is not None and page[0] == version and page[4] > now:
+            return page
+        return None
+
+    def keep(self, key, page):
+        if len(self.pages) >= self.MAX_PAGES:
+            del self.pages[next(iter(self.pages))]
+        self.pages[key] = page
 
 
 # The page cache
@@ -340,14 +433,32 @@ def _host(environ):
 def read_page(key):
     """
     The content version and the page kept at `key` if it was rendered under
-    that version (else None), read together in one cache round trip.
+    that version and is still good (else None). With Redis, a page this
+    process has kept since Redis last changed the version costs no round
+    trip (RedisTracking); otherwise the version and the page are read
+    together in one.
     """
+    now = time.time()
+    tracked = getattr(cache, "tracked", lambda: None)()
+    if tracked is not None:
+        version = tracked.current(CONTENT_VERSION_KEY)
+        if version is not None and (page := tracked.page(key, version, now)):
+            return version, page
     found = cache.get_many([CONTENT_VERSION_KEY, key])
     version = found.get(CONTENT_VERSION_KEY)
     page = found.get(key)
-    if version is None or page is None or page[0] != version:
+    if version is None or page is None or page[0] != version or page[4] <= now:
         return version, None
+    if tracked is not None:
+        tracked.keep(key, page)
     return version, page
+
+
+def keep_page(key, page, seconds):
+    cache.set(key, page, timeout=seconds)
+    tracked = getattr(cache, "tracked", lambda: None)()
+    if tracked is not None:
+        tracked.keep(key, page)
 
 
 def last_modified(rendered_at, now):
@@ -376,7 +487,7 @@ def served_headers(page, now):
     A kept page's headers as served at `now`, with its Age, Last-Modified and
     edge expiry.
     """
-    _version, rendered_at, headers, _body = page
+    _version, rendered_at, headers, _body, _expires_at = page
     served = [
         *headers,
         ("Age", str(max(int(now - rendered_at), 0))),
@@ -459,8 +570,9 @@ class PageCacheMiddleware:
                 request.page_cache_rendered_at,
                 list(response.items()),
                 response.content,
+                time.time() + seconds,
             )
-            cache.set(request.page_cache_key, page, timeout=seconds)
+            keep_page(request.page_cache_key, page, seconds)
         now = time.time()
         if modified := last_modified(request.page_cache_rendered_at, now):
             response["Last-Modified"] = modified
