@@ -19,7 +19,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date, parse_http_date_safe, split_header_value
-from redis.exceptions import RedisError
+from redis.exceptions import RedisError, ResponseError
 
 logger = logging.getLogger(__name__)
 
@@ -106,7 +106,7 @@ class ResilientRedisCache(RedisCache):
         (RedisTracking), or None while Redis may not be called. Django gives
         each thread its own cache object, so each thread its own copy.
         """
-        if not self._may_call():
+        if not self._may_call() or not self.__dict__.get("_tracks", True):
             return None
         if "_tracking" not in self.__dict__:
             options = {
@@ -145,6 +145,7 @@ class RedisTracking:
 
     HOLD_SECONDS = 1.0
     MAX_PAGES = 500
+    TRACKING_ON = ("CLIENT", "TRACKING", "ON")
 
     def __init__(self, backend, location, options):
         self.backend = backend
@@ -166,6 +167,13 @@ class RedisTracking:
             ):
                 return self.value
             self._read(key)
+        except ResponseError as exc:
+            # A Redis without client tracking (before 6, or CLIENT disabled):
+            # the page cache reads the version with each page, as without.
+            logger.warning("Redis client tracking refused, not used: %s", exc)
+            self.forget()
+            self.backend._tracks = False
+            return None
         except (RedisError, OSError) as exc:
             self.forget()
             self.backend._failed("tracking", exc)
@@ -176,7 +184,7 @@ class RedisTracking:
         if self.connection is None:
             self.connection = self.pool.make_connection()
             self.connection.connect()
-            self.connection.send_command("CLIENT", "TRACKING", "ON")
+            self.connection.send_command(*self.TRACKING_ON)
             self.connection.read_response()
         # Reading the answer reads (and drops) the notices sent before it.
         self.connection.send_command("GET", self.backend.make_key(key))

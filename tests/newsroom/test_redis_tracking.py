@@ -103,3 +103,15 @@ def test_a_connection_redis_drops_is_noticed_and_opened_again(tracked):
 def test_a_redis_that_is_down_gives_no_version(settings):
     settings.CACHES = redis_cache(DEAD_REDIS_URL)
     assert cache.tracked().current(KEY) is None
+
+
+def test_a_redis_refusing_client_tracking_is_read_as_before(settings, monkeypatch):
+    """One round trip per hit, as without tracking; the cache itself still works."""
+    from newsroom.cache import RedisTracking
+
+    settings.CACHES = redis_cache(REDIS_URL)
+    monkeypatch.setattr(RedisTracking, "TRACKING_ON", ("CLIENT", "TRACKING", "NO"))
+    cache.set(KEY, 7, timeout=None)
+    assert cache.tracked().current(KEY) is None  # Redis answered an error
+    assert cache.tracked() is None
+    assert cache.get(KEY) == 7
