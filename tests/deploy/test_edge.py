@@ -93,19 +93,24 @@ def text(url, **kwargs):
     return body.decode()
 
 
-def shows_within(url, wanted, seconds, since):
+def shows_within(urls, wanted, seconds, since):
     """
-    Polls `url` until `wanted` is on it; fails if that takes more than
-    `seconds` from `since` (a time.monotonic() reading).
+    Polls each of `urls` in turn until `wanted` is on all of them; fails if
+    that takes more than `seconds` from `since` (a time.monotonic() reading).
+    Returns the seconds each took.
     """
-    while True:
-        page = text(url)
-        if wanted in page:
-            return
+    waiting = list(urls)
+    took = {}
+    while waiting:
+        for url in list(waiting):
+            if wanted in text(url):
+                waiting.remove(url)
+                took[url] = time.monotonic() - since
         assert time.monotonic() - since < seconds, (
-            f"{wanted!r} not on {url} after {seconds} s"
+            f"{wanted!r} not on {waiting} after {seconds} s"
         )
         time.sleep(0.05)
+    return took
 
 
 def test_the_shipped_nginx_configuration_passes_nginx_t(config):
@@ -159,9 +164,10 @@ def test_a_publish_shows_through_every_layer_within_about_a_second(site):
     article.title = "Harbour plan withdrawn"
     saved = time.monotonic()
     article.save()
-    for url in urls:
-        shows_within(url, "Harbour plan withdrawn", EDGE_BOUND_SECONDS, since=saved)
-    print(f"publish visible through the edge after {time.monotonic() - saved:.2f} s")
+    took = shows_within(urls, "Harbour plan withdrawn", EDGE_BOUND_SECONDS, saved)
+    print(
+        "publish visible through the edge after", *(f"{t:.2f} s" for t in took.values())
+    )
 
 
 def test_a_scheduled_article_goes_live_through_every_layer_by_itself(site):
@@ -175,9 +181,8 @@ def test_a_scheduled_article_goes_live_through_every_layer_by_itself(site):
         time.sleep(0.2)
     time.sleep(max((goes_live - timezone.now()).total_seconds(), 0))
     live = time.monotonic()
-    shows_within(home, "Ferry strike called off", EDGE_BOUND_SECONDS, since=live)
-    late = time.monotonic() - live
-    print(f"scheduled article visible through the edge {late:.2f} s after its time")
+    took = shows_within([home], "Ferry strike called off", EDGE_BOUND_SECONDS, live)
+    print(f"scheduled article visible through the edge {took[home]:.2f} s late")
 
 
 def test_forms_and_staff_go_straight_through_and_are_never_kept(site):
