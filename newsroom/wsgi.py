@@ -1,9 +1,14 @@
-"""WSGI entry point for the Newsroom project."""
+"""
+WSGI entry point for the Newsroom project: Django, with page-cache hits
+answered in front of it (newsroom.cache.PageCacheWSGIHandler).
+"""
 
 import os
 
-from django.core.wsgi import get_wsgi_application
+import django
+
+from newsroom.cache import PageCacheWSGIHandler
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
-
-application = get_wsgi_application()
+django.setup(set_prefix=False)
+application = PageCacheWSGIHandler()

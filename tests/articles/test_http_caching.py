@@ -1,11 +1,14 @@
 """
 How cached pages are served and what they tell caches along the way: a hit
-is one cache round trip above the session, CSRF, auth, message and CSP
-middleware; reading pages carry shared-cache lifetimes that end at the next
-scheduled publication, a strong ETag and 304 Not Modified; forms, previews
-and staff pages are never stored anywhere.
+is one cache round trip before any other middleware, sending the copy it
+keeps (compressed or not) as it is; reading pages carry shared-cache
+lifetimes that end at the next scheduled publication, a strong ETag, a
+Last-Modified from the cache and 304 Not Modified; forms, previews and staff
+pages are never stored anywhere.
 """
 
+import gzip
+import time
 import uuid
 from datetime import timedelta
 
@@ -15,7 +18,9 @@ from django.core.cache.backends.locmem import LocMemCache
 from django.core.checks import run_checks
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import http_date
 
+from newsroom.cache import last_modified
 from tests.articles.test_page_cache import _page_cache, cached_pages  # noqa: F401
 from tests.factories import make_article, make_editor
 from tests.subscriptions.factories import make_subscription
@@ -95,6 +100,106 @@ def test_the_page_cache_runs_before_session_csrf_auth_messages_and_csp():
         assert middleware.index(later) > page_cache, later
 
 
+def test_the_page_cache_comes_before_every_other_middleware():
+    """So a hit runs none, and the copy it keeps has every header and the gzip."""
+    assert django_settings.MIDDLEWARE[0] == "newsroom.cache.PageCacheMiddleware"
+
+
+def test_a_hit_sends_the_compressed_copy_it_keeps(client):
+    """
+    Not compressed again for every reader: each compression differs (Django
+    pads the gzip header against BREACH), the kept copy is sent as it is.
+    """
+    url = make_article(title="Harbour plan approved").get_absolute_url()
+    first = client.get(url, headers={"accept-encoding": "gzip, deflate, br"})
+    hits = [client.get(url, headers={"accept-encoding": "gzip"}) for _ in range(2)]
+    for hit in hits:
+        assert "Age" in hit
+        assert hit["Content-Encoding"] == "gzip"
+        assert hit.content == first.content
+        assert hit["ETag"] == first["ETag"]
+        assert not hit["ETag"].startswith("W/")  # strong: these very bytes
+    assert b"Harbour plan approved" in gzip.decompress(hits[0].content)
+
+
+def test_readers_without_gzip_get_a_copy_of_their_own(client):
+    url = make_article(title="Harbour plan approved").get_absolute_url()
+    packed = client.get(url, headers={"accept-encoding": "gzip"})
+    plain = client.get(url)
+    assert "Content-Encoding" not in plain
+    assert "Harbour plan approved" in plain.text
+    assert plain["ETag"] != packed["ETag"]
+    again = client.get(url)
+    assert "Age" in again and again.content == plain.content
+    assert len(cached_pages()) == 2
+
+
+def test_a_response_varying_on_more_than_the_encoding_is_not_kept(client, monkeypatch):
+    """The key covers the address and the encoding, nothing else."""
+    from articles.views import ArticleDetailView
+
+    def varying(self, context, **kwargs):
+        response = original(self, context, **kwargs)
+        response["Vary"] = "Accept-Language"
+        return response
+
+    original = ArticleDetailView.render_to_response
+    monkeypatch.setattr(ArticleDetailView, "render_to_response", varying)
+    url = make_article().get_absolute_url()
+    client.get(url)
+    assert "Age" not in client.get(url)
+    assert cached_pages() == []
+
+
+def test_last_modified_is_the_render_second_once_it_is_over():
+    """
+    Within the second a page was rendered in, a change could render another
+    page with the same Last-Modified: none is given until that second ends.
+    """
+    assert last_modified(1_000.2, 1_000.9) is None
+    assert last_modified(1_000.2, 1_001.0) == http_date(1_000)
+    assert last_modified(1_000.2, 1_300.0) == http_date(1_000)
+
+
+def test_a_page_from_the_cache_says_when_it_was_rendered_and_answers_if_modified_since(
+    client, django_assert_num_queries
+):
+    article = make_article(title="Harbour plan approved")
+    url = article.get_absolute_url()
+    rendered = time.time()
+    client.get(url)
+    time.sleep(int(rendered) + 1 - time.time())  # into the next second
+    hit = client.get(url)
+    assert hit["Last-Modified"] == http_date(int(rendered))
+    with django_assert_num_queries(0):
+        again = client.get(url, headers={"if-modified-since": hit["Last-Modified"]})
+    assert again.status_code == 304
+    assert again.content == b""
+    assert again["Last-Modified"] == hit["Last-Modified"]
+    earlier = http_date(int(rendered) - 60)
+    assert client.get(url, headers={"if-modified-since": earlier}).status_code == 200
+    # A change after the reader's copy was sent is not "not modified".
+    article.title = "Harbour plan withdrawn"
+    article.save()
+    changed = client.get(url, headers={"if-modified-since": hit["Last-Modified"]})
+    assert changed.status_code == 200
+    assert "Harbour plan withdrawn" in changed.text
+
+
+def test_the_edge_may_keep_a_reading_page_to_the_end_of_the_second(client):
+    """
+    nginx (deploy/nginx/newsroom.conf) reads X-Accel-Expires: a page it keeps
+    expires with the second, so a change shows through it within a second.
+    """
+    url = make_article().get_absolute_url()
+    for response in (client.get(url), client.get(url)):  # rendered, then a hit
+        sent = int(time.time())
+        assert int(response["X-Accel-Expires"].removeprefix("@")) in (sent - 1, sent)
+    again = client.get(url, headers={"if-none-match": response["ETag"]})
+    assert again.status_code == 304
+    assert again["X-Accel-Expires"].startswith("@")
+
+
 def test_a_hit_keeps_the_headers_of_the_middleware_it_skips(client):
     url = make_article().get_absolute_url()
     first = client.get(url)
@@ -103,9 +208,13 @@ def test_a_hit_keeps_the_headers_of_the_middleware_it_skips(client):
     for header in (
         "Content-Security-Policy",
         "X-Frame-Options",
+        "X-Content-Type-Options",
+        "Referrer-Policy",
         "Cache-Control",
         "ETag",
         "Content-Type",
+        "Content-Length",
+        "Vary",
     ):
         assert second[header] == first[header], header
 

@@ -42,7 +42,8 @@ def _page_cache(settings):
 
 def cached_pages():
     """Keys of the pages in this test's local-memory cache."""
-    return [key for key in cache._cache if re.search(r"pages:page:[0-9a-f]{64}$", key)]
+    page = re.compile(r"pages:page:(gzip|identity):[0-9a-f]{64}$")
+    return [key for key in cache._cache if page.search(key)]
 
 
 @pytest.fixture

@@ -93,14 +93,24 @@ def text(url, **kwargs):
     return body.decode()
 
 
-def shows_within(url, wanted, seconds):
-    """Seconds until `wanted` is on the page at `url`, polled; fails after `seconds`."""
-    started = time.monotonic()
-    while time.monotonic() - started < seconds:
-        if wanted in text(url):
-            return time.monotonic() - started
+def shows_within(urls, wanted, seconds, since):
+    """
+    Polls each of `urls` in turn until `wanted` is on all of them; fails if
+    that takes more than `seconds` from `since` (a time.monotonic() reading).
+    Returns the seconds each took.
+    """
+    waiting = list(urls)
+    took = {}
+    while waiting:
+        for url in list(waiting):
+            if wanted in text(url):
+                waiting.remove(url)
+                took[url] = time.monotonic() - since
+        assert time.monotonic() - since < seconds, (
+            f"{wanted!r} not on {waiting} after {seconds} s"
+        )
         time.sleep(0.05)
-    raise AssertionError(f"{wanted!r} not on {url} after {seconds} s")
+    return took
 
 
 def test_the_shipped_nginx_configuration_passes_nginx_t(config):
@@ -118,6 +128,7 @@ def test_a_reading_page_goes_through_nginx_to_gunicorn_and_the_edge_keeps_it(sit
     assert headers["X-Cache-Status"] == "MISS"
     assert "s-maxage=300" in headers["Cache-Control"]
     assert "Set-Cookie" not in headers
+    assert "X-Accel-Expires" not in headers  # for nginx only
     _status, again, _body = edge.fetch(url)
     # Kept at the edge: gunicorn is not asked again within the second.
     assert again["X-Cache-Status"] in {"HIT", "UPDATING", "STALE"}
@@ -135,19 +146,28 @@ def test_gzip_for_pages_and_plain_http_sent_to_https(site):
     assert headers["Location"] == "https://localhost/news/"
 
 
+# What the design guarantees: the edge keeps a reading page to the end of the
+# second it was sent in (X-Accel-Expires), then serves the old copy once more
+# while it fetches the new one in the background; the page cache drops every
+# page the moment a change is saved. The rest is polling (every 50 ms) and a
+# render on a busy machine.
+EDGE_BOUND_SECONDS = 1.5
+
+
 def test_a_publish_shows_through_every_layer_within_about_a_second(site):
     base, _ports = site
     article = make_article(title="Harbour plan approved")
     urls = [base + article.get_absolute_url(), base + "/"]
     for url in urls:
         text(url)
-        text(url)
+        text(url)  # now kept at the edge and in the page cache
     article.title = "Harbour plan withdrawn"
+    saved = time.monotonic()
     article.save()
-    for url in urls:
-        # The edge keeps a page 1 s; the first request after that may get
-        # the previous copy while the new one is fetched in the background.
-        shows_within(url, "Harbour plan withdrawn", 3)
+    took = shows_within(urls, "Harbour plan withdrawn", EDGE_BOUND_SECONDS, saved)
+    print(
+        "publish visible through the edge after", *(f"{t:.2f} s" for t in took.values())
+    )
 
 
 def test_a_scheduled_article_goes_live_through_every_layer_by_itself(site):
@@ -160,7 +180,9 @@ def test_a_scheduled_article_goes_live_through_every_layer_by_itself(site):
         assert "Ferry strike called off" not in text(home)  # cached meanwhile
         time.sleep(0.2)
     time.sleep(max((goes_live - timezone.now()).total_seconds(), 0))
-    shows_within(home, "Ferry strike called off", 3)
+    live = time.monotonic()
+    took = shows_within([home], "Ferry strike called off", EDGE_BOUND_SECONDS, live)
+    print(f"scheduled article visible through the edge {took[home]:.2f} s late")
 
 
 def test_forms_and_staff_go_straight_through_and_are_never_kept(site):
