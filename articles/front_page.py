@@ -15,7 +15,13 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from .models import Article, FrontPageSlot, Section, TaggedArticle
+from .models import (
+    Article,
+    FrontPageSlot,
+    Section,
+    TaggedArticle,
+    prefetch_renditions,
+)
 
 # How many of the latest live articles the rules look through at first, at
 # least. A rule that finds too few there asks the database on its own.
@@ -138,6 +144,7 @@ def arrange(at=None, slots=None):
                 place(slot, pk)
 
     articles = Article.objects.filter(pk__in=shown).for_listing().in_bulk()
+    prefetch_renditions(article.lead_image for article in articles.values())
     return [
         Block(slot, [articles[pk] for pk in chosen[id(slot)] if pk in articles])
         for slot in slots

@@ -144,6 +144,10 @@ class ArticleListMixin(PublicPageMixin, SingleObjectMixin):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         page = context["page_obj"]
+        prefetch_renditions(
+            [getattr(self.object, "photo", None)]
+            + [article.lead_image for article in page.object_list]
+        )
         # The first page's newest story leads with its picture (preloaded).
         # The page's articles are fetched once: the list below reuses them.
         if page.number == 1 and page.object_list:
@@ -163,9 +167,7 @@ class SectionDetailView(ArticleListMixin, ListView):
 
 
 class AuthorDetailView(ArticleListMixin, ListView):
-    subject_queryset = Author.objects.select_related("photo").prefetch_related(
-        "photo__renditions"
-    )
+    subject_queryset = Author.objects.select_related("photo")
     template_name = "articles/author_detail.html"
 
     def articles_about(self, articles):

@@ -88,7 +88,10 @@ def card_key(article, options):
             image.alt_text,
             image.width,
             image.height,
-            sorted(r.pk for r in image.renditions.all()),
+            [
+                (r.shape, r.format, r.width, r.file.name)
+                for r in image.shown_renditions()
+            ],
         ]
     return "card:" + hashlib.sha256(repr(shown).encode()).hexdigest()
 
