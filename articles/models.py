@@ -389,6 +389,14 @@ class Image(models.Model):
         """
         return self._shown_renditions
 
+    def rendition_signature(self):
+        """What identifies the renditions shown (for fragment cache keys)."""
+        if self.rendition_index is not None:
+            return self.rendition_index
+        return [
+            (r.shape, r.format, r.width, r.file.name) for r in self.shown_renditions()
+        ]
+
     def _renditions(self, format, shape=""):
         return [
             r for r in self._shown_renditions if r.format == format and r.shape == shape
@@ -773,15 +781,17 @@ class ArticleQuerySet(ReaderVisibleQuerySet):
     def latest_first(self):
         return self.order_by("-published_at", "-pk")
 
-    def for_listing(self):
+    def for_listing(self, with_body=False):
         """
         What an article card needs, in a fixed number of queries: the
         pictures come with their rendition_index (see `prefetch_renditions`
-        for pictures without one).
+        for pictures without one). The body, which cards never show, is
+        left in the database unless `with_body` (search's snippets).
         """
-        return self.select_related("section", "lead_image").prefetch_related(
+        queryset = self.select_related("section", "lead_image").prefetch_related(
             bylines_in_order()
         )
+        return queryset if with_body else queryset.defer("body")
 
     def for_feed(self):
         """What a feed item needs: a card's worth, and the tags."""

@@ -255,7 +255,7 @@ class SearchView(PublicPageMixin, ListView):
         self.form = SearchForm(self.request.GET)
         if not self.form.is_valid() or not self.form.cleaned_data["q"]:
             return Article.objects.none()
-        return self.form.results().for_listing()
+        return self.form.results().for_listing(with_body=True)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

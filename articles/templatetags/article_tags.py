@@ -88,10 +88,7 @@ def card_key(article, options):
             image.alt_text,
             image.width,
             image.height,
-            [
-                (r.shape, r.format, r.width, r.file.name)
-                for r in image.shown_renditions()
-            ],
+            image.rendition_signature(),
         ]
     return "card:" + hashlib.sha256(repr(shown).encode()).hexdigest()
 
