@@ -65,7 +65,7 @@ def default_slots():
     latest = FrontPageSlot(kind=FrontPageSlot.Kind.LATEST, size=8)
     sections = [
         FrontPageSlot(kind=FrontPageSlot.Kind.SECTION, rule_section=section, size=4)
-        for section in Section.objects.all()
+        for section in Section.objects.in_menu()
     ]
     return [lead, top, latest, *sections]
 

@@ -27,7 +27,7 @@ from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
-from newsroom.cache import ReaderVisibleQuerySet
+from newsroom.cache import ReaderVisibleQuerySet, content_cached
 
 from . import images, search
 
@@ -87,6 +87,16 @@ def validate_section_slug(value):
         )
 
 
+class SectionQuerySet(ReaderVisibleQuerySet):
+    def in_menu(self):
+        """
+        Every section in menu order, from the cache when possible (the
+        section bar on every page, the default front page). Kept under the
+        page cache's content version, so any change to a section drops it.
+        """
+        return content_cached("sections", lambda: list(self.all()))
+
+
 class Section(models.Model):
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(
@@ -98,6 +108,8 @@ class Section(models.Model):
     position = models.PositiveSmallIntegerField(
         default=0, help_text="Order in the section bar; lower comes first."
     )
+
+    objects = SectionQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "name"]

@@ -30,7 +30,7 @@ BYLINE_LEADS = {
 @register.inclusion_tag("includes/section_bar.html")
 def section_bar(current=None):
     """The sections in menu order, the current one marked."""
-    return {"sections": Section.objects.all(), "current": current}
+    return {"sections": Section.objects.in_menu(), "current": current}
 
 
 @register.inclusion_tag("includes/picture.html")
