@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
+from newsroom.cache import content_cached
+
 from .models import (
     Article,
     FrontPageSlot,
@@ -71,10 +73,18 @@ def default_slots():
 
 
 def saved_slots():
-    return list(
-        FrontPageSlot.objects.select_related(
-            "rule_section", "rule_tag"
-        ).prefetch_related("pins")
+    """
+    The slots editors saved, in page order, with their pins. Kept under the
+    page cache's content version, which any change to a slot or pin
+    replaces (articles/apps.py watches both).
+    """
+    return content_cached(
+        "front-page-slots",
+        lambda: list(
+            FrontPageSlot.objects.select_related(
+                "rule_section", "rule_tag"
+            ).prefetch_related("pins")
+        ),
     )
 
 
