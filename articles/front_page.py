@@ -15,14 +15,13 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from newsroom.cache import content_cached
-
 from .models import (
     Article,
     FrontPageSlot,
     Section,
     TaggedArticle,
     prefetch_renditions,
+    reader_cached,
 )
 
 # How many of the latest live articles the rules look through at first, at
@@ -74,11 +73,11 @@ def default_slots():
 
 def saved_slots():
     """
-    The slots editors saved, in page order, with their pins. Kept under the
-    page cache's content version, which any change to a slot or pin
-    replaces (articles/apps.py watches both).
+    The slots editors saved, in page order, with their pins, from the cache
+    when possible (models.reader_cached; articles/apps.py has any change to
+    a slot or pin replace the content version).
     """
-    return content_cached(
+    return reader_cached(
         "front-page-slots",
         lambda: list(
             FrontPageSlot.objects.select_related(

@@ -87,14 +87,26 @@ def validate_section_slug(value):
         )
 
 
+def reader_cached(name, compute):
+    """
+    `compute()`, kept under the page cache's content version (so any change
+    a reader could see drops it) when the reading pages' parts may be kept
+    (settings.FRAGMENT_CACHE_SECONDS: a cache every process shares); else
+    computed each time.
+    """
+    if not settings.FRAGMENT_CACHE_SECONDS:
+        return compute()
+    return content_cached(name, compute)
+
+
 class SectionQuerySet(ReaderVisibleQuerySet):
     def in_menu(self):
         """
         Every section in menu order, from the cache when possible (the
-        section bar on every page, the default front page). Kept under the
-        page cache's content version, so any change to a section drops it.
+        section bar on every page, the default front page): see
+        `reader_cached`.
         """
-        return content_cached("sections", lambda: list(self.all()))
+        return reader_cached("sections", lambda: list(self.all()))
 
 
 class Section(models.Model):

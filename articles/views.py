@@ -28,11 +28,6 @@ from .models import (
 )
 from .search import add_snippets
 
-# How long a fragment of an article page is kept at most. Its key changes
-# with the content version, so a kept fragment is never out of date, only
-# unused.
-FRAGMENT_SECONDS = 24 * 3600
-
 # Where signed share links of unpublished articles live: never for crawlers.
 SHARE_LINK_PREFIX = "/preview/"
 
@@ -251,7 +246,8 @@ class ArticleDetailView(PublicPageMixin, DetailView):
     with bylines, tags and corrections; its JSON-LD; the cards below it) are
     kept as fragments under the content version (newsroom.cache), which
     any change a reader could see replaces, and for no longer than the next
-    scheduled change, which happens without a save.
+    scheduled change, which happens without a save; only when the cache is
+    shared by every process (settings.FRAGMENT_CACHE_SECONDS).
     """
 
     more_in_section_count = 4
@@ -279,8 +275,15 @@ class ArticleDetailView(PublicPageMixin, DetailView):
         return self.render_to_response(context)
 
     def fragment_seconds(self, version):
-        """How long the page's fragments may be kept (0: not at all)."""
-        longest = FRAGMENT_SECONDS
+        """
+        How long the page's fragments may be kept (0: not at all):
+        FRAGMENT_CACHE_SECONDS, and never past the next scheduled change.
+        Their keys change with the content version, so a kept fragment is
+        never out of date, only unused.
+        """
+        longest = settings.FRAGMENT_CACHE_SECONDS
+        if not longest:
+            return 0
         upcoming = seconds_to_next_change(version)
         return longest if upcoming is None else min(longest, upcoming)
 
