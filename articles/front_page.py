@@ -15,7 +15,14 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from .models import Article, FrontPageSlot, Section, TaggedArticle
+from .models import (
+    Article,
+    FrontPageSlot,
+    Section,
+    TaggedArticle,
+    prefetch_renditions,
+    reader_cached,
+)
 
 # How many of the latest live articles the rules look through at first, at
 # least. A rule that finds too few there asks the database on its own.
@@ -59,16 +66,24 @@ def default_slots():
     latest = FrontPageSlot(kind=FrontPageSlot.Kind.LATEST, size=8)
     sections = [
         FrontPageSlot(kind=FrontPageSlot.Kind.SECTION, rule_section=section, size=4)
-        for section in Section.objects.all()
+        for section in Section.objects.in_menu()
     ]
     return [lead, top, latest, *sections]
 
 
 def saved_slots():
-    return list(
-        FrontPageSlot.objects.select_related(
-            "rule_section", "rule_tag"
-        ).prefetch_related("pins")
+    """
+    The slots editors saved, in page order, with their pins, from the cache
+    when possible (models.reader_cached; articles/apps.py has any change to
+    a slot or pin replace the content version).
+    """
+    return reader_cached(
+        "front-page-slots",
+        lambda: list(
+            FrontPageSlot.objects.select_related(
+                "rule_section", "rule_tag"
+            ).prefetch_related("pins")
+        ),
     )
 
 
@@ -138,6 +153,7 @@ def arrange(at=None, slots=None):
                 place(slot, pk)
 
     articles = Article.objects.filter(pk__in=shown).for_listing().in_bulk()
+    prefetch_renditions(article.lead_image for article in articles.values())
     return [
         Block(slot, [articles[pk] for pk in chosen[id(slot)] if pk in articles])
         for slot in slots

@@ -1,7 +1,6 @@
 import html
 import re
 import secrets
-from collections import Counter
 from datetime import datetime, time, timedelta
 from pathlib import Path
 
@@ -15,18 +14,20 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connections, models, transaction
-from django.db.models import Q, prefetch_related_objects
-from django.db.models.signals import post_delete
+from django.db.models import Count, Q, prefetch_related_objects
+from django.db.models.fields.files import FieldFile
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.urls import URLResolver, get_resolver, reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.html import strip_tags
 from django.utils.text import slugify
 from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
-from newsroom.cache import ReaderVisibleQuerySet
+from newsroom.cache import ReaderVisibleQuerySet, content_cached
 
 from . import images, search
 
@@ -86,6 +87,28 @@ def validate_section_slug(value):
         )
 
 
+def reader_cached(name, compute):
+    """
+    `compute()`, kept under the page cache's content version (so any change
+    a reader could see drops it) when the reading pages' parts may be kept
+    (settings.FRAGMENT_CACHE_SECONDS: a cache every process shares); else
+    computed each time.
+    """
+    if not settings.FRAGMENT_CACHE_SECONDS:
+        return compute()
+    return content_cached(name, compute)
+
+
+class SectionQuerySet(ReaderVisibleQuerySet):
+    def in_menu(self):
+        """
+        Every section in menu order, from the cache when possible (the
+        section bar on every page, the default front page): see
+        `reader_cached`.
+        """
+        return reader_cached("sections", lambda: list(self.all()))
+
+
 class Section(models.Model):
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(
@@ -97,6 +120,8 @@ class Section(models.Model):
     position = models.PositiveSmallIntegerField(
         default=0, help_text="Order in the section bar; lower comes first."
     )
+
+    objects = SectionQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "name"]
@@ -223,6 +248,14 @@ class Image(models.Model):
         editable=False,
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    rendition_index = models.JSONField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Every rendition as [shape, format, width, height, file name], "
+        "recorded when they are made, so pages show the picture without "
+        "reading its renditions. Empty (null) while unknown.",
+    )
 
     objects = ImageQuerySet.as_manager()
 
@@ -339,30 +372,59 @@ class Image(models.Model):
                     rendition.file.save(f"{name}.{extension}", item.content, save=False)
                     renditions.append(rendition)
                 Rendition.objects.bulk_create(renditions)
+                self.record_renditions()
         except BaseException:
             for rendition in renditions:
                 rendition.file.storage.delete(rendition.file.name)
             raise
-        getattr(self, "_prefetched_objects_cache", {}).pop("renditions", None)
         return renditions
 
-    # For templates (includes/picture.html). These read
-    # `self.renditions.all()`, so with `prefetch_related("renditions")` (or
-    # "lead_image__renditions", as ArticleQuerySet.for_listing does) they run
-    # no query; without a prefetch the first of them fetches the renditions
-    # once for this instance.
+    def record_renditions(self):
+        """
+        Store the index of this image's renditions (rendition_index), read
+        from the table, so pages need not read the table again.
+        """
+        getattr(self, "_prefetched_objects_cache", {}).pop("renditions", None)
+        self.__dict__.pop("_shown_renditions", None)
+        self.rendition_index = [
+            [r.shape, r.format, r.width, r.height, r.file.name]
+            for r in self.renditions.order_by("shape", "format", "width")
+        ]
+        Image.objects.filter(pk=self.pk).update(rendition_index=self.rendition_index)
+
+    # For templates (includes/picture.html) and structured data. These read
+    # the stored rendition_index, so they run no query; an image without one
+    # (its renditions changed outside make_renditions) uses its prefetched
+    # renditions, else fetches them once for this instance.
+
+    @cached_property
+    def _shown_renditions(self):
+        prefetched = getattr(self, "_prefetched_objects_cache", {})
+        if self.rendition_index is not None and "renditions" not in prefetched:
+            return [StoredRendition(*entry) for entry in self.rendition_index]
+        if "renditions" not in prefetched:
+            prefetch_related_objects([self], "renditions")
+        return sorted(self.renditions.all(), key=lambda r: (r.shape, r.format, r.width))
+
+    def shown_renditions(self):
+        """
+        The renditions pages show, by shape, format and width: stored
+        records (StoredRendition) or Rendition rows, alike for templates.
+        """
+        return self._shown_renditions
+
+    def rendition_signature(self):
+        """What identifies the renditions shown (for fragment cache keys)."""
+        if self.rendition_index is not None:
+            return self.rendition_index
+        return [
+            (r.shape, r.format, r.width, r.file.name) for r in self.shown_renditions()
+        ]
 
     def _renditions(self, format, shape=""):
-        if "renditions" not in getattr(self, "_prefetched_objects_cache", {}):
-            prefetch_related_objects([self], "renditions")
-        return sorted(
-            (
-                r
-                for r in self.renditions.all()
-                if r.format == format and r.shape == shape
-            ),
-            key=lambda r: r.width,
-        )
+        return [
+            r for r in self._shown_renditions if r.format == format and r.shape == shape
+        ]
 
     def srcset(self, format):
         """
@@ -438,6 +500,21 @@ class Image(models.Model):
         """The 1200×630 JPEG for og:image and twitter:image, or None."""
         jpegs = self._renditions(Rendition.Format.JPEG, "share")
         return jpegs[-1] if jpegs else None
+
+
+class StoredRendition:
+    """A rendition as recorded in Image.rendition_index: no row, no query."""
+
+    def __init__(self, shape, format, width, height, name):
+        self.shape = shape
+        self.format = format
+        self.width = width
+        self.height = height
+        self.file = FieldFile(None, Rendition._meta.get_field("file"), name)
+
+    @property
+    def mime_type(self):
+        return f"image/{self.format}"
 
 
 class ShapedPicture:
@@ -539,6 +616,17 @@ def delete_image_file(sender, instance, **kwargs):
         transaction.on_commit(lambda: storage.delete(name))
 
 
+@receiver(post_save, sender=Rendition)
+@receiver(post_delete, sender=Rendition)
+def forget_rendition_index(sender, instance, **kwargs):
+    """
+    A rendition written or deleted one by one (not by make_renditions, which
+    records the index afterwards) leaves its image's index unknown, so pages
+    read the renditions themselves until they are made again.
+    """
+    Image.objects.filter(pk=instance.image_id).update(rendition_index=None)
+
+
 class TaggedArticle(TaggedItemBase):
     """Tag links with a real foreign key, so tag pages join on an index."""
 
@@ -560,10 +648,14 @@ class TaggedArticle(TaggedItemBase):
 
 def prefetch_renditions(images):
     """
-    Fetch the renditions of all these pictures in one query (None entries
-    and pictures whose renditions are already loaded are skipped).
+    Fetch in one query the renditions of those of these pictures that have
+    no rendition_index (None entries, and pictures whose renditions are
+    already loaded, are skipped): the others need no query at all.
     """
-    prefetch_related_objects([image for image in images if image], "renditions")
+    prefetch_related_objects(
+        [image for image in images if image and image.rendition_index is None],
+        "renditions",
+    )
 
 
 def sanitize_body(html):
@@ -713,18 +805,17 @@ class ArticleQuerySet(ReaderVisibleQuerySet):
     def latest_first(self):
         return self.order_by("-published_at", "-pk")
 
-    def for_listing(self, renditions=True):
+    def for_listing(self, with_body=False):
         """
-        What an article card needs, in a fixed number of queries. Pass
-        renditions=False when the caller fetches the lead images' renditions
-        together with other pictures (see `prefetch_renditions`).
+        What an article card needs, in a fixed number of queries: the
+        pictures come with their rendition_index (see `prefetch_renditions`
+        for pictures without one). The body, which cards never show, is
+        left in the database unless `with_body` (search's snippets).
         """
         queryset = self.select_related("section", "lead_image").prefetch_related(
             bylines_in_order()
         )
-        if renditions:
-            queryset = queryset.prefetch_related("lead_image__renditions")
-        return queryset
+        return queryset if with_body else queryset.defer("body")
 
     def for_feed(self):
         """What a feed item needs: a card's worth, and the tags."""
@@ -746,26 +837,29 @@ class ArticleQuerySet(ReaderVisibleQuerySet):
         """
         Up to `count` of these articles that share tags with `article`, most
         shared tags first, then the newest; never `article` itself nor one in
-        `exclude`. One query: the newest `candidates` tag matches are read
-        (an article once per shared tag, ready for a card but for its body)
-        and counted here. Uses `article.tagged_items` as prefetched.
+        `exclude`. One query: the database ranks the articles of the newest
+        `candidates` tag matches by their tags shared with `article` and
+        returns only the chosen few, ready for a card but for the body. Uses
+        `article.tagged_items` as prefetched.
         """
         tags = [item.tag_id for item in article.tagged_items.all()]
         if not tags:
             return []
-        matches = (
+        newest_matches = (
             self.filter(tagged_items__tag__in=tags)
             .exclude(pk__in=[article.pk, *exclude])
+            .latest_first()
+            .values("pk")[:candidates]
+        )
+        return list(
+            self.filter(pk__in=newest_matches)
+            .annotate(
+                shared=Count("tagged_items", filter=Q(tagged_items__tag__in=tags))
+            )
             .select_related("section", "lead_image")
             .defer("body")
-            .latest_first()[:candidates]
+            .order_by("-shared", "-published_at", "-pk")[:count]
         )
-        shared, first_seen = Counter(), {}
-        for match in matches:
-            shared[match.pk] += 1
-            first_seen.setdefault(match.pk, match)
-        ranked = sorted(first_seen, key=lambda pk: -shared[pk])
-        return [first_seen[pk] for pk in ranked[:count]]
 
     def others_in_section(self, article):
         """Articles of the same section as `article`, without it."""

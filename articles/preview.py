@@ -54,6 +54,10 @@ class ArticlePreviewView(ArticleDetailView):
     def dispatch(self, request, *args, **kwargs):
         return never_stored(super().dispatch(request, *args, **kwargs))
 
+    def fragment_seconds(self, version):
+        """A preview's fragments are never kept (nor read: the key differs)."""
+        return 0
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(preview=self.banner, **kwargs)
         context["canonical_url"] = settings.SITE_URL + self.object.get_absolute_url()

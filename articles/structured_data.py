@@ -55,12 +55,12 @@ def image_urls(image):
     """
     The widest JPEG rendition of each aspect ratio the picture has been made
     in (its own shape and every crop), widest first; the original file when
-    there are no renditions. Uses the prefetched renditions.
+    there are no renditions. Uses the stored rendition index.
     """
     if image is None:
         return []
     widest = {}
-    for rendition in image.renditions.all():
+    for rendition in image.shown_renditions():
         if rendition.format != "jpeg" or not rendition.height:
             continue
         ratio = round(rendition.width / rendition.height, 2)

@@ -8,10 +8,12 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.views.generic import DetailView, ListView, TemplateView
 from django.views.generic.detail import SingleObjectMixin
 from taggit.models import Tag
 
+from newsroom.cache import content_version, seconds_to_next_change
 from newsroom.http import cache_for_readers
 
 from . import front_page, search, sitemaps
@@ -22,6 +24,7 @@ from .models import (
     Section,
     bylines_in_order,
     prefetch_renditions,
+    tags_in_order,
 )
 from .search import add_snippets
 
@@ -144,6 +147,10 @@ class ArticleListMixin(PublicPageMixin, SingleObjectMixin):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         page = context["page_obj"]
+        prefetch_renditions(
+            [getattr(self.object, "photo", None)]
+            + [article.lead_image for article in page.object_list]
+        )
         # The first page's newest story leads with its picture (preloaded).
         # The page's articles are fetched once: the list below reuses them.
         if page.number == 1 and page.object_list:
@@ -163,9 +170,7 @@ class SectionDetailView(ArticleListMixin, ListView):
 
 
 class AuthorDetailView(ArticleListMixin, ListView):
-    subject_queryset = Author.objects.select_related("photo").prefetch_related(
-        "photo__renditions"
-    )
+    subject_queryset = Author.objects.select_related("photo")
     template_name = "articles/author_detail.html"
 
     def articles_about(self, articles):
@@ -182,17 +187,74 @@ class TagDetailView(ArticleListMixin, ListView):
         return articles.tagged(self.object)
 
 
+class ArticleParts:
+    """
+    What the article page shows besides the article's own row: its bylines,
+    tags and corrections, and the cards below it. Each is fetched on first
+    use, so a page whose fragments come from the cache (see
+    articles/article_detail.html) runs none of these queries.
+    """
+
+    def __init__(self, article, more_count, related_count):
+        self._article = article
+        self.more_count = more_count
+        self.related_count = related_count
+
+    @cached_property
+    def article(self):
+        """The article with its bylines, tags and corrections loaded."""
+        prefetch_related_objects(
+            [self._article], bylines_in_order(), tags_in_order(), "corrections"
+        )
+        return self._article
+
+    @cached_property
+    def _cards(self):
+        article = self.article
+        live = Article.objects.published()
+        more = list(
+            live.others_in_section(article)
+            .select_related("section", "lead_image")
+            .defer("body")
+            .latest_first()[: self.more_count]
+        )
+        related = live.related_to(
+            article, exclude=[m.pk for m in more], count=self.related_count
+        )
+        # The cards' bylines and pictures, each in one query for all of them.
+        prefetch_related_objects(more + related, bylines_in_order())
+        prefetch_renditions(card.lead_image for card in more + related)
+        return more, related
+
+    @property
+    def more_in_section(self):
+        """The latest live articles of the same section."""
+        return self._cards[0]
+
+    @property
+    def related(self):
+        """Live articles sharing its tags (ArticleQuerySet.related_to)."""
+        return self._cards[1]
+
+
 class ArticleDetailView(PublicPageMixin, DetailView):
     """
     One live article. An old address of the article (a changed slug or
     section) answers a permanent redirect to the current one.
+
+    The parts of the page drawn from more than the article's row (its body
+    with bylines, tags and corrections; its JSON-LD; the cards below it) are
+    kept as fragments under the content version (newsroom.cache), which
+    any change a reader could see replaces, and for no longer than the next
+    scheduled change, which happens without a save; only when the cache is
+    shared by every process (settings.FRAGMENT_CACHE_SECONDS).
     """
 
     more_in_section_count = 4
     related_count = 4
 
     def get_queryset(self):
-        return Article.objects.published().for_article_page()
+        return Article.objects.published().select_related("section", "lead_image")
 
     def get(self, request, *args, **kwargs):
         try:
@@ -212,27 +274,28 @@ class ArticleDetailView(PublicPageMixin, DetailView):
         context = self.get_context_data(object=self.object)
         return self.render_to_response(context)
 
+    def fragment_seconds(self, version):
+        """
+        How long the page's fragments may be kept (0: not at all):
+        FRAGMENT_CACHE_SECONDS, and never past the next scheduled change.
+        Their keys change with the content version, so a kept fragment is
+        never out of date, only unused.
+        """
+        longest = settings.FRAGMENT_CACHE_SECONDS
+        if not longest:
+            return 0
+        upcoming = seconds_to_next_change(version)
+        return longest if upcoming is None else min(longest, upcoming)
+
     def get_context_data(self, **kwargs):
         article = self.object
-        live = Article.objects.published()
-        more = list(
-            live.others_in_section(article)
-            .select_related("section", "lead_image")
-            .defer("body")
-            .latest_first()[: self.more_in_section_count]
-        )
-        related = live.related_to(
-            article, exclude=[m.pk for m in more], count=self.related_count
-        )
-        # The bylines and pictures of the article and its cards, each in one
-        # query for all of them.
-        cards = more + related
-        prefetch_related_objects([article, *cards], bylines_in_order())
-        prefetch_renditions([article.lead_image, *(card.lead_image for card in cards)])
+        prefetch_renditions([article.lead_image])
+        version = content_version()
         return super().get_context_data(
             current_section=article.section,
-            more_in_section=more,
-            related=related,
+            parts=ArticleParts(article, self.more_in_section_count, self.related_count),
+            fragment_version=version,
+            fragment_seconds=self.fragment_seconds(version),
             **kwargs,
         )
 
@@ -253,7 +316,7 @@ class SearchView(PublicPageMixin, ListView):
         self.form = SearchForm(self.request.GET)
         if not self.form.is_valid() or not self.form.cleaned_data["q"]:
             return Article.objects.none()
-        return self.form.results().for_listing()
+        return self.form.results().for_listing(with_body=True)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -181,6 +181,13 @@ else:
         }
     }
 
+# Seconds parts of the reading pages (an article's body and cards, the
+# section bar, the front page's slots) may be kept under the content version
+# (0: not at all). Only with a cache every process shares: a per-process one
+# would keep serving a part another process has changed.
+FRAGMENT_CACHE_SECONDS = env_int(
+    "FRAGMENT_CACHE_SECONDS", 24 * 3600 if REDIS_URL else 0
+)
 # Seconds a public reading page is kept for anonymous readers (0: not at all);
 # never past the next scheduled publication. See newsroom.cache.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)

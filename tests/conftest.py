@@ -25,10 +25,13 @@ hypothesis_settings.load_profile("newsroom")
 def _test_settings(settings, tmp_path):
     """
     Fast hashing, tasks run at once, media in a throwaway folder, and no page
-    cache: a test of a page sees the rows it just wrote. The page cache's own
-    tests turn it on (tests/articles/test_page_cache.py).
+    cache: a test of a page sees the rows it just wrote (page fragments are
+    kept, as with Redis: their keys change with every change readers see).
+    The page cache's own tests turn it on (tests/articles/test_page_cache.py).
     """
     settings.PAGE_CACHE_SECONDS = 0
+    # One process: the reading pages' parts are kept as in production (Redis).
+    settings.FRAGMENT_CACHE_SECONDS = 24 * 3600
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.TASKS = {

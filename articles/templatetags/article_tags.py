@@ -30,7 +30,7 @@ BYLINE_LEADS = {
 @register.inclusion_tag("includes/section_bar.html")
 def section_bar(current=None):
     """The sections in menu order, the current one marked."""
-    return {"sections": Section.objects.all(), "current": current}
+    return {"sections": Section.objects.in_menu(), "current": current}
 
 
 @register.inclusion_tag("includes/picture.html")
@@ -88,7 +88,7 @@ def card_key(article, options):
             image.alt_text,
             image.width,
             image.height,
-            sorted(r.pk for r in image.renditions.all()),
+            image.rendition_signature(),
         ]
     return "card:" + hashlib.sha256(repr(shown).encode()).hexdigest()
 

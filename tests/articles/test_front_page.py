@@ -264,3 +264,16 @@ def test_latest_list_times_are_written_as_readers_say_them(published, written):
     if published.month == 7:
         now = datetime(2026, 7, 6, 12, 0, tzinfo=UTC)
     assert written_when(published, now) == written
+
+
+def test_saved_slots_are_read_once_per_content_version(django_assert_num_queries):
+    """A warm front page spends no query on its slots; an edit shows at once."""
+    pinned = story("Pinned", 5)
+    slot = make_slot(FrontPageSlot.Kind.LEAD, pins=[pinned])
+    front_page.saved_slots()
+    with django_assert_num_queries(0):
+        slots = front_page.saved_slots()
+        assert [pin.article_id for pin in slots[0].pins.all()] == [pinned.pk]
+    slot.heading = "Breaking"
+    slot.save()
+    assert front_page.saved_slots()[0].heading == "Breaking"

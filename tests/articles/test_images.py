@@ -281,12 +281,12 @@ def test_deleting_an_image_deletes_its_files(how, django_capture_on_commit_callb
     assert stored_files() == []
 
 
-def test_picture_methods_read_prefetched_renditions_without_queries(
+def test_picture_methods_read_the_rendition_index_without_queries(
     django_assert_num_queries,
 ):
     """
-    srcset, sources and the fallback come from the renditions prefetched by
-    ArticleQuerySet.for_listing, with no query of their own.
+    srcset, sources and the fallback come from the picture's rendition index,
+    loaded with it by ArticleQuerySet.for_listing: no query of their own.
     """
     make_article(lead_image=make_image(file=image_upload("lead.jpg", 2000, 1000)))
     article = Article.objects.for_listing().get()
@@ -305,11 +305,34 @@ def test_picture_methods_read_prefetched_renditions_without_queries(
     assert url == fallback.file.url
 
 
-def test_picture_methods_fetch_renditions_once_without_a_prefetch(
+def test_making_renditions_records_their_index_on_the_picture():
+    image = make_image(file=image_upload("wide.jpg", 900, 600))
+    stored = Image.objects.get(pk=image.pk).rendition_index
+    rows = image.renditions.order_by("shape", "format", "width")
+    assert stored == [[r.shape, r.format, r.width, r.height, r.file.name] for r in rows]
+    assert ["", "jpeg", 800, 533] in [entry[:4] for entry in stored]
+
+
+def test_a_rendition_changed_one_by_one_makes_the_index_unknown():
+    """
+    Renditions written outside make_renditions are read from the table
+    again: the recorded index could no longer be trusted.
+    """
+    image = make_image()
+    image.renditions.filter(format="avif").delete()
+    reloaded = Image.objects.get(pk=image.pk)
+    assert reloaded.rendition_index is None
+    assert reloaded.avif_srcset == ""
+    assert reloaded.webp_srcset
+
+
+def test_picture_methods_fetch_renditions_once_without_an_index(
     django_assert_num_queries,
 ):
-    """Without a prefetch the picture methods share one query per image."""
-    image = Image.objects.get(pk=make_image().pk)
+    """Without an index the picture methods share one query per image."""
+    image = make_image()
+    Image.objects.filter(pk=image.pk).update(rendition_index=None)
+    image = Image.objects.get(pk=image.pk)
     with django_assert_num_queries(1):
         assert image.webp_srcset
         assert image.avif_srcset

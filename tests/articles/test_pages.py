@@ -6,7 +6,7 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Article, ArticleAuthor, Correction, Rendition
+from articles.models import Article, ArticleAuthor, Correction, Rendition, Section
 from tests.factories import (
     image_bytes,
     make_article,
@@ -670,6 +670,28 @@ def test_section_bar_lists_sections_in_menu_order(client):
         "Sport",
     ]
     assert text(page.select_one("h1")) == "The Newsroom Herald"
+
+
+def test_section_bar_comes_from_the_cache_until_a_section_changes(
+    client, django_assert_num_queries
+):
+    """
+    The sections are read once per content version: a warm page spends no
+    query on its section bar, and a renamed or reordered section shows on
+    the next request.
+    """
+    sport = make_section(name="Sport", slug="sport", position=2)
+    make_section(name="News", slug="news", position=1)
+    client.get(reverse("articles:home"))
+    with django_assert_num_queries(0):
+        assert [s.name for s in Section.objects.in_menu()] == ["News", "Sport"]
+    sport.name, sport.position = "Sports", 0
+    sport.save()
+    page = parse(client.get(reverse("articles:home")))
+    assert [text(a) for a in page.select("nav.section-bar a")] == ["Sports", "News"]
+    Section.objects.filter(slug="sport").update(position=9)
+    page = parse(client.get(reverse("articles:home")))
+    assert [text(a) for a in page.select("nav.section-bar a")] == ["News", "Sports"]
 
 
 def test_article_kind_is_labelled_beside_the_section(client):

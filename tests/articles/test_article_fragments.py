@@ -1,0 +1,94 @@
+"""
+Article pages keep their costly parts (body with bylines, tags and
+corrections; JSON-LD; the cards below) as fragments under the content
+version: a warm page runs one query, and what readers see is never stale.
+"""
+
+import time
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from tests.factories import make_article, make_author, make_correction, make_section
+from tests.html import parse, text
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def story():
+    section = make_section()
+    author = make_author(name="Jane Doe", bio="Jane Doe covers the council.")
+    for age in range(2, 5):
+        make_article(
+            section=section, published_at=timezone.now() - timedelta(hours=age)
+        )
+    make_article(tags=["Harbour"])  # related reading, another section
+    return make_article(section=section, authors=[author], tags=["Harbour"])
+
+
+def test_a_warm_article_page_runs_one_query(client, story, django_assert_num_queries):
+    """Only the article's own row is read; the rest comes from the fragments."""
+    first = client.get(story.get_absolute_url())
+    with django_assert_num_queries(1):
+        again = client.get(story.get_absolute_url())
+    assert again.content == first.content
+    page = parse(again)
+    assert page.select("#more-in-section ~ ul .card__title a")
+    assert page.select("#related-reading ~ ul .card__title a")
+
+
+def test_a_changed_bio_correction_or_headline_shows_on_the_next_request(client, story):
+    url = story.get_absolute_url()
+    client.get(url)
+    author = story.authors.get()
+    author.bio = "Jane Doe is the paper's new editor."
+    author.save()
+    make_correction(story, text="The meeting was on Wednesday.")
+    page = parse(client.get(url))
+    assert "Jane Doe is the paper's new editor." in text(
+        page.select_one(".about-authors")
+    )
+    assert "The meeting was on Wednesday." in text(page.select_one(".corrections"))
+    other = story.section.articles.exclude(pk=story.pk).first()
+    other.title = "A headline changed after publication"
+    other.save()
+    page = parse(client.get(url))
+    titles = [text(a) for a in page.select("#more-in-section ~ ul .card__title a")]
+    assert "A headline changed after publication" in titles
+
+
+def test_a_scheduled_article_joins_more_in_section_when_its_time_comes(client, story):
+    """
+    Going live changes the list without a save: its fragment is not kept
+    past the next scheduled publication.
+    """
+    scheduled = make_article(
+        section=story.section,
+        title="Scheduled for a moment from now",
+        published_at=timezone.now() + timedelta(seconds=1.5),
+    )
+    url = story.get_absolute_url()
+
+    def more_titles():
+        page = parse(client.get(url))
+        return [text(a) for a in page.select("#more-in-section ~ ul .card__title a")]
+
+    assert scheduled.title not in more_titles()
+    time.sleep(max(scheduled.published_at.timestamp() - time.time(), 0) + 0.1)
+    assert more_titles()[0] == scheduled.title
+
+
+def test_without_a_shared_cache_nothing_is_kept(
+    client, story, settings, django_assert_num_queries
+):
+    """
+    FRAGMENT_CACHE_SECONDS=0 (the default without Redis, where every process
+    would keep its own copies): every request reads what it shows.
+    """
+    settings.FRAGMENT_CACHE_SECONDS = 0
+    first = client.get(story.get_absolute_url())
+    with django_assert_num_queries(8):
+        again = client.get(story.get_absolute_url())
+    assert again.content == first.content
