@@ -359,8 +359,11 @@ def check_page_cache_is_shared(app_configs, **kwargs):
     expires, since the content version each one checks is its own.
     """
     backend = settings.CACHES.get("default", {}).get("BACKEND", "")
-    if settings.PAGE_CACHE_SECONDS and backend.endswith("LocMemCache"):
-        return [
+    if not backend.endswith("LocMemCache"):
+        return []
+    found = []
+    if settings.PAGE_CACHE_SECONDS:
+        found.append(
             checks.Warning(
                 "The page cache is on (PAGE_CACHE_SECONDS) in a per-process "
                 "local-memory cache: a change made by one process shows on "
@@ -368,8 +371,18 @@ def check_page_cache_is_shared(app_configs, **kwargs):
                 hint="Set REDIS_URL, or PAGE_CACHE_SECONDS=0.",
                 id="newsroom.W001",
             )
-        ]
-    return []
+        )
+    if getattr(settings, "FRAGMENT_CACHE_SECONDS", 0):
+        found.append(
+            checks.Warning(
+                "Page fragments are kept (FRAGMENT_CACHE_SECONDS) in a "
+                "per-process local-memory cache: a change made by one process "
+                "shows on the others only when their fragments expire.",
+                hint="Set REDIS_URL, or FRAGMENT_CACHE_SECONDS=0.",
+                id="newsroom.W002",
+            )
+        )
+    return found
 
 
 # Serving a cached page

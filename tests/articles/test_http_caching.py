@@ -257,6 +257,18 @@ def test_check_deploy_warns_when_the_page_cache_is_per_process(settings):
     assert "newsroom.W001" not in [warning.id for warning in warnings]
 
 
+def test_check_deploy_warns_when_page_fragments_are_kept_per_process(settings):
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    }
+    settings.FRAGMENT_CACHE_SECONDS = 3600
+    warnings = run_checks(include_deployment_checks=True)
+    assert "newsroom.W002" in [warning.id for warning in warnings]
+    settings.FRAGMENT_CACHE_SECONDS = 0
+    warnings = run_checks(include_deployment_checks=True)
+    assert "newsroom.W002" not in [warning.id for warning in warnings]
+
+
 def test_check_deploy_is_content_with_a_shared_page_cache(settings):
     settings.CACHES = {
         "default": {
@@ -266,6 +278,7 @@ def test_check_deploy_is_content_with_a_shared_page_cache(settings):
     }
     warnings = run_checks(include_deployment_checks=True)
     assert "newsroom.W001" not in [warning.id for warning in warnings]
+    assert "newsroom.W002" not in [warning.id for warning in warnings]
 
 
 def test_anonymous_reading_pages_may_be_kept_by_shared_caches(client):
