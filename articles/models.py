@@ -92,10 +92,8 @@ def reader_cached(name, compute):
     `compute()`, kept under the page cache's content version (so any change
     a reader could see drops it) when the reading pages' parts may be kept
     (settings.FRAGMENT_CACHE_SECONDS: a cache every process shares); else
-    computed each time.
+    computed each time. See newsroom.cache.content_cached.
     """
-    if not settings.FRAGMENT_CACHE_SECONDS:
-        return compute()
     return content_cached(name, compute)
 
 

@@ -313,8 +313,13 @@ def next_scheduled_change():
 def content_cached(name, compute):
     """
     `compute()`, kept in the cache under the content version, so that it is
-    dropped with the cached pages by any change a reader could see.
+    dropped with the cached pages by any change a reader could see; computed
+    each time unless the reading pages' parts may be kept at all
+    (settings.FRAGMENT_CACHE_SECONDS: only with a cache every process shares,
+    as a per-process one would keep what another process has changed).
     """
+    if not settings.FRAGMENT_CACHE_SECONDS:
+        return compute()
     version = content_version()
     if version is None:
         return compute()

@@ -77,7 +77,8 @@ class NewsletterQuerySet(ReaderVisibleQuerySet):
         """
         Active newsletters, from the cache when possible (article pages).
         Kept under the page cache's content version, so any change to a
-        newsletter drops it with the cached pages.
+        newsletter drops it with the cached pages, and only where every
+        process shares the cache (FRAGMENT_CACHE_SECONDS).
         """
         return content_cached("active-newsletters", lambda: list(self.active()))
 

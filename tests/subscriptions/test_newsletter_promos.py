@@ -2,6 +2,7 @@
 
 import pytest
 from django.conf import settings
+from django.db import connection
 from django.template import Context, Template
 from django.test import RequestFactory
 
@@ -58,6 +59,26 @@ def test_newsletter_offer_costs_no_query_once_cached(django_assert_num_queries):
         html = render("{% newsletter_offer %}")
 
     assert "News Wrap" in html
+
+
+def test_without_a_shared_cache_each_offer_reads_the_newsletters_afresh(settings):
+    """
+    With fragments off (a per-process cache), a change another process made,
+    whose content-version bump this process cannot see, shows at once.
+    """
+    settings.FRAGMENT_CACHE_SECONDS = 0
+    newsletter = make_newsletter(name="News Wrap")
+    assert "News Wrap" in render("{% newsletter_offer %}")
+
+    # As another process's change looks from here: rows changed, and no
+    # content-version bump this process's own cache could see.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE subscriptions_newsletter SET is_active = %s WHERE id = %s",
+            [False, newsletter.pk],
+        )
+
+    assert "News Wrap" not in render("{% newsletter_offer %}")
 
 
 def test_saving_a_newsletter_refreshes_the_offer():
