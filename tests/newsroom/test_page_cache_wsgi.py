@@ -9,11 +9,11 @@ import io
 import uuid
 
 import pytest
+from django.core.cache.backends.locmem import LocMemCache
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 
 from newsroom.cache import PageCacheWSGIHandler
-from tests.articles.test_http_caching import CountingLocMemCache
 from tests.articles.test_page_cache import _page_cache  # noqa: F401
 from tests.factories import make_article
 
@@ -137,16 +137,41 @@ def test_a_session_cookie_goes_through_django(server):
     assert server.reached_django == 2
 
 
+class KeyRecordingLocMemCache(LocMemCache):
+    """A local-memory cache that records every key it is asked for."""
+
+    keys = []
+
+    def get(self, key, *args, **kwargs):
+        self.keys.append(key)
+        return super().get(key, *args, **kwargs)
+
+    def get_many(self, keys, *args, **kwargs):
+        self.keys.extend(keys)
+        return super().get_many(keys, *args, **kwargs)
+
+
 def test_static_files_are_not_looked_up_in_the_page_cache(server, settings):
+    """
+    Whether or not the file is there to serve (a checkout without
+    collectstatic sends the request on to Django's 404), no page is looked
+    for under a static path.
+    """
     settings.CACHES = {
         "default": {
-            "BACKEND": "tests.articles.test_http_caching.CountingLocMemCache",
-            "LOCATION": f"counting-{uuid.uuid4().hex}",
+            "BACKEND": f"{__name__}.KeyRecordingLocMemCache",
+            "LOCATION": f"keys-{uuid.uuid4().hex}",
         }
     }
-    CountingLocMemCache.calls.clear()
+    KeyRecordingLocMemCache.keys.clear()
+    url = make_article().get_absolute_url()
+    server.get(url)
+    assert any(key.startswith("pages:page:") for key in KeyRecordingLocMemCache.keys)
+    KeyRecordingLocMemCache.keys.clear()
     server.get(f"/{settings.STATIC_URL.strip('/')}/newsroom/css/site.css")
-    assert CountingLocMemCache.calls == []
+    assert not [
+        key for key in KeyRecordingLocMemCache.keys if key.startswith("pages:page:")
+    ]
 
 
 def test_with_the_page_cache_off_every_request_goes_through_django(server, settings):
