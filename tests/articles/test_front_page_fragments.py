@@ -1,7 +1,7 @@
 """
 The home page keeps its body and its lead picture's preload as fragments
-under the content version: a warm home page runs no query, and a change, a
-scheduled publication or the end of a picture's rights shows at once.
+under the content version: a warm home page runs no query, and a change or a
+scheduled publication shows on the next render.
 """
 
 import time
