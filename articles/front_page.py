@@ -14,6 +14,7 @@ each section.
 from dataclasses import dataclass, field
 
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from .models import (
     Article,
@@ -173,3 +174,25 @@ def pinned_in_order(slot):
     if slot.pk is None:
         return []
     return sorted(slot.pins.all(), key=lambda pin: (pin.position, pin.pk))
+
+
+class FrontPage:
+    """
+    The front page as it looks at `at` (default: now), arranged on first
+    use: a home page whose parts come from the cache arranges nothing.
+    """
+
+    def __init__(self, at=None):
+        self.at = at
+
+    @cached_property
+    def blocks(self):
+        return arrange(self.at)
+
+    @property
+    def lead_image(self):
+        return lead_image(self.blocks)
+
+    @property
+    def nothing_published(self):
+        return not any(block.articles for block in self.blocks)

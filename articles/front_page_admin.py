@@ -87,13 +87,12 @@ class FrontPageSlotAdmin(admin.ModelAdmin):
             at = form.cleaned_data["at"]
             if timezone.is_naive(at):
                 at = timezone.make_aware(at)
-        blocks = front_page.arrange(at)
         response = TemplateResponse(
             request,
             "articles/home.html",
             {
-                "blocks": blocks,
-                "nothing_published": not any(block.articles for block in blocks),
+                # No fragment_seconds: the page's fragments are not used.
+                "front": front_page.FrontPage(at),
                 "preview_at": at,
                 "preview_form": form,
                 "canonical_url": "",

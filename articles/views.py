@@ -13,7 +13,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 from django.views.generic.detail import SingleObjectMixin
 from taggit.models import Tag
 
-from newsroom.cache import content_version, seconds_to_next_change
+from newsroom.cache import content_version, fragment_seconds
 from newsroom.http import cache_for_readers
 
 from . import front_page, search, sitemaps
@@ -48,6 +48,21 @@ class PublicPageMixin:
         response = super().dispatch(request, *args, **kwargs)
         return cache_for_readers(request, response, self.cache_max_age)
 
+    def fragment_seconds(self, version):
+        """
+        How long the page's fragments ({% fragment %}) may be kept, 0 for
+        not at all (newsroom.cache.fragment_seconds).
+        """
+        return fragment_seconds(version)
+
+    def fragment_context(self):
+        """What {% fragment %} needs: the content version and a lifetime."""
+        version = content_version()
+        return {
+            "fragment_version": version,
+            "fragment_seconds": self.fragment_seconds(version),
+        }
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         page = context.get("page_obj")
@@ -57,17 +72,20 @@ class PublicPageMixin:
 
 
 class HomeView(PublicPageMixin, TemplateView):
-    """The front page as editors arranged it (articles/front_page.py)."""
+    """
+    The front page as editors arranged it (articles/front_page.py). It is
+    arranged only when its fragments are not in the cache.
+    """
 
     template_name = "articles/home.html"
 
+    def fragment_seconds(self, version):
+        # The latest list says "09:24" today and "Yesterday, 09:24" tomorrow.
+        return fragment_seconds(version, today_only=True)
+
     def get_context_data(self, **kwargs):
-        blocks = front_page.arrange()
         return super().get_context_data(
-            blocks=blocks,
-            lead_image=front_page.lead_image(blocks),
-            nothing_published=not any(block.articles for block in blocks),
-            **kwargs,
+            front=front_page.FrontPage(), **self.fragment_context(), **kwargs
         )
 
 
@@ -274,28 +292,13 @@ class ArticleDetailView(PublicPageMixin, DetailView):
         context = self.get_context_data(object=self.object)
         return self.render_to_response(context)
 
-    def fragment_seconds(self, version):
-        """
-        How long the page's fragments may be kept (0: not at all):
-        FRAGMENT_CACHE_SECONDS, and never past the next scheduled change.
-        Their keys change with the content version, so a kept fragment is
-        never out of date, only unused.
-        """
-        longest = settings.FRAGMENT_CACHE_SECONDS
-        if not longest:
-            return 0
-        upcoming = seconds_to_next_change(version)
-        return longest if upcoming is None else min(longest, upcoming)
-
     def get_context_data(self, **kwargs):
         article = self.object
         prefetch_renditions([article.lead_image])
-        version = content_version()
         return super().get_context_data(
             current_section=article.section,
             parts=ArticleParts(article, self.more_in_section_count, self.related_count),
-            fragment_version=version,
-            fragment_seconds=self.fragment_seconds(version),
+            **self.fragment_context(),
             **kwargs,
         )
 

@@ -7,6 +7,7 @@ import hashlib
 import logging
 import re
 import time
+from datetime import datetime, timedelta
 
 import redis
 from django.conf import settings
@@ -17,6 +18,7 @@ from django.core.handlers.wsgi import WSGIHandler
 from django.db import models, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date, parse_http_date_safe, split_header_value
 from redis.exceptions import RedisError, ResponseError
@@ -341,6 +343,30 @@ def seconds_to_next_change(version):
     if not upcoming:
         return None
     return max(int(upcoming - time.time()), 0)
+
+
+def fragment_seconds(version, today_only=False):
+    """
+    How long parts of a reading page rendered now may be kept (0: not at
+    all): FRAGMENT_CACHE_SECONDS, and never past the next scheduled change,
+    which happens without a save. With `today_only`, not past local midnight
+    either, for parts that say when things happened as a reader says it
+    ("09:24", "Yesterday, 21:27"). Their keys change with the content
+    version, so a kept part is never out of date, only unused.
+    """
+    longest = settings.FRAGMENT_CACHE_SECONDS
+    if not longest:
+        return 0
+    upcoming = seconds_to_next_change(version)
+    if upcoming is not None:
+        longest = min(longest, upcoming)
+    if today_only:
+        now = timezone.localtime()
+        midnight = timezone.make_aware(
+            datetime.combine(now.date() + timedelta(days=1), datetime.min.time())
+        )
+        longest = min(longest, int((midnight - now).total_seconds()))
+    return max(longest, 0)
 
 
 def page_cache_seconds(version):

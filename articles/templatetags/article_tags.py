@@ -6,6 +6,7 @@ from urllib.parse import quote, urlencode
 from django import template
 from django.conf import settings
 from django.core.cache import cache
+from django.core.cache.utils import make_template_fragment_key
 from django.template.loader import get_template
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
@@ -127,6 +128,48 @@ def article_cards(articles, level=2, featured=False, show_section=False, lead=Fa
     if missing:
         cache.set_many(missing, timeout=CARD_SECONDS)
     return cards
+
+
+class FragmentNode(template.Node):
+    def __init__(self, nodelist, name, vary_on):
+        self.nodelist = nodelist
+        self.name = name
+        self.vary_on = vary_on
+
+    def render(self, context):
+        seconds = context.get("fragment_seconds")
+        if not seconds:  # not kept: never read either (previews)
+            return self.nodelist.render(context)
+        key = make_template_fragment_key(
+            self.name,
+            [context["fragment_version"], *(v.resolve(context) for v in self.vary_on)],
+        )
+        html = cache.get(key)
+        if html is None:
+            html = self.nodelist.render(context)
+            cache.set(key, html, timeout=seconds)
+        return html
+
+
+@register.tag
+def fragment(parser, token):
+    """
+    {% fragment "name" var ... %}…{% endfragment %}: the enclosed part of a
+    reading page, kept in the cache under the content version
+    (`fragment_version`) and the given variables for `fragment_seconds`
+    (PublicPageMixin.fragment_context). Read and rendered lazily, a context
+    whose values are computed on first use runs no query on a hit. Where
+    `fragment_seconds` is 0 or missing (no shared cache, previews) the part
+    is rendered and the cache is neither read nor filled. Nothing that
+    differs between requests (a CSP nonce, a CSRF token) may be inside.
+    """
+    bits = token.split_contents()
+    if len(bits) < 2:
+        raise template.TemplateSyntaxError("'fragment' needs a name")
+    name = bits[1].strip("\"'")
+    nodelist = parser.parse(("endfragment",))
+    parser.delete_first_token()
+    return FragmentNode(nodelist, name, [parser.compile_filter(b) for b in bits[2:]])
 
 
 @register.inclusion_tag("includes/picture_preload.html")
