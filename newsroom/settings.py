@@ -408,8 +408,8 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {"django": {"level": env("DJANGO_LOG_LEVEL", "INFO")}},
+    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO").upper()},
+    "loggers": {"django": {"level": env("DJANGO_LOG_LEVEL", "INFO").upper()}},
 }
 
 TAGGIT_CASE_INSENSITIVE = True
