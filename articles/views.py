@@ -13,7 +13,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 from django.views.generic.detail import SingleObjectMixin
 from taggit.models import Tag
 
-from newsroom.cache import content_version, fragment_seconds
+from newsroom.cache import content_version, fragment_seconds, read_fragments
 from newsroom.http import cache_for_readers
 
 from . import front_page, search, sitemaps
@@ -55,12 +55,30 @@ class PublicPageMixin:
         """
         return fragment_seconds(version)
 
+    # The page's {% fragment %} parts, read together in one round trip.
+    fragment_names = ()
+
+    def fragment_vary(self):
+        """What the page's parts are kept under besides the content version."""
+        return ()
+
     def fragment_context(self):
-        """What {% fragment %} needs: the content version and a lifetime."""
+        """
+        What {% fragment %} needs: the content version, a lifetime, what the
+        parts vary on, and the parts already in the cache ("fragments").
+        """
         version = content_version()
+        seconds = self.fragment_seconds(version)
+        vary = self.fragment_vary()
         return {
             "fragment_version": version,
-            "fragment_seconds": self.fragment_seconds(version),
+            "fragment_seconds": seconds,
+            "fragment_vary": vary,
+            "fragments": (
+                read_fragments(self.fragment_names, version, vary)
+                if seconds and self.fragment_names
+                else {}
+            ),
         }
 
     def get_context_data(self, **kwargs):
@@ -78,6 +96,7 @@ class HomeView(PublicPageMixin, TemplateView):
     """
 
     template_name = "articles/home.html"
+    fragment_names = ("home-preload", "home-body")
 
     def fragment_seconds(self, version):
         # The latest list says "09:24" today and "Yesterday, 09:24" tomorrow.
@@ -145,6 +164,11 @@ class ArticleListMixin(PublicPageMixin, SingleObjectMixin):
     max_pages = 50
     paginator_class = NewerOlderPaginator
     subject_queryset = None
+    # The head's pagination links, the lead picture's preload and the list.
+    fragment_names = ("list-links", "list-preload", "list-body")
+    # Set by get(): whether every part of the list came from the cache, so
+    # the page's articles are not fetched at all.
+    from_fragments = False
 
     def get_paginator(self, queryset, per_page, **kwargs):
         return super().get_paginator(
@@ -153,7 +177,34 @@ class ArticleListMixin(PublicPageMixin, SingleObjectMixin):
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object(queryset=self.subject_queryset.all())
+        self.fragments = self.fragment_context()
+        found = self.fragments["fragments"].values()
+        self.from_fragments = bool(found) and None not in found
         return super().get(request, *args, **kwargs)
+
+    def page_number(self):
+        """The page asked for, or None if that is not a number."""
+        try:
+            return int(self.request.GET.get(self.page_kwarg) or 1)
+        except ValueError:
+            return None
+
+    def fragment_vary(self):
+        # The pagination links keep the rest of the query string.
+        query = self.request.GET.urlencode()
+        return (self.fragment_kind, self.object.pk, self.page_number(), query)
+
+    def fragment_seconds(self, version):
+        if self.page_number() is None:  # answered 404 by the paginator
+            return 0
+        return super().fragment_seconds(version)
+
+    def get_paginate_by(self, queryset):
+        return None if self.from_fragments else self.paginate_by
+
+    def get_allow_empty(self):
+        # A page kept in the cache had articles when it was rendered.
+        return self.from_fragments or super().get_allow_empty()
 
     def get_queryset(self):
         live = Article.objects.published()
@@ -163,8 +214,15 @@ class ArticleListMixin(PublicPageMixin, SingleObjectMixin):
         raise NotImplementedError
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
+        context = super().get_context_data(**self.fragments, **kwargs)
         page = context["page_obj"]
+        if page is None:  # the list comes from the cache
+            photo = getattr(self.object, "photo", None)
+            prefetch_renditions([photo])
+            number = self.page_number()
+            query = f"?page={number}" if number > 1 else ""
+            context["canonical_url"] = f"{settings.SITE_URL}{self.request.path}{query}"
+            return context
         prefetch_renditions(
             [getattr(self.object, "photo", None)]
             + [article.lead_image for article in page.object_list]
@@ -179,6 +237,7 @@ class ArticleListMixin(PublicPageMixin, SingleObjectMixin):
 class SectionDetailView(ArticleListMixin, ListView):
     subject_queryset = Section.objects.all()
     template_name = "articles/section_detail.html"
+    fragment_kind = "section"
 
     def articles_about(self, articles):
         return articles.in_section(self.object)
@@ -190,6 +249,7 @@ class SectionDetailView(ArticleListMixin, ListView):
 class AuthorDetailView(ArticleListMixin, ListView):
     subject_queryset = Author.objects.select_related("photo")
     template_name = "articles/author_detail.html"
+    fragment_kind = "author"
 
     def articles_about(self, articles):
         return articles.by_author(self.object)
@@ -198,6 +258,7 @@ class AuthorDetailView(ArticleListMixin, ListView):
 class TagDetailView(ArticleListMixin, ListView):
     subject_queryset = Tag.objects.all()
     template_name = "articles/tag_detail.html"
+    fragment_kind = "tag"
     # A tag used only on unpublished articles stays unknown to readers.
     allow_empty = False
 
@@ -270,6 +331,11 @@ class ArticleDetailView(PublicPageMixin, DetailView):
 
     more_in_section_count = 4
     related_count = 4
+    fragment_names = ("article-json-ld", "article-body", "article-more")
+
+    def fragment_vary(self):
+        # The body's offers and share links say the page's own address.
+        return (self.object.pk, self.request.path)
 
     def get_queryset(self):
         return Article.objects.published().select_related("section", "lead_image")

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core import checks
 from django.core.cache import cache
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+from django.core.cache.utils import make_template_fragment_key
 from django.core.handlers.wsgi import WSGIHandler
 from django.db import models, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -233,9 +234,42 @@ CONTENT_VERSION_KEY = "pages:content-version"
 def content_version():
     """
     The current content version. A version evicted from the cache starts
-    again from the clock, never from a number pages were cached under.
+    again from the clock, never from a number pages were cached under. With
+    Redis, this process's tracked copy is used while Redis says it has not
+    changed (RedisTracking), which costs no round trip.
     """
+    tracked = getattr(cache, "tracked", lambda: None)()
+    if tracked is not None:
+        version = tracked.current(CONTENT_VERSION_KEY)
+        if version is not None:
+            return version
     return cache.get_or_set(CONTENT_VERSION_KEY, time.time_ns, timeout=None)
+
+
+class VersionMemo:
+    """
+    Values that hold for one content version, kept in this process beside
+    their shared copy: while the version is the same they cannot change, and
+    a new version forgets them all. Only one version is kept.
+    """
+
+    def __init__(self):
+        self.version = None
+        self.values = {}
+
+    def get(self, version, name):
+        if version != self.version:
+            return None
+        return self.values.get(name)
+
+    def keep(self, version, name, value):
+        if version != self.version:
+            self.version, self.values = version, {}
+        self.values[name] = value
+        return value
+
+
+version_memo = VersionMemo()
 
 
 def bump_content_version():
@@ -325,21 +359,29 @@ def content_cached(name, compute):
     version = content_version()
     if version is None:
         return compute()
-    return cache.get_or_set(f"pages:{version}:{name}", compute)
+    value = version_memo.get(version, name)
+    if value is None:
+        value = cache.get_or_set(f"pages:{version}:{name}", compute)
+        version_memo.keep(version, name, value)
+    return value
 
 
 def seconds_to_next_change(version):
     """
     Seconds until the next scheduled change (None when none is scheduled).
     The moment is cached under the content version (a new schedule bumps
-    it), so it costs one query per version and per publication.
+    it), so it costs one query per version and per publication, and is kept
+    in this process too (VersionMemo).
     """
     key = f"pages:{version}:next-publication"
-    upcoming = cache.get(key)
+    upcoming = version_memo.get(version, key)
+    if upcoming is None or 0 < upcoming <= time.time():
+        upcoming = cache.get(key)
     if upcoming is None or 0 < upcoming <= time.time():  # unknown or now live
         first = next_scheduled_change()
         upcoming = first.timestamp() if first else 0
         cache.set(key, upcoming, timeout=settings.PAGE_CACHE_SECONDS or None)
+    version_memo.keep(version, key, upcoming)
     if not upcoming:
         return None
     return max(int(upcoming - time.time()), 0)
@@ -367,6 +409,21 @@ def fragment_seconds(version, today_only=False):
         )
         longest = min(longest, int((midnight - now).total_seconds()))
     return max(longest, 0)
+
+
+def fragment_key(name, version, vary=()):
+    """The cache key of the part `name` of a reading page ({% fragment %})."""
+    return make_template_fragment_key(name, [version, *vary])
+
+
+def read_fragments(names, version, vary=()):
+    """
+    The kept parts `names` of one page, read in one round trip, as
+    {key: html, or None where not kept}.
+    """
+    keys = [fragment_key(name, version, vary) for name in names]
+    found = cache.get_many(keys)
+    return {key: found.get(key) for key in keys}
 
 
 def page_cache_seconds(version):

@@ -54,10 +54,13 @@ def _fresh_cache():
     and clearing it would flush a database others may share.
     """
 
+    from newsroom.cache import version_memo
+
     def clear():
         for cache in caches.all(initialized_only=True):
             if isinstance(cache, LocMemCache):
                 cache.clear()
+        version_memo.__init__()
 
     clear()
     yield

@@ -6,13 +6,13 @@ from urllib.parse import quote, urlencode
 from django import template
 from django.conf import settings
 from django.core.cache import cache
-from django.core.cache.utils import make_template_fragment_key
 from django.template.loader import get_template
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.safestring import mark_safe
 
 from articles.models import ArticleAuthor, Section
+from newsroom.cache import fragment_key
 
 register = template.Library()
 
@@ -140,11 +140,13 @@ class FragmentNode(template.Node):
         seconds = context.get("fragment_seconds")
         if not seconds:  # not kept: never read either (previews)
             return self.nodelist.render(context)
-        key = make_template_fragment_key(
-            self.name,
-            [context["fragment_version"], *(v.resolve(context) for v in self.vary_on)],
-        )
-        html = cache.get(key)
+        vary = [
+            *context.get("fragment_vary", ()),
+            *(v.resolve(context) for v in self.vary_on),
+        ]
+        key = fragment_key(self.name, context["fragment_version"], vary)
+        read = context.get("fragments") or {}
+        html = read[key] if key in read else cache.get(key)
         if html is None:
             html = self.nodelist.render(context)
             cache.set(key, html, timeout=seconds)
@@ -156,12 +158,14 @@ def fragment(parser, token):
     """
     {% fragment "name" var ... %}…{% endfragment %}: the enclosed part of a
     reading page, kept in the cache under the content version
-    (`fragment_version`) and the given variables for `fragment_seconds`
-    (PublicPageMixin.fragment_context). Read and rendered lazily, a context
-    whose values are computed on first use runs no query on a hit. Where
-    `fragment_seconds` is 0 or missing (no shared cache, previews) the part
-    is rendered and the cache is neither read nor filled. Nothing that
-    differs between requests (a CSP nonce, a CSRF token) may be inside.
+    (`fragment_version`), the page's `fragment_vary` and the given variables
+    for `fragment_seconds` (PublicPageMixin.fragment_context). A part the
+    view has already read with the page's others (`fragments`, one round
+    trip) is not read again. Rendered lazily, a context whose values are
+    computed on first use runs no query on a hit. Where `fragment_seconds`
+    is 0 or missing (no shared cache, previews) the part is rendered and the
+    cache is neither read nor filled. Nothing that differs between requests
+    (a CSP nonce, a CSRF token) may be inside.
     """
     bits = token.split_contents()
     if len(bits) < 2:

@@ -115,3 +115,39 @@ def test_a_redis_refusing_client_tracking_is_read_as_before(settings, monkeypatc
     assert cache.tracked().current(KEY) is None  # Redis answered an error
     assert cache.tracked() is None
     assert cache.get(KEY) == 7
+
+
+def test_rendering_reads_the_content_version_without_a_round_trip(tracked, monkeypatch):
+    from newsroom.cache import content_version
+
+    sent = counting_round_trips(tracked, monkeypatch)
+    calls = []
+    for name in ("get", "get_or_set", "get_many"):
+        monkeypatch.setattr(
+            type(caches["default"]),
+            name,
+            lambda *args, _name=name, **kwargs: calls.append(_name),
+        )
+    for _ in range(20):
+        assert content_version() == 7
+    assert sent == [] and calls == []
+    elsewhere().incr(KEY)
+    assert content_version() == 8
+
+
+def test_values_kept_in_this_process_follow_a_change_made_elsewhere(tracked, settings):
+    """content_cached keeps its value in the process only for one version."""
+    from newsroom.cache import content_cached
+
+    settings.FRAGMENT_CACHE_SECONDS = 60
+    computed = []
+
+    def compute():
+        computed.append(1)
+        return f"computed {len(computed)}"
+
+    assert content_cached("example", compute) == "computed 1"
+    assert content_cached("example", compute) == "computed 1"
+    assert len(computed) == 1
+    elsewhere().incr(KEY)
+    assert content_cached("example", compute) == "computed 2"
