@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib.sitemaps.views import x_robots_tag
+from django.core.cache import cache
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db.models import prefetch_related_objects
 from django.http import Http404
@@ -13,7 +14,12 @@ from django.views.generic import DetailView, ListView, TemplateView
 from django.views.generic.detail import SingleObjectMixin
 from taggit.models import Tag
 
-from newsroom.cache import content_version, fragment_seconds, read_fragments
+from newsroom.cache import (
+    content_version,
+    fragment_key,
+    fragment_seconds,
+    read_fragments,
+)
 from newsroom.http import cache_for_readers
 
 from . import front_page, search, sitemaps
@@ -65,8 +71,14 @@ class PublicPageMixin:
     def fragment_context(self):
         """
         What {% fragment %} needs: the content version, a lifetime, what the
-        parts vary on, and the parts already in the cache ("fragments").
+        parts vary on, and the parts already in the cache ("fragments"), read
+        once a request.
         """
+        if getattr(self, "_fragment_context", None) is None:
+            self._fragment_context = self.read_fragment_context()
+        return self._fragment_context
+
+    def read_fragment_context(self):
         version = content_version()
         seconds = self.fragment_seconds(version)
         vary = self.fragment_vary()
@@ -177,8 +189,7 @@ class ArticleListMixin(PublicPageMixin, SingleObjectMixin):
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object(queryset=self.subject_queryset.all())
-        self.fragments = self.fragment_context()
-        found = self.fragments["fragments"].values()
+        found = self.fragment_context()["fragments"].values()
         self.from_fragments = bool(found) and None not in found
         return super().get(request, *args, **kwargs)
 
@@ -214,7 +225,7 @@ class ArticleListMixin(PublicPageMixin, SingleObjectMixin):
         raise NotImplementedError
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**self.fragments, **kwargs)
+        context = super().get_context_data(**self.fragment_context(), **kwargs)
         page = context["page_obj"]
         if page is None:  # the list comes from the cache
             photo = getattr(self.object, "photo", None)
@@ -238,6 +249,13 @@ class SectionDetailView(ArticleListMixin, ListView):
     subject_queryset = Section.objects.all()
     template_name = "articles/section_detail.html"
     fragment_kind = "section"
+
+    def get_object(self, queryset=None):
+        # From the section bar's list, which is kept under the content version.
+        for section in Section.objects.in_menu():
+            if section.slug == self.kwargs["slug"]:
+                return section
+        raise Http404("No such section")
 
     def articles_about(self, articles):
         return articles.in_section(self.object)
@@ -331,30 +349,52 @@ class ArticleDetailView(PublicPageMixin, DetailView):
 
     more_in_section_count = 4
     related_count = 4
-    fragment_names = ("article-json-ld", "article-body", "article-more")
+    # The article's own row (with its section and lead picture) is kept
+    # beside its parts, under its address: a page whose parts are all kept
+    # runs no query.
+    fragment_names = (
+        "article-row",
+        "article-meta",
+        "article-preload",
+        "article-json-ld",
+        "article-body",
+        "article-more",
+    )
 
     def fragment_vary(self):
         # The body's offers and share links say the page's own address.
-        return (self.object.pk, self.request.path)
+        return (self.request.path,)
 
     def get_queryset(self):
         return Article.objects.published().select_related("section", "lead_image")
 
+    def kept_row(self):
+        """The fragment key of the article's row, and the row if it is kept."""
+        context = self.fragment_context()
+        key = fragment_key(
+            "article-row", context["fragment_version"], context["fragment_vary"]
+        )
+        return key, context["fragments"].get(key)
+
     def get(self, request, *args, **kwargs):
-        try:
-            self.object = self.get_object()
-        except Http404:
-            moved = (
-                Article.objects.published()
-                .at_old_path(request.path)
-                .select_related("section")
-                .first()
-            )
-            if moved is None:
-                raise
-            return redirect(moved, permanent=True)
-        if self.object.section.slug != kwargs["section_slug"]:
-            return redirect(self.object, permanent=True)
+        key, self.object = self.kept_row()
+        if self.object is None:
+            try:
+                self.object = self.get_object()
+            except Http404:
+                moved = (
+                    Article.objects.published()
+                    .at_old_path(request.path)
+                    .select_related("section")
+                    .first()
+                )
+                if moved is None:
+                    raise
+                return redirect(moved, permanent=True)
+            if self.object.section.slug != kwargs["section_slug"]:
+                return redirect(self.object, permanent=True)
+            if seconds := self.fragment_context()["fragment_seconds"]:
+                cache.set(key, self.object, timeout=seconds)
         context = self.get_context_data(object=self.object)
         return self.render_to_response(context)
 

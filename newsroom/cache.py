@@ -3,11 +3,14 @@ The cache: a Redis cache that degrades to a miss when Redis is down or slow,
 and the page cache of the public reading pages built on it.
 """
 
+import functools
 import hashlib
 import logging
 import re
 import time
 from datetime import datetime, timedelta
+from importlib import import_module
+from pathlib import Path
 
 import redis
 from django.conf import settings
@@ -231,6 +234,53 @@ class RedisTracking:
 CONTENT_VERSION_KEY = "pages:content-version"
 
 
+CODE_SUFFIXES = {".py", ".html", ".txt", ".xml", ".css", ".js", ".svg"}
+
+
+def project_code_folders():
+    """
+    The project's own code: its package, its apps and its template folders
+    (not installed packages, which a release changes by their versions).
+    """
+    from django.apps import apps
+
+    root = Path(settings.BASE_DIR).resolve()
+    project = import_module(settings.ROOT_URLCONF.partition(".")[0])
+    folders = [Path(project.__file__).parent]
+    folders += [
+        Path(folder) for engine in settings.TEMPLATES for folder in engine["DIRS"]
+    ]
+    for app in apps.get_app_configs():
+        path = Path(app.path).resolve()
+        inside = path.relative_to(root).parts if path.is_relative_to(root) else ()
+        if inside and not inside[0].startswith("."):  # not under .venv
+            folders.append(path)
+    return sorted({folder.resolve() for folder in folders})
+
+
+def digest_of(folders):
+    """A digest of the code and template files in `folders`, names and contents."""
+    digest = hashlib.sha256()
+    for folder in folders:
+        for path in sorted(Path(folder).rglob("*")):
+            if path.suffix in CODE_SUFFIXES and "__pycache__" not in path.parts:
+                digest.update(str(path.relative_to(folder)).encode() + b"\0")
+                digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+@functools.cache
+def code_digest():
+    """
+    A digest of the project's code and templates, part of the key of every
+    rendered thing kept in the cache (pages, fragments, cards, values kept
+    under the content version): what one release rendered is never served
+    by the next, with no step to remember when deploying. Computed once a
+    process.
+    """
+    return digest_of(project_code_folders())
+
+
 def content_version():
     """
     The current content version. A version evicted from the cache starts
@@ -361,7 +411,7 @@ def content_cached(name, compute):
         return compute()
     value = version_memo.get(version, name)
     if value is None:
-        value = cache.get_or_set(f"pages:{version}:{name}", compute)
+        value = cache.get_or_set(f"pages:{version}:{code_digest()}:{name}", compute)
         version_memo.keep(version, name, value)
     return value
 
@@ -413,7 +463,7 @@ def fragment_seconds(version, today_only=False):
 
 def fragment_key(name, version, vary=()):
     """The cache key of the part `name` of a reading page ({% fragment %})."""
-    return make_template_fragment_key(name, [version, *vary])
+    return make_template_fragment_key(name, [version, code_digest(), *vary])
 
 
 def read_fragments(names, version, vary=()):
@@ -519,7 +569,8 @@ def page_key(environ):
         f"{environ.get('PATH_INFO', '')}?{environ.get('QUERY_STRING', '')}"
     )
     digest = hashlib.sha256(address.encode()).hexdigest()
-    return f"pages:page:{'gzip' if encoding else 'identity'}:{digest}"
+    kind = "gzip" if encoding else "identity"
+    return f"pages:page:{code_digest()}:{kind}:{digest}"
 
 
 def _scheme(environ):

@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.safestring import mark_safe
 
-from articles.models import ArticleAuthor, Section
-from newsroom.cache import fragment_key
+from articles.models import ArticleAuthor, Section, reader_cached
+from newsroom.cache import code_digest, fragment_key
 
 register = template.Library()
 
@@ -28,10 +28,20 @@ BYLINE_LEADS = {
 }
 
 
-@register.inclusion_tag("includes/section_bar.html")
+@register.simple_tag
 def section_bar(current=None):
-    """The sections in menu order, the current one marked."""
-    return {"sections": Section.objects.in_menu(), "current": current}
+    """
+    The sections in menu order, the current one marked: rendered once for
+    each section (and none) under the content version (reader_cached).
+    """
+
+    def render():
+        return get_template("includes/section_bar.html").render(
+            {"sections": Section.objects.in_menu(), "current": current}
+        )
+
+    html = reader_cached(f"section-bar:{current.pk if current else ''}", render)
+    return mark_safe(html)  # rendered by our own template
 
 
 @register.inclusion_tag("includes/picture.html")
@@ -67,6 +77,7 @@ def card_key(article, options):
     image = article.lead_picture
     shown = [
         options,
+        code_digest(),
         settings.MEDIA_URL,
         article.pk,
         article.title,

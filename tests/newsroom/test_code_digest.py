@@ -1,0 +1,65 @@
+"""
+What is kept rendered (pages, fragments, cards, values under the content
+version) is kept under a digest of the project's code and templates, so a
+release never serves what the one before it rendered, with no step to
+remember when deploying.
+"""
+
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from newsroom import cache as page_cache
+from tests.factories import make_article
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_digest_changes_with_any_template_or_code_file(tmp_path):
+    (tmp_path / "templates").mkdir()
+    template = tmp_path / "templates" / "card.html"
+    template.write_text("<h3>{{ article.title }}</h3>")
+    (tmp_path / "views.py").write_text("X = 1\n")
+    before = page_cache.digest_of([tmp_path])
+    assert page_cache.digest_of([tmp_path]) == before
+    template.write_text("<h2>{{ article.title }}</h2>")
+    changed = page_cache.digest_of([tmp_path])
+    assert changed != before
+    (tmp_path / "views.py").write_text("X = 2\n")
+    assert page_cache.digest_of([tmp_path]) != changed
+
+
+def test_compiled_files_and_data_do_not_change_the_digest(tmp_path):
+    (tmp_path / "views.py").write_text("X = 1\n")
+    before = page_cache.digest_of([tmp_path])
+    (tmp_path / "__pycache__").mkdir()
+    (tmp_path / "__pycache__" / "views.cpython-313.py").write_text("junk")
+    (tmp_path / "photo.jpg").write_bytes(b"\xff\xd8")
+    assert page_cache.digest_of([tmp_path]) == before
+
+
+def test_the_projects_own_folders_are_digested_and_installed_packages_not():
+    folders = page_cache.project_code_folders()
+    base = Path(settings.BASE_DIR).resolve()
+    for name in ("newsroom", "articles", "subscriptions", "templates"):
+        assert base / name in folders
+    assert all(".venv" not in folder.parts for folder in folders)
+    assert all("site-packages" not in folder.parts for folder in folders)
+
+
+def test_a_new_release_renders_the_page_afresh(client, monkeypatch):
+    article = make_article(title="Harbour dredging starts")
+    url = article.get_absolute_url()
+    client.get(url)
+    kept_from = page_cache.fragment_key("article-body", 1, (url,))
+    # The same content version, another release: its parts are not read.
+    monkeypatch.setattr(page_cache, "code_digest", lambda: "another-release")
+    assert page_cache.fragment_key("article-body", 1, (url,)) != kept_from
+    rendered = []
+    monkeypatch.setattr(
+        "articles.views.ArticleDetailView.get_object",
+        lambda self, queryset=None: rendered.append(1) or article,
+    )
+    assert client.get(url).status_code == 200
+    assert rendered == [1]
