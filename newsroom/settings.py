@@ -363,6 +363,9 @@ DELIVERY_DAYS = env_list(
     "DELIVERY_DAYS", default=["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 )
 DELIVERY_RETENTION_DAYS = env_int("DELIVERY_RETENTION_DAYS", 365)
+# The outbox's record of an email (recipient, subject, times) is deleted this
+# many days after it was last queued, once it is sent or has failed for good.
+OUTBOX_RETENTION_DAYS = env_int("OUTBOX_RETENTION_DAYS", 90)
 
 # The key of the hashes that stand for erased addresses on the suppression
 # list (subscriptions.models.personal_data). Changing it forgets every

@@ -23,6 +23,16 @@ class OutboundEmailQuerySet(models.QuerySet):
         """Not yet accepted, and still meant to be: queued, claimed or sending."""
         return self.filter(status__in=OutboundEmail.WAITING)
 
+    def finished_before(self, moment):
+        """
+        Emails sent, or failed for good, last queued before `moment`: their
+        record has served its purpose. Emails still waiting are never among
+        them.
+        """
+        return self.exclude(status__in=OutboundEmail.WAITING).filter(
+            queued_at__lt=moment
+        )
+
     def about(self, obj):
         return self.filter(
             content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from subscriptions import delivery
 from subscriptions.models.newsletters import Subscription
+from subscriptions.models.outbound import OutboundEmail
 
 
 def _retention_days(name):
@@ -24,7 +25,9 @@ class Command(BaseCommand):
     help = (
         "Anonymise delivery requests closed more than DELIVERY_RETENTION_DAYS "
         "ago, keeping what statistics need, and delete newsletter sign-ups left "
-        "unconfirmed for NEWSLETTER_PENDING_RETENTION_DAYS. Run it daily."
+        "unconfirmed for NEWSLETTER_PENDING_RETENTION_DAYS, and the outbox's "
+        "record of emails sent or failed more than OUTBOX_RETENTION_DAYS ago. "
+        "Run it daily."
     )
 
     def add_arguments(self, parser):
@@ -40,9 +43,11 @@ class Command(BaseCommand):
         pending_before = now - timedelta(
             days=_retention_days("NEWSLETTER_PENDING_RETENTION_DAYS")
         )
+        mailed_before = now - timedelta(days=_retention_days("OUTBOX_RETENTION_DAYS"))
         with transaction.atomic():
             anonymised = delivery.delivery_requests_anonymise(closed_before)
             deleted = Subscription.objects.unconfirmed_since(pending_before).delete()
+            emails, _ = OutboundEmail.objects.finished_before(mailed_before).delete()
             if dry_run:
                 transaction.set_rollback(True)
         unconfirmed = deleted[1].get(Subscription._meta.label, 0)
@@ -58,4 +63,8 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{delete} {unconfirmed} unconfirmed newsletter subscription(s) "
             f"signed up before {pending_before:%Y-%m-%d %H:%M %Z}."
+        )
+        self.stdout.write(
+            f"{delete} {emails} outbox record(s) of emails sent or failed, "
+            f"last queued before {mailed_before:%Y-%m-%d %H:%M %Z}."
         )
