@@ -13,6 +13,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
+from newsroom.stylesheet import csp_hash, site_css
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -393,11 +395,13 @@ if BEHIND_PROXY:
 # CSP.NONCE adds a per-response nonce only to responses whose templates ask for
 # one ({% csp_nonce_attr %}): the admin does, e.g. for the body editor's import
 # map (an inline <script type="importmap">). Public pages ask for none, so they
-# stay `script-src 'self'` and cacheable.
+# stay `script-src 'self'` and cacheable. The one inline style is the site's
+# stylesheet in each page's head, let through by the hash of its text
+# (newsroom.stylesheet).
 SECURE_CSP = {
     "default-src": ["'self'"],
     "script-src": ["'self'", CSP.NONCE],
-    "style-src": ["'self'", CSP.NONCE],
+    "style-src": ["'self'", CSP.NONCE, csp_hash(site_css())],
     "img-src": ["'self'", "data:"] + env_list("DJANGO_CSP_IMG_SRC"),
     "font-src": ["'self'"],
     "connect-src": ["'self'"],

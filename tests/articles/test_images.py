@@ -189,6 +189,35 @@ def test_renditions_cover_all_widths_and_keep_the_aspect_ratio():
     assert own_shape.count() == 4 * len(images.RENDITION_FORMATS)
 
 
+def test_avif_for_phones_is_encoded_with_more_care_than_the_wider_sizes(monkeypatch):
+    """
+    The widths phones get (up to 800) go out as AVIF at encoder speed 7, the
+    wider ones at 8; WebP and JPEG are the same at every width.
+    """
+    assert images.encoder_options("avif", 400)["speed"] == 7
+    assert images.encoder_options("avif", 800)["speed"] == 7
+    assert images.encoder_options("avif", 1200)["speed"] == 8
+    for fmt in ("webp", "jpeg"):
+        assert images.encoder_options(fmt, 400) == images.encoder_options(fmt, 1600)
+    source = io.BytesIO()
+    PILImage.new("RGB", (1600, 1000), "teal").save(source, "JPEG")
+    saved = []
+    original_save = PILImage.Image.save
+
+    def save(picture, buffer, **options):
+        saved.append((picture.width, options["format"], options.get("speed")))
+        return original_save(picture, buffer, **options)
+
+    monkeypatch.setattr(PILImage.Image, "save", save)
+    images.encode_renditions(source, formats=("avif",))
+    assert saved == [
+        (1600, "AVIF", 8),
+        (1200, "AVIF", 8),
+        (800, "AVIF", 7),
+        (400, "AVIF", 7),
+    ]
+
+
 def test_narrow_picture_gets_one_rendition_at_its_own_width():
     """A picture narrower than 400 pixels is never enlarged."""
     image = make_image(file=image_upload("small.jpg", 300, 200))

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, ArticleAuthor, Correction, Rendition, Section
+from newsroom.stylesheet import csp_hash, site_css
 from tests.factories import (
     image_bytes,
     make_article,
@@ -520,7 +521,8 @@ def test_reader_pages_are_private_for_logged_in_staff(client, django_user_model)
 
 def test_pages_are_accessible_landmarks_with_one_h1_and_no_inline_code(client):
     """lang, a skip link to main, header/nav/main/footer, one h1, headings
-    without skipped levels, alt on every image, no inline script or style."""
+    without skipped levels, alt on every image, no inline script, and no
+    inline style but the site's stylesheet in the head."""
     image = make_image()
     author = make_author(photo=image)
     make_article(authors=[author], tags=["Weather"], lead_image=image)
@@ -539,7 +541,8 @@ def test_pages_are_accessible_landmarks_with_one_h1_and_no_inline_code(client):
         assert all(b - a <= 1 for a, b in zip(levels, levels[1:], strict=False)), url
         assert all(img.get("alt") for img in page.select("img")), url
         assert code_scripts(page) == [], url
-        assert page.select("[style]") == [] and page.select("style") == [], url
+        assert page.select("[style]") == [], url
+        assert [style.string for style in page.select("style")] == [site_css()], url
 
 
 def test_meta_tags_use_the_seo_overrides_and_a_canonical_address(client, settings):
@@ -837,11 +840,13 @@ def test_head_connects_to_a_separate_media_host_before_anything_else(
             )
 
 
-def test_reading_pages_wait_for_one_stylesheet_only(client):
+def test_reading_pages_carry_their_stylesheet_and_wait_for_no_other(client):
     """
     Home, section and article pages (the article with its newsletter offer)
-    link one stylesheet: a second render-blocking file would hold the first
-    paint for one more request.
+    carry the site's stylesheet in their head and link none: a render-blocking
+    file would hold the first paint for one more request. The policy lets
+    that one inline style through by the hash of its exact text, so a page
+    whose style and policy disagree fails here rather than showing unstyled.
     """
     make_newsletter()
     section = make_section()
@@ -852,9 +857,18 @@ def test_reading_pages_wait_for_one_stylesheet_only(client):
         section.get_absolute_url(),
         article.get_absolute_url(),
     ):
-        page = parse(client.get(url))
-        [stylesheet] = page.select('link[rel="stylesheet"]')
-        assert "/newsroom/css/site" in stylesheet["href"], url
+        response = client.get(url)
+        page = parse(response)
+        assert not page.select('link[rel="stylesheet"]'), url
+        [style] = page.select("style")
+        assert style.parent.name == "head"
+        assert style.string == site_css(), url
+        assert ".masthead" in style.string
+        policy = dict(
+            directive.strip().split(" ", 1)
+            for directive in response["Content-Security-Policy"].split(";")
+        )
+        assert policy["style-src"].split() == ["'self'", csp_hash(style.string)]
 
 
 def test_reading_pages_go_out_compressed(client):

@@ -129,3 +129,47 @@ def test_print_stylesheet_leaves_out_navigation(live_server, browser, reader_pag
     assert page.evaluate(display, ".section-bar") == "none"
     assert page.evaluate(display, ".more") == "none"
     assert page.evaluate(display, ".article__body") == "block"
+
+
+def test_cards_below_the_view_render_late_but_keep_their_focus_outline(
+    live_server, browser
+):
+    """
+    The section page's cards are rendered only near the view
+    (content-visibility), which clips what they paint past their edges: the
+    clip leaves room for a focused link's whole outline. Scrolled through,
+    the page shows every card's picture.
+    """
+    news = make_section(name="News", slug="news")
+    for n in range(12):
+        make_article(
+            section=news,
+            title=f"Council approves the harbour plan, part {n}",
+            slug=f"harbour-plan-{n}",
+            lead_image=make_image(alt_text=f"The harbour, view {n}"),
+        )
+    context = browser.new_context(viewport={"width": 412, "height": 823})
+    context.route("**/media/**", serve_media)
+    page = context.new_page()
+    page.goto(live_server.url + news.get_absolute_url(), wait_until="load")
+    card, outline = page.evaluate(
+        """() => {
+          const link = document.querySelector('main .card-list > li a');
+          link.focus();
+          const drawn = getComputedStyle(link);
+          const item = getComputedStyle(link.closest('li'));
+          return [[item.contentVisibility, parseFloat(item.overflowClipMargin)],
+                  parseFloat(drawn.outlineWidth) + parseFloat(drawn.outlineOffset)];
+        }"""
+    )
+    assert card[0] == "auto"
+    assert outline > 0 and card[1] >= outline
+    page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+    page.wait_for_function(
+        "() => Array.from(document.querySelectorAll('main .card-list img'))"
+        ".every(img => img.complete && img.naturalWidth > 0)"
+    )
+    assert (
+        page.evaluate("document.querySelectorAll('main .card-list img').length") == 12
+    )
+    context.close()
