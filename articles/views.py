@@ -78,6 +78,15 @@ class PublicPageMixin:
             self._fragment_context = self.read_fragment_context()
         return self._fragment_context
 
+    def keep_fragment(self, name, value):
+        """Keep `value` as the page's part `name`, if parts are kept at all."""
+        context = self.fragment_context()
+        if seconds := context["fragment_seconds"]:
+            key = fragment_key(
+                name, context["fragment_version"], context["fragment_vary"]
+            )
+            cache.set(key, value, timeout=seconds)
+
     def read_fragment_context(self):
         version = content_version()
         seconds = self.fragment_seconds(version)
@@ -93,10 +102,14 @@ class PublicPageMixin:
             ),
         }
 
+    def canonical_page_number(self, context):
+        page = context.get("page_obj")
+        return page.number if page else 1
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        page = context.get("page_obj")
-        query = f"?page={page.number}" if page and page.number > 1 else ""
+        number = self.canonical_page_number(context)
+        query = f"?page={number}" if number > 1 else ""
         context["canonical_url"] = f"{settings.SITE_URL}{self.request.path}{query}"
         return context
 
@@ -226,23 +239,21 @@ class ArticleListMixin(PublicPageMixin, SingleObjectMixin):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**self.fragment_context(), **kwargs)
-        page = context["page_obj"]
-        if page is None:  # the list comes from the cache
-            photo = getattr(self.object, "photo", None)
-            prefetch_renditions([photo])
-            number = self.page_number()
-            query = f"?page={number}" if number > 1 else ""
-            context["canonical_url"] = f"{settings.SITE_URL}{self.request.path}{query}"
-            return context
+        page = context["page_obj"]  # None when the list comes from the cache
+        articles = page.object_list if page else []
         prefetch_renditions(
             [getattr(self.object, "photo", None)]
-            + [article.lead_image for article in page.object_list]
+            + [article.lead_image for article in articles]
         )
         # The first page's newest story leads with its picture (preloaded).
         # The page's articles are fetched once: the list below reuses them.
-        if page.number == 1 and page.object_list:
-            context["lead_image"] = page.object_list[0].lead_picture
+        if page and page.number == 1 and articles:
+            context["lead_image"] = articles[0].lead_picture
         return context
+
+    def canonical_page_number(self, context):
+        # Also when the list, and so the page object, comes from the cache.
+        return self.page_number()
 
 
 class SectionDetailView(ArticleListMixin, ListView):
@@ -368,16 +379,8 @@ class ArticleDetailView(PublicPageMixin, DetailView):
     def get_queryset(self):
         return Article.objects.published().select_related("section", "lead_image")
 
-    def kept_row(self):
-        """The fragment key of the article's row, and the row if it is kept."""
-        context = self.fragment_context()
-        key = fragment_key(
-            "article-row", context["fragment_version"], context["fragment_vary"]
-        )
-        return key, context["fragments"].get(key)
-
     def get(self, request, *args, **kwargs):
-        key, self.object = self.kept_row()
+        self.object = self.fragment_context()["fragments"].get("article-row")
         if self.object is None:
             try:
                 self.object = self.get_object()
@@ -393,8 +396,7 @@ class ArticleDetailView(PublicPageMixin, DetailView):
                 return redirect(moved, permanent=True)
             if self.object.section.slug != kwargs["section_slug"]:
                 return redirect(self.object, permanent=True)
-            if seconds := self.fragment_context()["fragment_seconds"]:
-                cache.set(key, self.object, timeout=seconds)
+            self.keep_fragment("article-row", self.object)
         context = self.get_context_data(object=self.object)
         return self.render_to_response(context)
 

@@ -281,6 +281,15 @@ def code_digest():
     return digest_of(project_code_folders())
 
 
+def tracking():
+    """
+    This process's RedisTracking of the cache, or None (another backend, or
+    Redis may not be called now).
+    """
+    tracked = getattr(cache, "tracked", None)
+    return tracked() if tracked else None
+
+
 def content_version():
     """
     The current content version. A version evicted from the cache starts
@@ -288,7 +297,7 @@ def content_version():
     Redis, this process's tracked copy is used while Redis says it has not
     changed (RedisTracking), which costs no round trip.
     """
-    tracked = getattr(cache, "tracked", lambda: None)()
+    tracked = tracking()
     if tracked is not None:
         version = tracked.current(CONTENT_VERSION_KEY)
         if version is not None:
@@ -423,11 +432,15 @@ def seconds_to_next_change(version):
     it), so it costs one query per version and per publication, and is kept
     in this process too (VersionMemo).
     """
+
+    def unknown_or_past(upcoming):
+        return upcoming is None or 0 < upcoming <= time.time()
+
     key = f"pages:{version}:next-publication"
     upcoming = version_memo.get(version, key)
-    if upcoming is None or 0 < upcoming <= time.time():
+    if unknown_or_past(upcoming):
         upcoming = cache.get(key)
-    if upcoming is None or 0 < upcoming <= time.time():  # unknown or now live
+    if unknown_or_past(upcoming):
         first = next_scheduled_change()
         upcoming = first.timestamp() if first else 0
         cache.set(key, upcoming, timeout=settings.PAGE_CACHE_SECONDS or None)
@@ -469,11 +482,11 @@ def fragment_key(name, version, vary=()):
 def read_fragments(names, version, vary=()):
     """
     The kept parts `names` of one page, read in one round trip, as
-    {key: html, or None where not kept}.
+    {name: html, or None where not kept}.
     """
-    keys = [fragment_key(name, version, vary) for name in names]
-    found = cache.get_many(keys)
-    return {key: found.get(key) for key in keys}
+    keys = {name: fragment_key(name, version, vary) for name in names}
+    found = cache.get_many(keys.values())
+    return {name: found.get(key) for name, key in keys.items()}
 
 
 def page_cache_seconds(version):
@@ -599,7 +612,7 @@ def read_page(key):
     together in one.
     """
     now = time.time()
-    tracked = getattr(cache, "tracked", lambda: None)()
+    tracked = tracking()
     if tracked is not None:
         version = tracked.current(CONTENT_VERSION_KEY)
         if version is not None and (page := tracked.page(key, version, now)):
@@ -616,7 +629,7 @@ def read_page(key):
 
 def keep_page(key, page, seconds):
     cache.set(key, page, timeout=seconds)
-    tracked = getattr(cache, "tracked", lambda: None)()
+    tracked = tracking()
     if tracked is not None:
         tracked.keep(key, page)
 

@@ -142,49 +142,48 @@ def article_cards(articles, level=2, featured=False, show_section=False, lead=Fa
 
 
 class FragmentNode(template.Node):
-    def __init__(self, nodelist, name, vary_on):
+    def __init__(self, nodelist, name):
         self.nodelist = nodelist
         self.name = name
-        self.vary_on = vary_on
 
     def render(self, context):
         seconds = context.get("fragment_seconds")
         if not seconds:  # not kept: never read either (previews)
             return self.nodelist.render(context)
-        vary = [
-            *context.get("fragment_vary", ()),
-            *(v.resolve(context) for v in self.vary_on),
-        ]
-        key = fragment_key(self.name, context["fragment_version"], vary)
         read = context.get("fragments") or {}
-        html = read[key] if key in read else cache.get(key)
+        html = read[self.name] if self.name in read else cache.get(self.key(context))
         if html is None:
             html = self.nodelist.render(context)
-            cache.set(key, html, timeout=seconds)
+            cache.set(self.key(context), html, timeout=seconds)
         return html
+
+    def key(self, context):
+        return fragment_key(
+            self.name, context["fragment_version"], context.get("fragment_vary", ())
+        )
 
 
 @register.tag
 def fragment(parser, token):
     """
-    {% fragment "name" var ... %}…{% endfragment %}: the enclosed part of a
-    reading page, kept in the cache under the content version
-    (`fragment_version`), the page's `fragment_vary` and the given variables
-    for `fragment_seconds` (PublicPageMixin.fragment_context). A part the
-    view has already read with the page's others (`fragments`, one round
-    trip) is not read again. Rendered lazily, a context whose values are
-    computed on first use runs no query on a hit. Where `fragment_seconds`
-    is 0 or missing (no shared cache, previews) the part is rendered and the
-    cache is neither read nor filled. Nothing that differs between requests
-    (a CSP nonce, a CSRF token) may be inside.
+    {% fragment "name" %}…{% endfragment %}: the enclosed part of a reading
+    page, kept in the cache under the content version (`fragment_version`)
+    and what the page varies on (`fragment_vary`) for `fragment_seconds`
+    (PublicPageMixin.fragment_context). A part the view has already read
+    with the page's others (`fragments`, one round trip) is not read again.
+    Rendered lazily, a context whose values are computed on first use runs
+    no query on a hit. Where `fragment_seconds` is 0 or missing (no shared
+    cache, previews) the part is rendered and the cache is neither read nor
+    filled. Nothing that differs between requests (a CSP nonce, a CSRF
+    token) may be inside.
     """
     bits = token.split_contents()
-    if len(bits) < 2:
-        raise template.TemplateSyntaxError("'fragment' needs a name")
+    if len(bits) != 2:
+        raise template.TemplateSyntaxError("'fragment' takes a name and nothing else")
     name = bits[1].strip("\"'")
     nodelist = parser.parse(("endfragment",))
     parser.delete_first_token()
-    return FragmentNode(nodelist, name, [parser.compile_filter(b) for b in bits[2:]])
+    return FragmentNode(nodelist, name)
 
 
 @register.inclusion_tag("includes/picture_preload.html")
