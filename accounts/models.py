@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models import Max
 from django.utils import timezone
 
+from newsroom import formats
+
 
 def username_key(username):
     """Usernames are counted case-insensitively, as typed, at most 150 long."""
@@ -82,5 +84,5 @@ class LoginAttempt(models.Model):
         ]
 
     def __str__(self):
-        when = f"{self.attempted_at:%Y-%m-%d %H:%M}"
+        when = formats.written(self.attempted_at, "stamp")
         return f"{self.username} from {self.address} at {when}"

@@ -8,7 +8,8 @@ PUBLISH_* settings.
 
 from django.conf import settings
 from django.utils import timezone
-from django.utils.formats import date_format
+
+from newsroom import formats
 
 from .revisions import body_text
 
@@ -70,7 +71,7 @@ def picture_problems(article, moment):
     lapse = image.rights_lapse_at
     goes_live = max(article.published_at or moment, moment)
     if lapse is not None and lapse <= goes_live:
-        ended = date_format(image.rights_expire_on, "j F Y")
+        ended = formats.written(image.rights_expire_on, "day")
         if lapse <= moment:
             found.append(
                 f"The rights to the lead picture expired on {ended}: choose "

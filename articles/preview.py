@@ -11,6 +11,8 @@ from django.conf import settings
 from django.shortcuts import render
 from django.utils import timezone
 
+from newsroom import formats
+
 from .models import Article, ShareLink
 from .views import ArticleDetailView
 
@@ -96,9 +98,8 @@ def shared_article(request, signed):
                 status=410,
             )
         )
-    until = timezone.localtime(link.expires_at)
     banner = (
         f"Preview shared with you before publication. Please do not pass it on. "
-        f"This link works until {until:%d %B %Y, %H:%M} ({settings.TIME_ZONE})."
+        f"This link works until {formats.with_zone(link.expires_at)}."
     )
     return ArticlePreviewView.as_view(article=link.article, banner=banner)(request)

@@ -13,12 +13,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from html.parser import HTMLParser
 
-from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+
+from newsroom import formats
 
 from .models import Article, ArticleAuthor, Author, Image, Revision, Section
 
@@ -107,8 +106,7 @@ def _byline(bylines):
 def _time(value):
     if not value:
         return "—"
-    moment = timezone.localtime(datetime.fromisoformat(value))
-    return f"{date_format(moment, 'D j M Y, H:i')} ({settings.TIME_ZONE})"
+    return formats.with_zone(datetime.fromisoformat(value), "weekday_moment")
 
 
 # (key, label, how to show the value, compare word by word)
@@ -293,11 +291,8 @@ def restore(article, revision, user):
     )
     article.tags.set(content.get("tags", []), clear=True)
 
-    when = timezone.localtime(revision.created_at)
-    comment = (
-        f"Restored the revision of {date_format(when, 'j M Y, H:i')} "
-        f"by {revision.created_by_name}"
-    )
+    when = formats.written(revision.created_at, "short_moment")
+    comment = f"Restored the revision of {when} by {revision.created_by_name}"
     return record(article, user, comment), notes
 
 
@@ -336,8 +331,7 @@ class SaveConflict:
                 names.append(revision.created_by_name)
         who = " and ".join(names) if names else "someone"
         if self.saves:
-            when = timezone.localtime(self.saves[-1].created_at)
-            who += f" (last at {when:%H:%M})"
+            who += f" (last at {formats.written(self.saves[-1].created_at, 'time')})"
         return (
             f"Not saved: {who} saved this article while you were editing it. "
             "Your changes are still in the form below; their changes are listed "

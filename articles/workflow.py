@@ -26,9 +26,10 @@ own.
 
 from datetime import timedelta
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+
+from newsroom import formats
 
 from . import checks, revisions
 from .models import Article, ArticleAuthor, ArticleTransition
@@ -109,9 +110,8 @@ def _seconds(moment):
 
 
 def _when(moment):
-    local = timezone.localtime(moment)
-    day = f"{local:%a} {local.day} {local:%b %Y}"
-    return f"{local:%H:%M} on {day} ({settings.TIME_ZONE})"
+    day = formats.with_zone(moment, "short_weekday_day")
+    return f"{formats.written(moment, 'time')} on {day}"
 
 
 def form_problems(user, before, article, *, publish_now=False, moment=None):

@@ -126,6 +126,8 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "newsroom.context_processors.site",
             ],
+            # {% load formats %}: dates, times and staff names (newsroom.formats).
+            "libraries": {"formats": "newsroom.templatetags.formats"},
         },
     },
 ]

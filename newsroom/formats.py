@@ -1,0 +1,95 @@
+"""
+How the paper writes dates, times and staff members' names. Reading pages,
+the admin, emails, commands and records' names all take them from here, so a
+change of house style is one edit.
+
+A style is a name for a Django date format (the characters of the `date`
+template filter). Datetimes are written in the paper's time zone
+(`TIME_ZONE`); dates as they are. In templates, `{% load formats %}`:
+
+    {{ article.published_at|written:"moment" }}   6 December 2026, 14:32
+    {{ article.published_at|iso }}                2026-12-06T14:32:00+00:00
+    {{ entry.at|written_when }}                    14:32 / Yesterday, 21:27 / …
+    {{ revision.created_by|staff_name }}           Jane Doe
+"""
+
+import datetime
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
+
+STYLES = {
+    # Reading pages and emails.
+    "time": "H:i",  # 14:32
+    "day": "j F Y",  # 6 December 2026
+    "day_month": "j F",  # 6 December
+    "weekday_day": "l j F Y",  # Sunday 6 December 2026
+    "weekday_day_month": "l j F",  # Sunday 6 December
+    "moment": "j F Y, H:i",  # 6 December 2026, 14:32
+    # The admin: dense tables and histories.
+    "short_day": "j M",  # 6 Dec
+    "short_moment": "j M Y, H:i",  # 6 Dec 2026, 14:32
+    "short_weekday_day": "D j M Y",  # Sun 6 Dec 2026
+    "weekday_moment": "D j M Y, H:i",  # Sun 6 Dec 2026, 14:32
+    "weekday_moment_seconds": "D j M Y, H:i:s",  # Sun 6 Dec 2026, 14:32:05
+    # Records' names, CSV exports, command output: sortable, no words.
+    "stamp": "Y-m-d H:i",  # 2026-12-06 14:32
+    "iso_day": "Y-m-d",  # 2026-12-06
+}
+
+
+def local(value):
+    """An aware datetime in the paper's time zone; dates and naive times as they are."""
+    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+        return timezone.localtime(value)
+    return value
+
+
+def written(value, style):
+    """
+    `value` (a datetime, date or time) written in the named `style`; "" for
+    None. An unknown style is a programming error and raises KeyError.
+    """
+    fmt = STYLES[style]
+    if value is None or value == "":
+        return ""
+    return date_format(local(value), fmt)
+
+
+def with_zone(value, style="moment"):
+    """A datetime written with the zone named, for staff who may be elsewhere."""
+    return f"{written(value, style)} ({settings.TIME_ZONE})"
+
+
+def iso(value):
+    """For a datetime="" attribute or a feed: local time, whole seconds, offset."""
+    return local(value).isoformat(timespec="seconds")
+
+
+def written_when(value, now=None):
+    """
+    When `value` happened, as a reader says it at `now` (local time): “09:24”
+    today, “Yesterday, 21:27”, “Thursday, 06:50” this past week, else the
+    date, “12 November”.
+    """
+    moment = local(value)
+    days = (local(now or timezone.now()).date() - moment.date()).days
+    if days == 0:
+        return written(moment, "time")
+    if days == 1:
+        return "Yesterday, " + written(moment, "time")
+    if 1 < days < 7:
+        return date_format(moment, "l, ") + written(moment, "time")
+    return written(moment, "day_month")
+
+
+def staff_name(user):
+    """
+    A staff member as the paper names them to colleagues: full name, else
+    username; "the system" for a change no one made (or whose account is
+    gone).
+    """
+    if user is None:
+        return "the system"
+    return user.get_full_name() or user.get_username()

@@ -1,0 +1,95 @@
+import datetime
+import zoneinfo
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.template import Context, Template
+
+from newsroom import formats
+
+DUBLIN = zoneinfo.ZoneInfo("Europe/Dublin")
+# 14:32 in Dublin on a summer day is 13:32 UTC: pages show the paper's time.
+SUMMER_UTC = datetime.datetime(2026, 7, 6, 13, 32, 5, tzinfo=datetime.UTC)
+
+
+@pytest.fixture(autouse=True)
+def _dublin(settings):
+    settings.TIME_ZONE = "Europe/Dublin"
+
+
+@pytest.mark.parametrize(
+    ("style", "expected"),
+    [
+        ("time", "14:32"),
+        ("day", "6 July 2026"),
+        ("day_month", "6 July"),
+        ("weekday_day", "Monday 6 July 2026"),
+        ("weekday_day_month", "Monday 6 July"),
+        ("moment", "6 July 2026, 14:32"),
+        ("short_day", "6 Jul"),
+        ("short_moment", "6 Jul 2026, 14:32"),
+        ("short_weekday_day", "Mon 6 Jul 2026"),
+        ("weekday_moment", "Mon 6 Jul 2026, 14:32"),
+        ("weekday_moment_seconds", "Mon 6 Jul 2026, 14:32:05"),
+        ("stamp", "2026-07-06 14:32"),
+        ("iso_day", "2026-07-06"),
+    ],
+)
+def test_each_style_writes_datetimes_in_the_papers_time_zone(style, expected):
+    assert formats.written(SUMMER_UTC, style) == expected
+
+
+def test_dates_are_written_as_they_are():
+    assert formats.written(datetime.date(2026, 12, 7), "weekday_day") == (
+        "Monday 7 December 2026"
+    )
+
+
+def test_nothing_is_written_as_nothing():
+    assert formats.written(None, "moment") == ""
+
+
+def test_an_unknown_style_is_an_error_not_a_silent_default():
+    with pytest.raises(KeyError):
+        formats.written(SUMMER_UTC, "fancy")
+
+
+def test_with_zone_names_the_zone():
+    assert formats.with_zone(SUMMER_UTC) == "6 July 2026, 14:32 (Europe/Dublin)"
+
+
+def test_iso_is_local_time_in_whole_seconds_with_its_offset():
+    assert formats.iso(SUMMER_UTC) == "2026-07-06T14:32:05+01:00"
+
+
+@pytest.mark.parametrize(
+    ("then", "expected"),
+    [
+        (datetime.datetime(2026, 7, 6, 9, 24, tzinfo=DUBLIN), "09:24"),
+        (datetime.datetime(2026, 7, 5, 21, 27, tzinfo=DUBLIN), "Yesterday, 21:27"),
+        (datetime.datetime(2026, 7, 2, 6, 50, tzinfo=DUBLIN), "Thursday, 06:50"),
+        (datetime.datetime(2026, 6, 29, 6, 50, tzinfo=DUBLIN), "29 June"),
+    ],
+)
+def test_written_when_says_it_as_a_reader_would(then, expected):
+    now = datetime.datetime(2026, 7, 6, 18, 0, tzinfo=DUBLIN)
+    assert formats.written_when(then, now) == expected
+
+
+@pytest.mark.django_db
+def test_staff_name_is_the_full_name_else_the_username_else_the_system():
+    User = get_user_model()
+    named = User(username="jdoe", first_name="Jane", last_name="Doe")
+    unnamed = User(username="night-desk")
+    assert formats.staff_name(named) == "Jane Doe"
+    assert formats.staff_name(unnamed) == "night-desk"
+    assert formats.staff_name(None) == "the system"
+
+
+def test_templates_use_the_same_styles():
+    template = Template(
+        '{% load formats %}{{ when|written:"moment" }}|{{ when|iso }}|'
+        "{{ nobody|staff_name }}"
+    )
+    rendered = template.render(Context({"when": SUMMER_UTC, "nobody": None}))
+    assert rendered == "6 July 2026, 14:32|2026-07-06T14:32:05+01:00|the system"
