@@ -24,7 +24,6 @@ from .newsletters import (
     Newsletter,
     Subscription,
     email_from_preferences_token,
-    normalise_email,
     preferences_url,
     validate_time_zone,
 )
@@ -60,7 +59,6 @@ __all__ = [
     "address_hash",
     "email_from_preferences_token",
     "is_suppressed",
-    "normalise_email",
     "preferences_url",
     "validate_time_zone",
     "validate_weekdays",

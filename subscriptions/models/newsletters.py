@@ -15,15 +15,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from newsroom.cache import ReaderVisibleQuerySet, content_cached
+from newsroom.email_addresses import normalise_email
 
 from .personal_data import is_suppressed
 from .weekdays import DaysOfWeekField, Weekday, every_day
-
-
-def normalise_email(email):
-    """The form an address is stored and compared in: trimmed, lower case."""
-    return (email or "").strip().lower()
-
 
 # Characters that end a line in Python's email and str.splitlines(). A value
 # that goes into a mail header (a newsletter's name, an edition's subject)
