@@ -15,12 +15,10 @@ from .delivery import (
     DeliveryRequestEvent,
     DeliveryRoutingKey,
 )
+from .editions import Edition, EditionArticle, EditionSend
 from .history import WeekdaysField, validate_weekdays
 from .newsletters import (
     ConsentEvent,
-    Edition,
-    EditionArticle,
-    EditionSend,
     Newsletter,
     Subscription,
     email_from_preferences_token,
