@@ -1,14 +1,15 @@
 """
-The newsroom's roles, as groups of permissions. A data migration makes them
-(`ensure_roles`); running it again puts each group back to exactly these
-permissions. Circulation (home delivery) belongs to the subscriptions app and
-is left as it is.
+The newsroom's roles, as groups of permissions. Migration 0007 makes them
+with a frozen copy of this table; `ensure_roles` puts each group back to
+exactly these permissions among the articles' and tags' own. Each app grants
+its own permissions to the groups from its own migrations (subscriptions
+gives Editors newsletters and editions, and makes Circulation), and
+`grant_roles` leaves every other app's permissions on a group alone.
 
 - Contributor: writes and edits their own drafts and submits them for review.
 - Writer: as a Contributor, and publishes and schedules their own articles.
 - Editor: publishes, schedules, unpublishes and edits every article; manages
-  authors, sections, tags, images, corrections, the front page, newsletters
-  and editions.
+  authors, sections, tags, images, corrections and the front page.
 
 Which articles are "their own", and what each permission allows, is decided
 in articles/workflow.py.
@@ -59,11 +60,6 @@ ROLES = {
             "frontpagepin": ALL,
         },
         "taggit": {"tag": ALL},
-        "subscriptions": {
-            "newsletter": ALL,
-            "edition": ALL,
-            "editionarticle": ALL,
-        },
     },
 }
 
@@ -79,11 +75,21 @@ def codenames(models):
 
 def ensure_roles(apps=global_apps):
     """
-    Make the role groups with exactly their permissions (creating the
-    permissions first, which Django otherwise does only after migrating).
+    Make the role groups with exactly their articles and tags permissions.
     `apps` is a migration's historical registry, or the project's.
     """
-    for label in ("articles", "taggit", "subscriptions"):
+    grant_roles(ROLES, apps)
+
+
+def grant_roles(roles, apps=global_apps):
+    """
+    Give each group of `roles` ({group: {app label: {model: [actions]}}})
+    exactly its permissions among those apps' (creating the permissions
+    first, which Django otherwise does only after migrating), leaving its
+    permissions in other apps alone: each app grants its own.
+    """
+    labels = {label for models in roles.values() for label in models}
+    for label in sorted(labels):
         app_config = apps.get_app_config(label)
         saved = getattr(app_config, "models_module", None)
         app_config.models_module = saved or True
@@ -93,7 +99,7 @@ def ensure_roles(apps=global_apps):
             app_config.models_module = saved
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
-    for name, models in ROLES.items():
+    for name, models in roles.items():
         group, _ = Group.objects.get_or_create(name=name)
         wanted = set(codenames(models))
         permissions = [
@@ -106,4 +112,5 @@ def ensure_roles(apps=global_apps):
         missing = wanted - {(p.content_type.app_label, p.codename) for p in permissions}
         if missing:
             raise LookupError(f"Permissions missing for {name}: {sorted(missing)}")
-        group.permissions.set(permissions)
+        kept = group.permissions.exclude(content_type__app_label__in=labels)
+        group.permissions.set([*kept, *permissions])

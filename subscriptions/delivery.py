@@ -16,7 +16,6 @@ from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.tasks import task
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -210,16 +209,6 @@ def delivery_email_queue(delivery_request, kind):
         about=delivery_request,
         sent_field=sent_field,
     )
-
-
-@task
-def delivery_emails_send(request_id):
-    """
-    A request's emails used to be sent by tasks of this name; one still
-    queued when this code starts puts them in the outbox instead.
-    """
-    with transaction.atomic():
-        return delivery_emails_resend(DeliveryRequest.objects.filter(pk=request_id))
 
 
 def delivery_emails_resend(queryset):

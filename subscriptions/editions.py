@@ -9,7 +9,7 @@ editor who prepares an edition for today's 1pm (any time after yesterday's
 1pm, up to today's) replaces the automatic one. A draft also holds the slot:
 it is the editor's, and is never sent until they mark it scheduled.
 
-Sending is handed to the outbox (subscriptions.outbox) through tasks.
+Sending is handed to the outbox through subscriptions.edition_sends.
 """
 
 import logging
@@ -23,14 +23,9 @@ from django.utils import formats, timezone
 from articles import calendar
 from articles.models import Article
 
-from . import mail, outbound, outbox
-from .models.newsletters import (
-    Edition,
-    EditionArticle,
-    EditionSend,
-    Newsletter,
-    Subscription,
-)
+from . import edition_sends, mail, outbound
+from .models.editions import Edition, EditionArticle, EditionSend
+from .models.newsletters import Newsletter, Subscription
 
 logger = logging.getLogger(__name__)
 
@@ -160,7 +155,7 @@ def start_sending(edition):
         queued = edition.sends.count()
         # One delivery chain per worker meant to share the edition.
         for _ in range(settings.NEWSLETTER_CONCURRENCY):
-            outbox.queue_delivery(edition.pk)
+            edition_sends.queue_delivery(edition.pk)
     logger.info("Sending %s to %d subscribers", edition, queued)
     return queued
 
@@ -184,7 +179,7 @@ def send_due_newsletters(now=None):
     for edition in Edition.objects.due(now).order_by("scheduled_for", "pk"):
         if start_sending(edition) is not None:
             summary["started"] += 1
-    summary["resumed"] = outbox.resume_stalled(now)
+    summary["resumed"] = edition_sends.resume_stalled(now)
     summary["emails"] = outbound.resume(now)
     return summary
 

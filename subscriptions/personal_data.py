@@ -30,9 +30,11 @@ from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from newsroom.email_addresses import normalise_email
+
 from . import delivery
 from .models.delivery import DeliveryRequest, DeliveryRequestEvent
-from .models.newsletters import Subscription, normalise_email
+from .models.newsletters import Subscription
 from .models.outbound import OutboundEmail
 from .models.personal_data import (
     PersonalDataRequest,
@@ -59,11 +61,11 @@ def personal_data_address(email):
 
 
 def _subscriptions(address):
-    return Subscription.objects.alias(address=Lower("email")).filter(address=address)
+    return Subscription.objects.filter(email=address)
 
 
 def _delivery_requests(address):
-    return DeliveryRequest.objects.alias(address=Lower("email")).filter(address=address)
+    return DeliveryRequest.objects.filter(email=address)
 
 
 def _outbound_emails(address):

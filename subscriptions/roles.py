@@ -1,45 +1,41 @@
 """
-The Circulation role: staff who work delivery requests and areas and see
-nothing else. Migration 0003 makes the group; running `ensure_circulation_group`
-again puts it back to exactly these permissions.
+What the newsroom's roles may do with subscriptions: Editors manage
+newsletters and editions, and Circulation staff work delivery requests and
+areas and see nothing else. The subscriptions app grants these from its own
+migrations (0003 makes Circulation, 0013 gives Editors their newsletter
+permissions, each with a frozen copy of this table); `ensure_roles` puts the
+groups back to exactly these subscriptions permissions, leaving the
+articles' own alone (articles.roles grants those).
 """
 
 from django.apps import apps as global_apps
-from django.contrib.auth.management import create_permissions
+
+from articles.roles import ALL, EDITOR, grant_roles
 
 CIRCULATION = "Circulation"
 
-CIRCULATION_PERMISSIONS = [
-    ("deliveryrequest", ["view", "change"]),
-    ("deliveryarea", ["view", "add", "change"]),
-    ("deliveryroutingkey", ["view", "add", "change", "delete"]),
-]
+# role: {app label: {model: [actions]}}
+ROLES = {
+    EDITOR: {
+        "subscriptions": {
+            "newsletter": ALL,
+            "edition": ALL,
+            "editionarticle": ALL,
+        },
+    },
+    CIRCULATION: {
+        "subscriptions": {
+            "deliveryrequest": ["view", "change"],
+            "deliveryarea": ["view", "add", "change"],
+            "deliveryroutingkey": ["view", "add", "change", "delete"],
+        },
+    },
+}
 
 
-def ensure_circulation_group(apps=global_apps):
+def ensure_roles(apps=global_apps):
     """
-    Make the Circulation group with exactly its permissions (creating the
-    permissions first, which Django otherwise does only after migrating).
-    `apps` is a migration's historical registry, or the project's.
+    Give the role groups exactly their subscriptions permissions. `apps` is
+    a migration's historical registry, or the project's.
     """
-    app_config = apps.get_app_config("subscriptions")
-    saved = getattr(app_config, "models_module", None)
-    app_config.models_module = saved or True
-    try:
-        create_permissions(app_config, apps=apps, verbosity=0)
-    finally:
-        app_config.models_module = saved
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    group, _ = Group.objects.get_or_create(name=CIRCULATION)
-    codenames = [
-        f"{action}_{model}"
-        for model, actions in CIRCULATION_PERMISSIONS
-        for action in actions
-    ]
-    group.permissions.set(
-        Permission.objects.filter(
-            content_type__app_label="subscriptions", codename__in=codenames
-        )
-    )
-    return group
+    grant_roles(ROLES, apps)

@@ -12,9 +12,11 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from newsroom.email_addresses import normalise_email
+
 from . import mail, outbound
 from .forms.newsletters import CONSENT_WORDINGS, PREFERENCES_CONSENT_VERSION
-from .models.newsletters import ConsentEvent, Subscription, normalise_email
+from .models.newsletters import ConsentEvent, Subscription
 from .models.outbound import OutboundEmail
 from .models.personal_data import is_suppressed, suppression_lift
 

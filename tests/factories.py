@@ -16,7 +16,7 @@ from PIL.ExifTags import GPS, IFD, Base
 
 from articles.models import Article, ArticleAuthor, Author, Correction, Image, Section
 from articles.roles import ensure_roles
-from subscriptions.roles import ensure_circulation_group
+from subscriptions import roles as subscriptions_roles
 
 _counter = itertools.count(1)
 
@@ -147,7 +147,7 @@ def make_member(username, role, *, author=None, **kwargs):
     flush the database drop them.
     """
     ensure_roles()
-    ensure_circulation_group()
+    subscriptions_roles.ensure_roles()
     user = make_staff(username, groups=[role], **kwargs)
     if author is not None:
         author.user = user

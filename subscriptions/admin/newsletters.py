@@ -13,13 +13,8 @@ from django.utils.html import format_html
 from django.views.decorators.csp import csp_override
 
 from .. import editions
-from ..models.newsletters import (
-    ConsentEvent,
-    Edition,
-    EditionArticle,
-    Newsletter,
-    Subscription,
-)
+from ..models.editions import Edition, EditionArticle
+from ..models.newsletters import ConsentEvent, Newsletter, Subscription
 
 
 @admin.register(Newsletter)

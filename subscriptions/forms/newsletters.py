@@ -2,9 +2,10 @@
 
 from django import forms
 
+from newsroom.email_addresses import normalise_email
 from newsroom.email_domains import validate_not_disposable, validate_public_email_domain
 
-from ..models.newsletters import Newsletter, normalise_email
+from ..models.newsletters import Newsletter
 
 # The words beside the consent box, by version. A version is never edited or
 # removed once live: cached pages may still show it, and each subscription

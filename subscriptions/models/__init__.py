@@ -15,16 +15,13 @@ from .delivery import (
     DeliveryRequestEvent,
     DeliveryRoutingKey,
 )
+from .editions import Edition, EditionArticle, EditionSend
 from .history import WeekdaysField, validate_weekdays
 from .newsletters import (
     ConsentEvent,
-    Edition,
-    EditionArticle,
-    EditionSend,
     Newsletter,
     Subscription,
     email_from_preferences_token,
-    normalise_email,
     preferences_url,
     validate_time_zone,
 )
@@ -60,7 +57,6 @@ __all__ = [
     "address_hash",
     "email_from_preferences_token",
     "is_suppressed",
-    "normalise_email",
     "preferences_url",
     "validate_time_zone",
     "validate_weekdays",

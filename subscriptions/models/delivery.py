@@ -11,6 +11,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from newsroom.email_addresses import normalise_email
+
 from .weekdays import DaysOfWeekField, weekdays_display, weekdays_written_out
 
 # Eircodes: a routing key (a letter and two digits, or D6W) and a unique
@@ -199,7 +201,7 @@ class DeliveryRequest(models.Model):
         help_text="Sent with the form, so a form submitted twice makes one request.",
     )
     name = models.CharField(max_length=150)
-    email = models.EmailField(max_length=254)
+    email = models.EmailField(max_length=254, help_text="Stored in lower case.")
     phone = models.CharField(max_length=16, help_text="In international form.")
     address_line_1 = models.CharField("address line 1", max_length=150)
     address_line_2 = models.CharField("address line 2", max_length=150, blank=True)
@@ -270,6 +272,10 @@ class DeliveryRequest(models.Model):
 
     def __str__(self):
         return self.reference
+
+    def save(self, *args, **kwargs):
+        self.email = normalise_email(self.email)
+        super().save(*args, **kwargs)
 
     @property
     def is_out_of_area(self):

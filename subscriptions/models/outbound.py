@@ -2,7 +2,8 @@
 The outbox of transactional mail: one row per email the paper owes someone
 (a newsletter confirmation, a delivery request's confirmation and the desk's
 notification), kept until the mail server accepts it or refuses it for good.
-subscriptions.outbound sends them; its docstring has the state machine.
+subscriptions.outbound sends them through the outbox (subscriptions.outbox,
+whose docstring has the state machine).
 """
 
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -11,18 +12,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from .outbox import OutboxMessage, OutboxQuerySet
 
-class OutboundEmailQuerySet(models.QuerySet):
-    def due(self, now=None):
-        return self.filter(
-            status=OutboundEmail.Status.QUEUED,
-            next_attempt_at__lte=now or timezone.now(),
-        )
 
-    def waiting(self):
-        """Not yet accepted, and still meant to be: queued, claimed or sending."""
-        return self.filter(status__in=OutboundEmail.WAITING)
-
+class OutboundEmailQuerySet(OutboxQuerySet):
     def finished_before(self, moment):
         """
         Emails sent, or failed for good, last queued before `moment`: their
@@ -52,7 +45,7 @@ class OutboundEmailQuerySet(models.QuerySet):
         )
 
 
-class OutboundEmail(models.Model):
+class OutboundEmail(OutboxMessage):
     """
     One transactional email. The message is kept as its parts (not as MIME),
     so that it is rebuilt as the same EmailMessage whatever mail backend
@@ -75,6 +68,7 @@ class OutboundEmail(models.Model):
 
     WAITING = [Status.QUEUED, Status.CLAIMED, Status.SENDING]
     RESENDABLE = [Status.QUEUED, Status.FAILED, Status.IN_DOUBT]
+    DOUBT_STATUS = Status.IN_DOUBT
 
     kind = models.CharField(max_length=30, choices=Kind)
     recipient = models.EmailField(max_length=254)
@@ -97,17 +91,7 @@ class OutboundEmail(models.Model):
     status = models.CharField(
         max_length=10, choices=Status, default=Status.QUEUED, db_index=True
     )
-    attempts = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
-    queued_at = models.DateTimeField(
-        default=timezone.now,
-        help_text="Start of the retry window: when it was queued or last resent.",
-    )
-    next_attempt_at = models.DateTimeField(default=timezone.now)
-    claim_token = models.CharField(max_length=32, blank=True)
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    last_error = models.TextField(blank=True)
 
     objects = OutboundEmailQuerySet.as_manager()
 

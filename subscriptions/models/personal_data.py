@@ -15,6 +15,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from newsroom.email_addresses import normalise_email
+
 
 def address_hash(email):
     """
@@ -22,7 +24,7 @@ def address_hash(email):
     trimmed, lower case. Keyed with PERSONAL_DATA_HASH_KEY, so a list of
     hashes cannot be checked against a list of known addresses without it.
     """
-    normalised = (email or "").strip().lower()
+    normalised = normalise_email(email)
     key = settings.PERSONAL_DATA_HASH_KEY.encode()
     return hmac.new(
         key, normalised.encode("utf-8", "surrogatepass"), hashlib.sha256

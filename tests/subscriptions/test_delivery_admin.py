@@ -19,7 +19,7 @@ from subscriptions.delivery import (
     delivery_request_transition,
 )
 from subscriptions.models import DeliveryRequest, DeliveryRequestEvent
-from subscriptions.roles import ensure_circulation_group
+from subscriptions.roles import ensure_roles
 from tests.factories import make_staff
 from tests.subscriptions.factories import (
     make_delivery_area,
@@ -77,7 +77,12 @@ def test_circulation_group_has_exactly_the_delivery_permissions():
     }
 
 
-def test_ensure_circulation_group_puts_back_what_the_migration_made():
+def ensure_circulation_group():
+    ensure_roles()
+    return Group.objects.get(name="Circulation")
+
+
+def test_ensure_roles_puts_back_what_the_migration_made_circulation():
     """
     Made again after a flush, or with a stray permission added, the group
     has exactly the permissions the data migration gave it.

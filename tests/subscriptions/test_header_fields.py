@@ -11,7 +11,8 @@ from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from subscriptions.models.newsletters import LINE_BREAKS, Edition, Newsletter
+from subscriptions.models.editions import Edition
+from subscriptions.models.newsletters import LINE_BREAKS, Newsletter
 
 from .factories import make_newsletter
 from .test_newsletter_admin import make_edition

@@ -17,15 +17,13 @@ from django.core.management import call_command
 from django.db.models import F, Min
 from django.utils import timezone
 
-from subscriptions import delivery, outbound, tasks
-from subscriptions.forms import DeliveryRequestForm
+from subscriptions import delivery, outbound, outbox
 from subscriptions.models import DeliveryRequest, OutboundEmail, Subscription
 from tests.factories import make_staff
 
 from .factories import (
     delivery_form_data,
     make_newsletter,
-    make_subscription,
     sign_up_data,
 )
 from .smtp import SMTPSink, free_port
@@ -366,34 +364,6 @@ def test_the_periodic_run_sends_the_emails_whose_retry_is_due(
     assert sorted(m.to[0] for m in mail.outbox) == [DESK, READER]
 
 
-def test_tasks_queued_before_the_outbox_put_their_emails_in_it(
-    django_capture_on_commit_callbacks,
-):
-    """
-    The task names of the old mechanism, still queued when the new code
-    starts, queue their emails in the outbox, which sends them once.
-    """
-    newsletter = make_newsletter()
-    with django_capture_on_commit_callbacks():
-        form = DeliveryRequestForm(data=delivery_form_data())
-        assert form.is_valid(), form.errors
-        request, _ = form.submit(source="/delivery/")
-        subscription = make_subscription(
-            newsletter=newsletter, status=Subscription.Status.PENDING
-        )
-    OutboundEmail.objects.all().delete()
-
-    with django_capture_on_commit_callbacks(execute=True):
-        delivery.delivery_emails_send.call(request.pk)
-        tasks.send_confirmation_email.call(subscription.pk)
-        tasks.send_confirmation_email.call(subscription.pk)
-
-    assert sorted(m.to[0] for m in mail.outbox) == sorted(
-        [DESK, READER, subscription.email]
-    )
-    assert set(OutboundEmail.objects.values_list("status", flat=True)) == {Status.SENT}
-
-
 def test_emails_go_with_what_they_are_about(client, django_capture_on_commit_callbacks):
     """
     Anonymising a delivery request deletes its emails in the outbox (they
@@ -435,7 +405,7 @@ def test_admin_lists_what_waits_and_why_to_staff_allowed_to_see_it(
             delivery_form_data(email=f"reader{n}@example.ie"),
         )
     OutboundEmail.objects.filter(pk=OutboundEmail.objects.order_by("pk")[0].pk).update(
-        status=Status.IN_DOUBT, last_error=outbound.IN_DOUBT
+        status=Status.IN_DOUBT, last_error=outbox.IN_DOUBT
     )
     client.force_login(make_staff("ops", ["subscriptions.view_outboundemail"]))
 

@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from articles.models import Article
-from subscriptions import editions, outbox
+from subscriptions import edition_sends, editions
 from subscriptions.models import Edition, EditionArticle, EditionSend, Subscription
 from tests.factories import make_article, make_section
 
@@ -240,7 +240,7 @@ def test_reader_who_unsubscribes_after_queueing_is_not_sent_the_edition(
         editions.start_sending(edition)
     leaving.unsubscribe()
 
-    outbox.deliver_batch(edition.pk)
+    edition_sends.deliver_batch(edition.pk)
 
     assert [m.to[0] for m in mail.outbox] == [staying.email]
     assert EditionSend.objects.get(subscription=leaving).status == (
@@ -269,17 +269,17 @@ def test_temporary_refusal_is_retried_with_backoff_and_delivered_once(settings):
         )
 
         before = timezone.now()
-        outbox.deliver_batch(edition.pk)
+        edition_sends.deliver_batch(edition.pk)
         row = EditionSend.objects.get(subscription__email="busy@example.com")
         assert row.status == EditionSend.Status.QUEUED
         assert row.attempts == 1
         assert "451" in row.last_error
         assert row.next_attempt_at >= before + timedelta(seconds=60)
-        assert outbox.continue_delivery(edition.pk) == "waiting"
+        assert edition_sends.continue_delivery(edition.pk) == "waiting"
 
         EditionSend.objects.filter(pk=row.pk).update(next_attempt_at=timezone.now())
-        outbox.deliver_batch(edition.pk)
-        assert outbox.continue_delivery(edition.pk) == "finished"
+        edition_sends.deliver_batch(edition.pk)
+        assert edition_sends.continue_delivery(edition.pk) == "finished"
 
     assert sorted(sink.handler.recipients()) == ["busy@example.com", "fine@example.com"]
     row.refresh_from_db()
@@ -299,12 +299,12 @@ def test_permanent_refusal_fails_at_once_and_is_not_retried(settings):
         sink.handler.handle_RCPT = refuse
         edition = sending_edition(make_newsletter(), "gone@example.com")
 
-        outbox.deliver_batch(edition.pk)
+        edition_sends.deliver_batch(edition.pk)
 
     row = EditionSend.objects.get()
     assert row.status == EditionSend.Status.FAILED
     assert "550" in row.last_error
-    assert outbox.continue_delivery(edition.pk) == "finished"
+    assert edition_sends.continue_delivery(edition.pk) == "finished"
 
 
 def test_an_unreachable_mail_server_is_retried_until_the_retry_window_closes(
@@ -324,7 +324,7 @@ def test_an_unreachable_mail_server_is_retried_until_the_retry_window_closes(
     }
     edition = sending_edition(make_newsletter(), "a@example.com", "b@example.com")
 
-    assert outbox.deliver_batch(edition.pk) == {"unreachable": 1}
+    assert edition_sends.deliver_batch(edition.pk) == {"unreachable": 1}
     rows = EditionSend.objects.order_by("pk")
     assert [(r.status, r.attempts) for r in rows] == [
         (EditionSend.Status.QUEUED, 1),
@@ -332,14 +332,14 @@ def test_an_unreachable_mail_server_is_retried_until_the_retry_window_closes(
     ]
     assert len({r.next_attempt_at for r in rows}) == 1
     assert rows[1].last_error.startswith("Not tried: the mail server could not")
-    assert outbox.continue_delivery(edition.pk) == "waiting"
+    assert edition_sends.continue_delivery(edition.pk) == "waiting"
 
     # 59 minutes on: still retried.
     EditionSend.objects.update(
         queued_at=timezone.now() - timedelta(minutes=59),
         next_attempt_at=timezone.now(),
     )
-    outbox.deliver_batch(edition.pk)
+    edition_sends.deliver_batch(edition.pk)
     assert EditionSend.objects.filter(status=EditionSend.Status.FAILED).count() == 0
 
     # An hour on: failed for good, one by one, with the reason.
@@ -347,14 +347,14 @@ def test_an_unreachable_mail_server_is_retried_until_the_retry_window_closes(
         queued_at=timezone.now() - timedelta(hours=1),
         next_attempt_at=timezone.now(),
     )
-    outbox.deliver_batch(edition.pk)
+    edition_sends.deliver_batch(edition.pk)
     EditionSend.objects.update(next_attempt_at=timezone.now())
-    outbox.deliver_batch(edition.pk)
+    edition_sends.deliver_batch(edition.pk)
     assert set(rows.values_list("status", flat=True)) == {EditionSend.Status.FAILED}
     reason = EditionSend.objects.first().last_error
     assert "retry window is 1.0 h" in reason
     assert "ConnectionRefusedError" in reason
-    assert outbox.continue_delivery(edition.pk) == "finished"
+    assert edition_sends.continue_delivery(edition.pk) == "finished"
 
 
 def test_abandoned_claims_are_resent_but_an_interrupted_hand_over_is_not(settings):
@@ -367,12 +367,12 @@ def test_abandoned_claims_are_resent_but_an_interrupted_hand_over_is_not(setting
         make_newsletter(), "a@example.com", "b@example.com", "c@example.com"
     )
     long_ago = timezone.now() - timedelta(minutes=5)
-    assert len(outbox.claim_batch(edition.pk, "deadworker", long_ago)) == 3
+    assert len(edition_sends.claim_batch(edition.pk, "deadworker", long_ago)) == 3
     EditionSend.objects.filter(subscription__email="a@example.com").update(
         status=EditionSend.Status.SENDING
     )
 
-    outbox.deliver_batch(edition.pk)
+    edition_sends.deliver_batch(edition.pk)
 
     statuses = dict(EditionSend.objects.values_list("subscription__email", "status"))
     assert statuses == {
@@ -390,13 +390,13 @@ def test_abandoned_claims_are_resent_but_an_interrupted_hand_over_is_not(setting
 def test_a_worker_whose_lease_ran_out_does_not_send_a_row_taken_over():
     """The hand-over only matches the claim token, so two workers never both send."""
     edition = sending_edition(make_newsletter(), "a@example.com")
-    [slow_row] = outbox.claim_batch(
+    [slow_row] = edition_sends.claim_batch(
         edition.pk, "slowworker", timezone.now() - timedelta(hours=1)
     )
-    [fast_row] = outbox.claim_batch(edition.pk, "fastworker", timezone.now())
+    [fast_row] = edition_sends.claim_batch(edition.pk, "fastworker", timezone.now())
     shared = {"edition": edition, "newsletter": edition.newsletter, "articles": []}
-    slow = outbox.Courier("slowworker", shared)
-    fast = outbox.Courier("fastworker", shared)
+    slow = edition_sends.Courier("slowworker", shared)
+    fast = edition_sends.Courier("fastworker", shared)
 
     assert slow.send(slow_row) == "lost"
     assert fast.send(fast_row) == "sent"

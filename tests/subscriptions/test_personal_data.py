@@ -128,7 +128,7 @@ def test_export_lists_every_row_about_the_address_in_any_case(reader):
     assert set(requests) == {reader["active"].reference, reader["fresh"].reference}
     active = requests[reader["active"].reference]
     assert {key: active[key] for key in PERSONAL} == PERSONAL
-    assert active["email"] == EMAIL.upper()
+    assert active["email"] == EMAIL.lower()
     assert active["status"] == "active"
     assert [c["kind"] for c in active["consent_ledger"]] == ["terms"]
     history = [(h["what"], h["by"], h["note"]) for h in active["history"]]
