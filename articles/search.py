@@ -19,10 +19,13 @@ import unicodedata
 from django.contrib.postgres.search import (
     SearchHeadline,
     SearchQuery,
+    SearchRank,
     SearchVector,
     SearchVectorField,
+    TrigramWordSimilarity,
 )
-from django.db import connections, models
+from django.db import connections, models, transaction
+from django.db.models import Q
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
 
@@ -110,6 +113,63 @@ def query_terms(query):
             continue
         terms.append((text, bool(minus)))
     return terms
+
+
+def search_articles(articles, query):
+    """
+    Those of `articles` (a queryset) matching the reader's `query`, best
+    match first: a match in the headline ranks above one in the standfirst,
+    the body, then the byline names; newer first among equals. Apply every
+    filter first and search last, on published() for reader pages. A query
+    with no word to look for (empty, or only -excluded words) matches
+    nothing.
+
+    Ranking reads every match's whole document, so only the newest
+    RANKED_MATCHES matches are ranked and returned: the cost of a
+    common word stays flat as the archive grows. Their keys are fetched
+    here, in one query, so that the page and its count read a short list
+    instead of searching twice.
+    """
+    matches, rank = match_articles(articles, query)
+    newest = matches.order_by("-published_at", "-pk").values_list("pk", flat=True)
+    keys = list(newest[:RANKED_MATCHES])
+    return (
+        articles.filter(pk__in=keys)
+        .annotate(rank=rank)
+        .order_by("-rank", "-published_at", "-pk")
+    )
+
+
+def match_articles(articles, query):
+    """
+    Those of `articles` matching `query`, unordered, and the expression that
+    ranks them (see search_articles).
+    """
+    query = clean_query(query)
+    terms = query_terms(query)
+    wanted = [text for text, excluded in terms if not excluded]
+    if not wanted:
+        return articles.none(), models.Value(0)
+    if is_postgresql(articles.db):
+        terms = web_search_query(query)
+        rank = SearchRank(models.F("search_vector"), terms, weights=RANK_WEIGHTS)
+        return articles.filter(search_vector=terms), rank
+    fields = ("title", "standfirst", "body", "byline_names")
+    condition, rank = Q(), models.Value(0)
+    for text, excluded in terms:
+        anywhere = Q()
+        for field in fields:
+            anywhere |= Q(**{f"{field}__icontains": text})
+        condition &= ~anywhere if excluded else anywhere
+        if not excluded:
+            rank += models.Case(
+                *(
+                    models.When(Q(**{f"{field}__icontains": text}), then=weight)
+                    for field, weight in zip(fields, (8, 4, 2, 1), strict=True)
+                ),
+                default=0,
+            )
+    return articles.filter(condition), rank
 
 
 def mark(raw):
@@ -286,3 +346,42 @@ def suggest_spelling(query, candidate_headlines):
 
     suggestion = WORD.sub(correct, query)
     return suggestion if changed else None
+
+
+def suggest_from_headlines(articles, query):
+    """
+    "Did you mean": the query with its misspelt words replaced by the
+    closest words of the headlines of `articles`, or None. On PostgreSQL
+    the candidates come from pg_trgm word similarity (indexed), one
+    query per word; elsewhere from the latest headlines, one query.
+    """
+    query = clean_query(query)
+    if not is_postgresql(articles.db):
+        latest = []
+
+        def latest_headlines(word):
+            if not latest:
+                latest.extend(
+                    articles.latest_first().values_list("title", flat=True)[:2000]
+                )
+            return latest
+
+        return suggest_spelling(query, latest_headlines)
+
+    def similar_headlines(word):
+        return (
+            articles.filter(title__trigram_word_similar=word)
+            .annotate(similarity=TrigramWordSimilarity(word, "title"))
+            .order_by("-similarity")
+            .values_list("title", flat=True)[:5]
+        )
+
+    with transaction.atomic(using=articles.db):
+        with connections[articles.db].cursor() as cursor:
+            # pg_trgm's default (0.6) misses a swapped pair of letters
+            # in a long word; for this transaction only.
+            cursor.execute(
+                "SET LOCAL pg_trgm.word_similarity_threshold = %s",
+                [SUGGESTION_WORD_SIMILARITY],
+            )
+        return suggest_spelling(query, similar_headlines)

@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.admin import EDITOR_BASE_STYLE_HASH
+from articles.admin.articles import EDITOR_BASE_STYLE_HASH
 from articles.models import Article, Correction, Image, Section
 from tests.factories import (
     image_upload,

@@ -12,7 +12,7 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.admin import ArticleAdmin
+from articles.admin.articles import ArticleAdmin
 from articles.models import Article, ArticleTransition, Revision
 from articles.roles import ROLES, ensure_roles
 from tests.articles.workflow_forms import (

@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from newsroom.admin_inlines import LabelledTabularInline
 
-from . import front_page
-from .models import FrontPagePin, FrontPageSlot
+from .. import front_page
+from ..models import FrontPagePin, FrontPageSlot
 
 
 class PinInline(LabelledTabularInline):

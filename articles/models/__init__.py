@@ -1,0 +1,78 @@
+"""
+The articles app's models, one module per domain: `taxonomy` (sections,
+authors, tag links), `images` (pictures and their renditions), `articles`
+(articles, their corrections and old addresses), `bylines`, `revisions`
+(revisions and workflow steps), `sharing` (share links, who has an article
+open) and `front_page` (its slots and pins). The body's sanitizer is in
+articles/body.py, search in articles/search.py.
+"""
+
+from ..body import BODY_EDITOR_EXTENSIONS, sanitize_body
+from .articles import (
+    WORDS_READ_A_MINUTE,
+    Article,
+    ArticleManager,
+    ArticleQuerySet,
+    ArticleRedirect,
+    Correction,
+    tags_in_order,
+)
+from .bylines import ArticleAuthor, ArticleAuthorQuerySet, bylines_in_order
+from .front_page import FrontPagePin, FrontPageSlot
+from .images import (
+    Image,
+    ImageQuerySet,
+    Rendition,
+    ShapedPicture,
+    StoredRendition,
+    day_start,
+    prefetch_renditions,
+)
+from .revisions import ArticleTransition, Revision, staff_name
+from .sharing import ArticleOpening, ShareLink
+from .taxonomy import (
+    Author,
+    Section,
+    SectionQuerySet,
+    TaggedArticle,
+    reader_cached,
+    reserved_section_slugs,
+    validate_section_slug,
+)
+
+__all__ = [
+    "BODY_EDITOR_EXTENSIONS",
+    "WORDS_READ_A_MINUTE",
+    "Article",
+    "ArticleAuthor",
+    "ArticleAuthorQuerySet",
+    "ArticleManager",
+    "ArticleOpening",
+    "ArticleQuerySet",
+    "ArticleRedirect",
+    "ArticleTransition",
+    "Author",
+    "Correction",
+    "FrontPagePin",
+    "FrontPageSlot",
+    "Image",
+    "ImageQuerySet",
+    "Rendition",
+    "Revision",
+    "Section",
+    "SectionQuerySet",
+    "ShapedPicture",
+    "ShareLink",
+    "StoredRendition",
+    "TaggedArticle",
+    "bylines_in_order",
+    "day_start",
+    "prefetch_renditions",
+    "reader_cached",
+    "reserved_section_slugs",
+    "sanitize_body",
+    "staff_name",
+    "tags_in_order",
+    # Named by migration 0001.
+    "validate_section_slug",
+]

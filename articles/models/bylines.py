@@ -1,0 +1,111 @@
+"""
+Bylines: the names on an article, in order, with the part each played. Every
+way of writing them keeps the article's `byline_names` (which search reads)
+current.
+"""
+
+from django.apps import apps
+from django.db import models
+
+from newsroom.cache import ReaderVisibleQuerySet
+
+from .taxonomy import Author
+
+
+def bylines_in_order():
+    """Prefetch of an article's bylines with their authors, in byline order."""
+    return models.Prefetch(
+        "bylines",
+        queryset=ArticleAuthor.objects.select_related("author").order_by(
+            "position", "pk"
+        ),
+    )
+
+
+class ArticleAuthorQuerySet(ReaderVisibleQuerySet):
+    # Every way of writing bylines keeps Article.byline_names current, bulk
+    # ones included (the demo loader inserts bylines in bulk).
+
+    def bulk_create(self, objs, *args, **kwargs):
+        created = super().bulk_create(objs, *args, **kwargs)
+        self._refresh_articles({byline.article_id for byline in created})
+        return created
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        objs = list(objs)
+        updated = super().bulk_update(objs, fields, *args, **kwargs)
+        self._refresh_articles({byline.article_id for byline in objs})
+        return updated
+
+    def update(self, **kwargs):
+        ids = list(self.values_list("pk", flat=True))
+        articles = set(self.values_list("article_id", flat=True))
+        updated = super().update(**kwargs)
+        moved_to = ArticleAuthor.objects.filter(pk__in=ids).values_list(
+            "article_id", flat=True
+        )
+        self._refresh_articles(articles | set(moved_to))
+        return updated
+
+    def delete(self):
+        articles = set(self.values_list("article_id", flat=True))
+        deleted = super().delete()
+        self._refresh_articles(articles)
+        return deleted
+
+    @staticmethod
+    def _refresh_articles(ids):
+        ids = {pk for pk in ids if pk is not None}
+        if ids:
+            # By name: the Article model's module imports this one.
+            Article = apps.get_model("articles", "Article")
+            Article.objects.filter(pk__in=ids).refresh_byline_names()
+
+
+class ArticleAuthor(models.Model):
+    """One name in an article's byline, in order, with the part they played."""
+
+    class Role(models.TextChoices):
+        WRITER = "writer", "Writer"
+        REPORTER = "reporter", "Reporter"
+        CORRESPONDENT = "correspondent", "Correspondent"
+        PHOTOGRAPHER = "photographer", "Photographer"
+        TRANSLATOR = "translator", "Translator"
+        AGENCY = "agency", "Agency"
+
+    article = models.ForeignKey(
+        "Article", on_delete=models.CASCADE, related_name="bylines"
+    )
+    author = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="bylines")
+    role = models.CharField(max_length=15, choices=Role, default=Role.WRITER)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    objects = ArticleAuthorQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = "byline"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "author"], name="article_author_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["author", "article"])]
+
+    def __str__(self):
+        return f"{self.author} ({self.get_role_display()})"
+
+    def save(self, *args, **kwargs):
+        previous = (
+            ArticleAuthor.objects.filter(pk=self.pk).values_list("article", flat=True)
+            if self.pk
+            else []
+        )
+        super().save(*args, **kwargs)
+        ArticleAuthorQuerySet._refresh_articles({self.article_id, *previous})
+
+    def delete(self, *args, **kwargs):
+        article_id = self.article_id
+        deleted = super().delete(*args, **kwargs)
+        ArticleAuthorQuerySet._refresh_articles({article_id})
+        return deleted

@@ -1,0 +1,483 @@
+"""
+Pictures: the Image with its editorial metadata and rights, its Rendition
+rows, the records pages read instead of them (StoredRendition, ShapedPicture)
+and the receivers that keep files and the rendition index right. Encoding is
+in articles/images.py.
+"""
+
+from datetime import datetime, time
+from pathlib import Path
+
+from django.conf import settings
+from django.db import models, transaction
+from django.db.models import Q, prefetch_related_objects
+from django.db.models.fields.files import FieldFile
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+from django.utils import timezone
+from django.utils.functional import cached_property
+
+from .. import images
+
+
+def day_start(day):
+    """Midnight at the start of `day` in the newsroom's time zone."""
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+class ImageQuerySet(models.QuerySet):
+    def rights_lapsing(self):
+        """Pictures whose rights end at a time to come, soonest first."""
+        return self.filter(rights_expire_on__gt=timezone.localdate()).order_by(
+            "rights_expire_on"
+        )
+
+    def next_rights_lapse(self):
+        """
+        When the rights of a picture next end (the start of its
+        rights_expire_on day), or None.
+        """
+        day = self.rights_lapsing().values_list("rights_expire_on", flat=True).first()
+        return day_start(day) if day else None
+
+
+class Image(models.Model):
+    """An uploaded picture with its editorial metadata and its renditions."""
+
+    file = models.ImageField(
+        upload_to="images/%Y/%m/", width_field="width", height_field="height"
+    )
+    alt_text = models.CharField(
+        max_length=300,
+        help_text="What the picture shows, for readers who cannot see it.",
+    )
+    caption = models.CharField(max_length=500, blank=True)
+    credit = models.CharField(
+        max_length=200, blank=True, help_text="Photographer or agency."
+    )
+    licence = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="On what terms the paper may use it, e.g. “Staff photograph”, "
+        "“Agency subscription”, “CC BY 4.0”, “Handout”.",
+    )
+    source = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Where it came from: the agency and its reference, the "
+        "photographer, or the address it was taken from.",
+    )
+    rights_expire_on = models.DateField(
+        "rights expire on",
+        null=True,
+        blank=True,
+        help_text="From this day on (in the newsroom's time zone) the picture may "
+        "no longer be shown: articles using it cannot be published and live ones "
+        "show no picture. Leave empty when the rights do not expire.",
+    )
+    width = models.PositiveIntegerField(editable=False, default=0)
+    height = models.PositiveIntegerField(editable=False, default=0)
+    focal_point_x = models.FloatField(
+        default=0.5, help_text="Horizontal focal point, 0 (left) to 1 (right)."
+    )
+    focal_point_y = models.FloatField(
+        default=0.5, help_text="Vertical focal point, 0 (top) to 1 (bottom)."
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    rendition_index = models.JSONField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Every rendition as [shape, format, width, height, file name], "
+        "recorded when they are made, so pages show the picture without "
+        "reading its renditions. Empty (null) while unknown.",
+    )
+
+    objects = ImageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(focal_point_x__gte=0, focal_point_x__lte=1)
+                & Q(focal_point_y__gte=0, focal_point_y__lte=1),
+                name="image_focal_point_in_frame",
+            )
+        ]
+
+    def __str__(self):
+        return self.alt_text[:80]
+
+    def save(self, *args, **kwargs):
+        """
+        Store a newly assigned file cleaned (upright, without EXIF/GPS and
+        other metadata, see images.clean_original) and rebuild the renditions
+        whenever the file changed, so every way of saving an Image (admin,
+        shell, `Image.objects.create(...)`) leaves it ready to show.
+        Raises ValidationError for a file that is not an acceptable picture.
+        """
+        stored_now = None
+        if self.file and not self.file._committed:
+            original = images.clean_original(self.file)
+            self.file.save(original.content.name, original.content, save=False)
+            self.width, self.height = original.width, original.height
+            stored_now = self.file.name
+        previous = self._stored_file_name
+        file_changed = bool(self.file) and self.file.name != previous
+        focal_point = (self.focal_point_x, self.focal_point_y)
+        focal_changed = self._stored_focal_point not in (None, focal_point)
+        try:
+            with transaction.atomic():
+                super().save(*args, **kwargs)
+                if file_changed:
+                    self.make_renditions()
+                elif focal_changed and self.file:
+                    self.make_renditions(shapes_only=True)
+        except BaseException:
+            if stored_now:
+                self.file.storage.delete(stored_now)
+            raise
+        if file_changed and previous:
+            storage = self.file.storage
+            transaction.on_commit(lambda: storage.delete(previous))
+        self._stored_file_name = self.file.name
+        self._stored_focal_point = focal_point
+
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        instance = super().from_db(db, field_names, values, **kwargs)
+        if "file" in field_names:
+            instance._stored_file_name = instance.file.name
+        if {"focal_point_x", "focal_point_y"} <= set(field_names):
+            instance._stored_focal_point = (
+                instance.focal_point_x,
+                instance.focal_point_y,
+            )
+        return instance
+
+    # The file name and focal point as last read from or written to the database.
+    _stored_file_name = None
+    _stored_focal_point = None
+
+    @property
+    def rights_lapse_at(self):
+        """The moment the rights end (midnight starting rights_expire_on), or None."""
+        if self.rights_expire_on is None:
+            return None
+        return day_start(self.rights_expire_on)
+
+    def rights_expired(self, moment=None):
+        """Whether the picture may no longer be shown at `moment` (default now)."""
+        lapse = self.rights_lapse_at
+        return lapse is not None and lapse <= (moment or timezone.now())
+
+    def make_renditions(self, formats=images.RENDITION_FORMATS, shapes_only=False):
+        """
+        Replace this image's renditions with freshly encoded ones: every
+        format in `formats` at each width of images.RENDITION_WIDTHS the
+        original is at least as wide as (one at its own width if it is
+        narrower), and the fixed shapes of images.SHAPES cut around the focal
+        point. With shapes_only, only the shapes are made again (the focal
+        point moved). The old rendition files are deleted once the
+        transaction commits; the new ones are deleted again if storing them
+        fails.
+        """
+        with self.file.open("rb") as source:
+            encoded = [] if shapes_only else images.encode_renditions(source, formats)
+            encoded += images.encode_shapes(
+                source, self.focal_point_x, self.focal_point_y, formats=formats
+            )
+        stem = Path(self.file.name).stem
+        renditions = []
+        try:
+            with transaction.atomic():
+                replaced = self.renditions.all()
+                if shapes_only:
+                    replaced = replaced.exclude(shape="")
+                replaced.delete()
+                for item in encoded:
+                    rendition = Rendition(
+                        image=self,
+                        shape=item.shape,
+                        format=item.format,
+                        width=item.width,
+                        height=item.height,
+                    )
+                    extension = "jpg" if item.format == "jpeg" else item.format
+                    name = "-".join(filter(None, [stem, item.shape, str(item.width)]))
+                    rendition.file.save(f"{name}.{extension}", item.content, save=False)
+                    renditions.append(rendition)
+                Rendition.objects.bulk_create(renditions)
+                self.record_renditions()
+        except BaseException:
+            for rendition in renditions:
+                rendition.file.storage.delete(rendition.file.name)
+            raise
+        return renditions
+
+    def record_renditions(self):
+        """
+        Store the index of this image's renditions (rendition_index), read
+        from the table, so pages need not read the table again.
+        """
+        getattr(self, "_prefetched_objects_cache", {}).pop("renditions", None)
+        self.__dict__.pop("_shown_renditions", None)
+        self.rendition_index = [
+            [r.shape, r.format, r.width, r.height, r.file.name]
+            for r in self.renditions.order_by("shape", "format", "width")
+        ]
+        Image.objects.filter(pk=self.pk).update(rendition_index=self.rendition_index)
+
+    # For templates (includes/picture.html) and structured data. These read
+    # the stored rendition_index, so they run no query; an image without one
+    # (its renditions changed outside make_renditions) uses its prefetched
+    # renditions, else fetches them once for this instance.
+
+    @cached_property
+    def _shown_renditions(self):
+        prefetched = getattr(self, "_prefetched_objects_cache", {})
+        if self.rendition_index is not None and "renditions" not in prefetched:
+            return [StoredRendition(*entry) for entry in self.rendition_index]
+        if "renditions" not in prefetched:
+            prefetch_related_objects([self], "renditions")
+        return sorted(self.renditions.all(), key=lambda r: (r.shape, r.format, r.width))
+
+    def shown_renditions(self):
+        """
+        The renditions pages show, by shape, format and width: stored
+        records (StoredRendition) or Rendition rows, alike for templates.
+        """
+        return self._shown_renditions
+
+    def rendition_signature(self):
+        """What identifies the renditions shown (for fragment cache keys)."""
+        if self.rendition_index is not None:
+            return self.rendition_index
+        return [
+            (r.shape, r.format, r.width, r.file.name) for r in self.shown_renditions()
+        ]
+
+    def _renditions(self, format, shape=""):
+        return [
+            r for r in self._shown_renditions if r.format == format and r.shape == shape
+        ]
+
+    def srcset(self, format):
+        """
+        The `srcset` value for one format ("avif", "webp" or "jpeg"):
+        "<url> 400w, <url> 800w, …", narrowest first; "" when there are no
+        renditions in that format. Templates use the properties below.
+        """
+        return ", ".join(f"{r.file.url} {r.width}w" for r in self._renditions(format))
+
+    @property
+    def avif_srcset(self):
+        return self.srcset(Rendition.Format.AVIF)
+
+    @property
+    def webp_srcset(self):
+        return self.srcset(Rendition.Format.WEBP)
+
+    @property
+    def jpeg_srcset(self):
+        """For the <img srcset>: every browser decodes JPEG."""
+        return self.srcset(Rendition.Format.JPEG)
+
+    @property
+    def sources(self):
+        """
+        The modern formats present, best first, for `<source>` elements:
+        a list of {"type": "image/avif", "srcset": "…"} dicts (JPEG excluded,
+        it belongs on the <img>).
+        """
+        return [
+            {"type": f"image/{format}", "srcset": srcset}
+            for format in (Rendition.Format.AVIF, Rendition.Format.WEBP)
+            if (srcset := self.srcset(format))
+        ]
+
+    @property
+    def fallback_rendition(self):
+        """
+        The JPEG rendition for `<img src>`: the widest at most 800 pixels
+        wide, else the narrowest; None when there are no renditions. Its
+        width and height give the <img> its aspect ratio.
+        """
+        jpegs = self._renditions(Rendition.Format.JPEG)
+        fitting = [r for r in jpegs if r.width <= 800]
+        if fitting:
+            return fitting[-1]
+        return jpegs[0] if jpegs else None
+
+    @property
+    def fallback_url(self):
+        """URL of fallback_rendition, or of the original when there is none."""
+        rendition = self.fallback_rendition
+        return rendition.file.url if rendition else self.file.url
+
+    @property
+    def thumbnail_rendition(self):
+        """The narrowest JPEG rendition (the admin's thumbnails), or None."""
+        jpegs = self._renditions(Rendition.Format.JPEG)
+        return jpegs[0] if jpegs else None
+
+    def in_shape(self, shape):
+        """
+        The picture cut to one of images.SHAPES ("card", "share"), with the
+        same attributes as an Image for includes/picture.html; the whole
+        picture while that shape has not been made.
+        """
+        if self._renditions(Rendition.Format.JPEG, shape):
+            return ShapedPicture(self, shape)
+        return self
+
+    @property
+    def share_rendition(self):
+        """The 1200×630 JPEG for og:image and twitter:image, or None."""
+        jpegs = self._renditions(Rendition.Format.JPEG, "share")
+        return jpegs[-1] if jpegs else None
+
+
+class StoredRendition:
+    """A rendition as recorded in Image.rendition_index: no row, no query."""
+
+    def __init__(self, shape, format, width, height, name):
+        self.shape = shape
+        self.format = format
+        self.width = width
+        self.height = height
+        self.file = FieldFile(None, Rendition._meta.get_field("file"), name)
+
+    @property
+    def mime_type(self):
+        return f"image/{self.format}"
+
+
+class ShapedPicture:
+    """An Image seen through the renditions of one fixed shape."""
+
+    def __init__(self, image, shape):
+        self.image = image
+        self.shape = shape
+        self.alt_text = image.alt_text
+
+    def srcset(self, format):
+        return ", ".join(
+            f"{r.file.url} {r.width}w"
+            for r in self.image._renditions(format, self.shape)
+        )
+
+    @property
+    def jpeg_srcset(self):
+        return self.srcset(Rendition.Format.JPEG)
+
+    @property
+    def sources(self):
+        return [
+            {"type": f"image/{format}", "srcset": srcset}
+            for format in (Rendition.Format.AVIF, Rendition.Format.WEBP)
+            if (srcset := self.srcset(format))
+        ]
+
+    @property
+    def fallback_rendition(self):
+        """The widest JPEG at most 800 pixels wide, else the narrowest."""
+        jpegs = self.image._renditions(Rendition.Format.JPEG, self.shape)
+        fitting = [r for r in jpegs if r.width <= 800]
+        return fitting[-1] if fitting else jpegs[0]
+
+    @property
+    def fallback_url(self):
+        return self.fallback_rendition.file.url
+
+    @property
+    def width(self):
+        return self.fallback_rendition.width
+
+    @property
+    def height(self):
+        return self.fallback_rendition.height
+
+
+class Rendition(models.Model):
+    """One resized, re-encoded copy of an Image, made when the image is saved."""
+
+    class Format(models.TextChoices):
+        AVIF = "avif", "AVIF"
+        WEBP = "webp", "WebP"
+        JPEG = "jpeg", "JPEG"
+
+    image = models.ForeignKey(
+        Image, on_delete=models.CASCADE, related_name="renditions"
+    )
+    shape = models.CharField(
+        max_length=8,
+        blank=True,
+        default="",
+        help_text="Empty for the picture's own shape, else the name of a fixed "
+        "shape cut around the focal point (articles.images.SHAPES).",
+    )
+    format = models.CharField(max_length=4, choices=Format)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    file = models.ImageField(upload_to="renditions/%Y/%m/")
+
+    class Meta:
+        ordering = ["image", "shape", "format", "width"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["image", "shape", "format", "width"],
+                name="rendition_unique_size",
+            )
+        ]
+
+    def __str__(self):
+        shape = f" {self.shape}" if self.shape else ""
+        return f"{self.image_id}{shape} {self.format} {self.width}w"
+
+    @property
+    def mime_type(self):
+        return f"image/{self.format}"
+
+
+@receiver(post_delete, sender=Image)
+@receiver(post_delete, sender=Rendition)
+def delete_image_file(sender, instance, **kwargs):
+    """
+    Remove the stored file of a deleted Image or Rendition once the deletion
+    commits (queryset and cascade deletes included, which skip delete()).
+    """
+    if instance.file.name:
+        storage, name = instance.file.storage, instance.file.name
+        transaction.on_commit(lambda: storage.delete(name))
+
+
+@receiver(post_save, sender=Rendition)
+@receiver(post_delete, sender=Rendition)
+def forget_rendition_index(sender, instance, **kwargs):
+    """
+    A rendition written or deleted one by one (not by make_renditions, which
+    records the index afterwards) leaves its image's index unknown, so pages
+    read the renditions themselves until they are made again.
+    """
+    Image.objects.filter(pk=instance.image_id).update(rendition_index=None)
+
+
+def prefetch_renditions(images):
+    """
+    Fetch in one query the renditions of those of these pictures that have
+    no rendition_index (None entries, and pictures whose renditions are
+    already loaded, are skipped): the others need no query at all.
+    """
+    prefetch_related_objects(
+        [image for image in images if image and image.rendition_index is None],
+        "renditions",
+    )

@@ -1,0 +1,157 @@
+"""
+How the paper is arranged: sections (and the first path segments a section
+may not take), authors, and the tag links of articles.
+"""
+
+import re
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import URLResolver, get_resolver, reverse
+from taggit.models import TaggedItemBase
+
+from newsroom.cache import ReaderVisibleQuerySet, content_cached
+
+
+def reserved_section_slugs():
+    """
+    First path segments that the URLconf gives to pages other than sections
+    (other apps' pages, feeds, the admin) and the static and media URLs: a
+    section with one of these slugs would hide them or be hidden by them.
+    """
+    reserved = {
+        url.strip("/").split("/")[0]
+        for url in (settings.STATIC_URL, settings.MEDIA_URL)
+        if url and "://" not in url
+    }
+
+    def walk(patterns, prefix):
+        for pattern in patterns:
+            route = prefix + str(pattern.pattern)
+            if isinstance(pattern, URLResolver) and not route:
+                walk(pattern.url_patterns, route)
+                continue
+            first = route.lstrip("^").split("/")[0]
+            if first and re.fullmatch(r"[\w.-]+", first):
+                reserved.add(first)
+
+    walk(get_resolver().url_patterns, "")
+    return reserved
+
+
+def validate_section_slug(value):
+    if value in reserved_section_slugs():
+        raise ValidationError(
+            "“%(value)s” is used by another part of the site; choose another.",
+            params={"value": value},
+        )
+
+
+def reader_cached(name, compute):
+    """
+    `compute()`, kept under the page cache's content version (so any change
+    a reader could see drops it) when the reading pages' parts may be kept
+    (settings.FRAGMENT_CACHE_SECONDS: a cache every process shares); else
+    computed each time. See newsroom.cache.content_cached.
+    """
+    return content_cached(name, compute)
+
+
+class SectionQuerySet(ReaderVisibleQuerySet):
+    def in_menu(self):
+        """
+        Every section in menu order, from the cache when possible (the
+        section bar on every page, the default front page): see
+        `reader_cached`.
+        """
+        return reader_cached("sections", lambda: list(self.all()))
+
+
+class Section(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(
+        max_length=100, unique=True, validators=[validate_section_slug]
+    )
+    description = models.TextField(
+        blank=True, help_text="One or two sentences shown on the section page."
+    )
+    position = models.PositiveSmallIntegerField(
+        default=0, help_text="Order in the section bar; lower comes first."
+    )
+
+    objects = SectionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:section", args=[self.slug])
+
+
+class Author(models.Model):
+    name = models.CharField(max_length=150)
+    slug = models.SlugField(max_length=150, unique=True)
+    role = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="One line, e.g. “Professor of strategic studies, University of …”",
+    )
+    bio = models.TextField(
+        blank=True, help_text="The short biography shown under the author's articles."
+    )
+    photo = models.ForeignKey(
+        "Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="author_profile",
+        help_text="The staff account of this author, if they have one.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        renamed = (
+            self.pk is not None
+            and Author.objects.filter(pk=self.pk).exclude(name=self.name).exists()
+        )
+        super().save(*args, **kwargs)
+        if renamed:
+            self.articles.refresh_byline_names()
+
+    def get_absolute_url(self):
+        return reverse("articles:author", args=[self.slug])
+
+
+class TaggedArticle(TaggedItemBase):
+    """Tag links with a real foreign key, so tag pages join on an index."""
+
+    content_object = models.ForeignKey(
+        "Article", on_delete=models.CASCADE, related_name="tagged_items"
+    )
+
+    objects = ReaderVisibleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "tag"
+        verbose_name_plural = "tags"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_object", "tag"], name="tagged_article_unique"
+            )
+        ]
