@@ -27,7 +27,7 @@ from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
-from newsroom.cache import ReaderVisibleQuerySet, content_cached
+from newsroom.cache import ReaderVisible, ReaderVisibleQuerySet, content_cached
 
 from . import images, search
 
@@ -107,7 +107,7 @@ class SectionQuerySet(ReaderVisibleQuerySet):
         return reader_cached("sections", lambda: list(self.all()))
 
 
-class Section(models.Model):
+class Section(ReaderVisible):
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(
         max_length=100, unique=True, validators=[validate_section_slug]
@@ -131,7 +131,7 @@ class Section(models.Model):
         return reverse("articles:section", args=[self.slug])
 
 
-class Author(models.Model):
+class Author(ReaderVisible):
     name = models.CharField(max_length=150)
     slug = models.SlugField(max_length=150, unique=True)
     role = models.CharField(
@@ -195,7 +195,7 @@ class ImageQuerySet(models.QuerySet):
         return day_start(day) if day else None
 
 
-class Image(models.Model):
+class Image(ReaderVisible):
     """An uploaded picture with its editorial metadata and its renditions."""
 
     file = models.ImageField(
@@ -561,7 +561,7 @@ class ShapedPicture:
         return self.fallback_rendition.height
 
 
-class Rendition(models.Model):
+class Rendition(ReaderVisible):
     """One resized, re-encoded copy of an Image, made when the image is saved."""
 
     class Format(models.TextChoices):
@@ -625,7 +625,7 @@ def forget_rendition_index(sender, instance, **kwargs):
     Image.objects.filter(pk=instance.image_id).update(rendition_index=None)
 
 
-class TaggedArticle(TaggedItemBase):
+class TaggedArticle(ReaderVisible, TaggedItemBase):
     """Tag links with a real foreign key, so tag pages join on an index."""
 
     content_object = models.ForeignKey(
@@ -633,6 +633,8 @@ class TaggedArticle(TaggedItemBase):
     )
 
     objects = ReaderVisibleQuerySet.as_manager()
+    # Readers see taggit's tags (their names, on tag pages) through these rows.
+    reader_visible_also = ("taggit.Tag",)
 
     class Meta:
         verbose_name = "tag"
@@ -1019,7 +1021,7 @@ class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
         return super().get_queryset().defer("search_vector")
 
 
-class Article(models.Model):
+class Article(ReaderVisible):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         REVIEW = "review", "In review"
@@ -1297,6 +1299,56 @@ class Article(models.Model):
         """ArticleAuthor rows in byline order (uses the prefetch when present)."""
         return sorted(self.bylines.all(), key=lambda b: (b.position, b.pk))
 
+    # What an article's card (templates/includes/article_card.html) shows of
+    # it, named as the template names it: card_fingerprint() is made of
+    # these, and tests/articles/test_card_cache.py fails when the card
+    # template names anything else. "bylines" is the byline (names, links and
+    # roles, includes/byline.html); "lead_picture" the picture in the card's
+    # shape (includes/picture.html).
+    CARD_SHOWS = (
+        "pk",
+        "title",
+        "standfirst",
+        "kind",
+        "get_kind_display",
+        "published_at",
+        "get_absolute_url",
+        "section.name",
+        "section.get_absolute_url",
+        "bylines",
+        "lead_picture",
+    )
+
+    def card_fingerprint(self, options):
+        """
+        Everything the article's card shows (CARD_SHOWS), and how it is shown
+        (`options`): its cache key changes with any edit to any of them.
+        """
+        shown = [options, settings.MEDIA_URL]
+        for path in self.CARD_SHOWS:
+            if path == "bylines":
+                value = [
+                    (b.author.pk, b.author.name, b.author.slug, b.role)
+                    for b in self.ordered_bylines()
+                ]
+            elif path == "lead_picture":
+                image = self.lead_picture  # none once its rights have lapsed
+                value = image and (
+                    image.pk,
+                    image.file.name,
+                    image.alt_text,
+                    image.width,
+                    image.height,
+                    image.rendition_signature(),
+                )
+            else:
+                value = self
+                for name in path.split("."):
+                    value = getattr(value, name)
+                    value = value() if callable(value) else value
+            shown.append((path, value))
+        return tuple(shown)
+
 
 class ArticleAuthorQuerySet(ReaderVisibleQuerySet):
     # Every way of writing bylines keeps Article.byline_names current, bulk
@@ -1336,7 +1388,7 @@ class ArticleAuthorQuerySet(ReaderVisibleQuerySet):
             Article.objects.filter(pk__in=ids).refresh_byline_names()
 
 
-class ArticleAuthor(models.Model):
+class ArticleAuthor(ReaderVisible):
     """One name in an article's byline, in order, with the part they played."""
 
     class Role(models.TextChoices):
@@ -1385,7 +1437,7 @@ class ArticleAuthor(models.Model):
         return deleted
 
 
-class Correction(models.Model):
+class Correction(ReaderVisible):
     """A dated correction note, shown at the foot of the article."""
 
     article = models.ForeignKey(
@@ -1652,7 +1704,7 @@ class ArticleOpening(models.Model):
         return f"{self.user_id} opened {self.article_id} at {self.opened_at}"
 
 
-class FrontPageSlot(models.Model):
+class FrontPageSlot(ReaderVisible):
     """
     One block of the front page, in page order: pinned articles first, then
     the latest live articles its rule finds (see articles/front_page.py).
@@ -1763,7 +1815,7 @@ class FrontPageSlot(models.Model):
         return "latest " + " ".join(parts) if parts else "latest of all"
 
 
-class FrontPagePin(models.Model):
+class FrontPagePin(ReaderVisible):
     """An article an editor placed in a slot, ahead of what the rule finds."""
 
     slot = models.ForeignKey(
