@@ -67,7 +67,8 @@ class PublicPageMixin:
         What the page's {% fragment "name" fragments %} tags are kept under
         (newsroom.cache.Fragments): the content version, a lifetime, what
         the parts vary on, and the parts already in the cache, read once a
-        request. The template gets it as `fragments`.
+        request. The template gets it as `fragments` when the page names
+        its parts in `fragment_names`.
         """
         if getattr(self, "_fragments", None) is None:
             version = content_version()
@@ -88,6 +89,8 @@ class PublicPageMixin:
         number = self.canonical_page_number(context)
         query = f"?page={number}" if number > 1 else ""
         context["canonical_url"] = f"{settings.SITE_URL}{self.request.path}{query}"
+        if self.fragment_names:
+            context["fragments"] = self.fragments()
         return context
 
 
@@ -105,9 +108,7 @@ class HomeView(PublicPageMixin, TemplateView):
         return fragment_seconds(version, today_only=True)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            front=front_page.FrontPage(), fragments=self.fragments(), **kwargs
-        )
+        return super().get_context_data(front=front_page.FrontPage(), **kwargs)
 
 
 class NewerOlderPage(Page):
@@ -214,7 +215,7 @@ class ArticleListMixin(PublicPageMixin, SingleObjectMixin):
         raise NotImplementedError
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(fragments=self.fragments(), **kwargs)
+        context = super().get_context_data(**kwargs)
         page = context["page_obj"]  # None when the list comes from the cache
         articles = page.object_list if page else []
         prefetch_renditions(
@@ -382,7 +383,6 @@ class ArticleDetailView(PublicPageMixin, DetailView):
         return super().get_context_data(
             current_section=article.section,
             parts=ArticleParts(article, self.more_in_section_count, self.related_count),
-            fragments=self.fragments(),
             **kwargs,
         )
 
