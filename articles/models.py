@@ -107,7 +107,7 @@ class SectionQuerySet(ReaderVisibleQuerySet):
         return reader_cached("sections", lambda: list(self.all()))
 
 
-class Section(ReaderVisible):
+class Section(ReaderVisible, models.Model):
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(
         max_length=100, unique=True, validators=[validate_section_slug]
@@ -131,7 +131,7 @@ class Section(ReaderVisible):
         return reverse("articles:section", args=[self.slug])
 
 
-class Author(ReaderVisible):
+class Author(ReaderVisible, models.Model):
     name = models.CharField(max_length=150)
     slug = models.SlugField(max_length=150, unique=True)
     role = models.CharField(
@@ -195,7 +195,7 @@ class ImageQuerySet(models.QuerySet):
         return day_start(day) if day else None
 
 
-class Image(ReaderVisible):
+class Image(ReaderVisible, models.Model):
     """An uploaded picture with its editorial metadata and its renditions."""
 
     file = models.ImageField(
@@ -561,7 +561,7 @@ class ShapedPicture:
         return self.fallback_rendition.height
 
 
-class Rendition(ReaderVisible):
+class Rendition(ReaderVisible, models.Model):
     """One resized, re-encoded copy of an Image, made when the image is saved."""
 
     class Format(models.TextChoices):
@@ -1021,7 +1021,7 @@ class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
         return super().get_queryset().defer("search_vector")
 
 
-class Article(ReaderVisible):
+class Article(ReaderVisible, models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         REVIEW = "review", "In review"
@@ -1388,7 +1388,7 @@ class ArticleAuthorQuerySet(ReaderVisibleQuerySet):
             Article.objects.filter(pk__in=ids).refresh_byline_names()
 
 
-class ArticleAuthor(ReaderVisible):
+class ArticleAuthor(ReaderVisible, models.Model):
     """One name in an article's byline, in order, with the part they played."""
 
     class Role(models.TextChoices):
@@ -1437,7 +1437,7 @@ class ArticleAuthor(ReaderVisible):
         return deleted
 
 
-class Correction(ReaderVisible):
+class Correction(ReaderVisible, models.Model):
     """A dated correction note, shown at the foot of the article."""
 
     article = models.ForeignKey(
@@ -1704,7 +1704,7 @@ class ArticleOpening(models.Model):
         return f"{self.user_id} opened {self.article_id} at {self.opened_at}"
 
 
-class FrontPageSlot(ReaderVisible):
+class FrontPageSlot(ReaderVisible, models.Model):
     """
     One block of the front page, in page order: pinned articles first, then
     the latest live articles its rule finds (see articles/front_page.py).
@@ -1815,7 +1815,7 @@ class FrontPageSlot(ReaderVisible):
         return "latest " + " ".join(parts) if parts else "latest of all"
 
 
-class FrontPagePin(ReaderVisible):
+class FrontPagePin(ReaderVisible, models.Model):
     """An article an editor placed in a slot, ahead of what the rule finds."""
 
     slot = models.ForeignKey(

@@ -52,19 +52,19 @@ class ReaderVisibleQuerySet(models.QuerySet):
         return updated
 
 
-class ReaderVisible(models.Model):
+class ReaderVisible:
     """
-    A model readers see on the public pages. Saving or deleting a row, or
-    changing a many-to-many relation through it, drops every kept page.
+    Mixed into a model readers see on the public pages
+    (`class Section(ReaderVisible, models.Model)`): saving or deleting a row,
+    or changing a many-to-many relation through it, drops every kept page.
     `reader_visible_also` names models of other apps ("app_label.Model")
     that readers see only through this one, such as taggit's Tag through the
-    articles' tag rows: they are watched with it.
+    articles' tag rows: they are watched with it. A plain class rather than
+    an abstract model, so that importing it needs no app registry (the WSGI
+    module imports the cache before Django is set up).
     """
 
     reader_visible_also = ()
-
-    class Meta:
-        abstract = True
 
 
 def watch(model):

@@ -83,7 +83,7 @@ class NewsletterQuerySet(ReaderVisibleQuerySet):
         return content_cached("active-newsletters", lambda: list(self.active()))
 
 
-class Newsletter(ReaderVisible):
+class Newsletter(ReaderVisible, models.Model):
     name = models.CharField(
         max_length=100, unique=True, validators=[validate_single_line]
     )
