@@ -41,7 +41,7 @@ class ArticlePreviewView(ArticleDetailView):
     `banner` (the preview notice) are given by the caller.
     """
 
-    # Never kept by newsroom.cache.PageCacheMiddleware.
+    # Never kept by newsroom.cache.pages.PageCacheMiddleware.
     server_cached = False
     article = None
     banner = ""
@@ -57,7 +57,7 @@ class ArticlePreviewView(ArticleDetailView):
         return never_stored(super().dispatch(request, *args, **kwargs))
 
     def fragment_seconds(self, version):
-        """A preview's fragments are never kept (nor read: the key differs)."""
+        """A preview's fragments are neither read nor kept."""
         return 0
 
     def get_context_data(self, **kwargs):

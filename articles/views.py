@@ -2,7 +2,6 @@
 
 from django.conf import settings
 from django.contrib.sitemaps.views import x_robots_tag
-from django.core.cache import cache
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db.models import prefetch_related_objects
 from django.http import Http404
@@ -14,12 +13,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 from django.views.generic.detail import SingleObjectMixin
 from taggit.models import Tag
 
-from newsroom.cache import (
-    content_version,
-    fragment_key,
-    fragment_seconds,
-    read_fragments,
-)
+from newsroom.cache import Fragments, content_version, fragment_seconds
 from newsroom.http import cache_for_readers
 
 from . import front_page, search, sitemaps
@@ -47,7 +41,7 @@ class PublicPageMixin:
 
     # Browsers' lifetime: HTTP_MAX_AGE unless a page says otherwise.
     cache_max_age = None
-    # Kept whole for anonymous readers by newsroom.cache.PageCacheMiddleware.
+    # Kept whole for anonymous readers by newsroom.cache.pages.PageCacheMiddleware.
     server_cached = True
 
     def dispatch(self, request, *args, **kwargs):
@@ -68,39 +62,23 @@ class PublicPageMixin:
         """What the page's parts are kept under besides the content version."""
         return ()
 
-    def fragment_context(self):
+    def fragments(self):
         """
-        What {% fragment %} needs: the content version, a lifetime, what the
-        parts vary on, and the parts already in the cache ("fragments"), read
-        once a request.
+        What the page's {% fragment "name" fragments %} tags are kept under
+        (newsroom.cache.Fragments): the content version, a lifetime, what
+        the parts vary on, and the parts already in the cache, read once a
+        request. The template gets it as `fragments` when the page names
+        its parts in `fragment_names`.
         """
-        if getattr(self, "_fragment_context", None) is None:
-            self._fragment_context = self.read_fragment_context()
-        return self._fragment_context
-
-    def keep_fragment(self, name, value):
-        """Keep `value` as the page's part `name`, if parts are kept at all."""
-        context = self.fragment_context()
-        if seconds := context["fragment_seconds"]:
-            key = fragment_key(
-                name, context["fragment_version"], context["fragment_vary"]
+        if getattr(self, "_fragments", None) is None:
+            version = content_version()
+            self._fragments = Fragments(
+                self.fragment_names,
+                version,
+                self.fragment_seconds(version),
+                self.fragment_vary(),
             )
-            cache.set(key, value, timeout=seconds)
-
-    def read_fragment_context(self):
-        version = content_version()
-        seconds = self.fragment_seconds(version)
-        vary = self.fragment_vary()
-        return {
-            "fragment_version": version,
-            "fragment_seconds": seconds,
-            "fragment_vary": vary,
-            "fragments": (
-                read_fragments(self.fragment_names, version, vary)
-                if seconds and self.fragment_names
-                else {}
-            ),
-        }
+        return self._fragments
 
     def canonical_page_number(self, context):
         page = context.get("page_obj")
@@ -111,6 +89,8 @@ class PublicPageMixin:
         number = self.canonical_page_number(context)
         query = f"?page={number}" if number > 1 else ""
         context["canonical_url"] = f"{settings.SITE_URL}{self.request.path}{query}"
+        if self.fragment_names:
+            context["fragments"] = self.fragments()
         return context
 
 
@@ -128,9 +108,7 @@ class HomeView(PublicPageMixin, TemplateView):
         return fragment_seconds(version, today_only=True)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            front=front_page.FrontPage(), **self.fragment_context(), **kwargs
-        )
+        return super().get_context_data(front=front_page.FrontPage(), **kwargs)
 
 
 class NewerOlderPage(Page):
@@ -202,8 +180,7 @@ class ArticleListMixin(PublicPageMixin, SingleObjectMixin):
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object(queryset=self.subject_queryset.all())
-        found = self.fragment_context()["fragments"].values()
-        self.from_fragments = bool(found) and None not in found
+        self.from_fragments = self.fragments().all_found()
         return super().get(request, *args, **kwargs)
 
     def page_number(self):
@@ -238,7 +215,7 @@ class ArticleListMixin(PublicPageMixin, SingleObjectMixin):
         raise NotImplementedError
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**self.fragment_context(), **kwargs)
+        context = super().get_context_data(**kwargs)
         page = context["page_obj"]  # None when the list comes from the cache
         articles = page.object_list if page else []
         prefetch_renditions(
@@ -380,7 +357,7 @@ class ArticleDetailView(PublicPageMixin, DetailView):
         return Article.objects.published().select_related("section", "lead_image")
 
     def get(self, request, *args, **kwargs):
-        self.object = self.fragment_context()["fragments"].get("article-row")
+        self.object = self.fragments().get("article-row")
         if self.object is None:
             try:
                 self.object = self.get_object()
@@ -396,7 +373,7 @@ class ArticleDetailView(PublicPageMixin, DetailView):
                 return redirect(moved, permanent=True)
             if self.object.section.slug != kwargs["section_slug"]:
                 return redirect(self.object, permanent=True)
-            self.keep_fragment("article-row", self.object)
+            self.fragments().keep("article-row", self.object)
         context = self.get_context_data(object=self.object)
         return self.render_to_response(context)
 
@@ -406,7 +383,6 @@ class ArticleDetailView(PublicPageMixin, DetailView):
         return super().get_context_data(
             current_section=article.section,
             parts=ArticleParts(article, self.more_in_section_count, self.related_count),
-            **self.fragment_context(),
             **kwargs,
         )
 

@@ -36,7 +36,7 @@ from articles.models import Article  # noqa: E402
 from tests.faults import HangingListener  # noqa: E402
 
 OPTIONS = {"socket_connect_timeout": 0.25, "socket_timeout": 0.25}
-BREAKER = "newsroom.cache_backends.CircuitBreakerRedisCache"
+BREAKER = "newsroom.cache.backends.CircuitBreakerRedisCache"
 
 
 def caches(backend, location, **options):
@@ -88,7 +88,7 @@ def main():
                 0,
             ),
             "before: Redis hanging, no breaker": (
-                caches("newsroom.cache.ResilientRedisCache", hanging.url),
+                caches("newsroom.cache.backends.ResilientRedisCache", hanging.url),
                 300,
             ),
             "after: Redis hanging, circuit breaker": (

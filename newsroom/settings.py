@@ -95,7 +95,7 @@ MIDDLEWARE = [
     # them back as they are, so a hit runs none of it. It must also see the
     # session, CSRF and message cookies. newsroom.wsgi answers most hits even
     # before Django builds a request.
-    "newsroom.cache.PageCacheMiddleware",
+    "newsroom.cache.pages.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Pages go out compressed (a front page's HTML shrinks about sevenfold);
@@ -159,12 +159,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Cache: a shared Redis in production; local memory otherwise. A Redis that is
 # down or slow degrades to a cache miss, never an error page, and its circuit
 # breaker then skips it for CACHE_BREAKER_SECONDS at a time, so a hanging
-# Redis costs at most one time-out per period (newsroom.cache_backends).
+# Redis costs at most one time-out per period (newsroom.cache.backends).
 REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "newsroom.cache_backends.CircuitBreakerRedisCache",
+            "BACKEND": "newsroom.cache.backends.CircuitBreakerRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", "newsroom"),
             "TIMEOUT": env_int("CACHE_TIMEOUT", 300),
@@ -192,8 +192,12 @@ else:
 FRAGMENT_CACHE_SECONDS = env_int(
     "FRAGMENT_CACHE_SECONDS", 24 * 3600 if REDIS_URL else 0
 )
+# A {% fragment %} given no Fragments by its view (newsroom.cache.fragments)
+# raises while this is on (DEBUG, and tests); otherwise it renders uncached
+# and the mistake is logged once.
+FRAGMENTS_STRICT = DEBUG
 # Seconds a public reading page is kept for anonymous readers (0: not at all);
-# never past the next scheduled publication. See newsroom.cache.
+# never past the next scheduled publication. See newsroom.cache.pages.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)
 # Cache-Control of the same pages for anonymous readers (newsroom.http): how
 # long browsers keep them, how long shared caches (a CDN, the edge) keep them,

@@ -1,6 +1,6 @@
 """
 WSGI entry point for the Newsroom project: Django, with page-cache hits
-answered in front of it (newsroom.cache.PageCacheWSGIHandler).
+answered in front of it (newsroom.cache.pages.PageCacheWSGIHandler).
 
 The project's templates are compiled and the URLs resolved once here, before
 gunicorn forks its workers (preload_app): a new worker, and one that
@@ -14,7 +14,8 @@ from pathlib import Path
 
 import django
 
-from newsroom.cache import PageCacheWSGIHandler, code_digest, project_code_folders
+from newsroom.cache.digest import code_digest, project_code_folders
+from newsroom.cache.pages import PageCacheWSGIHandler
 
 logger = logging.getLogger(__name__)
 

@@ -8,12 +8,9 @@ class SubscriptionsConfig(AppConfig):
     def ready(self):
         from articles import calendar
         from articles.signals import demo_paper_loading
-        from newsroom import cache
 
         from . import demo, editions
 
-        # Article pages show a promo per active newsletter.
-        cache.page_cache_watch("subscriptions.Newsletter")
         demo_paper_loading.connect(demo.load_demo_content, dispatch_uid="subscriptions")
         # The planning calendar shows when each newsletter goes out.
         calendar.calendar_source(editions.calendar_entries)

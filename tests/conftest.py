@@ -32,6 +32,8 @@ def _test_settings(settings, tmp_path):
     settings.PAGE_CACHE_SECONDS = 0
     # One process: the reading pages' parts are kept as in production (Redis).
     settings.FRAGMENT_CACHE_SECONDS = 24 * 3600
+    # A {% fragment %} its view gives no Fragments fails the test.
+    settings.FRAGMENTS_STRICT = True
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.TASKS = {
@@ -54,7 +56,7 @@ def _fresh_cache():
     and clearing it would flush a database others may share.
     """
 
-    from newsroom.cache import version_memo
+    from newsroom.cache.versions import version_memo
 
     def clear():
         for cache in caches.all(initialized_only=True):

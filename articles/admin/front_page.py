@@ -8,6 +8,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 
 from newsroom.admin_inlines import LabelledTabularInline
+from newsroom.cache import Fragments
 
 from .. import front_page
 from ..models import FrontPagePin, FrontPageSlot
@@ -91,7 +92,8 @@ class FrontPageSlotAdmin(admin.ModelAdmin):
             request,
             "articles/home.html",
             {
-                # No fragment_seconds: the page's fragments are not used.
+                # A preview's fragments are neither read nor kept.
+                "fragments": Fragments.not_kept(),
                 "front": front_page.FrontPage(at),
                 "preview_at": at,
                 "preview_form": form,

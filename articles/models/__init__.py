@@ -1,22 +1,15 @@
 """
 The articles app's models, one module per domain: `taxonomy` (sections,
 authors, tag links), `images` (pictures and their renditions), `articles`
-(articles, their corrections and old addresses), `bylines`, `revisions`
+(articles, their corrections and old addresses), `querysets` (what is
+asked of articles), `bylines`, `revisions`
 (revisions and workflow steps), `sharing` (share links, who has an article
 open) and `front_page` (its slots and pins). The body's sanitizer is in
 articles/body.py, search in articles/search.py.
 """
 
 from ..body import BODY_EDITOR_EXTENSIONS, sanitize_body
-from .articles import (
-    WORDS_READ_A_MINUTE,
-    Article,
-    ArticleManager,
-    ArticleQuerySet,
-    ArticleRedirect,
-    Correction,
-    tags_in_order,
-)
+from .articles import WORDS_READ_A_MINUTE, Article, ArticleRedirect, Correction
 from .bylines import ArticleAuthor, ArticleAuthorQuerySet, bylines_in_order
 from .front_page import FrontPagePin, FrontPageSlot
 from .images import (
@@ -28,6 +21,7 @@ from .images import (
     day_start,
     prefetch_renditions,
 )
+from .querysets import ArticleManager, ArticleQuerySet, tags_in_order
 from .revisions import ArticleTransition, Revision, staff_name
 from .sharing import ArticleOpening, ShareLink
 from .taxonomy import (

@@ -7,7 +7,7 @@ current.
 from django.apps import apps
 from django.db import models
 
-from newsroom.cache import ReaderVisibleQuerySet
+from newsroom.cache import ReaderVisible, ReaderVisibleQuerySet
 
 from .taxonomy import Author
 
@@ -62,7 +62,7 @@ class ArticleAuthorQuerySet(ReaderVisibleQuerySet):
             Article.objects.filter(pk__in=ids).refresh_byline_names()
 
 
-class ArticleAuthor(models.Model):
+class ArticleAuthor(ReaderVisible, models.Model):
     """One name in an article's byline, in order, with the part they played."""
 
     class Role(models.TextChoices):

@@ -9,11 +9,13 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from newsroom.cache import ReaderVisible
+
 from .articles import Article
 from .taxonomy import Section
 
 
-class FrontPageSlot(models.Model):
+class FrontPageSlot(ReaderVisible, models.Model):
     """
     One block of the front page, in page order: pinned articles first, then
     the latest live articles its rule finds (see articles/front_page.py).
@@ -124,7 +126,7 @@ class FrontPageSlot(models.Model):
         return "latest " + " ".join(parts) if parts else "latest of all"
 
 
-class FrontPagePin(models.Model):
+class FrontPagePin(ReaderVisible, models.Model):
     """An article an editor placed in a slot, ahead of what the rule finds."""
 
     slot = models.ForeignKey(

@@ -17,6 +17,8 @@ from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.functional import cached_property
 
+from newsroom.cache import ReaderVisible
+
 from .. import images
 
 
@@ -41,7 +43,7 @@ class ImageQuerySet(models.QuerySet):
         return day_start(day) if day else None
 
 
-class Image(models.Model):
+class Image(ReaderVisible, models.Model):
     """An uploaded picture with its editorial metadata and its renditions."""
 
     file = models.ImageField(
@@ -407,7 +409,7 @@ class ShapedPicture:
         return self.fallback_rendition.height
 
 
-class Rendition(models.Model):
+class Rendition(ReaderVisible, models.Model):
     """One resized, re-encoded copy of an Image, made when the image is saved."""
 
     class Format(models.TextChoices):

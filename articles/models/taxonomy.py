@@ -11,7 +11,7 @@ from django.db import models
 from django.urls import URLResolver, get_resolver, reverse
 from taggit.models import TaggedItemBase
 
-from newsroom.cache import ReaderVisibleQuerySet, content_cached
+from newsroom.cache import ReaderVisible, ReaderVisibleQuerySet, content_cached
 
 
 def reserved_section_slugs():
@@ -68,7 +68,7 @@ class SectionQuerySet(ReaderVisibleQuerySet):
         return reader_cached("sections", lambda: list(self.all()))
 
 
-class Section(models.Model):
+class Section(ReaderVisible, models.Model):
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(
         max_length=100, unique=True, validators=[validate_section_slug]
@@ -92,7 +92,7 @@ class Section(models.Model):
         return reverse("articles:section", args=[self.slug])
 
 
-class Author(models.Model):
+class Author(ReaderVisible, models.Model):
     name = models.CharField(max_length=150)
     slug = models.SlugField(max_length=150, unique=True)
     role = models.CharField(
@@ -138,7 +138,7 @@ class Author(models.Model):
         return reverse("articles:author", args=[self.slug])
 
 
-class TaggedArticle(TaggedItemBase):
+class TaggedArticle(ReaderVisible, TaggedItemBase):
     """Tag links with a real foreign key, so tag pages join on an index."""
 
     content_object = models.ForeignKey(
@@ -146,6 +146,8 @@ class TaggedArticle(TaggedItemBase):
     )
 
     objects = ReaderVisibleQuerySet.as_manager()
+    # Readers see taggit's tags (their names, on tag pages) through these rows.
+    reader_visible_also = ("taggit.Tag",)
 
     class Meta:
         verbose_name = "tag"

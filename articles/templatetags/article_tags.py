@@ -1,6 +1,5 @@
 """Display helpers for the public pages: section bar, pictures, bylines."""
 
-import hashlib
 from urllib.parse import quote, urlencode
 
 from django import template
@@ -12,7 +11,7 @@ from django.utils.dateformat import format as date_format
 from django.utils.safestring import mark_safe
 
 from articles.models import ArticleAuthor, Section, reader_cached
-from newsroom.cache import code_digest, fragment_key
+from newsroom.cache import cache_key, fragments
 
 register = template.Library()
 
@@ -67,51 +66,18 @@ CARD_SECONDS = 24 * 3600
 
 
 def card_key(article, options):
-    """
-    The cache key of an article's card: a digest of everything the card
-    shows (the article's title, standfirst, kind, dates and address; its
-    section; its bylines; its lead picture and renditions) and how it is
-    shown. Any edit anywhere to any of them makes a new key.
-    """
-    # The picture readers may see: none once its rights have lapsed.
-    image = article.lead_picture
-    shown = [
-        options,
-        code_digest(),
-        settings.MEDIA_URL,
-        article.pk,
-        article.title,
-        article.slug,
-        article.standfirst,
-        article.kind,
-        article.published_at.isoformat(),
-        article.section.pk,
-        article.section.name,
-        article.section.slug,
-        [
-            (b.author.pk, b.author.name, b.author.slug, b.role)
-            for b in article.ordered_bylines()
-        ],
-    ]
-    if image is not None:
-        shown += [
-            image.pk,
-            image.file.name,
-            image.alt_text,
-            image.width,
-            image.height,
-            image.rendition_signature(),
-        ]
-    return "card:" + hashlib.sha256(repr(shown).encode()).hexdigest()
+    """The cache key of an article's card shown with `options`."""
+    return cache_key("card", article.card_fingerprint(options))
 
 
 @register.simple_tag
 def article_cards(articles, level=2, featured=False, show_section=False, lead=False):
     """
     The cards (includes/article_card.html) of `articles`, as HTML, in one
-    cache round trip: each is read under card_key(), and the ones missing
-    are rendered and stored together. A page of 20 cards renders only those
-    whose article, section, bylines or picture changed since. With `lead`,
+    cache round trip: each is read under card_key() (the article's
+    card_fingerprint), and the ones missing are rendered and stored
+    together. A page of 20 cards renders only those whose article, section,
+    bylines or picture changed since. With `lead`,
     the first card is a featured one (a list page's lead story).
     """
     articles = list(articles)
@@ -141,49 +107,8 @@ def article_cards(articles, level=2, featured=False, show_section=False, lead=Fa
     return cards
 
 
-class FragmentNode(template.Node):
-    def __init__(self, nodelist, name):
-        self.nodelist = nodelist
-        self.name = name
-
-    def render(self, context):
-        seconds = context.get("fragment_seconds")
-        if not seconds:  # not kept: never read either (previews)
-            return self.nodelist.render(context)
-        read = context.get("fragments") or {}
-        html = read[self.name] if self.name in read else cache.get(self.key(context))
-        if html is None:
-            html = self.nodelist.render(context)
-            cache.set(self.key(context), html, timeout=seconds)
-        return html
-
-    def key(self, context):
-        return fragment_key(
-            self.name, context["fragment_version"], context.get("fragment_vary", ())
-        )
-
-
-@register.tag
-def fragment(parser, token):
-    """
-    {% fragment "name" %}…{% endfragment %}: the enclosed part of a reading
-    page, kept in the cache under the content version (`fragment_version`)
-    and what the page varies on (`fragment_vary`) for `fragment_seconds`
-    (PublicPageMixin.fragment_context). A part the view has already read
-    with the page's others (`fragments`, one round trip) is not read again.
-    Rendered lazily, a context whose values are computed on first use runs
-    no query on a hit. Where `fragment_seconds` is 0 or missing (no shared
-    cache, previews) the part is rendered and the cache is neither read nor
-    filled. Nothing that differs between requests (a CSP nonce, a CSRF
-    token) may be inside.
-    """
-    bits = token.split_contents()
-    if len(bits) != 2:
-        raise template.TemplateSyntaxError("'fragment' takes a name and nothing else")
-    name = bits[1].strip("\"'")
-    nodelist = parser.parse(("endfragment",))
-    parser.delete_first_token()
-    return FragmentNode(nodelist, name)
+# {% fragment "name" fragments %}: a part of a reading page kept rendered.
+register.tag("fragment", fragments.do_fragment)
 
 
 @register.inclusion_tag("includes/picture_preload.html")

@@ -14,7 +14,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
-from newsroom.cache import ReaderVisibleQuerySet, content_cached
+from newsroom.cache import ReaderVisible, ReaderVisibleQuerySet, content_cached
 from newsroom.email_addresses import normalise_email
 
 from .personal_data import is_suppressed
@@ -78,7 +78,7 @@ class NewsletterQuerySet(ReaderVisibleQuerySet):
         return content_cached("active-newsletters", lambda: list(self.active()))
 
 
-class Newsletter(models.Model):
+class Newsletter(ReaderVisible, models.Model):
     name = models.CharField(
         max_length=100, unique=True, validators=[validate_single_line]
     )

@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import http_date
 
-from newsroom.cache import last_modified
+from newsroom.cache.pages import last_modified
 from tests.articles.test_page_cache import _page_cache, cached_pages  # noqa: F401
 from tests.factories import make_article, make_editor
 from tests.subscriptions.factories import make_subscription
@@ -89,7 +89,7 @@ def test_a_hit_is_one_cache_round_trip_and_no_query(
 
 def test_the_page_cache_runs_before_session_csrf_auth_messages_and_csp():
     middleware = django_settings.MIDDLEWARE
-    page_cache = middleware.index("newsroom.cache.PageCacheMiddleware")
+    page_cache = middleware.index("newsroom.cache.pages.PageCacheMiddleware")
     for later in (
         "django.contrib.sessions.middleware.SessionMiddleware",
         "django.middleware.csrf.CsrfViewMiddleware",
@@ -102,7 +102,7 @@ def test_the_page_cache_runs_before_session_csrf_auth_messages_and_csp():
 
 def test_the_page_cache_comes_before_every_other_middleware():
     """So a hit runs none, and the copy it keeps has every header and the gzip."""
-    assert django_settings.MIDDLEWARE[0] == "newsroom.cache.PageCacheMiddleware"
+    assert django_settings.MIDDLEWARE[0] == "newsroom.cache.pages.PageCacheMiddleware"
 
 
 def test_a_hit_sends_the_compressed_copy_it_keeps(client):
@@ -272,7 +272,7 @@ def test_check_deploy_warns_when_page_fragments_are_kept_per_process(settings):
 def test_check_deploy_is_content_with_a_shared_page_cache(settings):
     settings.CACHES = {
         "default": {
-            "BACKEND": "newsroom.cache.ResilientRedisCache",
+            "BACKEND": "newsroom.cache.backends.ResilientRedisCache",
             "LOCATION": "redis://127.0.0.1:6379/10",
         }
     }

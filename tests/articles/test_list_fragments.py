@@ -82,7 +82,7 @@ def test_a_warm_list_page_reads_its_parts_in_one_round_trip(client, paper, monke
         monkeypatch.setattr(LocMemCache, name, spy)
     page = client.get(url)
     fragment_reads = [
-        (name, key) for name, key in calls if "template.cache" in str(key)
+        (name, key) for name, key in calls if "pages:fragment:" in str(key)
     ]
     assert [name for name, _ in fragment_reads] == ["get_many"]
     assert len(fragment_reads[0][1]) == 3

@@ -71,7 +71,7 @@ def shared_redis(settings):
     settings.PAGE_CACHE_SECONDS = 300
     settings.CACHES = {
         "default": {
-            "BACKEND": "newsroom.cache.ResilientRedisCache",
+            "BACKEND": "newsroom.cache.backends.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": prefix,
         }

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, ArticleTransition
-from newsroom.cache import content_version, page_cache_seconds
+from newsroom.cache.versions import content_version, page_cache_seconds
 from tests.articles.workflow_forms import at, form_errors, post_change
 from tests.factories import (
     make_article,

@@ -80,7 +80,7 @@ def shared_cache(settings):
     settings.PAGE_CACHE_SECONDS = 300
     settings.CACHES = {
         "default": {
-            "BACKEND": "newsroom.cache.ResilientRedisCache",
+            "BACKEND": "newsroom.cache.backends.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": PREFIX,
         }

@@ -21,7 +21,7 @@ DEAD_REDIS_URL = "redis://127.0.0.1:1/0"
 def redis_cache(location):
     return {
         "default": {
-            "BACKEND": "newsroom.cache.ResilientRedisCache",
+            "BACKEND": "newsroom.cache.backends.ResilientRedisCache",
             "LOCATION": location,
             # A key prefix per test keeps runs apart without flushing Redis.
             "KEY_PREFIX": f"test-{uuid.uuid4().hex}",

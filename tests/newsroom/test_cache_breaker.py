@@ -10,7 +10,7 @@ import uuid
 import pytest
 from django.core.cache import cache
 
-from newsroom.cache_backends import CircuitBreaker
+from newsroom.cache.backends import CircuitBreaker
 from tests.factories import make_article
 from tests.faults import HangingListener
 
@@ -22,7 +22,7 @@ REDIS_URL = "redis://127.0.0.1:6379/9"
 def breaker_cache(location, seconds):
     return {
         "default": {
-            "BACKEND": "newsroom.cache_backends.CircuitBreakerRedisCache",
+            "BACKEND": "newsroom.cache.backends.CircuitBreakerRedisCache",
             "LOCATION": location,
             "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
             "OPTIONS": {

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from newsroom import cache as page_cache
+from newsroom.cache import digest as page_cache
+from newsroom.cache.fragments import fragment_key
 from tests.factories import make_article
 
 pytestmark = pytest.mark.django_db
@@ -52,10 +53,10 @@ def test_a_new_release_renders_the_page_afresh(client, monkeypatch):
     article = make_article(title="Harbour dredging starts")
     url = article.get_absolute_url()
     client.get(url)
-    kept_from = page_cache.fragment_key("article-body", 1, (url,))
+    kept_from = fragment_key("article-body", 1, (url,))
     # The same content version, another release: its parts are not read.
     monkeypatch.setattr(page_cache, "code_digest", lambda: "another-release")
-    assert page_cache.fragment_key("article-body", 1, (url,)) != kept_from
+    assert fragment_key("article-body", 1, (url,)) != kept_from
     rendered = []
     monkeypatch.setattr(
         "articles.views.ArticleDetailView.get_object",

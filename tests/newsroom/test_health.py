@@ -42,7 +42,7 @@ def database_unreachable():
 def hanging_cache(listener):
     return {
         "default": {
-            "BACKEND": "newsroom.cache_backends.CircuitBreakerRedisCache",
+            "BACKEND": "newsroom.cache.backends.CircuitBreakerRedisCache",
             "LOCATION": listener.url,
             "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
             "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},

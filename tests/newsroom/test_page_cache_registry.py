@@ -10,8 +10,8 @@ from django.utils import timezone
 from taggit.models import Tag
 
 from articles.models import ArticleAuthor, Correction, TaggedArticle
-from newsroom import cache as page_cache
-from newsroom.cache import content_version, page_cache_seconds
+from newsroom.cache import versions as page_cache
+from newsroom.cache.versions import content_version, page_cache_seconds
 from tests.factories import make_article, make_author
 from tests.subscriptions.factories import make_newsletter
 

@@ -13,7 +13,7 @@ from django.core.cache.backends.locmem import LocMemCache
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 
-from newsroom.cache import PageCacheWSGIHandler
+from newsroom.cache.pages import PageCacheWSGIHandler
 from tests.articles.test_page_cache import _page_cache  # noqa: F401
 from tests.factories import make_article
 

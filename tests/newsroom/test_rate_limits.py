@@ -150,7 +150,7 @@ def test_counters_fail_open_with_a_warning_when_the_cache_is_down(
 ):
     settings.CACHES = {
         "default": {
-            "BACKEND": "newsroom.cache.ResilientRedisCache",
+            "BACKEND": "newsroom.cache.backends.ResilientRedisCache",
             "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens: refused
             "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
         }

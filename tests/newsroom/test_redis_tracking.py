@@ -107,7 +107,7 @@ def test_a_redis_that_is_down_gives_no_version(settings):
 
 def test_a_redis_refusing_client_tracking_is_read_as_before(settings, monkeypatch):
     """One round trip per hit, as without tracking; the cache itself still works."""
-    from newsroom.cache import RedisTracking
+    from newsroom.cache.backends import RedisTracking
 
     settings.CACHES = redis_cache(REDIS_URL)
     monkeypatch.setattr(RedisTracking, "TRACKING_ON", ("CLIENT", "TRACKING", "NO"))
@@ -118,7 +118,7 @@ def test_a_redis_refusing_client_tracking_is_read_as_before(settings, monkeypatc
 
 
 def test_rendering_reads_the_content_version_without_a_round_trip(tracked, monkeypatch):
-    from newsroom.cache import content_version
+    from newsroom.cache.versions import content_version
 
     sent = counting_round_trips(tracked, monkeypatch)
     calls = []
@@ -137,7 +137,7 @@ def test_rendering_reads_the_content_version_without_a_round_trip(tracked, monke
 
 def test_values_kept_in_this_process_follow_a_change_made_elsewhere(tracked, settings):
     """content_cached keeps its value in the process only for one version."""
-    from newsroom.cache import content_cached
+    from newsroom.cache.versions import content_cached
 
     settings.FRAGMENT_CACHE_SECONDS = 60
     computed = []

@@ -7,7 +7,7 @@ import pytest
 from django.template import engines
 from django.template.loaders.cached import Loader as CachedLoader
 
-from newsroom.cache import project_code_folders
+from newsroom.cache.digest import project_code_folders
 from newsroom.wsgi import warm_up
 
 pytestmark = pytest.mark.django_db

@@ -1,0 +1,274 @@
+"""
+What the desk and the reading pages ask of articles: what readers see
+(`published()`), scheduling, the desk's lists, what each page prefetches, and
+the thin calls into search (articles/search.py).
+"""
+
+from datetime import timedelta
+
+from django.db import connections, models
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from newsroom.cache import ReaderVisibleQuerySet
+
+from .. import search
+from ..body import sanitize_body
+from .bylines import ArticleAuthor, bylines_in_order
+from .images import Image, day_start
+from .taxonomy import Section, TaggedArticle
+
+
+def tags_in_order():
+    """Prefetch of an article's tag links with their tags, by tag name."""
+    return models.Prefetch(
+        "tagged_items",
+        queryset=TaggedArticle.objects.select_related("tag").order_by("tag__name"),
+    )
+
+
+class ArticleQuerySet(ReaderVisibleQuerySet):
+    # Bulk writes skip Article.save(), so they sanitize the body themselves
+    # (ReaderVisibleQuerySet drops the cached pages).
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        for article in objs:
+            article.body = sanitize_body(article.body)
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        objs = list(objs)
+        if "body" in fields:
+            for article in objs:
+                article.body = sanitize_body(article.body)
+        return super().bulk_update(objs, fields, *args, **kwargs)
+
+    def update(self, **kwargs):
+        if isinstance(kwargs.get("body"), str):
+            kwargs["body"] = sanitize_body(kwargs["body"])
+        return super().update(**kwargs)
+
+    def published(self):
+        """Live articles: published, with a publication time that has come."""
+        return self.live_at(timezone.now())
+
+    def live_at(self, moment):
+        """The articles live at `moment` (a time to come previews the schedule)."""
+        return self.filter(status=self.model.Status.PUBLISHED, published_at__lte=moment)
+
+    def scheduled(self):
+        """Published articles whose publication time is still to come."""
+        return self.filter(
+            status=self.model.Status.PUBLISHED, published_at__gt=timezone.now()
+        )
+
+    def next_publication(self):
+        """When the next scheduled article goes live, or None."""
+        upcoming = self.scheduled().order_by("published_at")
+        return upcoming.values_list("published_at", flat=True).first()
+
+    def next_change(self):
+        """
+        When what readers see next changes by itself, or None: a scheduled
+        article goes live, or a picture's rights end (the pages then drop
+        it). The page cache keeps no page past it. One query.
+        """
+        first = self.scheduled().order_by("published_at").values("published_at")
+        lapse = Image.objects.rights_lapsing().values("rights_expire_on")
+        # Any one row to hang the two lookups on; an article needs a section,
+        # so without one there is nothing to change.
+        row = (
+            Section.objects.order_by()
+            .annotate(
+                first=models.Subquery(first[:1]), lapse=models.Subquery(lapse[:1])
+            )
+            .values_list("first", "lapse")
+            .first()
+        )
+        if row is None:
+            return None
+        moments = [row[0], day_start(row[1]) if row[1] else None]
+        return min((m for m in moments if m), default=None)
+
+    def going_live_within(self, period, moment=None):
+        """Scheduled articles that go live between `moment` (default now) and
+        `period` later."""
+        moment = moment or timezone.now()
+        return self.filter(
+            status=self.model.Status.PUBLISHED,
+            published_at__gt=moment,
+            published_at__lte=moment + period,
+        )
+
+    def awaiting_review(self):
+        return self.filter(status=self.model.Status.REVIEW)
+
+    def owned_by(self, user):
+        """
+        The articles that are `user`'s own: those they created, and those
+        whose byline names the Author linked to their account.
+        """
+        return self.filter(
+            Q(created_by=user.pk)
+            | Q(
+                pk__in=ArticleAuthor.objects.filter(author__user=user.pk).values(
+                    "article"
+                )
+            )
+        )
+
+    def with_lapsed_picture(self, moment=None):
+        """Articles whose lead picture's rights have ended by `moment`."""
+        moment = moment or timezone.now()
+        return self.filter(lead_image__rights_expire_on__lte=timezone.localdate(moment))
+
+    def in_section(self, section):
+        return self.filter(section=section)
+
+    def by_author(self, author):
+        return self.filter(authors=author)
+
+    def tagged(self, tag):
+        return self.filter(tagged_items__tag=tag)
+
+    def latest_first(self):
+        return self.order_by("-published_at", "-pk")
+
+    def for_listing(self, with_body=False):
+        """
+        What an article card needs, in a fixed number of queries: the
+        pictures come with their rendition_index (see `prefetch_renditions`
+        for pictures without one). The body, which cards never show, is
+        left in the database unless `with_body` (search's snippets).
+        """
+        queryset = self.select_related("section", "lead_image").prefetch_related(
+            bylines_in_order()
+        )
+        return queryset if with_body else queryset.defer("body")
+
+    def for_feed(self):
+        """What a feed item needs: a card's worth, and the tags."""
+        return self.for_listing().prefetch_related(tags_in_order())
+
+    def for_article_page(self):
+        """
+        What the full article page needs, in a fixed number of queries
+        whatever the number of authors, tags and corrections. The bylines
+        and the lead image's renditions are left to the page, which fetches
+        them in one query each with those of its other cards
+        (`bylines_in_order`, `prefetch_renditions`).
+        """
+        return self.select_related("section", "lead_image").prefetch_related(
+            tags_in_order(), "corrections"
+        )
+
+    def related_to(self, article, exclude=(), count=4, candidates=100):
+        """
+        Up to `count` of these articles that share tags with `article`, most
+        shared tags first, then the newest; never `article` itself nor one in
+        `exclude`. One query: the database ranks the articles of the newest
+        `candidates` tag matches by their tags shared with `article` and
+        returns only the chosen few, ready for a card but for the body. Uses
+        `article.tagged_items` as prefetched.
+        """
+        tags = [item.tag_id for item in article.tagged_items.all()]
+        if not tags:
+            return []
+        newest_matches = (
+            self.filter(tagged_items__tag__in=tags)
+            .exclude(pk__in=[article.pk, *exclude])
+            .latest_first()
+            .values("pk")[:candidates]
+        )
+        return list(
+            self.filter(pk__in=newest_matches)
+            .annotate(
+                shared=Count("tagged_items", filter=Q(tagged_items__tag__in=tags))
+            )
+            .select_related("section", "lead_image")
+            .defer("body")
+            .order_by("-shared", "-published_at", "-pk")[:count]
+        )
+
+    def others_in_section(self, article):
+        """Articles of the same section as `article`, without it."""
+        return self.in_section(article.section_id).exclude(pk=article.pk)
+
+    def at_old_path(self, path):
+        """The article that used to live at `path` (see ArticleRedirect)."""
+        return self.filter(redirects__old_path=path)
+
+    def search(self, query):
+        """
+        Articles matching the reader's `query`, best match first (see
+        articles.search.search_articles). Apply every filter first and call
+        it last, on published() for reader pages.
+        """
+        return search.search_articles(self, query)
+
+    def search_matches(self, query):
+        """
+        The articles matching `query`, unordered, and the expression that
+        ranks them (see articles.search.match_articles).
+        """
+        return search.match_articles(self, query)
+
+    def spelling_suggestion(self, query):
+        """
+        "Did you mean": the query with its misspelt words replaced by the
+        closest words of these articles' headlines, or None (see
+        articles.search.suggest_from_headlines).
+        """
+        return search.suggest_from_headlines(self, query)
+
+    def published_between(self, start=None, end=None):
+        """
+        Articles published on the dates from `start` to `end` (both
+        included, either may be None), in the newsroom's time zone.
+        """
+        articles = self
+        if start:
+            articles = articles.filter(published_at__gte=day_start(start))
+        if end:
+            articles = articles.filter(
+                published_at__lt=day_start(end + timedelta(days=1))
+            )
+        return articles
+
+    def refresh_byline_names(self):
+        """
+        Copy the names of each article's byline, in byline order, into its
+        `byline_names` (which the search document holds), in one UPDATE of
+        the articles whose names changed. (SQLite before 3.44 cannot order
+        an aggregate: there the names come in the order the bylines were
+        written, which search does not mind.)
+        """
+        features = connections[self.db].features
+        ordered = features.supports_aggregate_order_by_clause
+        names = models.functions.Coalesce(
+            models.Subquery(
+                ArticleAuthor.objects.filter(article=models.OuterRef("pk"))
+                .order_by()
+                .values("article")
+                .annotate(
+                    names=models.StringAgg(
+                        "author__name",
+                        delimiter=models.Value(" "),
+                        order_by=("position", "pk") if ordered else None,
+                    )
+                )
+                .values("names")
+            ),
+            models.Value(""),
+        )
+        return models.QuerySet.update(
+            self.exclude(byline_names=names), byline_names=names
+        )
+
+
+class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
+    def get_queryset(self):
+        # The stored search document is kilobytes per article that no page
+        # shows; only the database reads it.
+        return super().get_queryset().defer("search_vector")

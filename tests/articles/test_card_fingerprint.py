@@ -1,0 +1,125 @@
+"""
+An article's card is kept under Article.card_fingerprint(), made of the
+fields the card declares it shows (Article.CARD_SHOWS): any change to one of
+them is a new fingerprint, and the card template names nothing else.
+"""
+
+import re
+from copy import deepcopy
+from datetime import date, timedelta
+
+import pytest
+from django.conf import settings
+
+from articles.models import Article, ArticleAuthor
+from tests.factories import make_article, make_author, make_image, make_section
+
+pytestmark = pytest.mark.django_db
+
+OPTIONS = [("featured", False), ("level", 2), ("show_section", True)]
+CARD_TEMPLATES = ("includes/article_card.html", "includes/byline.html")
+
+
+@pytest.fixture
+def article():
+    return make_article(
+        section=make_section(name="Harbour", slug="harbour"),
+        authors=[make_author(name="Aoife Byrne", slug="aoife-byrne")],
+        lead_image=make_image(),
+        kind=Article.Kind.NEWS,
+    )
+
+
+def fresh(article):
+    return Article.objects.for_listing().get(pk=article.pk)
+
+
+def each_change(article):
+    """(what, change) for each thing a card shows, changing it in the database."""
+    byline = article.bylines.get()
+    image = article.lead_image
+
+    def save(obj, **fields):
+        for name, value in fields.items():
+            setattr(obj, name, value)
+        obj.save()
+
+    return [
+        ("headline", lambda: save(article, title="Ferries cancelled")),
+        ("standfirst", lambda: save(article, standfirst="Storms ahead.")),
+        ("kind", lambda: save(article, kind=Article.Kind.ANALYSIS)),
+        (
+            "published time",
+            lambda: save(article, published_at=article.published_at - timedelta(1)),
+        ),
+        ("address", lambda: save(article, slug="ferries-cancelled")),
+        ("section name", lambda: save(article.section, name="Port")),
+        ("section slug", lambda: save(article.section, slug="port")),
+        ("author name", lambda: save(byline.author, name="Aoife Ní Bhroin")),
+        ("author slug", lambda: save(byline.author, slug="aoife-ni-bhroin")),
+        ("byline role", lambda: save(byline, role=ArticleAuthor.Role.PHOTOGRAPHER)),
+        (
+            "another author",
+            lambda: ArticleAuthor.objects.create(
+                article=article, author=make_author(), role="writer", position=1
+            ),
+        ),
+        ("alt text", lambda: save(image, alt_text="Gulls over the pier")),
+        (
+            "renditions",
+            lambda: (
+                type(image)
+                .objects.filter(pk=image.pk)
+                .update(rendition_index=[["card", "webp", 400, "other.webp"]])
+            ),
+        ),
+        ("no picture", lambda: save(article, lead_image=None)),
+        ("another picture", lambda: save(article, lead_image=make_image())),
+        (
+            "picture's rights lapsed",
+            lambda: save(article.lead_image, rights_expire_on=date(2000, 1, 1)),
+        ),
+    ]
+
+
+def test_each_thing_a_card_shows_changes_the_fingerprint(article):
+    for what, change in each_change(article):
+        before = fresh(article).card_fingerprint(OPTIONS)
+        change()
+        article.refresh_from_db()
+        assert fresh(article).card_fingerprint(OPTIONS) != before, what
+
+
+def test_how_the_card_is_shown_changes_the_fingerprint(article, settings):
+    card = fresh(article)
+    before = card.card_fingerprint(OPTIONS)
+    featured = [("featured", True), *OPTIONS[1:]]
+    assert card.card_fingerprint(featured) != before
+    settings.MEDIA_URL = "https://media.example.org/"
+    assert card.card_fingerprint(OPTIONS) != before
+
+
+def test_an_unchanged_article_keeps_its_fingerprint(article):
+    assert fresh(article).card_fingerprint(OPTIONS) == deepcopy(
+        fresh(article).card_fingerprint(OPTIONS)
+    )
+
+
+def test_the_card_template_shows_only_what_the_fingerprint_covers():
+    """A field added to the card without adding it to CARD_SHOWS fails here."""
+    declared = set(Article.CARD_SHOWS)
+    # Declared whole: the byline (includes/byline.html, through the
+    # byline_groups filter) and the picture (includes/picture.html).
+    whole = {"bylines", "lead_picture"}
+    assert whole <= declared
+    named = set()
+    for name in CARD_TEMPLATES:
+        text = (settings.BASE_DIR / "templates" / name).read_text()
+        named |= set(re.findall(r"\barticle\.([\w.]+)", text))
+    assert {"title", "section.name"} <= named  # the template was read
+    uncovered = sorted(
+        path
+        for path in named
+        if path not in declared and path.split(".")[0] not in whole
+    )
+    assert uncovered == []
