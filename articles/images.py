@@ -37,6 +37,10 @@ RENDITION_FORMATS = ("avif", "webp", "jpeg")
 PHONE_WIDTH = 800
 PHONE_AVIF_SPEED = 7
 
+# The JPEG an <img src> names (browsers that read no srcset, feeds, emails):
+# the widest rendition at most this wide.
+FALLBACK_WIDTH = 800
+
 # Pillow format names we accept as uploads, and the words the error uses.
 ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
 ACCEPTED_DESCRIPTION = "a JPEG, PNG, WebP or GIF picture"

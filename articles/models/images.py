@@ -43,7 +43,63 @@ class ImageQuerySet(models.QuerySet):
         return day_start(day) if day else None
 
 
-class Image(ReaderVisible, models.Model):
+class PictureSources:
+    """
+    What includes/picture.html reads of a picture, from the renditions
+    `renditions_in(format)` gives (narrowest first): a `srcset` per format,
+    the `<source>` list, and the JPEG for `<img src>`.
+    """
+
+    def srcset(self, format):
+        """
+        The `srcset` value for one format ("avif", "webp" or "jpeg"):
+        "<url> 400w, <url> 800w, …", narrowest first; "" when there are no
+        renditions in that format.
+        """
+        return ", ".join(f"{r.file.url} {r.width}w" for r in self.renditions_in(format))
+
+    @property
+    def avif_srcset(self):
+        return self.srcset(Rendition.Format.AVIF)
+
+    @property
+    def webp_srcset(self):
+        return self.srcset(Rendition.Format.WEBP)
+
+    @property
+    def jpeg_srcset(self):
+        """For the <img srcset>: every browser decodes JPEG."""
+        return self.srcset(Rendition.Format.JPEG)
+
+    @property
+    def sources(self):
+        """
+        The modern formats present, best first, for `<source>` elements:
+        a list of {"type": "image/avif", "srcset": "…"} dicts (JPEG excluded,
+        it belongs on the <img>).
+        """
+        return [
+            {"type": f"image/{format}", "srcset": srcset}
+            for format in (Rendition.Format.AVIF, Rendition.Format.WEBP)
+            if (srcset := self.srcset(format))
+        ]
+
+    @property
+    def fallback_rendition(self):
+        """
+        The JPEG rendition for `<img src>`: the widest at most
+        images.FALLBACK_WIDTH pixels wide, else the narrowest; None when there
+        are no renditions. Its width and height give the <img> its aspect
+        ratio.
+        """
+        jpegs = self.renditions_in(Rendition.Format.JPEG)
+        fitting = [r for r in jpegs if r.width <= images.FALLBACK_WIDTH]
+        if fitting:
+            return fitting[-1]
+        return jpegs[0] if jpegs else None
+
+
+class Image(ReaderVisible, PictureSources, models.Model):
     """An uploaded picture with its editorial metadata and its renditions."""
 
     file = models.ImageField(
@@ -272,52 +328,9 @@ class Image(ReaderVisible, models.Model):
             r for r in self._shown_renditions if r.format == format and r.shape == shape
         ]
 
-    def srcset(self, format):
-        """
-        The `srcset` value for one format ("avif", "webp" or "jpeg"):
-        "<url> 400w, <url> 800w, …", narrowest first; "" when there are no
-        renditions in that format. Templates use the properties below.
-        """
-        return ", ".join(f"{r.file.url} {r.width}w" for r in self._renditions(format))
-
-    @property
-    def avif_srcset(self):
-        return self.srcset(Rendition.Format.AVIF)
-
-    @property
-    def webp_srcset(self):
-        return self.srcset(Rendition.Format.WEBP)
-
-    @property
-    def jpeg_srcset(self):
-        """For the <img srcset>: every browser decodes JPEG."""
-        return self.srcset(Rendition.Format.JPEG)
-
-    @property
-    def sources(self):
-        """
-        The modern formats present, best first, for `<source>` elements:
-        a list of {"type": "image/avif", "srcset": "…"} dicts (JPEG excluded,
-        it belongs on the <img>).
-        """
-        return [
-            {"type": f"image/{format}", "srcset": srcset}
-            for format in (Rendition.Format.AVIF, Rendition.Format.WEBP)
-            if (srcset := self.srcset(format))
-        ]
-
-    @property
-    def fallback_rendition(self):
-        """
-        The JPEG rendition for `<img src>`: the widest at most 800 pixels
-        wide, else the narrowest; None when there are no renditions. Its
-        width and height give the <img> its aspect ratio.
-        """
-        jpegs = self._renditions(Rendition.Format.JPEG)
-        fitting = [r for r in jpegs if r.width <= 800]
-        if fitting:
-            return fitting[-1]
-        return jpegs[0] if jpegs else None
+    def renditions_in(self, format):
+        """The whole picture's renditions in `format`, narrowest first."""
+        return self._renditions(format)
 
     @property
     def fallback_url(self):
@@ -363,7 +376,7 @@ class StoredRendition:
         return f"image/{self.format}"
 
 
-class ShapedPicture:
+class ShapedPicture(PictureSources):
     """An Image seen through the renditions of one fixed shape."""
 
     def __init__(self, image, shape):
@@ -371,30 +384,8 @@ class ShapedPicture:
         self.shape = shape
         self.alt_text = image.alt_text
 
-    def srcset(self, format):
-        return ", ".join(
-            f"{r.file.url} {r.width}w"
-            for r in self.image._renditions(format, self.shape)
-        )
-
-    @property
-    def jpeg_srcset(self):
-        return self.srcset(Rendition.Format.JPEG)
-
-    @property
-    def sources(self):
-        return [
-            {"type": f"image/{format}", "srcset": srcset}
-            for format in (Rendition.Format.AVIF, Rendition.Format.WEBP)
-            if (srcset := self.srcset(format))
-        ]
-
-    @property
-    def fallback_rendition(self):
-        """The widest JPEG at most 800 pixels wide, else the narrowest."""
-        jpegs = self.image._renditions(Rendition.Format.JPEG, self.shape)
-        fitting = [r for r in jpegs if r.width <= 800]
-        return fitting[-1] if fitting else jpegs[0]
+    def renditions_in(self, format):
+        return self.image._renditions(format, self.shape)
 
     @property
     def fallback_url(self):

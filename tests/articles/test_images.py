@@ -367,3 +367,21 @@ def test_picture_methods_fetch_renditions_once_without_an_index(
         assert image.avif_srcset
         assert image.fallback_url
         assert image.thumbnail_rendition.width == 400
+
+
+def test_a_whole_picture_and_its_card_crop_choose_their_img_jpeg_by_one_rule(
+    monkeypatch,
+):
+    """
+    The <img src> JPEG is the widest rendition at most FALLBACK_WIDTH wide,
+    for the whole picture and for a shape alike: one rule, one setting.
+    """
+    image = make_image(file=image_upload("lead.jpg", 2000, 1000))
+    card = image.in_shape("card")
+    assert card is not image
+    assert image.fallback_rendition.width == 800
+    assert card.fallback_rendition.width == 800
+    monkeypatch.setattr(images, "FALLBACK_WIDTH", 1200)
+    assert image.fallback_rendition.width == 1200
+    assert card.fallback_rendition.width == 1200
+    assert (card.width, card.height) == (1200, 800)
