@@ -127,12 +127,9 @@ def form_problems(user, before, article, *, publish_now=False, moment=None):
     before_status, before_at = before or ("", None)
     if publish_now:
         article.status = Status.PUBLISHED
-        if not (
-            before_at
-            and _seconds(before_at) == _seconds(article.published_at)
-            and before_at <= moment
-        ):
-            article.published_at = moment
+        if _seconds(before_at) != _seconds(article.published_at):
+            article.published_at = None  # a time typed beside "now" gives way
+        article.published_at = article.publish_time(moment)
     found = []
     time_changed = _seconds(before_at) != _seconds(article.published_at)
     publisher = user.has_perm(PUBLISH)
@@ -266,8 +263,8 @@ def publish(article, user, comment="", at=None, via=""):
                 f"{_when(at)} has passed: give a time to come, or publish now."
             )
         article.published_at = at
-    elif article.published_at is None or article.published_at > moment:
-        article.published_at = moment
+    else:
+        article.published_at = article.publish_time(moment)
     article.status = Status.PUBLISHED
     found = publish_problems(article, moment=moment)
     if found:

@@ -198,17 +198,16 @@ class Article(ReaderVisible, models.Model):
             # Filled in on save; set here too so the form's checks see it.
             self.published_at = timezone.now()
 
-    def publish_now(self):
+    def publish_time(self, moment):
         """
-        Make the article live now and save it. An article that went live
-        before (publication time in the past, e.g. unpublished for a fix)
-        keeps its original time; drafts and scheduled pieces get now.
+        When the article goes live if published at `moment` ("publish now"):
+        a publication time already passed is kept (it was live before, e.g.
+        taken down for a fix, and keeps its place in the lists); a draft or
+        a scheduled piece gets `moment`.
         """
-        now = timezone.now()
-        if self.published_at is None or self.published_at > now:
-            self.published_at = now
-        self.status = self.Status.PUBLISHED
-        self.save()
+        if self.published_at is None or self.published_at > moment:
+            return moment
+        return self.published_at
 
     def unpublish(self):
         """

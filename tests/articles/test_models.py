@@ -54,3 +54,18 @@ def test_changing_slug_or_section_records_the_old_address():
     article.save()
     assert ArticleRedirect.objects.get(old_path=second_url).article == article
     assert ArticleRedirect.objects.filter(article=article).count() == 2
+
+
+@pytest.mark.parametrize(
+    ("published_at", "kept"),
+    [
+        (None, False),  # a draft never published
+        (timedelta(days=-3), True),  # live before, taken down for a fix
+        (timedelta(hours=2), False),  # scheduled: publishing now brings it forward
+    ],
+)
+def test_publishing_now_keeps_a_time_that_has_passed_and_only_that(published_at, kept):
+    moment = timezone.now()
+    when = moment + published_at if published_at is not None else None
+    article = Article(published_at=when)
+    assert article.publish_time(moment) == (when if kept else moment)
