@@ -3,6 +3,10 @@ What an article's body may hold: the body editor's extensions, and the
 sanitizer that lets through exactly what they offer (Article.body uses both).
 """
 
+import html
+import re
+
+from django.utils.html import strip_tags
 from django_prose_editor.fields import create_sanitizer
 
 # What the body editor offers, and therefore what the sanitizer lets through.
@@ -45,3 +49,12 @@ def sanitize_body(html):
             break
         clean = again
     return clean
+
+
+def plain_text(value):
+    """
+    Body HTML as the words a reader sees, one space between each: tags become
+    spaces (so paragraphs do not run into each other), entities their
+    characters. Word counts, reading time and search snippets all read this.
+    """
+    return " ".join(html.unescape(strip_tags(re.sub(r"<", " <", value or ""))).split())

@@ -12,7 +12,6 @@ full-text type: it matches words with LIKE behind the same interface
 snippets and suggestions in Python.
 """
 
-import html
 import re
 import unicodedata
 
@@ -26,8 +25,10 @@ from django.contrib.postgres.search import (
 )
 from django.db import connections, models, transaction
 from django.db.models import Q
-from django.utils.html import escape, strip_tags
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
+
+from .body import plain_text
 
 CONFIG = "english"
 
@@ -191,12 +192,6 @@ def mark(raw):
     if open_:
         out.append("</mark>")
     return mark_safe("".join(out))
-
-
-def plain_text(value):
-    """Body HTML as the words a reader sees."""
-    # Tags become spaces, so that paragraphs do not run into each other.
-    return " ".join(html.unescape(strip_tags(re.sub(r"<", " <", value))).split())
 
 
 def escaped(field):

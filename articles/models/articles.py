@@ -5,8 +5,6 @@ prefetches) is in `querysets`. Bylines are in `bylines`, the body's sanitizer in
 articles/body.py, search itself in articles/search.py.
 """
 
-import html
-import re
 from datetime import timedelta
 
 from django.conf import settings
@@ -15,7 +13,6 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import strip_tags
 from django.utils.text import slugify
 from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
@@ -23,7 +20,7 @@ from taggit.managers import TaggableManager
 from newsroom.cache import ReaderVisible, ReaderVisibleQuerySet
 
 from .. import search
-from ..body import BODY_EDITOR_EXTENSIONS, sanitize_body, sanitize_once
+from ..body import BODY_EDITOR_EXTENSIONS, plain_text, sanitize_body, sanitize_once
 from .bylines import ArticleAuthor
 from .images import Image
 from .querysets import ArticleManager
@@ -277,7 +274,7 @@ class Article(ReaderVisible, models.Model):
     @property
     def word_count(self):
         """Words in the body as a reader sees them (tags and entities aside)."""
-        return len(html.unescape(re.sub(r"<[^>]*>", " ", self.body or "")).split())
+        return len(plain_text(self.body).split())
 
     @property
     def reading_minutes(self):
@@ -285,8 +282,7 @@ class Article(ReaderVisible, models.Model):
         Minutes an adult takes to read the body at 230 words a minute, at
         least one.
         """
-        words = len(strip_tags(self.body or "").split())
-        return max(1, round(words / WORDS_READ_A_MINUTE))
+        return max(1, round(self.word_count / WORDS_READ_A_MINUTE))
 
     @property
     def caption(self):

@@ -69,3 +69,14 @@ def test_publishing_now_keeps_a_time_that_has_passed_and_only_that(published_at,
     when = moment + published_at if published_at is not None else None
     article = Article(published_at=when)
     assert article.publish_time(moment) == (when if kept else moment)
+
+
+def test_word_count_and_reading_time_read_the_body_as_a_reader_sees_it():
+    """
+    Paragraphs do not run into each other and entities are characters: the
+    count and the reading time agree, from one reading of the body.
+    """
+    body = "<p>Rates&nbsp;rise</p><p>again &amp; again</p>" + "<p>word</p>" * 455
+    article = Article(body=body)
+    assert article.word_count == 2 + 3 + 455
+    assert article.reading_minutes == 2  # 460 words at 230 a minute
