@@ -263,6 +263,18 @@ class Article(ReaderVisible, models.Model):
         return image
 
     @property
+    def kicker(self):
+        """
+        The kind of piece, where readers need telling: "Analysis", "Review";
+        nothing for news, nor where the section already says it (an opinion
+        piece in Opinion). Shown beside or instead of the section's name.
+        """
+        label = self.get_kind_display()
+        if self.kind == self.Kind.NEWS or label == self.section.name:
+            return ""
+        return label
+
+    @property
     def was_updated(self):
         """Edited more than a few minutes after it went live."""
         return (
@@ -317,8 +329,7 @@ class Article(ReaderVisible, models.Model):
         "pk",
         "title",
         "standfirst",
-        "kind",
-        "get_kind_display",
+        "kicker",
         "published_at",
         "get_absolute_url",
         "section.name",

@@ -3,7 +3,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from articles.models import Article, ArticleRedirect
+from articles.models import Article, ArticleRedirect, Section
 from tests.factories import make_article, make_section
 
 pytestmark = pytest.mark.django_db
@@ -80,3 +80,17 @@ def test_word_count_and_reading_time_read_the_body_as_a_reader_sees_it():
     article = Article(body=body)
     assert article.word_count == 2 + 3 + 455
     assert article.reading_minutes == 2  # 460 words at 230 a minute
+
+
+@pytest.mark.parametrize(
+    ("kind", "section", "kicker"),
+    [
+        (Article.Kind.NEWS, "Business", ""),
+        (Article.Kind.ANALYSIS, "Business", "Analysis"),
+        (Article.Kind.OPINION, "Opinion", ""),  # the section says it already
+        (Article.Kind.OPINION, "Sport", "Opinion"),
+    ],
+)
+def test_kicker_names_the_kind_only_where_readers_need_telling(kind, section, kicker):
+    article = Article(kind=kind, section=Section(name=section))
+    assert article.kicker == kicker
