@@ -12,9 +12,10 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.templatetags.static import static
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import _json_script_escapes
 from django.utils.safestring import mark_safe
+
+from newsroom import formats
 
 from .models import Article
 
@@ -35,7 +36,7 @@ def absolute(path):
 
 
 def moment(value):
-    return timezone.localtime(value).isoformat(timespec="seconds")
+    return formats.iso(value)
 
 
 def publisher():

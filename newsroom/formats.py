@@ -84,6 +84,21 @@ def written_when(value, now=None):
     return written(moment, "day_month")
 
 
+def ahead(value, now=None):
+    """
+    A time to come, as the desk reads it at `now`: “Tue 14:00” within the
+    coming week, “Wed 9 Dec 08:00” later this year, else “Tue 5 Jan 2027
+    08:00”.
+    """
+    moment = local(value)
+    today = local(now or timezone.now()).date()
+    if (moment.date() - today).days < 7:
+        return date_format(moment, "D H:i")
+    if moment.year == today.year:
+        return date_format(moment, "D j M H:i")
+    return date_format(moment, "D j M Y H:i")
+
+
 def staff_name(user):
     """
     A staff member as the paper names them to colleagues: full name, else

@@ -12,6 +12,8 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 
+from newsroom import formats
+
 from .. import preview
 from ..models import ShareLink
 
@@ -49,11 +51,11 @@ def share_links_view(model_admin, request, object_id):
             created_by=request.user,
             expires_at=timezone.now() + form.cleaned_data["lifetime"],
         )
-        until = timezone.localtime(link.expires_at)
+        until = formats.written(link.expires_at, "short_moment")
         model_admin.message_user(
             request,
             f"Share link made: {settings.SITE_URL}{link.get_absolute_url()} "
-            f"works until {until:%d %b %Y, %H:%M}.",
+            f"works until {until}.",
             messages.SUCCESS,
         )
         return redirect(request.path)

@@ -22,7 +22,7 @@ from .images import (
     prefetch_renditions,
 )
 from .querysets import ArticleManager, ArticleQuerySet, tags_in_order
-from .revisions import ArticleTransition, Revision, staff_name
+from .revisions import ArticleTransition, Revision
 from .sharing import ArticleOpening, ShareLink
 from .taxonomy import (
     Author,
@@ -65,7 +65,6 @@ __all__ = [
     "reader_cached",
     "reserved_section_slugs",
     "sanitize_body",
-    "staff_name",
     "tags_in_order",
     # Named by migration 0001.
     "validate_section_slug",

@@ -17,6 +17,7 @@ from django.utils.text import slugify
 from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 
+from newsroom import formats
 from newsroom.cache import ReaderVisible, ReaderVisibleQuerySet
 
 from .. import search
@@ -240,15 +241,7 @@ class Article(ReaderVisible, models.Model):
             return self.get_status_display()
         if self.published_at <= moment:
             return "Live"
-        when = timezone.localtime(self.published_at)
-        today = timezone.localtime(moment).date()
-        if (when.date() - today).days < 7:
-            shown = f"{when:%a %H:%M}"
-        elif when.year == today.year:
-            shown = f"{when:%a} {when.day} {when:%b %H:%M}"
-        else:
-            shown = f"{when:%a} {when.day} {when:%b %Y %H:%M}"
-        return f"Scheduled for {shown}"
+        return f"Scheduled for {formats.ahead(self.published_at, moment)}"
 
     @property
     def lead_picture(self):
@@ -384,7 +377,7 @@ class Correction(ReaderVisible, models.Model):
         ordering = ["corrected_at", "pk"]
 
     def __str__(self):
-        return f"Correction of {self.corrected_at:%d %B %Y}"
+        return f"Correction of {formats.written(self.corrected_at, 'day')}"
 
 
 class ArticleRedirect(models.Model):

@@ -8,15 +8,9 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from newsroom import formats
+
 from .articles import Article
-
-
-def staff_name(user):
-    """A staff member as the admin names them: full name, else username;
-    "the system" for a change no one made (or whose account is gone)."""
-    if user is None:
-        return "the system"
-    return user.get_full_name() or user.get_username()
 
 
 class Revision(models.Model):
@@ -50,12 +44,12 @@ class Revision(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.article_id} at {self.created_at:%Y-%m-%d %H:%M}"
+        return f"{self.article_id} at {formats.written(self.created_at, 'stamp')}"
 
     @property
     def created_by_name(self):
-        """Who saved it (see staff_name)."""
-        return staff_name(self.created_by)
+        """Who saved it."""
+        return formats.staff_name(self.created_by)
 
 
 class ArticleTransition(models.Model):
@@ -97,8 +91,8 @@ class ArticleTransition(models.Model):
 
     @property
     def created_by_name(self):
-        """Who took the step (see staff_name)."""
-        return staff_name(self.created_by)
+        """Who took the step."""
+        return formats.staff_name(self.created_by)
 
     @property
     def is_send_back(self):
@@ -113,8 +107,8 @@ class ArticleTransition(models.Model):
         if self.to_status == Status.PUBLISHED:
             verb = "Approved" if self.from_status == Status.REVIEW else "Published"
             if self.published_at and self.published_at > self.created_at:
-                when = timezone.localtime(self.published_at)
-                return f"{verb}: scheduled for {when:%a} {when.day} {when:%b %Y %H:%M}"
+                when = formats.written(self.published_at, "weekday_moment")
+                return f"{verb}: scheduled for {when}"
             if self.from_status == Status.PUBLISHED:
                 return "Publication time changed"
             return f"{verb}: live" if verb == "Approved" else "Published"

@@ -13,6 +13,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from newsroom import formats
+
 from .articles import Article
 
 
@@ -64,7 +66,8 @@ class ShareLink(models.Model):
         ordering = ["-created_at", "-pk"]
 
     def __str__(self):
-        return f"Share link to {self.article_id} until {self.expires_at:%Y-%m-%d %H:%M}"
+        until = formats.written(self.expires_at, "stamp")
+        return f"Share link to {self.article_id} until {until}"
 
     def save(self, *args, **kwargs):
         if not self.token:

@@ -6,8 +6,6 @@ from django import template
 from django.conf import settings
 from django.core.cache import cache
 from django.template.loader import get_template
-from django.utils import timezone
-from django.utils.dateformat import format as date_format
 from django.utils.safestring import mark_safe
 
 from articles.models import ArticleAuthor, Section, reader_cached
@@ -132,35 +130,6 @@ def image_url(image):
     """
     shared = image.share_rendition
     return absolute_url(shared.file.url if shared else image.fallback_url)
-
-
-@register.filter
-def isoformat(value):
-    """A datetime for a datetime="" attribute: local time, whole seconds, offset."""
-    return timezone.localtime(value).isoformat(timespec="seconds")
-
-
-def written_when(value, now):
-    """
-    When `value` happened, as a reader says it at `now` (local time): “09:24”
-    today, “Yesterday, 21:27”, “Thursday, 06:50” this past week, else the
-    date, “12 November”.
-    """
-    moment = timezone.localtime(value)
-    days = (timezone.localtime(now).date() - moment.date()).days
-    if days == 0:
-        return date_format(moment, "H:i")
-    if days == 1:
-        return "Yesterday, " + date_format(moment, "H:i")
-    if 1 < days < 7:
-        return date_format(moment, "l, H:i")
-    return date_format(moment, "j F")
-
-
-@register.filter
-def published_when(value):
-    """`written_when` at the present moment (the latest list's times)."""
-    return written_when(value, timezone.now())
 
 
 @register.filter

@@ -10,7 +10,7 @@ from taggit.models import Tag
 
 from articles import front_page
 from articles.models import Article, FrontPagePin, FrontPageSlot
-from articles.templatetags.article_tags import written_when
+from newsroom.formats import written_when
 from tests.factories import make_article, make_image, make_section, make_staff
 from tests.html import parse, text
 

@@ -93,3 +93,16 @@ def test_templates_use_the_same_styles():
     )
     rendered = template.render(Context({"when": SUMMER_UTC, "nobody": None}))
     assert rendered == "6 July 2026, 14:32|2026-07-06T14:32:05+01:00|the system"
+
+
+@pytest.mark.parametrize(
+    ("then", "expected"),
+    [
+        (datetime.datetime(2026, 7, 7, 14, 0, tzinfo=DUBLIN), "Tue 14:00"),
+        (datetime.datetime(2026, 7, 15, 8, 0, tzinfo=DUBLIN), "Wed 15 Jul 08:00"),
+        (datetime.datetime(2027, 1, 5, 8, 0, tzinfo=DUBLIN), "Tue 5 Jan 2027 08:00"),
+    ],
+)
+def test_ahead_says_a_time_to_come_as_briefly_as_is_clear(then, expected):
+    now = datetime.datetime(2026, 7, 6, 18, 0, tzinfo=DUBLIN)
+    assert formats.ahead(then, now) == expected
