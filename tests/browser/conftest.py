@@ -1,6 +1,9 @@
 """
-Browser fixtures: Debian's Chromium driven by Playwright's sync API against
-pytest-django's live server, and an axe-core accessibility scan.
+Browser fixtures: Chrome or Chromium (found by tests/browser/chrome.py) driven
+by Playwright's sync API against pytest-django's live server, and an axe-core
+accessibility scan. Without a browser the tests here are skipped, and without
+axe-core the scans are, each with one line in the summary; on CI (`CI=true`)
+either is an error instead.
 """
 
 import mimetypes
@@ -10,9 +13,10 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import sync_playwright
 
+from tests.browser.chrome import find_chrome, required
+
 ROOT = Path(__file__).resolve().parents[2]
 AXE_SCRIPT = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -31,6 +35,24 @@ WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 WCAG_AND_BEST_PRACTICE = [*WCAG, "best-practice"]
 
 
+def skip_or_fail(missing, tests):
+    """Skip the test for want of `missing`, or fail it on CI, which runs them all."""
+    if required():
+        pytest.fail(f"{missing}, and CI must run {tests}", pytrace=False)
+    pytest.skip(f"{missing}: {tests} are skipped")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def chrome():
+    """The browser's path; every test here is skipped when there is none."""
+    path = find_chrome()
+    if path is None:
+        skip_or_fail(
+            "no Chrome or Chromium found (set CHROME_PATH)", "the browser tests"
+        )
+    return path
+
+
 @pytest.fixture(scope="module")
 def _async_unsafe_allowed():
     """
@@ -46,14 +68,10 @@ def _async_unsafe_allowed():
 
 
 @pytest.fixture(scope="module")
-def browser(_async_unsafe_allowed):
-    """Debian's Chromium; Playwright never downloads a browser of its own."""
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: `./dev test` installs it.")
+def browser(chrome, _async_unsafe_allowed):
+    """The installed Chrome or Chromium, one per module."""
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS
-        )
+        browser = playwright.chromium.launch(executable_path=chrome, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
 
@@ -61,7 +79,7 @@ def browser(_async_unsafe_allowed):
 @pytest.fixture(scope="module")
 def axe_source():
     if not AXE_SCRIPT.exists():
-        pytest.fail(f"{AXE_SCRIPT} is missing: `./dev test` runs `npm ci`.")
+        skip_or_fail("axe-core is not installed (npm ci)", "the accessibility scans")
     return AXE_SCRIPT.read_text()
 
 
