@@ -1,5 +1,6 @@
 import hashlib
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from django.core.cache import caches
@@ -19,6 +20,19 @@ hypothesis_settings.register_profile(
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 hypothesis_settings.load_profile("newsroom")
+
+
+def pytest_xdist_auto_num_workers(config):
+    """
+    `-n auto` (what `./dev test` passes): one worker per CPU, as pytest-xdist
+    counts them, except for tests of a single file, which run in this process:
+    starting workers and building a test database for each would cost more
+    than they save. `-n 2` still asks for two workers.
+    """
+    files = {arg.split("::")[0] for arg in config.args}
+    if len(files) == 1 and Path(files.pop()).is_file():
+        return 0
+    return None
 
 
 @pytest.fixture(autouse=True)
@@ -73,7 +87,9 @@ def django_db_modify_db_settings(
 ):
     """
     On SQLite, keep the test database in a file rather than in memory, so
-    that a `manage.py db_worker` subprocess under test can open it too.
+    that a `manage.py db_worker` subprocess under test can open it too. Each
+    pytest-xdist worker has a file of its own (tmp_path_factory's folders are
+    per worker), as it has a `test_…_gw0` database of its own on PostgreSQL.
     """
     from django.conf import settings
 
