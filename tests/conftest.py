@@ -9,6 +9,8 @@ from django.core.files.base import ContentFile
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
+from tests.browser.chrome import AXE_SCRIPT, find_chrome, left_out, required
+
 # Property tests: no deadline (a shared CI machine is slow at times), the
 # database fixtures shared by a test's examples, nothing kept between runs;
 # each test sets its own example count, chosen to keep the fuzzing under a
@@ -33,6 +35,32 @@ def pytest_xdist_auto_num_workers(config):
     if len(files) == 1 and Path(files.pop()).is_file():
         return 0
     return None
+
+
+def browser_tests_left_out():
+    """What this run leaves out for want of a browser or axe-core, or None."""
+    return left_out(find_chrome(), AXE_SCRIPT.exists(), required())
+
+
+def pytest_report_header(config):
+    """The one line saying which tests a run without them leaves out."""
+    if leaving := browser_tests_left_out():
+        tests, why, _ = leaving
+        return f"left out: {tests}, {why}"
+    return None
+
+
+def pytest_collection_modifyitems(config, items):
+    if not (leaving := browser_tests_left_out()):
+        return
+    _, _, among = leaving
+    kept, dropped = [], []
+    for item in items:
+        markers = {marker.name for marker in item.iter_markers()}
+        (dropped if among(markers, item.fixturenames) else kept).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
 
 
 @pytest.fixture(autouse=True)

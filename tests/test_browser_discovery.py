@@ -1,17 +1,18 @@
 """
 How `./dev test` and the browser tests find Chrome or Chromium
 (tests/browser/chrome.py): CHROME_PATH, then the usual places, then PATH; and
-what a missing browser or axe-core does: a skip on a laptop, an error on CI.
+what a missing browser or axe-core does: the tests that need it are left out
+on a laptop, and fail on CI.
 """
 
 import subprocess
 import sys
+from types import SimpleNamespace
 
 import pytest
 from django.conf import settings
 
-from tests.browser.chrome import find_chrome, main, required
-from tests.browser.conftest import skip_or_fail
+from tests.browser.chrome import find_chrome, left_out, main, required
 
 
 def program(folder, name):
@@ -88,18 +89,51 @@ def test_the_command_dev_asks_prints_the_path_or_exits_1(tmp_path, places, capsy
     assert (asked.returncode, asked.stdout) == (0, chosen + "\n")
 
 
-def test_only_ci_requires_the_browser(monkeypatch):
+def test_only_ci_requires_the_browser():
     assert required({"CI": "true"})
     assert not required({"CI": "false"})
     assert not required({})
 
 
-def test_a_missing_browser_skips_on_a_laptop_and_fails_on_ci(monkeypatch):
-    monkeypatch.delenv("CI", raising=False)
-    with pytest.raises(pytest.skip.Exception) as skipped:
-        skip_or_fail("no browser found", "the browser tests")
-    assert str(skipped.value) == "no browser found: the browser tests are skipped"
-    monkeypatch.setenv("CI", "true")
-    with pytest.raises(pytest.fail.Exception) as failed:
-        skip_or_fail("no browser found", "the browser tests")
-    assert str(failed.value) == "no browser found, and CI must run the browser tests"
+def test_without_a_browser_the_browser_tests_are_left_out():
+    tests, why, among = left_out(None, axe_installed=True, ci=False)
+    assert tests == "the browser tests"
+    assert why == "no Chrome or Chromium found (set CHROME_PATH)"
+    assert among({"browser", "django_db"}, ["page"])
+    assert not among({"django_db"}, ["client", "axe_source"])
+
+
+def test_without_axe_core_only_the_tests_that_scan_with_it_are_left_out():
+    tests, why, among = left_out("/usr/bin/chromium", axe_installed=False, ci=False)
+    assert tests == "the tests that scan with axe-core"
+    assert why == "axe-core is not installed (npm ci)"
+    assert among({"browser"}, ["page", "assert_accessible", "axe_source"])
+    assert not among({"browser"}, ["page", "browser"])
+
+
+def test_nothing_is_left_out_with_a_browser_and_axe_core_or_on_ci():
+    assert left_out("/usr/bin/chromium", axe_installed=True, ci=False) is None
+    assert left_out(None, axe_installed=False, ci=True) is None
+
+
+def test_a_run_without_a_browser_deselects_the_browser_tests_and_says_so(
+    monkeypatch,
+):
+    import tests.conftest as root
+
+    monkeypatch.setattr(root, "find_chrome", lambda: None)
+    monkeypatch.setattr(root, "required", lambda: False)
+
+    def item(marker):
+        mark = SimpleNamespace(name=marker)
+        return SimpleNamespace(iter_markers=lambda: [mark], fixturenames=["page"])
+
+    in_browser, plain = item("browser"), item("django_db")
+    items, deselected = [in_browser, plain], []
+    deselect = SimpleNamespace(pytest_deselected=lambda items: deselected.extend(items))
+    config = SimpleNamespace(hook=deselect)
+    root.pytest_collection_modifyitems(config, items)
+    assert (items, deselected) == ([plain], [in_browser])
+    assert root.pytest_report_header(config) == (
+        "left out: the browser tests, no Chrome or Chromium found (set CHROME_PATH)"
+    )

@@ -1,9 +1,8 @@
 """
 Browser fixtures: Chrome or Chromium (found by tests/browser/chrome.py) driven
 by Playwright's sync API against pytest-django's live server, and an axe-core
-accessibility scan. Without a browser the tests here are skipped, and without
-axe-core the scans are, each with one line in the summary; on CI (`CI=true`)
-either is an error instead.
+accessibility scan. A run without them leaves out the tests that need them
+(tests/browser/chrome.py); on CI, which leaves out nothing, they fail.
 """
 
 import mimetypes
@@ -13,10 +12,8 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import sync_playwright
 
-from tests.browser.chrome import find_chrome, required
+from tests.browser.chrome import AXE_SCRIPT, find_chrome
 
-ROOT = Path(__file__).resolve().parents[2]
-AXE_SCRIPT = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -35,21 +32,12 @@ WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 WCAG_AND_BEST_PRACTICE = [*WCAG, "best-practice"]
 
 
-def skip_or_fail(missing, tests):
-    """Skip the test for want of `missing`, or fail it on CI, which runs them all."""
-    if required():
-        pytest.fail(f"{missing}, and CI must run {tests}", pytrace=False)
-    pytest.skip(f"{missing}: {tests} are skipped")
-
-
-@pytest.fixture(autouse=True, scope="session")
+@pytest.fixture(scope="session")
 def chrome():
-    """The browser's path; every test here is skipped when there is none."""
+    """The browser's path (tests/browser/chrome.py)."""
     path = find_chrome()
     if path is None:
-        skip_or_fail(
-            "no Chrome or Chromium found (set CHROME_PATH)", "the browser tests"
-        )
+        pytest.fail("no Chrome or Chromium found (set CHROME_PATH)", pytrace=False)
     return path
 
 
@@ -79,7 +67,7 @@ def browser(chrome, _async_unsafe_allowed):
 @pytest.fixture(scope="module")
 def axe_source():
     if not AXE_SCRIPT.exists():
-        skip_or_fail("axe-core is not installed (npm ci)", "the accessibility scans")
+        pytest.fail("axe-core is not installed: npm ci", pytrace=False)
     return AXE_SCRIPT.read_text()
 
 
