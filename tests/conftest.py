@@ -1,5 +1,6 @@
 import hashlib
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from django.core.cache import caches
@@ -7,6 +8,8 @@ from django.core.cache.backends.locmem import LocMemCache
 from django.core.files.base import ContentFile
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
+
+from tests.browser.chrome import AXE_SCRIPT, find_chrome, left_out, required
 
 # Property tests: no deadline (a shared CI machine is slow at times), the
 # database fixtures shared by a test's examples, nothing kept between runs;
@@ -19,6 +22,45 @@ hypothesis_settings.register_profile(
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 hypothesis_settings.load_profile("newsroom")
+
+
+def pytest_xdist_auto_num_workers(config):
+    """
+    `-n auto` (what `./dev test` passes): one worker per CPU, as pytest-xdist
+    counts them, except for tests of a single file, which run in this process:
+    starting workers and building a test database for each would cost more
+    than they save. `-n 2` still asks for two workers.
+    """
+    files = {arg.split("::")[0] for arg in config.args}
+    if len(files) == 1 and Path(files.pop()).is_file():
+        return 0
+    return None
+
+
+def browser_tests_left_out():
+    """What this run leaves out for want of a browser or axe-core, or None."""
+    return left_out(find_chrome(), AXE_SCRIPT.exists(), required())
+
+
+def pytest_report_header(config):
+    """The one line saying which tests a run without them leaves out."""
+    if leaving := browser_tests_left_out():
+        tests, why, _ = leaving
+        return f"left out: {tests}, {why}"
+    return None
+
+
+def pytest_collection_modifyitems(config, items):
+    if not (leaving := browser_tests_left_out()):
+        return
+    _, _, among = leaving
+    kept, dropped = [], []
+    for item in items:
+        markers = {marker.name for marker in item.iter_markers()}
+        (dropped if among(markers, item.fixturenames) else kept).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
 
 
 @pytest.fixture(autouse=True)
@@ -75,7 +117,9 @@ def django_db_modify_db_settings(
 ):
     """
     On SQLite, keep the test database in a file rather than in memory, so
-    that a `manage.py db_worker` subprocess under test can open it too.
+    that a `manage.py db_worker` subprocess under test can open it too. Each
+    pytest-xdist worker has a file of its own (tmp_path_factory's folders are
+    per worker), as it has a `test_…_gw0` database of its own on PostgreSQL.
     """
     from django.conf import settings
 

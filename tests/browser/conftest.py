@@ -1,6 +1,8 @@
 """
-Browser fixtures: Debian's Chromium driven by Playwright's sync API against
-pytest-django's live server, and an axe-core accessibility scan.
+Browser fixtures: Chrome or Chromium (found by tests/browser/chrome.py) driven
+by Playwright's sync API against pytest-django's live server, and an axe-core
+accessibility scan. A run without them leaves out the tests that need them
+(tests/browser/chrome.py); on CI, which leaves out nothing, they fail.
 """
 
 import mimetypes
@@ -10,9 +12,8 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import sync_playwright
 
-ROOT = Path(__file__).resolve().parents[2]
-AXE_SCRIPT = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-CHROMIUM = "/usr/bin/chromium"
+from tests.browser.chrome import AXE_SCRIPT, find_chrome
+
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -31,6 +32,15 @@ WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 WCAG_AND_BEST_PRACTICE = [*WCAG, "best-practice"]
 
 
+@pytest.fixture(scope="session")
+def chrome():
+    """The browser's path (tests/browser/chrome.py)."""
+    path = find_chrome()
+    if path is None:
+        pytest.fail("no Chrome or Chromium found (set CHROME_PATH)", pytrace=False)
+    return path
+
+
 @pytest.fixture(scope="module")
 def _async_unsafe_allowed():
     """
@@ -46,14 +56,10 @@ def _async_unsafe_allowed():
 
 
 @pytest.fixture(scope="module")
-def browser(_async_unsafe_allowed):
-    """Debian's Chromium; Playwright never downloads a browser of its own."""
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: `./dev test` installs it.")
+def browser(chrome, _async_unsafe_allowed):
+    """The installed Chrome or Chromium, one per module."""
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS
-        )
+        browser = playwright.chromium.launch(executable_path=chrome, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
 
@@ -61,7 +67,7 @@ def browser(_async_unsafe_allowed):
 @pytest.fixture(scope="module")
 def axe_source():
     if not AXE_SCRIPT.exists():
-        pytest.fail(f"{AXE_SCRIPT} is missing: `./dev test` runs `npm ci`.")
+        pytest.fail("axe-core is not installed: npm ci", pytrace=False)
     return AXE_SCRIPT.read_text()
 
 

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.urls import reverse
 from playwright.sync_api import sync_playwright
 
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.browser.conftest import CHROMIUM_ARGS
 from tests.factories import make_article, make_editor
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -20,14 +20,12 @@ document.addEventListener("securitypolicyviolation", (event) => {
 
 
 @pytest.fixture
-def editor_page(live_server, client):
+def editor_page(chrome, live_server, client):
     """A Chromium page logged in as a staff editor (not a superuser)."""
     client.force_login(make_editor())
     session = client.cookies[settings.SESSION_COOKIE_NAME].value
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS
-        )
+        browser = playwright.chromium.launch(executable_path=chrome, args=CHROMIUM_ARGS)
         context = browser.new_context()
         context.add_cookies(
             [

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.urls import reverse
 from playwright.sync_api import sync_playwright
 
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, WCAG, format_violations
+from tests.browser.conftest import CHROMIUM_ARGS, WCAG, format_violations
 from tests.factories import (
     image_upload,
     make_article,
@@ -65,14 +65,12 @@ def picture(transactional_db):
 
 
 @pytest.fixture
-def editor_page(live_server, client):
+def editor_page(chrome, live_server, client):
     """Chromium at 1280 × 900, signed in as a staff editor."""
     client.force_login(make_editor())
     session = client.cookies[settings.SESSION_COOKIE_NAME].value
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS
-        )
+        browser = playwright.chromium.launch(executable_path=chrome, args=CHROMIUM_ARGS)
         context = browser.new_context(viewport={"width": WIDTH, "height": 900})
         context.add_cookies(
             [

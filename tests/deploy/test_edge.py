@@ -20,6 +20,9 @@ from tests.subscriptions.test_newsletter_worker import database_url
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
+    # In a parallel run these tests share one worker, so that nginx and
+    # gunicorn (the `site` fixture) start once.
+    pytest.mark.xdist_group("edge"),
     pytest.mark.skipif(
         not edge.Path(edge.NGINX).exists(), reason="needs nginx: apt-get install nginx"
     ),
