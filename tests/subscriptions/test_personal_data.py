@@ -19,7 +19,7 @@ from django.db import DatabaseError, connection
 from django.utils import timezone
 
 from subscriptions import delivery, editions, signup
-from subscriptions.forms import CURRENT_CONSENT_VERSION
+from subscriptions.consent import CURRENT, NEWSLETTER_SIGN_UP
 from subscriptions.models import (
     ConsentEvent,
     DeliveryConsent,
@@ -77,7 +77,7 @@ def reader(django_capture_on_commit_callbacks):
             signup.request_subscription(
                 email=EMAIL,
                 newsletter=newsletter,
-                consent_version=CURRENT_CONSENT_VERSION,
+                consent_version=CURRENT[NEWSLETTER_SIGN_UP],
                 source="/news/harbour-plan/",
             )
     confirmed = Subscription.objects.get(newsletter=wrap)
@@ -99,7 +99,7 @@ def reader(django_capture_on_commit_callbacks):
     signup.request_subscription(
         email="other@example.ie",
         newsletter=wrap,
-        consent_version=CURRENT_CONSENT_VERSION,
+        consent_version=CURRENT[NEWSLETTER_SIGN_UP],
         source="/",
     )
     return {"active": active, "fresh": fresh, "other": other, "desk": desk}
@@ -115,7 +115,7 @@ def test_export_lists_every_row_about_the_address_in_any_case(reader):
     assert set(subscriptions) == {"News Wrap", "The Week"}
     wrap = subscriptions["News Wrap"]
     assert wrap["status"] == "confirmed"
-    assert wrap["consent"]["wording_version"] == CURRENT_CONSENT_VERSION
+    assert wrap["consent"]["wording_version"] == CURRENT[NEWSLETTER_SIGN_UP]
     assert [e["act"] for e in wrap["consent_ledger"]] == ["signed_up", "confirmed"]
     assert wrap["consent_ledger"][0]["source"] == "/news/harbour-plan/"
     assert wrap["confirmation_email"]["last_sent_at"] is not None
