@@ -20,6 +20,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from newsroom import formats
+
 from . import outbound
 from .models.delivery import (
     DeliveryConsent,
@@ -342,9 +344,8 @@ def delivery_request_transition(delivery_request, status, *, actor, note="", day
 
 
 def _user_display(user):
-    if user is None:
-        return "nobody"
-    return user.get_full_name() or user.get_username()
+    # An unassigned request is assigned to nobody, not to the system.
+    return "nobody" if user is None else formats.staff_name(user)
 
 
 def delivery_request_assign(delivery_request, user, *, actor, note=""):

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from django import forms
 
+from newsroom import formats
 from newsroom.email_domains import validate_public_email_domain
 
 from .. import delivery
@@ -169,7 +170,7 @@ class DeliveryRequestForm(forms.ModelForm):
             raise forms.ValidationError(
                 "Delivery can start tomorrow (%(date)s) at the earliest.",
                 code="too_early",
-                params={"date": earliest.strftime("%-d %B %Y")},
+                params={"date": formats.written(earliest, "day")},
             )
         if start > earliest + timedelta(days=delivery.DELIVERY_MAX_START_DAYS):
             raise forms.ValidationError(

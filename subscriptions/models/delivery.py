@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
+from newsroom import formats
 from newsroom.email_addresses import normalise_email
 
 from .. import consent
@@ -351,7 +352,7 @@ class DeliveryRequestEvent(models.Model):
     def actor_display(self):
         if self.actor is None:
             return "Reader" if self.kind == self.Kind.SUBMITTED else "System"
-        return self.actor.get_full_name() or self.actor.get_username()
+        return formats.staff_name(self.actor)
 
 
 class DeliveryConsent(ConsentRecord):

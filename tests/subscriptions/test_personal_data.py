@@ -8,7 +8,7 @@ import json
 import os
 import subprocess
 import sys
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from io import StringIO
 
 import pytest
@@ -274,6 +274,17 @@ def test_erase_suppresses_the_address_and_records_who_did_it(reader):
     assert record.suppression == suppression
     assert record.counts["subscriptions_deleted"] == 2
     assert record.counts["delivery_requests_anonymised"] == 2
+
+
+def test_a_record_is_named_by_action_account_and_the_papers_local_time(settings):
+    """Its name shows the time as the desk reads it, in the paper's zone."""
+    settings.TIME_ZONE = "Europe/Dublin"
+    run("erase_personal_data", "nobody@example.ie", interactive=False)
+    record = PersonalDataRequest.objects.get()
+    record.at = datetime(2026, 7, 6, 13, 32, tzinfo=UTC)
+
+    assert str(record).startswith("Erase by ")
+    assert str(record).endswith(" at 2026-07-06 14:32")
 
 
 def test_erasing_an_unknown_address_still_suppresses_it():
