@@ -36,6 +36,7 @@ STYLES = {
     # Records' names, CSV exports, command output: sortable, no words.
     "stamp": "Y-m-d H:i",  # 2026-12-06 14:32
     "iso_day": "Y-m-d",  # 2026-12-06
+    "file_stamp": "Y-m-d-Hi",  # 2026-12-06-1432, in file names
 }
 
 

@@ -20,6 +20,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from newsroom import formats
+
 from . import outbound
 from .models.delivery import (
     DeliveryConsent,
@@ -113,13 +115,11 @@ def delivery_area_for(routing_key):
     return match.area if match else None
 
 
-def delivery_request_submit(
-    delivery_request, *, idempotency_key, consents, consent_version, source
-):
+def delivery_request_submit(delivery_request, *, idempotency_key, consents, source):
     """
     Save a reader's validated request with a fresh reference, route it,
-    record its consents ({kind: wording} of DeliveryConsent kinds, the terms
-    among them, shown in `consent_version` on the page `source`) and queue
+    record its consents ({kind: consent.Wording} of DeliveryConsent kinds,
+    the terms among them, shown on the page `source`) and queue
     its emails. Returns (request, created): a form sent twice with the same
     idempotency key returns the first request and sends nothing again.
     """
@@ -143,13 +143,12 @@ def delivery_request_submit(
                     summary=_submitted_summary(delivery_request),
                 )
                 DeliveryConsent.objects.bulk_create(
-                    DeliveryConsent(
+                    DeliveryConsent.given(
+                        wording,
+                        source=source,
+                        at=now,
                         request=delivery_request,
                         kind=kind,
-                        wording=wording,
-                        wording_version=consent_version,
-                        source=(source or "")[:500],
-                        at=now,
                     )
                     for kind, wording in consents.items()
                 )
@@ -345,9 +344,8 @@ def delivery_request_transition(delivery_request, status, *, actor, note="", day
 
 
 def _user_display(user):
-    if user is None:
-        return "nobody"
-    return user.get_full_name() or user.get_username()
+    # An unassigned request is assigned to nobody, not to the system.
+    return "nobody" if user is None else formats.staff_name(user)
 
 
 def delivery_request_assign(delivery_request, user, *, actor, note=""):

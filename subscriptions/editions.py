@@ -18,10 +18,11 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 
 from articles import calendar
 from articles.models import Article
+from newsroom import formats
 
 from . import edition_sends, mail, outbound
 from .models.editions import Edition, EditionArticle, EditionSend
@@ -69,8 +70,9 @@ def articles_for_edition(newsletter, slot):
 
 
 def default_subject(newsletter, slot):
-    local = timezone.localtime(slot, newsletter.zone)
-    return f"{newsletter.name}, {formats.date_format(local, 'l j F Y')}"
+    # The day in the newsletter's own time zone, not the paper's.
+    day = timezone.localtime(slot, newsletter.zone).date()
+    return f"{newsletter.name}, {formats.written(day, 'weekday_day')}"
 
 
 def edition_for_slot(newsletter, slot):

@@ -86,6 +86,18 @@ def _outbound_document(email):
     }
 
 
+def _consent_document(record, **what):
+    """One row of either consent ledger (`models.consent.ConsentRecord`)."""
+    return {
+        **what,
+        "wording_key": record.wording_key,
+        "wording": record.wording,
+        "wording_version": record.wording_version,
+        "source": record.source,
+        "at": record.at,
+    }
+
+
 def _subscription_document(subscription):
     return {
         "newsletter": subscription.newsletter.name,
@@ -96,18 +108,13 @@ def _subscription_document(subscription):
         "unsubscribed_at": subscription.unsubscribed_at,
         "consent": {
             "wording": subscription.consent_text,
+            "wording_key": subscription.consent_key,
             "wording_version": subscription.consent_version,
             "source": subscription.consent_source,
             "given_at": subscription.consent_given_at,
         },
         "consent_ledger": [
-            {
-                "act": event.act,
-                "wording": event.wording,
-                "wording_version": event.wording_version,
-                "source": event.source,
-                "at": event.at,
-            }
+            _consent_document(event, act=event.act)
             for event in subscription.consent_events.all()
         ],
         "confirmation_email": {
@@ -158,13 +165,7 @@ def _delivery_document(delivery_request):
         "terms_accepted_at": delivery_request.terms_accepted_at,
         "marketing_consent_at": delivery_request.marketing_consent_at,
         "consent_ledger": [
-            {
-                "kind": consent.kind,
-                "wording": consent.wording,
-                "wording_version": consent.wording_version,
-                "source": consent.source,
-                "at": consent.at,
-            }
+            _consent_document(consent, kind=consent.kind)
             for consent in delivery_request.consents.all()
         ],
         "history": [

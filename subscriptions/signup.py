@@ -14,8 +14,7 @@ from django.utils import timezone
 
 from newsroom.email_addresses import normalise_email
 
-from . import mail, outbound
-from .forms.newsletters import CONSENT_WORDINGS, PREFERENCES_CONSENT_VERSION
+from . import consent, mail, outbound
 from .models.newsletters import ConsentEvent, Subscription
 from .models.outbound import OutboundEmail
 from .models.personal_data import is_suppressed, suppression_lift
@@ -36,24 +35,21 @@ def request_subscription(*, email, newsletter, consent_version, source, now=None
     nor a mail server outage loses a sign-up or its email.
     """
     now = now or timezone.now()
-    consent = {
-        "consent_text": CONSENT_WORDINGS[consent_version],
-        "consent_version": consent_version,
-        "consent_source": source[:500],
-        "consent_given_at": now,
-    }
+    given = Subscription.consent_fields(
+        consent.wording(consent.NEWSLETTER_SIGN_UP, consent_version), source, now
+    )
     with transaction.atomic():
         subscription, created = (
             Subscription.objects.select_for_update(of=("self",))
             .select_related("newsletter")
             .get_or_create(
-                email=normalise_email(email), newsletter=newsletter, defaults=consent
+                email=normalise_email(email), newsletter=newsletter, defaults=given
             )
         )
         if subscription.status == Subscription.Status.CONFIRMED:
             return subscription
         if not created:
-            for field, value in consent.items():
+            for field, value in given.items():
                 setattr(subscription, field, value)
             subscription.status = Subscription.Status.PENDING
         # Every sign-up is an act of consent of its own, kept beside earlier
@@ -123,6 +119,9 @@ def update_preferences(email, wanted, source, now=None):
     email = normalise_email(email)
     wanted = set(wanted)
     added, removed = [], []
+    preferences = Subscription.consent_fields(
+        consent.wording(consent.NEWSLETTER_PREFERENCES), source, now
+    )
     with transaction.atomic():
         current = {
             s.newsletter: s
@@ -139,10 +138,8 @@ def update_preferences(email, wanted, source, now=None):
                 continue
             if subscription is None:
                 subscription = Subscription(email=email, newsletter=newsletter)
-            subscription.consent_text = CONSENT_WORDINGS[PREFERENCES_CONSENT_VERSION]
-            subscription.consent_version = PREFERENCES_CONSENT_VERSION
-            subscription.consent_source = source[:500]
-            subscription.consent_given_at = now
+            for field, value in preferences.items():
+                setattr(subscription, field, value)
             subscription.status = Subscription.Status.CONFIRMED
             subscription.confirmed_at = now
             subscription.unsubscribed_at = None

@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from subscriptions.forms import CURRENT_CONSENT_VERSION
+from subscriptions.consent import CURRENT, NEWSLETTER_SIGN_UP
 from subscriptions.models import preferences_url
 from tests.factories import make_article
 from tests.hostile import form_body, hostile_text, url_segment
@@ -109,7 +109,7 @@ def maybe(valid):
             "email": maybe("reader@example.ie"),
             "newsletter": maybe("news-wrap"),
             "consent": maybe("on"),
-            "consent_version": maybe(CURRENT_CONSENT_VERSION),
+            "consent_version": maybe(CURRENT[NEWSLETTER_SIGN_UP]),
             "source": maybe("/news/"),
             "website": maybe(""),
         }

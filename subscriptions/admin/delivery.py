@@ -18,6 +18,7 @@ from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.timesince import timesince
 
+from newsroom import formats
 from newsroom.admin_inlines import LabelledTabularInline
 
 from .. import delivery
@@ -271,7 +272,7 @@ def _csv_value(delivery_request, attribute):
     if callable(value):
         value = value()
     if hasattr(value, "astimezone"):
-        value = timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+        value = formats.written(value, "stamp")
     return delivery.csv_cell(value)
 
 
@@ -398,7 +399,7 @@ class DeliveryRequestAdmin(admin.ModelAdmin):
                     consent.wording,
                     consent.wording_version,
                     consent.source or "an unknown page",
-                    timezone.localtime(consent.at).strftime("%Y-%m-%d %H:%M"),
+                    formats.written(consent.at, "stamp"),
                 )
                 for consent in consents
             ),
@@ -551,7 +552,7 @@ class DeliveryRequestAdmin(admin.ModelAdmin):
             (writer.writerow(row) for row in itertools.chain([header], rows)),
             content_type="text/csv; charset=utf-8",
         )
-        stamp = timezone.localtime().strftime("%Y-%m-%d-%H%M")
+        stamp = formats.written(timezone.now(), "file_stamp")
         response["Content-Disposition"] = (
             f'attachment; filename="delivery-requests-{stamp}.csv"'
         )
@@ -571,7 +572,7 @@ class DeliveryRequestAdmin(admin.ModelAdmin):
                 error = "Enter the date as YYYY-MM-DD."
         context = {
             **self.admin_site.each_context(request),
-            "title": f"Starts and stops for {day:%A %-d %B %Y}",
+            "title": f"Starts and stops for {formats.written(day, 'weekday_day')}",
             "opts": self.model._meta,
             "day": day,
             "error": error,

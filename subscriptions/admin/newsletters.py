@@ -133,6 +133,8 @@ class SubscriptionAdmin(admin.ModelAdmin):
 
     @admin.action(description="Unsubscribe the selected subscriptions")
     def unsubscribe(self, request, queryset):
+        # A record names the account (unique, unchanging), not the person as
+        # colleagues call them (formats.staff_name).
         source = f"admin, by {request.user.get_username()}"
         count = sum(
             subscription.unsubscribe(source=source) for subscription in queryset

@@ -121,6 +121,7 @@ class PersonalDataRequestAdmin(admin.ModelAdmin):
         address = form.cleaned_data["email"]
         who = {
             "actor": request.user,
+            # The account, as the record's "by" says: not a display name.
             "actor_name": request.user.get_username(),
             "channel": PersonalDataRequest.Channel.ADMIN,
         }

@@ -1,23 +1,14 @@
 """
 Subscriptions' public forms, one module per domain: `newsletters` (sign-up,
-preferences, consent wordings) and `delivery` (the home delivery request).
+preferences) and `delivery` (the home delivery request). Their consent
+wordings are in `subscriptions.consent`.
 """
 
 from .delivery import COUNTIES, DeliveryRequestForm
-from .newsletters import (
-    CONSENT_WORDINGS,
-    CURRENT_CONSENT_VERSION,
-    PREFERENCES_CONSENT_VERSION,
-    PreferencesForm,
-    SignUpForm,
-    sign_up_forms,
-)
+from .newsletters import PreferencesForm, SignUpForm, sign_up_forms
 
 __all__ = [
-    "CONSENT_WORDINGS",
     "COUNTIES",
-    "CURRENT_CONSENT_VERSION",
-    "PREFERENCES_CONSENT_VERSION",
     "DeliveryRequestForm",
     "PreferencesForm",
     "SignUpForm",

@@ -5,23 +5,13 @@ from datetime import timedelta
 
 from django import forms
 
+from newsroom import formats
 from newsroom.email_domains import validate_public_email_domain
 
 from .. import delivery
+from ..consent import CURRENT, DELIVERY_MARKETING, DELIVERY_TERMS, is_live, wording
 from ..models.delivery import DeliveryConsent, DeliveryRequest, eircode_normalise
 
-# The words beside the form's two consent boxes, by version. A version is
-# never edited or removed once live: a form opened before a change may still
-# be sent, and each request's consent ledger records the version it showed.
-CONSENT_WORDINGS = {
-    "2026-11": {
-        DeliveryConsent.Kind.TERMS: "I agree to the terms of home delivery and "
-        "to the paper keeping these details to arrange it.",
-        DeliveryConsent.Kind.MARKETING: "Tell me about offers and news from the "
-        "paper by email (optional).",
-    },
-}
-CURRENT_CONSENT_VERSION = "2026-11"
 # Forms opened before the version was sent with them showed this one.
 FIRST_CONSENT_VERSION = "2026-11"
 
@@ -76,16 +66,16 @@ class DeliveryRequestForm(forms.ModelForm):
         },
     )
     terms = forms.BooleanField(
-        label=CONSENT_WORDINGS[CURRENT_CONSENT_VERSION][DeliveryConsent.Kind.TERMS],
+        label=wording(DELIVERY_TERMS).text,
         error_messages={"required": "Please agree to the terms so we can deliver."},
     )
     marketing = forms.BooleanField(
-        label=CONSENT_WORDINGS[CURRENT_CONSENT_VERSION][DeliveryConsent.Kind.MARKETING],
+        label=wording(DELIVERY_MARKETING).text,
         required=False,
     )
     consent_version = forms.CharField(
         widget=forms.HiddenInput,
-        initial=CURRENT_CONSENT_VERSION,
+        initial=CURRENT[DELIVERY_TERMS],
         max_length=20,
         required=False,
     )
@@ -180,7 +170,7 @@ class DeliveryRequestForm(forms.ModelForm):
             raise forms.ValidationError(
                 "Delivery can start tomorrow (%(date)s) at the earliest.",
                 code="too_early",
-                params={"date": earliest.strftime("%-d %B %Y")},
+                params={"date": formats.written(earliest, "day")},
             )
         if start > earliest + timedelta(days=delivery.DELIVERY_MAX_START_DAYS):
             raise forms.ValidationError(
@@ -192,12 +182,11 @@ class DeliveryRequestForm(forms.ModelForm):
 
     def clean_consent_version(self):
         version = self.cleaned_data["consent_version"] or FIRST_CONSENT_VERSION
-        if version not in CONSENT_WORDINGS:
-            # A form from before the wording changed: show the current one.
+        if not all(is_live(key, version) for key in DeliveryConsent.WORDINGS.values()):
             # A form opened before the wording changed: show the current one,
             # and say so beside the box (this field is hidden).
             self.data = self.data.copy()
-            self.data["consent_version"] = CURRENT_CONSENT_VERSION
+            self.data["consent_version"] = CURRENT[DELIVERY_TERMS]
             self.data.pop("terms", None)
             self.data.pop("marketing", None)
             self.add_error(
@@ -205,16 +194,18 @@ class DeliveryRequestForm(forms.ModelForm):
                 "The wording beside the boxes has changed; please read it and "
                 "tick the boxes again.",
             )
-            return CURRENT_CONSENT_VERSION
+            return CURRENT[DELIVERY_TERMS]
         return version
 
     def consents(self):
-        """The wordings the reader agreed to: {kind: wording}."""
-        wordings = CONSENT_WORDINGS[self.cleaned_data["consent_version"]]
+        """The wordings the reader agreed to: {kind: consent.Wording}."""
+        version = self.cleaned_data["consent_version"]
         agreed = [DeliveryConsent.Kind.TERMS]
         if self.cleaned_data["marketing"]:
             agreed.append(DeliveryConsent.Kind.MARKETING)
-        return {kind: wordings[kind] for kind in agreed}
+        return {
+            kind: wording(DeliveryConsent.WORDINGS[kind], version) for kind in agreed
+        }
 
     def clean_idempotency_key(self):
         # A missing or altered key costs only the double-submit protection.
@@ -232,6 +223,5 @@ class DeliveryRequestForm(forms.ModelForm):
             self.instance,
             idempotency_key=self.cleaned_data["idempotency_key"],
             consents=self.consents(),
-            consent_version=self.cleaned_data["consent_version"],
             source=source,
         )

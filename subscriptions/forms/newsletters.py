@@ -1,25 +1,12 @@
-"""Newsletter forms: sign-up and preferences, and the consent wordings."""
+"""Newsletter forms: sign-up and preferences."""
 
 from django import forms
 
 from newsroom.email_addresses import normalise_email
 from newsroom.email_domains import validate_not_disposable, validate_public_email_domain
 
+from ..consent import CURRENT, NEWSLETTER_SIGN_UP, is_live, wording
 from ..models.newsletters import Newsletter
-
-# The words beside the consent box, by version. A version is never edited or
-# removed once live: cached pages may still show it, and each subscription
-# records the version its reader saw.
-CONSENT_WORDINGS = {
-    "2026-11": "Yes, email me this newsletter. I can unsubscribe at any time "
-    "with the link in every email.",
-}
-CURRENT_CONSENT_VERSION = "2026-11"
-
-PREFERENCES_CONSENT_VERSION = "preferences-2026-11"
-CONSENT_WORDINGS[PREFERENCES_CONSENT_VERSION] = (
-    "Newsletters ticked on the preferences page are sent to this address."
-)
 
 
 class SignUpForm(forms.Form):
@@ -47,11 +34,13 @@ class SignUpForm(forms.Form):
         },
     )
     consent = forms.BooleanField(
-        label=CONSENT_WORDINGS[CURRENT_CONSENT_VERSION],
+        label=wording(NEWSLETTER_SIGN_UP).text,
         error_messages={"required": "Tick the box to say you want this newsletter."},
     )
     consent_version = forms.CharField(
-        widget=forms.HiddenInput, initial=CURRENT_CONSENT_VERSION, max_length=20
+        widget=forms.HiddenInput,
+        initial=CURRENT[NEWSLETTER_SIGN_UP],
+        max_length=20,
     )
     source = forms.CharField(widget=forms.HiddenInput, required=False, max_length=500)
     # A honeypot: hidden from people, filled in by form-filling robots.
@@ -74,10 +63,10 @@ class SignUpForm(forms.Form):
 
     def clean_consent_version(self):
         version = self.cleaned_data["consent_version"]
-        if version not in CONSENT_WORDINGS:
+        if not is_live(NEWSLETTER_SIGN_UP, version):
             # A page from before the wording changed: show the current one.
             self.data = self.data.copy()
-            self.data["consent_version"] = CURRENT_CONSENT_VERSION
+            self.data["consent_version"] = CURRENT[NEWSLETTER_SIGN_UP]
             raise forms.ValidationError(
                 "The wording beside the box has changed; please read it and tick "
                 "the box again."
@@ -90,10 +79,6 @@ class SignUpForm(forms.Form):
         if not source.startswith("/") or source.startswith("//"):
             return ""
         return source
-
-    @property
-    def consent_text(self):
-        return CONSENT_WORDINGS[self.cleaned_data["consent_version"]]
 
 
 class PreferencesForm(forms.Form):

@@ -5,7 +5,7 @@ readers sign up to, their subscriptions, editions and their sends),
 `outbound` (the outbox of the emails both owe readers) and `personal_data`
 (the suppression list and the record of readers' data requests), which the
 others share. Newsletters and delivery keep days of the week as `weekdays`
-does.
+does, and their consent ledgers on `consent`'s `ConsentRecord`.
 """
 
 from .delivery import (

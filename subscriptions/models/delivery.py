@@ -9,10 +9,12 @@ from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 
+from newsroom import formats
 from newsroom.email_addresses import normalise_email
 
+from .. import consent
+from .consent import ConsentRecord
 from .weekdays import DaysOfWeekField, weekdays_display, weekdays_written_out
 
 # Eircodes: a routing key (a letter and two digits, or D6W) and a unique
@@ -350,49 +352,34 @@ class DeliveryRequestEvent(models.Model):
     def actor_display(self):
         if self.actor is None:
             return "Reader" if self.kind == self.Kind.SUBMITTED else "System"
-        return self.actor.get_full_name() or self.actor.get_username()
+        return formats.staff_name(self.actor)
 
 
-class DeliveryConsentQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise TypeError("The consent ledger is append-only: add an event instead.")
-
-
-class DeliveryConsent(models.Model):
+class DeliveryConsent(ConsentRecord):
     """
-    One act of consent on the delivery form, never changed once written:
-    the terms (always) and offers by email (when ticked), with the wording
-    the reader saw and its version, the page and the time. The newsletter
-    ledger (ConsentEvent) is its sibling: each belongs to its own side, and
-    home delivery knows nothing of newsletters.
+    One act of consent on the delivery form: the terms (always) and offers
+    by email (when ticked). The newsletters' ledger (ConsentEvent) shares
+    its columns and rules (`ConsentRecord`); each belongs to its own side,
+    and home delivery knows nothing of newsletters.
     """
 
     class Kind(models.TextChoices):
         TERMS = "terms", "Terms of home delivery"
         MARKETING = "marketing", "Offers and news by email"
 
+    # The wording beside each box (subscriptions.consent).
+    WORDINGS = {
+        Kind.TERMS: consent.DELIVERY_TERMS,
+        Kind.MARKETING: consent.DELIVERY_MARKETING,
+    }
+
     request = models.ForeignKey(
         DeliveryRequest, on_delete=models.CASCADE, related_name="consents"
     )
     kind = models.CharField(max_length=10, choices=Kind)
-    wording = models.TextField(help_text="The words the reader agreed to.")
-    wording_version = models.CharField(max_length=20)
-    source = models.CharField(
-        max_length=500, blank=True, help_text="The page where it happened."
-    )
-    at = models.DateTimeField(default=timezone.now)
 
-    objects = DeliveryConsentQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["at", "pk"]
-        get_latest_by = "at"
+    class Meta(ConsentRecord.Meta):
         verbose_name = "consent"
 
-    def __str__(self):
-        return f"{self.get_kind_display()} at {self.at:%Y-%m-%d %H:%M}"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise TypeError("The consent ledger is append-only: add an event instead.")
-        super().save(*args, **kwargs)
+    def what(self):
+        return self.get_kind_display()

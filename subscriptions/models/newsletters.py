@@ -17,6 +17,8 @@ from django.utils import timezone
 from newsroom.cache import ReaderVisible, ReaderVisibleQuerySet, content_cached
 from newsroom.email_addresses import normalise_email
 
+from .. import consent
+from .consent import ConsentRecord
 from .personal_data import is_suppressed
 from .weekdays import DaysOfWeekField, Weekday, every_day
 
@@ -229,6 +231,12 @@ class Subscription(models.Model):
     status = models.CharField(
         max_length=12, choices=Status, default=Status.PENDING, db_index=True
     )
+    consent_key = models.CharField(
+        "consent wording key",
+        max_length=40,
+        default=consent.NEWSLETTER_SIGN_UP,
+        help_text="Which wording of subscriptions.consent the reader agreed to.",
+    )
     consent_text = models.TextField(
         "consent wording", help_text="The words the reader agreed to."
     )
@@ -371,31 +379,40 @@ class Subscription(models.Model):
         self.record_consent(ConsentEvent.Act.UNSUBSCRIBED, source, self.unsubscribed_at)
         return True
 
+    @property
+    def consent_wording(self):
+        """The wording in force on this subscription: what its reader agreed to."""
+        return consent.Wording(
+            self.consent_key, self.consent_version, self.consent_text
+        )
+
+    @staticmethod
+    def consent_fields(wording, source, now):
+        """The fields that put `wording`, agreed to on `source` at `now`, in force."""
+        return {
+            "consent_key": wording.key,
+            "consent_version": wording.version,
+            "consent_text": wording.text,
+            "consent_source": source[:500],
+            "consent_given_at": now,
+        }
+
     def record_consent(self, act, source, at):
         """
         Add one act to the consent ledger, with the wording in force on the
         subscription (what the reader agreed to) and where it happened.
         """
-        return ConsentEvent.objects.create(
-            subscription=self,
-            act=act,
-            wording=self.consent_text,
-            wording_version=self.consent_version,
-            source=(source or "")[:500],
-            at=at,
+        event = ConsentEvent.given(
+            self.consent_wording, source=source, at=at, subscription=self, act=act
         )
+        event.save()
+        return event
 
 
-class ConsentEventQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise TypeError("The consent ledger is append-only: add an event instead.")
-
-
-class ConsentEvent(models.Model):
+class ConsentEvent(ConsentRecord):
     """
-    One act of a reader's consent to one newsletter, never changed once
-    written: a sign-up, a confirmation, a change on the preferences page or
-    an unsubscribe, with the wording and its version, the source and the time.
+    One act of a reader's consent to one newsletter: a sign-up, a
+    confirmation, a change on the preferences page or an unsubscribe.
     """
 
     class Act(models.TextChoices):
@@ -408,26 +425,9 @@ class ConsentEvent(models.Model):
         Subscription, on_delete=models.CASCADE, related_name="consent_events"
     )
     act = models.CharField(max_length=12, choices=Act)
-    wording = models.TextField(blank=True, help_text="The words the reader agreed to.")
-    wording_version = models.CharField(max_length=20, blank=True)
-    source = models.CharField(
-        max_length=500, blank=True, help_text="The page or link where it happened."
-    )
-    at = models.DateTimeField(default=timezone.now)
 
-    objects = ConsentEventQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["at", "pk"]
-        get_latest_by = "at"
-
-    def __str__(self):
-        return f"{self.get_act_display()} at {self.at:%Y-%m-%d %H:%M}"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise TypeError("The consent ledger is append-only: add an event instead.")
-        super().save(*args, **kwargs)
+    def what(self):
+        return self.get_act_display()
 
 
 def email_from_preferences_token(token):

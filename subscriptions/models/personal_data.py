@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from newsroom import formats
 from newsroom.email_addresses import normalise_email
 
 
@@ -159,5 +160,5 @@ class PersonalDataRequest(models.Model):
         ]
 
     def __str__(self):
-        when = f"{self.at:%Y-%m-%d %H:%M}"
+        when = formats.written(self.at, "stamp")
         return f"{self.get_action_display()} by {self.actor_name} at {when}"

@@ -33,6 +33,7 @@ def _dublin(settings):
         ("weekday_moment_seconds", "Mon 6 Jul 2026, 14:32:05"),
         ("stamp", "2026-07-06 14:32"),
         ("iso_day", "2026-07-06"),
+        ("file_stamp", "2026-07-06-1432"),
     ],
 )
 def test_each_style_writes_datetimes_in_the_papers_time_zone(style, expected):

@@ -3,6 +3,8 @@ from io import StringIO
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 
 
 @pytest.fixture(autouse=True)
@@ -23,3 +25,21 @@ def apply_retention():
         return out.getvalue()
 
     return run
+
+
+@pytest.fixture
+def migrate():
+    """
+    A function that migrates the database to `target` (app, migration) and
+    returns the models as they were then; the database is left at the latest
+    migrations afterwards, whatever the test did.
+    """
+
+    def to(target):
+        executor = MigrationExecutor(connection)
+        executor.migrate([target])
+        return executor.loader.project_state([target]).apps
+
+    yield to
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())

@@ -7,11 +7,8 @@ from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
+from subscriptions.consent import CURRENT, DELIVERY_TERMS, NEWSLETTER_SIGN_UP, wording
 from subscriptions.delivery import delivery_earliest_start, delivery_reference_new
-from subscriptions.forms import CONSENT_WORDINGS, CURRENT_CONSENT_VERSION
-from subscriptions.forms.delivery import (
-    CURRENT_CONSENT_VERSION as DELIVERY_CONSENT_VERSION,
-)
 from subscriptions.models import (
     DeliveryArea,
     DeliveryRequest,
@@ -50,8 +47,8 @@ def make_subscription(**kwargs):
     if "newsletter" not in kwargs:
         kwargs["newsletter"] = make_newsletter()
     kwargs.setdefault("status", Subscription.Status.CONFIRMED)
-    kwargs.setdefault("consent_text", CONSENT_WORDINGS[CURRENT_CONSENT_VERSION])
-    kwargs.setdefault("consent_version", CURRENT_CONSENT_VERSION)
+    kwargs.setdefault("consent_text", wording(NEWSLETTER_SIGN_UP).text)
+    kwargs.setdefault("consent_version", CURRENT[NEWSLETTER_SIGN_UP])
     kwargs.setdefault("consent_source", "/news/an-article/")
     if kwargs["status"] == Subscription.Status.CONFIRMED:
         kwargs.setdefault("confirmed_at", timezone.now())
@@ -64,7 +61,7 @@ def sign_up_data(newsletter, email="reader@example.com", **overrides):
         "email": email,
         "newsletter": newsletter.slug,
         "consent": "on",
-        "consent_version": CURRENT_CONSENT_VERSION,
+        "consent_version": CURRENT[NEWSLETTER_SIGN_UP],
         "source": "/news/council-approves-harbour-plan/",
     }
     data.update(overrides)
@@ -119,7 +116,7 @@ def delivery_form_data(**overrides):
         "leave_at": "In the porch",
         "notes": "Beware of the dog.",
         "terms": "on",
-        "consent_version": DELIVERY_CONSENT_VERSION,
+        "consent_version": CURRENT[DELIVERY_TERMS],
         "idempotency_key": str(uuid.uuid4()),
     }
     data.update(overrides)

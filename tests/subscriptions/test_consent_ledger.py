@@ -10,10 +10,11 @@ import pytest
 from django.utils import timezone
 
 from subscriptions import signup
-from subscriptions.forms import (
-    CONSENT_WORDINGS,
-    CURRENT_CONSENT_VERSION,
-    PREFERENCES_CONSENT_VERSION,
+from subscriptions.consent import (
+    CURRENT,
+    NEWSLETTER_PREFERENCES,
+    NEWSLETTER_SIGN_UP,
+    wording,
 )
 from subscriptions.models import ConsentEvent, Subscription, preferences_url
 
@@ -22,6 +23,7 @@ from .factories import make_newsletter, sign_up_data
 pytestmark = pytest.mark.django_db
 
 SIGN_UP = "/newsletters/sign-up/"
+CURRENT_CONSENT_VERSION = CURRENT[NEWSLETTER_SIGN_UP]
 
 
 def ledger(subscription):
@@ -54,7 +56,7 @@ def test_a_repeat_sign_up_adds_to_the_ledger_and_keeps_the_first(settings):
         ("signed_up", "/sport/hurling/"),
     ]
     assert events[0].at == first
-    assert events[0].wording == CONSENT_WORDINGS[CURRENT_CONSENT_VERSION]
+    assert events[0].wording == wording(NEWSLETTER_SIGN_UP).text
     assert subscription.consent_source == "/sport/hurling/"  # the latest
 
 
@@ -76,7 +78,7 @@ def test_sign_up_confirm_change_and_unsubscribe_each_add_one_row(client):
     ]
     added = Subscription.objects.get(newsletter=other)
     [(act, version, source)] = ledger(added)
-    assert (act, version) == ("changed", PREFERENCES_CONSENT_VERSION)
+    assert (act, version) == ("changed", CURRENT[NEWSLETTER_PREFERENCES])
     assert source.startswith("/newsletters/preferences/")
 
 

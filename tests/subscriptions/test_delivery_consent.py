@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from subscriptions.forms.delivery import CONSENT_WORDINGS, CURRENT_CONSENT_VERSION
+from subscriptions.consent import CURRENT, DELIVERY_MARKETING, DELIVERY_TERMS, wording
 from subscriptions.models import DeliveryConsent, DeliveryRequest
 from tests.factories import make_staff
 
@@ -17,7 +17,11 @@ from .factories import delivery_form_data, make_delivery_area
 
 pytestmark = pytest.mark.django_db
 
-WORDINGS = CONSENT_WORDINGS[CURRENT_CONSENT_VERSION]
+WORDINGS = {
+    "terms": wording(DELIVERY_TERMS).text,
+    "marketing": wording(DELIVERY_MARKETING).text,
+}
+CURRENT_CONSENT_VERSION = CURRENT[DELIVERY_TERMS]
 
 
 @pytest.fixture(autouse=True)

@@ -7,8 +7,6 @@ import uuid
 from datetime import date, timedelta
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -17,20 +15,7 @@ BEFORE = ("subscriptions", "0009_newsletter_section")
 AFTER = ("subscriptions", "0010_personal_data")
 
 
-def migrate(target):
-    executor = MigrationExecutor(connection)
-    executor.migrate([target])
-    return executor.loader.project_state([target]).apps
-
-
-@pytest.fixture
-def back_to_latest():
-    yield
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
-
-
-def test_existing_requests_get_their_terms_and_marketing_consent(back_to_latest):
+def test_existing_requests_get_their_terms_and_marketing_consent(migrate):
     old = migrate(BEFORE)
     DeliveryRequest = old.get_model("subscriptions", "DeliveryRequest")
     accepted = timezone.now() - timedelta(days=3)

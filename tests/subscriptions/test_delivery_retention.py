@@ -133,3 +133,15 @@ def test_anonymised_request_no_longer_shows_its_confirmation_page(
     assert client.get(url).status_code == 200
     apply_retention()
     assert client.get(url).status_code == 404
+
+
+def test_the_report_gives_each_cutoff_in_the_papers_time_zone_and_names_it(
+    apply_retention, settings
+):
+    settings.TIME_ZONE = "Europe/Dublin"
+    settings.DELIVERY_RETENTION_DAYS = 30
+    cutoff = timezone.localtime(timezone.now() - timedelta(days=30))
+
+    out = apply_retention("--dry-run")
+
+    assert f"closed before {cutoff:%Y-%m-%d %H:%M} (Europe/Dublin)." in out

@@ -6,7 +6,7 @@ import pytest
 from django.core.management import CommandError
 from django.utils import timezone
 
-from subscriptions.forms import CURRENT_CONSENT_VERSION
+from subscriptions.consent import CURRENT, NEWSLETTER_SIGN_UP
 from subscriptions.models import Subscription
 from subscriptions.signup import request_subscription
 from tests.subscriptions.factories import make_newsletter, make_subscription
@@ -62,7 +62,7 @@ def test_a_reader_who_signs_up_again_keeps_the_pending_subscription(
     request_subscription(
         email=renewed.email,
         newsletter=newsletter,
-        consent_version=CURRENT_CONSENT_VERSION,
+        consent_version=CURRENT[NEWSLETTER_SIGN_UP],
         source="/delivery/",
     )
     output = apply_retention()

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from subscriptions import outbound
-from subscriptions.forms import CONSENT_WORDINGS, CURRENT_CONSENT_VERSION
+from subscriptions.consent import CURRENT, NEWSLETTER_SIGN_UP, wording
 from subscriptions.models import OutboundEmail, Subscription
 
 from .factories import make_newsletter, make_subscription, sign_up_data
@@ -58,8 +58,8 @@ def test_sign_up_creates_a_pending_subscription_with_its_consent_record(
     assert subscription.email == "reader@example.com"
     assert subscription.newsletter == newsletter
     assert subscription.status == Subscription.Status.PENDING
-    assert subscription.consent_text == CONSENT_WORDINGS[CURRENT_CONSENT_VERSION]
-    assert subscription.consent_version == CURRENT_CONSENT_VERSION
+    assert subscription.consent_text == wording(NEWSLETTER_SIGN_UP).text
+    assert subscription.consent_version == CURRENT[NEWSLETTER_SIGN_UP]
     assert subscription.consent_source == "/news/council-approves-harbour-plan/"
     assert subscription.consent_given_at >= before
     assert subscription.confirmed_at is None

@@ -8,7 +8,7 @@ import json
 import os
 import subprocess
 import sys
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from io import StringIO
 
 import pytest
@@ -19,7 +19,7 @@ from django.db import DatabaseError, connection
 from django.utils import timezone
 
 from subscriptions import delivery, editions, signup
-from subscriptions.forms import CURRENT_CONSENT_VERSION
+from subscriptions.consent import CURRENT, NEWSLETTER_SIGN_UP
 from subscriptions.models import (
     ConsentEvent,
     DeliveryConsent,
@@ -77,7 +77,7 @@ def reader(django_capture_on_commit_callbacks):
             signup.request_subscription(
                 email=EMAIL,
                 newsletter=newsletter,
-                consent_version=CURRENT_CONSENT_VERSION,
+                consent_version=CURRENT[NEWSLETTER_SIGN_UP],
                 source="/news/harbour-plan/",
             )
     confirmed = Subscription.objects.get(newsletter=wrap)
@@ -99,7 +99,7 @@ def reader(django_capture_on_commit_callbacks):
     signup.request_subscription(
         email="other@example.ie",
         newsletter=wrap,
-        consent_version=CURRENT_CONSENT_VERSION,
+        consent_version=CURRENT[NEWSLETTER_SIGN_UP],
         source="/",
     )
     return {"active": active, "fresh": fresh, "other": other, "desk": desk}
@@ -115,7 +115,7 @@ def test_export_lists_every_row_about_the_address_in_any_case(reader):
     assert set(subscriptions) == {"News Wrap", "The Week"}
     wrap = subscriptions["News Wrap"]
     assert wrap["status"] == "confirmed"
-    assert wrap["consent"]["wording_version"] == CURRENT_CONSENT_VERSION
+    assert wrap["consent"]["wording_version"] == CURRENT[NEWSLETTER_SIGN_UP]
     assert [e["act"] for e in wrap["consent_ledger"]] == ["signed_up", "confirmed"]
     assert wrap["consent_ledger"][0]["source"] == "/news/harbour-plan/"
     assert wrap["confirmation_email"]["last_sent_at"] is not None
@@ -274,6 +274,17 @@ def test_erase_suppresses_the_address_and_records_who_did_it(reader):
     assert record.suppression == suppression
     assert record.counts["subscriptions_deleted"] == 2
     assert record.counts["delivery_requests_anonymised"] == 2
+
+
+def test_a_record_is_named_by_action_account_and_the_papers_local_time(settings):
+    """Its name shows the time as the desk reads it, in the paper's zone."""
+    settings.TIME_ZONE = "Europe/Dublin"
+    run("erase_personal_data", "nobody@example.ie", interactive=False)
+    record = PersonalDataRequest.objects.get()
+    record.at = datetime(2026, 7, 6, 13, 32, tzinfo=UTC)
+
+    assert str(record).startswith("Erase by ")
+    assert str(record).endswith(" at 2026-07-06 14:32")
 
 
 def test_erasing_an_unknown_address_still_suppresses_it():

@@ -6,8 +6,6 @@ weekday codes (["mon", "fri"]), and back again when reversed.
 from datetime import time
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -22,27 +20,12 @@ ROWS = {
 }
 
 
-def migrate(target):
-    """Migrate `subscriptions` to `target`; returns the models as they were then."""
-    executor = MigrationExecutor(connection)
-    executor.migrate([target])
-    return executor.loader.project_state([target]).apps
-
-
 def newsletter_days(apps):
     Newsletter = apps.get_model("subscriptions", "Newsletter")
     return dict(Newsletter.objects.values_list("slug", "send_days"))
 
 
-@pytest.fixture
-def back_to_latest():
-    """Leave the database at the latest migrations, whatever the test did."""
-    yield
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
-
-
-def test_weekday_migration_converts_real_rows_forward_and_back(back_to_latest):
+def test_weekday_migration_converts_real_rows_forward_and_back(migrate):
     """Digits become codes in week order, and the reverse restores the digits."""
     old = migrate(BEFORE)
     Newsletter = old.get_model("subscriptions", "Newsletter")

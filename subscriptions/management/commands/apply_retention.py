@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from newsroom import formats
 from subscriptions import delivery
 from subscriptions.models.newsletters import Subscription
 from subscriptions.models.outbound import OutboundEmail
@@ -58,13 +59,13 @@ class Command(BaseCommand):
         )
         self.stdout.write(
             f"{anonymise} {anonymised} delivery request(s) closed before "
-            f"{closed_before:%Y-%m-%d %H:%M %Z}."
+            f"{formats.with_zone(closed_before, 'stamp')}."
         )
         self.stdout.write(
             f"{delete} {unconfirmed} unconfirmed newsletter subscription(s) "
-            f"signed up before {pending_before:%Y-%m-%d %H:%M %Z}."
+            f"signed up before {formats.with_zone(pending_before, 'stamp')}."
         )
         self.stdout.write(
             f"{delete} {emails} outbox record(s) of emails sent or failed, "
-            f"last queued before {mailed_before:%Y-%m-%d %H:%M %Z}."
+            f"last queued before {formats.with_zone(mailed_before, 'stamp')}."
         )
