@@ -40,7 +40,7 @@ from django.tasks import task
 from django.utils import timezone
 from PIL import Image as PillowImage
 
-from .fetching import Refused, Unavailable, fetch
+from .fetching import Refused, Unavailable, fetch, refuse
 from .models import ResolvedEmbed
 
 logger = logging.getLogger(__name__)
@@ -138,15 +138,14 @@ def queue_resolution(urls):
     known = dict(
         ResolvedEmbed.objects.filter(url__in=wanted).values_list("url", "status")
     )
-    ResolvedEmbed.objects.bulk_create(
-        [
-            ResolvedEmbed(url=url, provider=provider.name)
-            for url, provider in wanted.items()
-            if url not in known
-        ],
-        ignore_conflicts=True,
-    )
-    if len(known) < len(wanted) or ResolvedEmbed.Status.PENDING in known.values():
+    new = [
+        ResolvedEmbed(url=url, provider=provider.name)
+        for url, provider in wanted.items()
+        if url not in known
+    ]
+    if new:
+        ResolvedEmbed.objects.bulk_create(new, ignore_conflicts=True)
+    if new or ResolvedEmbed.Status.PENDING in known.values():
         transaction.on_commit(enqueue_resolution)
 
 
@@ -252,9 +251,7 @@ def copy_thumbnail(address, url):
             picture.load()
             picture = picture.convert("RGB")
     except (OSError, ValueError, PillowImage.DecompressionBombError) as error:
-        host = urlsplit(address).hostname
-        logger.warning("Embed fetch refused (%s): the thumbnail is no picture", host)
-        raise Refused("the thumbnail is not a picture") from error
+        raise refuse("not a picture", urlsplit(address).hostname) from error
     picture.thumbnail((THUMBNAIL_MAX_WIDTH, THUMBNAIL_MAX_WIDTH * 4))
     output = io.BytesIO()
     picture.save(output, format="JPEG", quality=82, optimize=True)
