@@ -195,7 +195,7 @@ def resolve(embed):
     embed.height = whole_number(answer.get("height"))
     embed.iframe_src = provider.frame_src(embed.url)
     if thumbnail is not None:
-        embed.thumbnail.save(thumbnail.name, thumbnail, save=False)
+        embed.thumbnail = thumbnail  # Stored, and measured, as the row is saved.
     embed.status = ResolvedEmbed.Status.RESOLVED
     embed.resolved_at = now
     embed.last_error = ""
