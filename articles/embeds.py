@@ -33,14 +33,16 @@ from hashlib import sha256
 from urllib.parse import quote, urlencode, urlsplit
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Min
 from django.tasks import task
 from django.utils import timezone
-from PIL import Image as PillowImage
+from PIL import ImageOps
 
 from .fetching import Refused, Unavailable, fetch, refuse
+from .images import open_upload
 from .models import ResolvedEmbed
 
 logger = logging.getLogger(__name__)
@@ -166,28 +168,33 @@ def enqueue_resolution(run_after=None):
 
 
 def resolve(embed):
-    """Ask the provider about `embed` and record the outcome on its row."""
+    """
+    Ask the provider about `embed` and record the outcome on its row. Only a
+    resolution changes what readers see (a facade instead of a link card), so
+    only it is saved through the model and drops the kept pages; a retry or a
+    failure is written past them.
+    """
     provider = provider_for(embed.url)
     now = timezone.now()
-    embed.attempts += 1
+    attempts = embed.attempts + 1
     try:
         if provider is None:
-            raise Refused("no configured provider accepts it")
+            raise refuse("no configured provider", urlsplit(embed.url).hostname)
         answer = oembed_answer(provider, embed.url)
         thumbnail = copy_thumbnail(answer.get("thumbnail_url"), embed.url)
     except Unavailable as error:
-        embed.last_error = str(error)[:300]
-        if embed.attempts >= settings.EMBED_RETRY_ATTEMPTS:
-            embed.status = ResolvedEmbed.Status.FAILED
-        else:
-            embed.next_attempt_at = now + retry_delay(embed.attempts)
-        embed.save()
-        return embed.status
+        if attempts >= settings.EMBED_RETRY_ATTEMPTS:
+            return record(embed, ResolvedEmbed.Status.FAILED, attempts, error)
+        return record(
+            embed,
+            ResolvedEmbed.Status.PENDING,
+            attempts,
+            error,
+            next_attempt_at=now + retry_delay(attempts),
+        )
     except Refused as error:
-        embed.status = ResolvedEmbed.Status.FAILED
-        embed.last_error = str(error)[:300]
-        embed.save()
-        return embed.status
+        return record(embed, ResolvedEmbed.Status.FAILED, attempts, error)
+    embed.attempts = attempts
     embed.provider = provider.name
     embed.title = text_field(answer.get("title"), 300)
     embed.author_name = text_field(answer.get("author_name"), 200)
@@ -201,6 +208,30 @@ def resolve(embed):
     embed.last_error = ""
     embed.save()
     return embed.status
+
+
+def record(embed, status, attempts, error, **fields):
+    """Write an outcome readers do not see, leaving the kept pages alone."""
+    ResolvedEmbed._base_manager.filter(pk=embed.pk).update(
+        status=status, attempts=attempts, last_error=str(error)[:300], **fields
+    )
+    return status
+
+
+def claim(embed, now):
+    """
+    Take a due embed for this worker: a worker that read it at the same time
+    finds it taken. Should this one stop, it is due again after the lease.
+    """
+    lease = timedelta(seconds=settings.EMBED_FETCH_SECONDS * 4)
+    return (
+        ResolvedEmbed._base_manager.filter(
+            pk=embed.pk,
+            status=ResolvedEmbed.Status.PENDING,
+            next_attempt_at=embed.next_attempt_at,
+        ).update(next_attempt_at=now + lease)
+        == 1
+    )
 
 
 def retry_delay(attempts):
@@ -219,12 +250,13 @@ def oembed_answer(provider, url):
         max_bytes=settings.EMBED_MAX_ANSWER_BYTES,
         accept="application/json",
     )
+    host = urlsplit(address).hostname
     try:
         answer = json.loads(body)
     except ValueError as error:
-        raise Refused("the oEmbed answer is not JSON") from error
+        raise refuse("the oEmbed answer is not JSON", host) from error
     if not isinstance(answer, dict):
-        raise Refused("the oEmbed answer is not a JSON object")
+        raise refuse("the oEmbed answer is not a JSON object", host)
     return answer
 
 
@@ -233,25 +265,27 @@ def copy_thumbnail(address, url):
     Our copy of the thumbnail at `address` (the host the answer names): it
     must decode as a picture, which is then re-encoded as a JPEG at most
     THUMBNAIL_MAX_WIDTH wide, so nothing of the provider's file but its
-    pixels reaches our readers. None when the answer names no thumbnail.
+    pixels reaches our readers (no metadata, no other format). None when the
+    answer names no thumbnail.
     """
     if not address:
         return None
     if not isinstance(address, str):
-        raise Refused("the thumbnail address is not text")
+        raise refuse("the thumbnail address is not text", urlsplit(url).hostname)
     body, _content_type = fetch(
         address,
         hosts={urlsplit(address).hostname},
         max_bytes=settings.EMBED_MAX_THUMBNAIL_BYTES,
         accept="image/*",
     )
-    PillowImage.MAX_IMAGE_PIXELS = settings.IMAGE_MAX_PIXELS
     try:
-        with PillowImage.open(io.BytesIO(body)) as picture:
-            picture.load()
-            picture = picture.convert("RGB")
-    except (OSError, ValueError, PillowImage.DecompressionBombError) as error:
-        raise refuse("not a picture", urlsplit(address).hostname) from error
+        # The uploads' rules: a picture Pillow reads in an accepted format,
+        # no SVG, within the pixel limit.
+        picture = open_upload(ContentFile(body, name="thumbnail"))
+    except ValidationError as error:
+        host = urlsplit(address).hostname
+        raise refuse(f"not a picture ({error.code})", host) from error
+    picture = ImageOps.exif_transpose(picture).convert("RGB")
     picture.thumbnail((THUMBNAIL_MAX_WIDTH, THUMBNAIL_MAX_WIDTH * 4))
     output = io.BytesIO()
     picture.save(output, format="JPEG", quality=82, optimize=True)
@@ -277,9 +311,13 @@ def whole_number(value):
 def resolve_due_embeds():
     """Resolve a batch of due embeds, then queue what comes next."""
     outcomes = {}
-    for embed in ResolvedEmbed.objects.due().order_by("next_attempt_at")[:BATCH_SIZE]:
-        status = resolve(embed)
-        outcomes[status] = outcomes.get(status, 0) + 1
+    now = timezone.now()
+    for embed in ResolvedEmbed.objects.due(now).order_by("next_attempt_at")[
+        :BATCH_SIZE
+    ]:
+        if claim(embed, now):
+            status = resolve(embed)
+            outcomes[status] = outcomes.get(status, 0) + 1
     continue_resolution()
     return outcomes
 

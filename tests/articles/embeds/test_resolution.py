@@ -15,6 +15,7 @@ from django.utils import timezone
 from PIL import Image as PillowImage
 
 from articles.embeds import (
+    claim,
     embeds_for,
     enqueue_resolution,
     queue_resolution,
@@ -135,6 +136,30 @@ def test_a_provider_down_then_up_is_retried_with_backoff_then_resolved(
     assert (embed.status, embed.attempts, embed.last_error) == ("resolved", 3, "")
 
 
+def test_a_retry_leaves_the_kept_pages_alone(
+    provider, django_capture_on_commit_callbacks
+):
+    """Pending or failed, readers see the same link card: no version bump."""
+    provider.answers["/oembed"] = Answer(503)
+    with django_capture_on_commit_callbacks(execute=False):
+        queue_resolution([URL])
+    before = content_version()
+    resolve_due_embeds.call()
+    assert ResolvedEmbed.objects.get().attempts == 1
+    assert content_version() == before
+
+
+def test_a_due_embed_is_taken_by_one_worker_only(provider):
+    """Two workers that read the same due row: the second finds it claimed."""
+    provider.answers["/oembed"] = answer(provider, thumbnail_url=None)
+    ResolvedEmbed.objects.create(url=URL, provider="YouTube")
+    first, second = ResolvedEmbed.objects.get(), ResolvedEmbed.objects.get()
+    now = timezone.now()
+    assert claim(first, now)
+    assert not claim(second, now)
+    assert not ResolvedEmbed.objects.due(now).exists()
+
+
 def test_retries_stop_after_the_last_attempt(
     provider, django_capture_on_commit_callbacks, settings
 ):
@@ -174,12 +199,13 @@ def test_a_script_in_the_answers_html_is_never_used_or_stored(
         (Answer(stream_bytes=50 * 1024 * 1024), "larger than 5242880 bytes"),
         (Answer(body=b"x" * (50 * 1024 * 1024)), "larger than 5242880 bytes"),
         (Answer(body=b"<html><script>alert(1)</script></html>"), "not a picture"),
+        (Answer(body=b'<svg xmlns="http://www.w3.org/2000/svg"/>'), "not a picture"),
         (
             Answer(302, headers={"Location": "https://127.0.0.1:9/x.jpg"}),
             "not a public address",
         ),
     ],
-    ids=["50 MB streamed", "50 MB declared", "not an image", "redirect to loopback"],
+    ids=["50 MB streamed", "50 MB declared", "HTML", "SVG", "redirect to loopback"],
 )
 def test_a_hostile_thumbnail_is_refused_and_logged(
     provider, django_capture_on_commit_callbacks, caplog, thumbnail, reason
