@@ -8,6 +8,7 @@ DJANGO_ALLOWED_HOSTS, DATABASE_URL, REDIS_URL and SITE_URL.
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -380,6 +381,154 @@ OUTBOX_RETENTION_DAYS = env_int("OUTBOX_RETENTION_DAYS", 90)
 # suppression, so production sets its own and keeps it when SECRET_KEY turns.
 PERSONAL_DATA_HASH_KEY = env("DJANGO_PERSONAL_DATA_HASH_KEY") or SECRET_KEY
 
+# Embeds (articles.embeds): the providers an editor may paste a URL of. Each
+# has a name; the URL patterns it accepts (regular expressions whose named
+# groups feed `frame`); its oEmbed endpoint (https; None for a provider without
+# one, which is shown without fetching anything); `frame`, the iframe readers
+# get once they press the facade, on the provider's no-cookie host where it
+# has one (a format string of the pattern's groups, `url`, the pasted URL
+# quoted, and for maps `bbox`); and `token`, whether the endpoint needs
+# EMBED_META_ACCESS_TOKEN (Meta's "app id|client token"): without it,
+# Instagram and Facebook embeds are shown without title or thumbnail.
+# EMBED_PROVIDERS (comma-separated names) keeps only some of them.
+EMBED_META_ACCESS_TOKEN = env("EMBED_META_ACCESS_TOKEN", "")
+EMBED_PROVIDERS = [
+    {
+        "name": "YouTube",
+        "patterns": [
+            r"^https://(?:www\.|m\.)?youtube\.com/watch\?(?:[^#]*&)?v=(?P<id>[\w-]{11})",
+            r"^https://(?:www\.|m\.)?youtube\.com/(?:shorts|live|embed)/(?P<id>[\w-]{11})",
+            r"^https://youtu\.be/(?P<id>[\w-]{11})",
+        ],
+        "endpoint": "https://www.youtube.com/oembed",
+        "frame": "https://www.youtube-nocookie.com/embed/{id}",
+    },
+    {
+        "name": "Vimeo",
+        "patterns": [r"^https://(?:www\.|player\.)?vimeo\.com/(?:video/)?(?P<id>\d+)"],
+        "endpoint": "https://vimeo.com/api/oembed.json",
+        "frame": "https://player.vimeo.com/video/{id}?dnt=1",
+    },
+    {
+        "name": "X",
+        "patterns": [
+            r"^https://(?:www\.|mobile\.)?(?:x|twitter)\.com/\w+/status(?:es)?/(?P<id>\d+)"
+        ],
+        "endpoint": "https://publish.twitter.com/oembed",
+        "frame": "https://platform.twitter.com/embed/Tweet.html?id={id}&dnt=true",
+    },
+    {
+        "name": "Instagram",
+        "patterns": [r"^https://(?:www\.)?instagram\.com/(?:p|reel|tv)/(?P<id>[\w-]+)"],
+        "endpoint": "https://graph.facebook.com/v21.0/instagram_oembed",
+        "frame": "https://www.instagram.com/p/{id}/embed/",
+        "token": True,
+    },
+    {
+        "name": "Facebook",
+        "patterns": [
+            r"^https://(?:www\.)?facebook\.com/[\w.]+/(?:posts|videos|photos)/[\w.-]+",
+            r"^https://(?:www\.)?facebook\.com/(?:watch/?\?v=|permalink\.php\?)",
+        ],
+        "endpoint": "https://graph.facebook.com/v21.0/oembed_post",
+        "frame": "https://www.facebook.com/plugins/post.php?href={url}",
+        "token": True,
+    },
+    {
+        "name": "TikTok",
+        "patterns": [r"^https://(?:www\.)?tiktok\.com/@[\w.-]+/video/(?P<id>\d+)"],
+        "endpoint": "https://www.tiktok.com/oembed",
+        "frame": "https://www.tiktok.com/embed/v2/{id}",
+    },
+    {
+        "name": "Bluesky",
+        "patterns": [
+            r"^https://bsky\.app/profile/(?P<actor>[\w.:-]+)/post/(?P<id>\w+)"
+        ],
+        "endpoint": "https://embed.bsky.app/oembed",
+        "frame": "https://embed.bsky.app/embed/{actor}/app.bsky.feed.post/{id}",
+    },
+    {
+        "name": "Threads",
+        "patterns": [
+            r"^https://(?:www\.)?threads\.(?:net|com)/@(?P<user>[\w.]+)/post/(?P<id>[\w-]+)"
+        ],
+        "endpoint": "https://graph.threads.net/v1.0/oembed",
+        "frame": "https://www.threads.net/@{user}/post/{id}/embed",
+    },
+    {
+        "name": "Spotify",
+        "patterns": [
+            r"^https://open\.spotify\.com/(?P<kind>track|album|playlist|episode|show|artist)/(?P<id>\w+)"
+        ],
+        "endpoint": "https://open.spotify.com/oembed",
+        "frame": "https://open.spotify.com/embed/{kind}/{id}",
+    },
+    {
+        "name": "SoundCloud",
+        "patterns": [r"^https://(?:www\.|m\.)?soundcloud\.com/[\w-]+/[\w-]+"],
+        "endpoint": "https://soundcloud.com/oembed",
+        "frame": "https://w.soundcloud.com/player/?url={url}",
+    },
+    {
+        "name": "Datawrapper",
+        "patterns": [
+            r"^https://datawrapper\.dwcdn\.net/(?P<id>\w{5})(?:/|$)",
+            r"^https://(?:www\.)?datawrapper\.de/_/(?P<id>\w{5})(?:/|$)",
+        ],
+        "endpoint": "https://api.datawrapper.de/v3/oembed/",
+        "frame": "https://datawrapper.dwcdn.net/{id}/",
+    },
+    {
+        "name": "Flourish",
+        "patterns": [
+            r"^https://public\.flourish\.studio/(?P<kind>visualisation|story)/(?P<id>\d+)"
+        ],
+        "endpoint": "https://app.flourish.studio/api/v1/oembed",
+        "frame": "https://flo.uri.sh/{kind}/{id}/embed",
+    },
+    {
+        "name": "OpenStreetMap",
+        "patterns": [
+            r"^https://(?:www\.)?openstreetmap\.org/[^#]*#map=(?P<zoom>\d{1,2})/"
+            r"(?P<lat>-?\d{1,2}(?:\.\d+)?)/(?P<lon>-?\d{1,3}(?:\.\d+)?)"
+        ],
+        "endpoint": None,
+        "frame": "https://www.openstreetmap.org/export/embed.html"
+        "?bbox={bbox}&layer=mapnik&marker={lat},{lon}",
+    },
+    {
+        "name": "Google Maps",
+        "patterns": [
+            r"^https://(?:www\.|maps\.)?google\.[a-z.]+/maps/[^@]*@(?P<lat>-?\d{1,2}(?:\.\d+)?),"
+            r"(?P<lon>-?\d{1,3}(?:\.\d+)?),(?P<zoom>\d{1,2})(?:\.\d+)?z"
+        ],
+        "endpoint": None,
+        "frame": "https://maps.google.com/maps?ll={lat},{lon}&z={zoom}&output=embed",
+    },
+]
+if env("EMBED_PROVIDERS"):
+    EMBED_PROVIDERS = [
+        provider
+        for provider in EMBED_PROVIDERS
+        if provider["name"] in env_list("EMBED_PROVIDERS")
+    ]
+# Fetching from providers (articles.fetching): the largest oEmbed answer and
+# thumbnail read, in bytes, and the seconds one fetch may take in all.
+EMBED_MAX_ANSWER_BYTES = env_int("EMBED_MAX_ANSWER_BYTES", 1024 * 1024)
+EMBED_MAX_THUMBNAIL_BYTES = env_int("EMBED_MAX_THUMBNAIL_BYTES", 5 * 1024 * 1024)
+EMBED_FETCH_SECONDS = env_int("EMBED_FETCH_SECONDS", 10)
+# A provider that is down is asked again after EMBED_RETRY_SECONDS, doubling
+# up to EMBED_RETRY_MAX_SECONDS, EMBED_RETRY_ATTEMPTS times in all.
+EMBED_RETRY_SECONDS = env_int("EMBED_RETRY_SECONDS", 60)
+EMBED_RETRY_MAX_SECONDS = env_int("EMBED_RETRY_MAX_SECONDS", 6 * 3600)
+EMBED_RETRY_ATTEMPTS = env_int("EMBED_RETRY_ATTEMPTS", 10)
+# Not environment variables: tests name here the one local server that plays
+# a provider (its address and port, let past the private-address rule) and
+# the certificate authority it is trusted through.
+EMBED_FETCH_ALLOWED_ADDRESSES = []
+EMBED_FETCH_CA_FILE = None
+
 # Security. HTTPS settings follow DEBUG so local runserver works over HTTP.
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
@@ -411,6 +560,14 @@ SECURE_CSP = {
     "img-src": ["'self'", "data:"] + env_list("DJANGO_CSP_IMG_SRC"),
     "font-src": ["'self'"],
     "connect-src": ["'self'"],
+    # Only the iframes embeds open once the reader presses (articles.embeds).
+    "frame-src": sorted(
+        {
+            "https://" + urlsplit(provider["frame"]).netloc
+            for provider in EMBED_PROVIDERS
+        }
+    )
+    or ["'none'"],
     "frame-ancestors": ["'none'"],
     "form-action": ["'self'"],
     "base-uri": ["'self'"],

@@ -4,13 +4,15 @@ authors, tag links), `images` (pictures and their renditions), `articles`
 (articles, their corrections and old addresses), `querysets` (what is
 asked of articles), `bylines`, `revisions`
 (revisions and workflow steps), `sharing` (share links, who has an article
-open) and `front_page` (its slots and pins). The body's sanitizer is in
+open), `front_page` (its slots and pins) and `embeds` (embeds as the
+worker resolved them). The body's sanitizer is in
 articles/body.py, search in articles/search.py.
 """
 
 from ..body import BODY_EDITOR_EXTENSIONS, sanitize_body
 from .articles import WORDS_READ_A_MINUTE, Article, ArticleRedirect, Correction
 from .bylines import ArticleAuthor, ArticleAuthorQuerySet, bylines_in_order
+from .embeds import ResolvedEmbed, ResolvedEmbedQuerySet
 from .front_page import FrontPagePin, FrontPageSlot
 from .images import (
     Image,
@@ -52,6 +54,8 @@ __all__ = [
     "Image",
     "ImageQuerySet",
     "Rendition",
+    "ResolvedEmbed",
+    "ResolvedEmbedQuerySet",
     "Revision",
     "Section",
     "SectionQuerySet",

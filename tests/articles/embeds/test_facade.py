@@ -1,0 +1,103 @@
+"""
+The embed element's template: a link card until the embed is resolved, then
+the facade (our thumbnail, the title, the provider, a button), which loads
+nothing from the provider: the only third-party address in a src or href is
+the link to the original.
+"""
+
+from urllib.parse import urlsplit
+
+import pytest
+from bs4 import BeautifulSoup
+from django.core.files.base import ContentFile
+from django.template.loader import render_to_string
+
+from articles.models import ResolvedEmbed
+from tests.html import text
+
+from .provider_server import jpeg_bytes
+
+pytestmark = pytest.mark.django_db
+
+URL = "https://www.youtube.com/watch?v=dQw4w9WgXcQ"
+
+
+def render(url, embed):
+    html = render_to_string(
+        "includes/elements/embed.html", {"url": url, "embed": embed}
+    )
+    return BeautifulSoup(html, "html.parser")
+
+
+@pytest.fixture
+def embed():
+    embed = ResolvedEmbed(
+        url=URL,
+        provider="YouTube",
+        title="Garda appeal: have you seen this van?",
+        author_name="An Garda Síochána",
+        iframe_src="https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ",
+        width=640,
+        height=360,
+        status=ResolvedEmbed.Status.RESOLVED,
+    )
+    embed.thumbnail = ContentFile(jpeg_bytes(480, 270), name="garda.jpg")
+    embed.save()
+    return embed
+
+
+def test_an_unresolved_embed_is_a_link_card_with_its_provider():
+    """The URL as a link and the provider's name; nothing else."""
+    page = render(URL, None)
+    link = page.select_one("a")
+    assert link["href"] == URL
+    assert text(page.select_one(".embed__provider")) == "YouTube"
+    assert not page.select("img, iframe, script, button")
+
+
+def test_a_url_of_no_provider_is_a_plain_link_card():
+    page = render("https://www.example.com/story", None)
+    assert page.select_one("a")["href"] == "https://www.example.com/story"
+    assert not page.select(".embed__provider")
+
+
+def test_a_resolved_embed_shows_our_thumbnail_title_provider_and_button(embed):
+    """The facade: thumbnail (sized, lazy), title, provider, a labelled button."""
+    page = render(URL, embed)
+    img = page.select_one("img.embed__thumbnail")
+    assert img["src"] == embed.thumbnail.url
+    assert (img["width"], img["height"], img["loading"]) == ("480", "270", "lazy")
+    assert text(page.select_one(".embed__show")) == "Show YouTube content"
+    assert "loads content from YouTube" in text(page.select_one(".embed__note"))
+    assert text(page.select_one(".embed__original")) == embed.title
+    assert "An Garda Síochána" in text(page.select_one(".embed__provider"))
+    figure = page.select_one("figure")
+    assert figure["data-embed-src"] == embed.iframe_src
+    assert figure["data-embed-ratio"] == "1.7778"
+
+
+def test_the_button_is_hidden_without_javascript(embed):
+    """Readers without JavaScript get the link to the original, not a dead button."""
+    page = render(URL, embed)
+    assert page.select_one(".embed__consent").has_attr("hidden")
+    assert page.select_one(".embed__original")["href"] == URL
+
+
+def test_nothing_before_pressing_comes_from_a_third_party(embed):
+    """Every src is ours; the one third-party href is the link to the original."""
+    page = render(URL, embed)
+    assert not page.select("iframe")
+    sources = [tag["src"] for tag in page.select("[src]")]
+    assert sources and all(not urlsplit(src).netloc for src in sources)
+    third_party = [
+        tag["href"] for tag in page.select("[href]") if urlsplit(tag["href"]).netloc
+    ]
+    assert third_party == [URL]
+
+
+def test_the_script_is_ours_and_deferred(embed):
+    """No inline script: one static file of ours, deferred."""
+    (script,) = render(URL, embed).select("script")
+    assert script["src"].endswith("articles/embed-facade.js")
+    assert script.has_attr("defer")
+    assert not script.string
