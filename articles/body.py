@@ -6,6 +6,7 @@ those (Article.body uses both).
 
 import html
 import re
+from datetime import datetime
 from html.parser import HTMLParser
 
 import nh3
@@ -83,10 +84,19 @@ def element_value(tag, attribute, value):
     elif attribute == "data-url":
         allowed = HTTPS_URL.fullmatch(value) and len(value) <= 2000
     elif attribute == "data-at":
-        allowed = MOMENT.fullmatch(value)
+        allowed = MOMENT.fullmatch(value) and is_moment(value)
     else:
         allowed = False
     return value if allowed else None
+
+
+def is_moment(value):
+    """Whether `value` ("2026-12-06T14:32") is a minute that exists."""
+    try:
+        datetime.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
 
 
 def _allowlist():
