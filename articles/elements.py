@@ -67,7 +67,7 @@ def _picture(node, references):
     return context and render_to_string(ELEMENT_TEMPLATE.format("picture"), context)
 
 
-def _gallery(node, references):
+def _gallery(node, references, lead=False):
     shown = [
         context
         for child in node.pictures()[:GALLERY_MAX_PICTURES]
@@ -75,7 +75,7 @@ def _gallery(node, references):
     ]
     references.galleries += bool(shown)
     return shown and render_to_string(
-        ELEMENT_TEMPLATE.format("gallery"), {"pictures": shown}
+        ELEMENT_TEMPLATE.format("gallery"), {"pictures": shown, "lead": lead}
     )
 
 
@@ -180,7 +180,9 @@ class ReaderBody:
             gallery = next((n for n in root.nodes() if n.element == "gallery"), None)
             if gallery is not None:
                 children.remove(gallery)
-                self.lead_gallery = mark_safe(_gallery(gallery, references) or "")
+                self.lead_gallery = mark_safe(
+                    _gallery(gallery, references, lead=True) or ""
+                )
         self.html = mark_safe("".join(_render(child, references) for child in children))
         self.has_gallery = references.galleries > 0
 

@@ -210,6 +210,10 @@ def test_pictures_article_leads_with_its_gallery(client, story):
     assert document.select(".article__lead-gallery .gallery__item")
     assert not document.select(".article__body .gallery")
     assert "Lead photographer" not in document.text
+    assert not document.select('link[rel="preload"][as="image"]')
+    # The first picture is what the reader sees first: it is not lazy.
+    loading = [img["loading"] for img in document.select(".article__lead-gallery img")]
+    assert loading == ["eager", "lazy"]
 
 
 def heavy_body():
