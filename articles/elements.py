@@ -87,14 +87,19 @@ def _embed(node, references):
     )
 
 
+def _inside(nodes, references):
+    """What is inside an element, rendered (elements within it included)."""
+    return mark_safe("".join(_render(child, references) for child in nodes))
+
+
 def _pull_quote(node, references):
     cite = node.first("cite")
     words = [child for child in node.children if child is not cite]
     return render_to_string(
         ELEMENT_TEMPLATE.format("pull_quote"),
         {
-            "words": mark_safe("".join(_render(child, references) for child in words)),
-            "cite": mark_safe(cite.inner_html()) if cite else "",
+            "words": _inside(words, references),
+            "cite": _inside(cite.children, references) if cite else "",
         },
     )
 
@@ -102,7 +107,7 @@ def _pull_quote(node, references):
 def _fact_box(node, references):
     return render_to_string(
         ELEMENT_TEMPLATE.format("fact_box"),
-        {"content": mark_safe(node.inner_html())},
+        {"content": _inside(node.children, references)},
     )
 
 
@@ -120,7 +125,7 @@ def _update(node, references):
         ELEMENT_TEMPLATE.format("update"),
         {
             "at": timezone.make_aware(datetime.fromisoformat(at)) if at else None,
-            "content": mark_safe(node.inner_html()),
+            "content": _inside(node.children, references),
         },
     )
 
@@ -150,7 +155,7 @@ def _render(node, references):
     renderer = RENDERERS.get(node.element)
     if renderer:
         return renderer(node, references) or ""
-    inner = "".join(_render(child, references) for child in node.children)
+    inner = _inside(node.children, references)
     if node.tag in ("figure", "aside"):
         # What is left of an element that refers to nothing: its words.
         return inner
@@ -183,7 +188,7 @@ class ReaderBody:
                 self.lead_gallery = mark_safe(
                     _gallery(gallery, references, lead=True) or ""
                 )
-        self.html = mark_safe("".join(_render(child, references) for child in children))
+        self.html = _inside(children, references)
         self.has_gallery = references.galleries > 0
 
 
