@@ -8,7 +8,12 @@ class ArticlesConfig(AppConfig):
     def ready(self):
         from newsroom import cache
 
-        from . import calendar, images
+        # A saved article's embeds are queued for the worker (its receiver).
+        from . import (
+            calendar,
+            embeds,  # noqa: F401
+            images,
+        )
         from .models import Article
 
         # What readers see of this app is watched because it is declared

@@ -11,6 +11,8 @@ from django.utils import timezone
 
 from newsroom import formats
 
+from .body import referenced_ids
+from .models import Image
 from .revisions import body_text
 
 
@@ -45,6 +47,7 @@ def problems(article, byline_count, moment=None):
     if not body_text(article.body).strip():
         found.append("The body is empty: write the article before it goes live.")
     found.extend(picture_problems(article, moment))
+    found.extend(body_picture_problems(article, moment))
     return found
 
 
@@ -68,19 +71,60 @@ def picture_problems(article, moment):
             "The lead picture has no credit: name the photographer or agency on "
             "the picture's page."
         )
+    rights = rights_problem(image, "the lead picture", article, moment)
+    return found + ([rights] if rights else [])
+
+
+def rights_problem(image, name, article, moment):
+    """
+    Why `image` (called `name`) may not be shown when `article` goes live,
+    or None.
+    """
     lapse = image.rights_lapse_at
     goes_live = max(article.published_at or moment, moment)
-    if lapse is not None and lapse <= goes_live:
-        ended = formats.written(image.rights_expire_on, "day")
-        if lapse <= moment:
+    if lapse is None or lapse > goes_live:
+        return None
+    ended = formats.written(image.rights_expire_on, "day")
+    if lapse <= moment:
+        return (
+            f"The rights to {name} expired on {ended}: choose another picture, "
+            "or record renewed rights on the picture's page."
+        )
+    return (
+        f"The rights to {name} expire on {ended}, before the article is due to "
+        "go live: choose another picture or an earlier time."
+    )
+
+
+def body_picture_problems(article, moment):
+    """
+    What stops the pictures of the body (galleries' included), as it would
+    be saved, from going live: each must still be in the library, with alt
+    text, a credit and rights that last. One query.
+    """
+    wanted = referenced_ids(article.body)["image"]
+    if not wanted:
+        return []
+    pictures = Image.objects.in_bulk(wanted)
+    found = []
+    for position, pk in enumerate(wanted, start=1):
+        image = pictures.get(pk)
+        name = f"Picture {position} in the body"
+        if image is None:
             found.append(
-                f"The rights to the lead picture expired on {ended}: choose "
-                "another picture, or record renewed rights on the picture's page."
+                f"{name} is no longer in the library: remove it or choose another."
             )
-        else:
+            continue
+        if not image.alt_text.strip():
             found.append(
-                f"The rights to the lead picture expire on {ended}, before the "
-                "article is due to go live: choose another picture or an "
-                "earlier time."
+                f"{name} has no alt text: describe what it shows on the picture's page."
             )
+        if not image.credit.strip():
+            found.append(
+                f"{name} has no credit: name the photographer or agency on "
+                "the picture's page."
+            )
+        rights = rights_problem(image, name.lower(), article, moment)
+        if rights:
+            found.append(rights)
     return found

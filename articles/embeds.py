@@ -8,10 +8,13 @@ presses it.
 
 - `provider_for(url)`: the provider in settings.EMBED_PROVIDERS whose patterns
   accept the URL, or None.
-- `queue_resolution(urls)`: called once an article is saved; adds a pending
+- `queue_resolution(urls)`: called whenever an article is saved
+  (`queue_article_embeds`, a post_save receiver); adds a pending
   `ResolvedEmbed` for each new URL and queues the `resolve_due_embeds` task
   when the transaction commits. Nothing is fetched in the request.
-- `embeds_for(urls)`: the resolved ones, by URL, in one query.
+- `embeds_for(urls)`: the resolved ones, by URL, in one query. The reading
+  page does not need it: its one prefetch of the body's references
+  (models.body_references()) brings the resolved embeds along.
 
 The framework's tasks have no retries, so each row carries its attempts and
 next attempt: a provider that is down is asked again with a doubling wait
@@ -37,13 +40,16 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Min
+from django.db.models.signals import post_save
+from django.dispatch import receiver
 from django.tasks import task
 from django.utils import timezone
 from PIL import ImageOps
 
+from .body import referenced_ids
 from .fetching import Refused, Unavailable, fetch, refuse
 from .images import open_upload
-from .models import ResolvedEmbed
+from .models import Article, ResolvedEmbed
 
 logger = logging.getLogger(__name__)
 
@@ -149,6 +155,16 @@ def queue_resolution(urls):
         ResolvedEmbed.objects.bulk_create(new, ignore_conflicts=True)
     if new or ResolvedEmbed.Status.PENDING in known.values():
         transaction.on_commit(enqueue_resolution)
+
+
+@receiver(post_save, sender=Article, dispatch_uid="queue_article_embeds")
+def queue_article_embeds(sender, instance, raw=False, **kwargs):
+    """
+    A saved article's embeds are queued for the worker (a side effect of the
+    save, never its work: nothing is fetched in the editor's request).
+    """
+    if not raw:
+        queue_resolution(referenced_ids(instance.body)["embed"])
 
 
 def enqueue_resolution(run_after=None):

@@ -158,9 +158,25 @@ def changes(before, after):
 
 
 class _BodyText(HTMLParser):
-    """Body HTML as text: one line per block, a link's address after its words."""
+    """
+    Body HTML as text: one line per block, a link's address after its words,
+    each body element a line of its own ("[Picture 42]", "[Embed https://…]"),
+    so a diff shows elements added, removed and moved.
+    """
 
     BLOCKS = {"p", "h2", "h3", "h4", "li", "blockquote", "br", "hr", "ul", "ol"}
+    BLOCKS |= {"figure", "figcaption", "aside", "cite", "caption", "tr"}
+    ELEMENTS = {
+        "picture": "Picture",
+        "gallery": "Gallery",
+        "embed": "Embed",
+        "pull-quote": "Pull quote",
+        "fact-box": "Fact box",
+        "read-more": "Read more, article",
+        "update": "Update",
+    }
+    # What names an element's subject, for its line.
+    SUBJECTS = ("data-image", "data-url", "data-article", "data-at")
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
@@ -168,10 +184,19 @@ class _BodyText(HTMLParser):
         self.links = []
 
     def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        label = self.ELEMENTS.get(attrs.get("data-element"))
+        if tag == "table":
+            label = "Table"
+        if label:
+            subject = next((attrs[name] for name in self.SUBJECTS if name in attrs), "")
+            self.parts.append(
+                f"\n[{label} {subject}]\n" if subject else f"\n[{label}]\n"
+            )
         if tag in self.BLOCKS:
             self.parts.append("\n")
         elif tag == "a":
-            self.links.append(dict(attrs).get("href") or "")
+            self.links.append(attrs.get("href") or "")
 
     def handle_endtag(self, tag):
         if tag in self.BLOCKS:

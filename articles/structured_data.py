@@ -116,7 +116,12 @@ def article(article, url):
         "isAccessibleForFree": True,
         "inLanguage": settings.LANGUAGE_CODE,
     }
-    images = image_urls(article.lead_picture)
+    # The lead picture in each of its shapes, then the body's pictures whole.
+    images = image_urls(article.lead_picture) + [
+        absolute(picture.fallback_url)
+        for picture in article.body_pictures()
+        if picture != article.lead_picture
+    ]
     if images:
         data["image"] = images
     corrections = [

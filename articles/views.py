@@ -17,11 +17,13 @@ from newsroom.cache import Fragments, content_version, fragment_seconds
 from newsroom.http import cache_for_readers
 
 from . import front_page, search, sitemaps
+from .elements import ReaderBody
 from .forms import SearchForm
 from .models import (
     Article,
     Author,
     Section,
+    body_references,
     bylines_in_order,
     prefetch_renditions,
     tags_in_order,
@@ -275,9 +277,10 @@ class TagDetailView(ArticleListMixin, ListView):
 class ArticleParts:
     """
     What the article page shows besides the article's own row: its bylines,
-    tags and corrections, and the cards below it. Each is fetched on first
-    use, so a page whose fragments come from the cache (see
-    articles/article_detail.html) runs none of these queries.
+    tags and corrections, its body's elements, and the cards below it. They
+    are fetched on first use, so a page whose fragments come from the cache
+    (see articles/article_detail.html) runs none of these queries; the
+    article's bylines come in one query with its cards'.
     """
 
     def __init__(self, article, more_count, related_count):
@@ -286,16 +289,11 @@ class ArticleParts:
         self.related_count = related_count
 
     @cached_property
-    def article(self):
-        """The article with its bylines, tags and corrections loaded."""
+    def _loaded(self):
+        article = self._article
         prefetch_related_objects(
-            [self._article], bylines_in_order(), tags_in_order(), "corrections"
+            [article], tags_in_order(), "corrections", body_references()
         )
-        return self._article
-
-    @cached_property
-    def _cards(self):
-        article = self.article
         live = Article.objects.published()
         more = list(
             live.others_in_section(article)
@@ -306,20 +304,39 @@ class ArticleParts:
         related = live.related_to(
             article, exclude=[m.pk for m in more], count=self.related_count
         )
-        # The cards' bylines and pictures, each in one query for all of them.
-        prefetch_related_objects(more + related, bylines_in_order())
-        prefetch_renditions(card.lead_image for card in more + related)
-        return more, related
+        # The bylines of the article and its cards, and the pictures of its
+        # cards and its body, each in one query for all of them.
+        prefetch_related_objects([article, *more, *related], bylines_in_order())
+        references = article.body_references.all()
+        prefetch_renditions(
+            [card.lead_image for card in more + related]
+            + [row.image for row in references]
+            + [row.target.lead_image for row in references if row.target_id]
+        )
+        return article, more, related
+
+    @property
+    def article(self):
+        """
+        The article with its bylines, tags, corrections and what its body
+        refers to loaded.
+        """
+        return self._loaded[0]
+
+    @cached_property
+    def body(self):
+        """The body as readers see it (articles.elements.ReaderBody)."""
+        return ReaderBody(self.article)
 
     @property
     def more_in_section(self):
         """The latest live articles of the same section."""
-        return self._cards[0]
+        return self._loaded[1]
 
     @property
     def related(self):
         """Live articles sharing its tags (ArticleQuerySet.related_to)."""
-        return self._cards[1]
+        return self._loaded[2]
 
 
 class ArticleDetailView(PublicPageMixin, DetailView):

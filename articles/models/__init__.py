@@ -1,7 +1,8 @@
 """
 The articles app's models, one module per domain: `taxonomy` (sections,
 authors, tag links), `images` (pictures and their renditions), `articles`
-(articles, their corrections and old addresses), `querysets` (what is
+(articles, their corrections and old addresses), `body` (what
+bodies refer to), `querysets` (what is
 asked of articles), `bylines`, `revisions`
 (revisions and workflow steps), `sharing` (share links, who has an article
 open), `front_page` (its slots and pins) and `embeds` (embeds as the
@@ -9,8 +10,9 @@ worker resolved them). The body's sanitizer is in
 articles/body.py, search in articles/search.py.
 """
 
-from ..body import BODY_EDITOR_EXTENSIONS, sanitize_body
+from ..body import BODY_EDITOR_EXTENSIONS, sanitize_body, validate_body
 from .articles import WORDS_READ_A_MINUTE, Article, ArticleRedirect, Correction
+from .body import ArticleBodyReference, body_references
 from .bylines import ArticleAuthor, ArticleAuthorQuerySet, bylines_in_order
 from .embeds import ResolvedEmbed, ResolvedEmbedQuerySet
 from .front_page import FrontPagePin, FrontPageSlot
@@ -41,6 +43,7 @@ __all__ = [
     "WORDS_READ_A_MINUTE",
     "Article",
     "ArticleAuthor",
+    "ArticleBodyReference",
     "ArticleAuthorQuerySet",
     "ArticleManager",
     "ArticleOpening",
@@ -63,6 +66,7 @@ __all__ = [
     "ShareLink",
     "StoredRendition",
     "TaggedArticle",
+    "body_references",
     "bylines_in_order",
     "day_start",
     "prefetch_renditions",
@@ -70,6 +74,7 @@ __all__ = [
     "reserved_section_slugs",
     "sanitize_body",
     "tags_in_order",
-    # Named by migration 0001.
+    # Named by migrations 0001 and 0010.
+    "validate_body",
     "validate_section_slug",
 ]

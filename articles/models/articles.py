@@ -21,7 +21,15 @@ from newsroom import formats
 from newsroom.cache import ReaderVisible, ReaderVisibleQuerySet
 
 from .. import search
-from ..body import BODY_EDITOR_EXTENSIONS, plain_text, sanitize_body, sanitize_once
+from ..body import (
+    BODY_EDITOR_EXTENSIONS,
+    plain_text,
+    referenced_ids,
+    sanitize_body,
+    sanitize_once,
+    validate_body,
+)
+from .body import refresh_body_references
 from .bylines import ArticleAuthor
 from .images import Image
 from .querysets import ArticleManager
@@ -44,6 +52,8 @@ class Article(ReaderVisible, models.Model):
         ANALYSIS = "analysis", "Analysis"
         FEATURE = "feature", "Feature"
         REVIEW = "review", "Review"
+        # Told in pictures: the body's first gallery takes the lead's place.
+        PICTURES = "pictures", "Pictures"
 
     title = models.CharField("headline", max_length=255)
     slug = models.SlugField(
@@ -58,7 +68,10 @@ class Article(ReaderVisible, models.Model):
         "with the byline: “…, writes Jane Doe.”",
     )
     body = ProseEditorField(
-        extensions=BODY_EDITOR_EXTENSIONS, sanitize=sanitize_once, blank=True
+        extensions=BODY_EDITOR_EXTENSIONS,
+        sanitize=sanitize_once,
+        blank=True,
+        validators=[validate_body],
     )
     kind = models.CharField(max_length=10, choices=Kind, default=Kind.NEWS)
     section = models.ForeignKey(
@@ -168,6 +181,9 @@ class Article(ReaderVisible, models.Model):
             self.published_at = timezone.now()
         previous_url = self._previous_url()
         super().save(*args, **kwargs)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "body" in update_fields:
+            refresh_body_references(self, referenced_ids(self.body))
         current_url = self.get_absolute_url()
         if previous_url and previous_url != current_url:
             ArticleRedirect.objects.update_or_create(
@@ -254,6 +270,19 @@ class Article(ReaderVisible, models.Model):
         if image is None or image.rights_expired():
             return None
         return image
+
+    def body_pictures(self):
+        """
+        The library pictures the body shows, in the body's order, once each,
+        without those whose rights have lapsed (from body_references: one
+        query, none when prefetched with models.body_references()).
+        """
+        rows = {row.image_id: row.image for row in self.body_references.all()}
+        return [
+            rows[pk]
+            for pk in referenced_ids(self.body)["image"]
+            if rows.get(pk) is not None and not rows[pk].rights_expired()
+        ]
 
     @property
     def kicker(self):

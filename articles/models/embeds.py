@@ -68,6 +68,10 @@ class ResolvedEmbed(ReaderVisible, models.Model):
         return self.title or self.url
 
     @property
+    def is_resolved(self):
+        return self.status == self.Status.RESOLVED
+
+    @property
     def aspect_ratio(self):
         """Width over height of the player, else of the thumbnail, else 16:9."""
         for width, height in (

@@ -8,6 +8,7 @@ from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
+from articles.body import ELEMENT_ATTRIBUTES, ELEMENT_TAGS, element_value
 from articles.models import Article, sanitize_body
 from tests.factories import make_article, make_section
 from tests.hostile import hostile_text
@@ -104,6 +105,8 @@ TAGS = [
     "form",
     "input",
     "table",
+    # The body elements' tags (docs/body-elements.md).
+    *sorted(ELEMENT_TAGS),
 ]
 ATTRIBUTES = [
     "href",
@@ -119,6 +122,14 @@ ATTRIBUTES = [
     "title",
     "class",
     "rel",
+    "data-element",
+    "data-image",
+    "data-placement",
+    "data-url",
+    "data-article",
+    "data-at",
+    "colspan",
+    "rowspan",
 ]
 URLS = [
     "javascript:alert(1)",
@@ -132,6 +143,22 @@ URLS = [
     "https://example.ie/",
     "mailto:a@example.ie",
     "//evil.example/",
+    "http://example.ie/",
+    "https://www.youtube.com/watch?v=x&t=1",
+    'https://example.ie/"onload="x',
+    # The body elements' own values.
+    "picture",
+    "gallery",
+    "embed",
+    "pull-quote",
+    "fact-box",
+    "read-more",
+    "update",
+    "42",
+    "-1",
+    "wide",
+    "full",
+    "2026-12-06T14:32",
 ]
 
 
@@ -173,13 +200,27 @@ def test_sanitising_is_idempotent_and_never_emits_script_handlers_or_bad_urls(ht
         assert tag != "script"
         for name, value in attributes:
             assert not name.startswith("on"), (tag, name)
+            assert name not in ("colspan", "rowspan"), (tag, name)
+            if name.startswith("data-"):
+                # Only the attributes and values the elements' format allows.
+                assert tag in ELEMENT_ATTRIBUTES, (tag, name)
+                assert element_value(tag, name, value) == value, (tag, name, value)
             if name not in URL_ATTRIBUTES:
                 continue
             url = re.sub(r"[\s\x00-\x1f]", "", value or "").lower()
             assert not url.startswith(("javascript:", "data:", "vbscript:")), value
 
 
-URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "data", "cite"}
+URL_ATTRIBUTES = {
+    "href",
+    "src",
+    "action",
+    "formaction",
+    "xlink:href",
+    "data",
+    "cite",
+    "data-url",
+}
 
 
 def elements(html):

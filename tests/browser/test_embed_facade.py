@@ -1,6 +1,7 @@
 """
 An embed behind its facade in a real Chromium, on a small page that renders
-templates/includes/elements/embed.html the way the article body does: no
+templates/includes/elements/embed.html and its script the way the article
+page does: no
 request leaves for any host but ours until the reader presses the button,
 then the sandboxed iframe opens on the no-cookie host.
 """
@@ -11,6 +12,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.http import HttpResponse
 from django.template.loader import render_to_string
+from django.templatetags.static import static
 from django.urls import path
 
 from articles.models import ResolvedEmbed
@@ -33,7 +35,9 @@ def embed_page(request):
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>Court report</title><style>{site_css()}</style></head><body><main>"
         f'<h1>Court report</h1><div class="prose"><p>Gardaí appealed for help.</p>'
-        f"{element}<p>The van was found later.</p></div></main></body></html>"
+        f"{element}<p>The van was found later.</p></div></main>"
+        f'<script src="{static("articles/embed-facade.js")}" defer></script>'
+        "</body></html>"
     )
 
 

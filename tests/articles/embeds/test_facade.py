@@ -13,6 +13,7 @@ from django.core.files.base import ContentFile
 from django.template.loader import render_to_string
 
 from articles.models import ResolvedEmbed
+from tests.factories import make_article
 from tests.html import text
 
 from .provider_server import jpeg_bytes
@@ -95,9 +96,47 @@ def test_nothing_before_pressing_comes_from_a_third_party(embed):
     assert third_party == [URL]
 
 
-def test_the_script_is_ours_and_deferred(embed):
-    """No inline script: one static file of ours, deferred."""
-    (script,) = render(URL, embed).select("script")
-    assert script["src"].endswith("articles/embed-facade.js")
-    assert script.has_attr("defer")
-    assert not script.string
+def test_an_article_shows_its_resolved_embed_behind_the_facade_with_our_script_once(
+    client, embed
+):
+    """
+    The body's embed element reaches the page through the article's one
+    references prefetch: a facade once resolved, and the facades' script (ours,
+    deferred, no inline code) once per page however many embeds it shows.
+    """
+    element = f'<figure data-element="embed" data-url="{URL}"></figure>'
+    article = make_article(body=f"<p>Gardaí appealed.</p>{element}{element}")
+    page = BeautifulSoup(client.get(article.get_absolute_url()).content, "html.parser")
+    facades = page.select(".article__body .embed--facade")
+    assert facades and facades[0].select_one(".embed__original")["href"] == URL
+    scripts = [
+        tag for tag in page.select("script[src]") if "embed-facade" in tag["src"]
+    ]
+    assert len(scripts) == 1
+    assert scripts[0].has_attr("defer") and not scripts[0].string
+
+
+def test_an_article_whose_embed_is_not_resolved_shows_a_link_card_and_no_script(
+    client,
+):
+    element = f'<figure data-element="embed" data-url="{URL}"></figure>'
+    article = make_article(body=f"<p>Gardaí appealed.</p>{element}")
+    page = BeautifulSoup(client.get(article.get_absolute_url()).content, "html.parser")
+    assert page.select_one(".article__body .embed--card a")["href"] == URL
+    assert not page.select(".embed--facade")
+    assert not [t for t in page.select("script[src]") if "embed-facade" in t["src"]]
+
+
+def test_saving_an_article_queues_its_embeds_for_the_worker(settings):
+    """A pending row per new URL of a known provider; an unknown one gets none."""
+    settings.TASKS = {
+        "default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}
+    }
+    other = "https://www.example.com/story"
+    make_article(
+        body=f'<figure data-element="embed" data-url="{URL}"></figure>'
+        f'<figure data-element="embed" data-url="{other}"></figure>'
+    )
+    assert list(ResolvedEmbed.objects.values_list("url", "status")) == [
+        (URL, ResolvedEmbed.Status.PENDING)
+    ]

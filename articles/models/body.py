@@ -1,0 +1,131 @@
+"""
+What an article's body refers to: its pictures (galleries' included), the
+articles of its "Read more" cards and its embeds, one ArticleBodyReference
+row each, rebuilt
+from the body on every save (Article.save(), articles.body.referenced_ids()),
+so the reading page fetches them all in one query whatever their number.
+"""
+
+from django.db import models
+from django.db.models import Q
+
+from newsroom.cache import ReaderVisible, ReaderVisibleQuerySet
+
+from .embeds import ResolvedEmbed
+from .images import Image
+
+
+class ArticleBodyReference(ReaderVisible, models.Model):
+    """
+    A library picture an article's body shows (`image`), one of our articles
+    it offers as a "Read more" card (`target`), or the URL of an embed
+    (`embed`): one of the three. An embed is referred to by its URL, whether
+    or not the worker has resolved it yet (no database constraint), so the
+    page's one prefetch brings the resolved ones too.
+    """
+
+    article = models.ForeignKey(
+        "Article", on_delete=models.CASCADE, related_name="body_references"
+    )
+    image = models.ForeignKey(
+        Image, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    target = models.ForeignKey(
+        "Article",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    embed = models.ForeignKey(
+        ResolvedEmbed,
+        to_field="url",
+        db_constraint=False,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+    )
+
+    objects = ReaderVisibleQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    image__isnull=False, target__isnull=True, embed__isnull=True
+                )
+                | Q(image__isnull=True, target__isnull=False, embed__isnull=True)
+                | Q(image__isnull=True, target__isnull=True, embed__isnull=False),
+                name="article_body_reference_one_kind",
+            ),
+            models.UniqueConstraint(
+                fields=["article", "image"], name="article_body_reference_image"
+            ),
+            models.UniqueConstraint(
+                fields=["article", "target"], name="article_body_reference_target"
+            ),
+            models.UniqueConstraint(
+                fields=["article", "embed"], name="article_body_reference_embed"
+            ),
+        ]
+
+    def __str__(self):
+        if self.image_id:
+            return f"Picture {self.image_id} in article {self.article_id}"
+        if self.embed_id:
+            return f"Embed {self.embed_id} in article {self.article_id}"
+        return f"Article {self.target_id} offered in article {self.article_id}"
+
+
+def body_references():
+    """
+    Prefetch of what an article's body refers to, in one query: its pictures,
+    the articles of its cards with their sections and lead pictures, and its
+    embeds as far as they are resolved.
+    """
+    return models.Prefetch(
+        "body_references",
+        queryset=ArticleBodyReference.objects.select_related(
+            "image", "target__section", "target__lead_image", "embed"
+        ).defer("target__body", "target__search_vector"),
+    )
+
+
+def refresh_body_references(article, ids):
+    """
+    Make the article's reference rows those of `ids` (referenced_ids()):
+    pictures and articles that do not exist, and the article itself, are
+    skipped; embeds are kept by URL.
+    """
+    wanted = (
+        {
+            ("image", pk)
+            for pk in Image.objects.filter(pk__in=ids["image"]).values_list(
+                "pk", flat=True
+            )
+        }
+        | {
+            ("target", pk)
+            for pk in type(article)
+            .objects.filter(pk__in=ids["article"])
+            .exclude(pk=article.pk)
+            .values_list("pk", flat=True)
+        }
+        | {("embed", url) for url in ids["embed"]}
+    )
+    rows = {}
+    for pk, image, target, url in article.body_references.values_list(
+        "pk", "image_id", "target_id", "embed_id"
+    ):
+        key = ("image", image) if image else ("target", target) if target else None
+        rows[key or ("embed", url)] = pk
+    gone = [pk for key, pk in rows.items() if key not in wanted]
+    if gone:
+        ArticleBodyReference.objects.filter(pk__in=gone).delete()
+    new = wanted - rows.keys()
+    if new:
+        ArticleBodyReference.objects.bulk_create(
+            ArticleBodyReference(article=article, **{f"{kind}_id": key})
+            for kind, key in new
+        )
