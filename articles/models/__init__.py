@@ -3,7 +3,8 @@ The articles app's models, one module per domain: `taxonomy` (sections,
 authors, tag links), `images` (pictures and their renditions), `articles`
 (articles, their corrections and old addresses), `querysets` (what is
 asked of articles), `bylines`, `revisions`
-(revisions and workflow steps), `sharing` (share links, who has an article
+(revisions and workflow steps), `drafts` (what an editor was writing,
+saved as they type), `sharing` (share links, who has an article
 open) and `front_page` (its slots and pins). The body's sanitizer is in
 articles/body.py, search in articles/search.py.
 """
@@ -11,6 +12,7 @@ articles/body.py, search in articles/search.py.
 from ..body import BODY_EDITOR_EXTENSIONS, sanitize_body
 from .articles import WORDS_READ_A_MINUTE, Article, ArticleRedirect, Correction
 from .bylines import ArticleAuthor, ArticleAuthorQuerySet, bylines_in_order
+from .drafts import ArticleDraft
 from .front_page import FrontPagePin, FrontPageSlot
 from .images import (
     Image,
@@ -38,6 +40,7 @@ __all__ = [
     "BODY_EDITOR_EXTENSIONS",
     "WORDS_READ_A_MINUTE",
     "Article",
+    "ArticleDraft",
     "ArticleAuthor",
     "ArticleAuthorQuerySet",
     "ArticleManager",

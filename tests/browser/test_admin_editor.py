@@ -100,3 +100,40 @@ def test_admin_pages_report_no_csp_violation(live_server, editor_page):
         page.wait_for_load_state("load")
         assert page.evaluate("window.cspViolations") == [], name
     assert page.errors == []
+
+
+@pytest.fixture
+def harbour_article(transactional_db):
+    return make_article(title="Harbour plan", body="<p>The council met.</p>")
+
+
+def test_words_typed_before_the_tab_closed_are_offered_back(
+    live_server, harbour_article, editor_page
+):
+    """
+    The editor types into the body and closes the tab mid-sentence without
+    saving; on reopening the article the form offers the words back, and
+    restoring puts them in the body editor.
+    """
+    url = live_server.url + reverse(
+        "admin:articles_article_change", args=[harbour_article.pk]
+    )
+    page = editor_page
+    page.goto(url)
+    editor = page.locator(".prose-editor [contenteditable=true]")
+    editor.wait_for(state="visible", timeout=10_000)
+    editor.click()
+    page.keyboard.press("End")
+    page.keyboard.type(" Councillors then voted to approve the dred")
+    context = page.context
+    page.close(run_before_unload=True)
+
+    reopened = context.new_page()
+    reopened.goto(url)
+    offer = reopened.locator(".draft-offer")
+    offer.wait_for(state="visible", timeout=5_000)
+    assert "Restore what you were writing at" in offer.inner_text()
+    offer.get_by_role("link").click()
+    body = reopened.locator(".prose-editor [contenteditable=true]")
+    body.wait_for(state="visible", timeout=10_000)
+    assert "Councillors then voted to approve the dred" in body.inner_text()
