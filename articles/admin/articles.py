@@ -84,6 +84,7 @@ class ArticlePartInline:
 
 class BylineInline(ArticlePartInline, LabelledTabularInline):
     model = ArticleAuthor
+    classes = ["collapse"]
     form = BylineForm
     fields = ["author", "role", "position"]
     autocomplete_fields = ["author"]
@@ -136,26 +137,35 @@ class ArticleAdmin(admin.ModelAdmin):
     readonly_fields = ["created_by", "created_at", "updated_at"]
     inlines = [BylineInline, CorrectionInline]
     actions = ["submit_for_review", "publish_now", "unpublish"]
-    # The byline inline follows the first fieldset, beside the headline
-    # (templates/admin/articles/article/change_form.html).
+    # Writing first: the first fieldset is the wide main column (headline,
+    # standfirst, body); the others, with the byline inline after "Story",
+    # make the side column at 1280 pixels and more, and below that follow
+    # the writing as collapsible groups, open where they hold an error
+    # (templates/admin/articles/article/change_form.html, admin.css,
+    # editor-layout.js).
     fieldsets = [
-        (None, {"fields": ["title", "slug", "standfirst"]}),
-        ("Story", {"fields": ["body", "section", "kind", "tags"]}),
+        (None, {"fields": ["title", "standfirst", "body"]}),
+        (
+            "Story",
+            {"classes": ["collapse"], "fields": ["section", "kind", "tags", "slug"]},
+        ),
         (
             "Lead image",
             {
+                "classes": ["collapse"],
                 "fields": [
                     "lead_image",
                     "new_lead_image",
                     "new_lead_image_alt_text",
                     "new_lead_image_credit",
                     "lead_image_caption",
-                ]
+                ],
             },
         ),
         (
             "Planning",
             {
+                "classes": ["collapse"],
                 "fields": ["planned_for"],
                 "description": "Plan a story for a day before it is written: a "
                 "draft with a day shows on the planning calendar.",
@@ -164,6 +174,7 @@ class ArticleAdmin(admin.ModelAdmin):
         (
             "Publishing",
             {
+                "classes": ["collapse"],
                 "fields": ["status", "published_at"],
                 "description": "Published with a time in the future: scheduled, "
                 f"it goes live by itself at that time ({settings.TIME_ZONE}).",
@@ -186,7 +197,11 @@ class ArticleAdmin(admin.ModelAdmin):
 
     class Media:
         css = {"all": ["articles/admin.css"]}
-        js = ["articles/word-count.js", "articles/drafts.js"]
+        js = [
+            "articles/word-count.js",
+            "articles/drafts.js",
+            "articles/editor-layout.js",
+        ]
 
     # Whose articles: the workflow decides who sees and changes which.
 
