@@ -36,6 +36,7 @@ from . import drafts, planning, preview
 from .images import thumbnail_html
 from .revisions import (
     SaveConflictFormMixin,
+    byline_left_alone,
     revision_compare_view,
     revision_restore_view,
     revisions_view,
@@ -378,6 +379,14 @@ class ArticleAdmin(admin.ModelAdmin):
             obj._revision_comment = step.describe()
         elif note:
             obj._revision_comment = note
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is ArticleAuthor and byline_left_alone(form, formset):
+            # Someone else's byline stands (see SaveConflictFormMixin).
+            formset.new_objects, formset.changed_objects = [], []
+            formset.deleted_objects = []
+            return
+        super().save_formset(request, form, formset, change)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

@@ -98,7 +98,9 @@ class SaveConflictFormMixin:
     with the stored value of every field it left alone. The check runs in
     clean(), inside the admin's transaction, holding the article's row lock
     until the save is done. A post without a token (no browser sends one)
-    is not checked.
+    is not checked. The byline, a formset of its own, is left unsaved when
+    its rows are as the form was opened (`byline_left_alone`); a byline
+    both people changed is not asked: the later save's stands.
     """
 
     issued_token = ""
@@ -112,6 +114,8 @@ class SaveConflictFormMixin:
         self.fields["asked"] = EditingTokenField(required=False)
         self.save_conflict = None
         self.merge_asks = []
+        # The byline as the form was opened, when someone saved meanwhile.
+        self.opened_bylines = None
         asked = self.data.get(self.add_prefix("asked"), "") if self.data else ""
         for name in asked.split(","):
             if name in self.fields and name in revisions.MERGED_FIELDS:
@@ -154,6 +158,7 @@ class SaveConflictFormMixin:
         )
         for name in merge.unchanged:
             cleaned_data.pop(name, None)  # not written: the stored value stands
+        self.opened_bylines = base.get("bylines")
         if merge.asks:
             self.save_conflict, self.merge_asks = conflict, merge.asks
             self.data = self.data.copy()
@@ -191,3 +196,22 @@ class SaveConflictFormMixin:
         if isinstance(value, list):
             value = value[0] if value else ""
         return {self.add_prefix(name): value or ""}
+
+
+def byline_left_alone(form, formset):
+    """
+    Whether the byline rows of `formset` are as they were when `form` was
+    opened, someone having saved meanwhile: then saving them would write a
+    stale copy over the stored byline, so the admin leaves them unsaved.
+    """
+    opened = getattr(form, "opened_bylines", None)
+    if opened is None:
+        return False
+    rows = [
+        row.cleaned_data
+        for row in formset.forms
+        if row.cleaned_data.get("author") and not row.cleaned_data.get("DELETE")
+    ]
+    rows.sort(key=lambda row: row.get("position") or 0)
+    posted = [(row["author"].pk, row.get("role")) for row in rows]
+    return posted == [(byline["author"], byline["role"]) for byline in opened]

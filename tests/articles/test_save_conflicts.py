@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from articles import revisions
 from articles.models import Article, ArticleOpening
-from tests.factories import make_article, make_editor
+from tests.factories import make_article, make_author, make_editor
 from tests.html import form_data, parse, text
 
 pytestmark = pytest.mark.django_db
@@ -303,3 +303,19 @@ def test_a_stale_form_does_not_undo_another_persons_workflow_step(
     article.refresh_from_db()
     assert article.status == "review"
     assert article.body == "<p>Fixed.</p>"
+
+
+def test_a_stale_form_does_not_write_back_the_byline(aoife, brian):
+    """
+    Aoife changes the writer to a reporter; Brian, who left the byline as
+    he opened it, changes the headline: her byline and his headline stand.
+    """
+    article = make_article(authors=[make_author(name="Niamh Kelly")])
+    aoife_form, brian_form = opened(aoife, article), opened(brian, article)
+    response = save(aoife, article, aoife_form, **{"bylines-0-role": "reporter"})
+    assert response.status_code == 302
+    response = save(brian, article, brian_form, title="Brian's headline")
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.title == "Brian's headline"
+    assert [b.role for b in article.bylines.all()] == ["reporter"]
