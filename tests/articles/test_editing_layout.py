@@ -210,3 +210,17 @@ def test_choosing_a_lead_image_and_uploading_one_is_refused(client, editor):
         "Choose an existing lead image or upload a new one, not both."
     ]
     assert Image.objects.get() == existing
+
+
+def test_a_side_group_holding_an_error_is_shown_open(client, editor):
+    """
+    Posted without a section, the form comes back with the Story group as a
+    plain fieldset (not a closed <details>), while the groups without an
+    error stay collapsible.
+    """
+    data = form_data(client.get(ADD), "#article_form")
+    response = client.post(ADD, {**data, "title": "No section", "section": ""})
+    assert response.status_code == 200
+    page = parse(response)
+    assert page.select_one("#id_section").find_parent("details") is None
+    assert page.select_one("#id_status").find_parent("details") is not None

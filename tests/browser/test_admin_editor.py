@@ -238,3 +238,30 @@ def test_ctrl_s_saves_and_continues_editing(live_server, harbour_article, editor
         "Saved by keyboard."
         in page.locator(".prose-editor [contenteditable]").inner_text()
     )
+
+
+def test_typing_is_saved_as_a_draft_after_fifteen_seconds(
+    live_server, harbour_article, editor_page
+):
+    """
+    With the page still open, the words typed are on the server 15 seconds
+    after the first keystroke, and not before.
+    """
+    page = editor_page
+    page.clock.install()
+    drafts = []
+    page.on(
+        "request",
+        lambda request: (
+            drafts.append(request.post_data)
+            if request.url.endswith("/draft/")
+            else None
+        ),
+    )
+    type_at_the_end_of_the_body(page, live_server, harbour_article, " Late news")
+    page.clock.run_for(14_000)
+    assert drafts == []
+    with page.expect_response(lambda r: r.url.endswith("/draft/")) as answer:
+        page.clock.run_for(2_000)
+    assert answer.value.status == 200
+    assert "Late+news" in drafts[0] or "Late%20news" in drafts[0]
