@@ -164,6 +164,11 @@ class ArticleAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if "title" in self.fields:
             self.fields["title"].widget.attrs["class"] = "vTextField newsroom-headline"
+        if "standfirst" in self.fields:
+            # One or two sentences: a box of three lines, not ten.
+            self.fields["standfirst"].widget.attrs.update(
+                rows=3, **{"class": "vLargeTextField newsroom-standfirst"}
+            )
         if "body" in self.fields:
             # The count as last saved; articles/word-count.js keeps it current
             # while the editor types.

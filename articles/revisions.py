@@ -4,7 +4,9 @@ change (`snapshot`) as a Revision: call `record(article, user)` after the
 article, its byline and its tags are saved, inside the same transaction. Any
 two revisions compare field by field (`changes`), the body as a word-level
 diff; `restore` gives an article an earlier revision's content and records
-that as a new revision, so nothing is ever overwritten.
+that as a new revision, so nothing is ever overwritten. A save made over
+someone else's is merged field by field (`merge`): what the saver left alone
+keeps the stored value, and only a field both changed is asked.
 """
 
 import difflib
@@ -347,9 +349,14 @@ class SaveConflict:
     changes: list
     # The token that lets the next save through.
     token: str
+    # The content the form was opened with (None if that revision is gone)
+    # and the content stored now.
+    base: dict | None = None
+    stored: dict | None = None
 
     @property
-    def message(self):
+    def who(self):
+        """Who saved meanwhile, and when last: "Aoife Byrne (last at 14:32)"."""
         names = []
         for revision in self.saves:
             if revision.created_by_name not in names:
@@ -357,10 +364,15 @@ class SaveConflict:
         who = " and ".join(names) if names else "someone"
         if self.saves:
             who += f" (last at {formats.written(self.saves[-1].created_at, 'time')})"
+        return who
+
+    def ask_message(self, asks):
+        """Why a save was held back: fields both people changed."""
+        fields = ", ".join(ask.label.lower() for ask in asks)
         return (
-            f"Not saved: {who} saved this article while you were editing it. "
-            "Your changes are still in the form below; their changes are listed "
-            "above it. Save again to replace their version with yours."
+            f"Not saved: {self.who} saved this article while you were editing it "
+            f"and changed what you changed: {fields}. Choose below which version "
+            "of each to keep; their other changes and yours are kept."
         )
 
 
@@ -387,5 +399,105 @@ def save_conflict(article, token):
         .select_related("created_by")
         .order_by("created_at", "pk")
     )
-    found = changes(base.content, snapshot(stored)) if base else []
-    return SaveConflict(saves=saves, changes=found, token=current)
+    now = snapshot(stored)
+    found = changes(base.content, now) if base else []
+    return SaveConflict(
+        saves=saves,
+        changes=found,
+        token=current,
+        base=base.content if base else None,
+        stored=now,
+    )
+
+
+# Merging two people's saves
+
+# The fields a save is merged by: every field a revision keeps but the
+# byline, whose rows the form saves as a formset of their own.
+MERGED_FIELDS = [key for key, *_ in FIELDS if key != "bylines"]
+
+
+def comparable(key, value):
+    """A snapshot's value of `key` reduced to what a change of it means."""
+    if key in ("section", "lead_image"):
+        return value["id"] if value else None
+    if key == "tags":
+        return sorted(value or [], key=str.lower)
+    if key == "published_at":
+        return datetime.fromisoformat(value) if value else None
+    if key in TEXT_FIELDS:
+        return value or ""
+    return value
+
+
+@dataclass
+class Ask:
+    """A field both people changed: theirs and yours, shown for a choice."""
+
+    field: str
+    label: str
+    theirs: str
+    yours: str
+    # The form's required choice between the two (a bound field), if shown.
+    choice: object = None
+
+
+@dataclass
+class Merge:
+    """How a save made over someone else's is merged, field by field."""
+
+    # Fields you left as they were: the stored value stands, theirs if
+    # they changed it.
+    unchanged: list
+    # Fields both changed, to different values: the saver chooses.
+    asks: list
+
+
+def merge(base, stored, yours):
+    """
+    Merge a save into an article saved meanwhile. `base` is the content the
+    form was opened with, `stored` the content saved since, `yours` the
+    content posted (snapshots, `yours` holding only the fields the form
+    has). A field you left as it was keeps the stored value, whatever it
+    is now; a field only you changed is yours; a field both changed, to
+    different values, is asked.
+    """
+    unchanged, asks = [], []
+    for key in MERGED_FIELDS:
+        if key not in yours:
+            continue
+        was, now, mine = (comparable(key, c.get(key)) for c in (base, stored, yours))
+        if mine == was:
+            unchanged.append(key)
+        elif now not in (was, mine):
+            asks.append(ask(key, stored, yours))
+    return Merge(unchanged=unchanged, asks=asks)
+
+
+def ask(key, stored, yours):
+    """The field `key` as stored and as you have it, shown side by side."""
+    label, show = next((label, show) for k, label, show, _ in FIELDS if k == key)
+    return Ask(key, label, show(stored.get(key)), show(yours.get(key)))
+
+
+def posted_content(cleaned_data):
+    """
+    What a change form posted (its cleaned data), in the shape `snapshot`
+    keeps: only the fields the form has, the byline aside (its rows are a
+    formset of their own).
+    """
+    content = {}
+    for key in MERGED_FIELDS:
+        if key not in cleaned_data:
+            continue
+        value = cleaned_data[key]
+        if key == "section" and value is not None:
+            value = {"id": value.pk, "name": value.name}
+        elif key == "lead_image" and value is not None:
+            value = {"id": value.pk, "alt_text": value.alt_text}
+        elif key == "tags":
+            value = sorted(value or [], key=str.lower)
+        elif key == "published_at" and value is not None:
+            value = value.replace(microsecond=0).isoformat()
+        content[key] = value
+    return content

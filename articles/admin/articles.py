@@ -16,7 +16,7 @@ from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, IntegerField, Prefetch, Value, When
 from django.http import Http404
-from django.urls import path
+from django.urls import path, reverse
 from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_POST
 
@@ -24,11 +24,19 @@ from newsroom.admin_inlines import LabelledTabularInline
 
 from .. import revisions, workflow
 from ..forms import ArticleAdminForm, BylineForm, TagSuggestionsWidget
-from ..models import Article, ArticleAuthor, ArticleOpening, Author, Correction
-from . import planning, preview
+from ..models import (
+    Article,
+    ArticleAuthor,
+    ArticleDraft,
+    ArticleOpening,
+    Author,
+    Correction,
+)
+from . import drafts, planning, preview
 from .images import thumbnail_html
 from .revisions import (
     SaveConflictFormMixin,
+    byline_left_alone,
     revision_compare_view,
     revision_restore_view,
     revisions_view,
@@ -77,6 +85,7 @@ class ArticlePartInline:
 
 class BylineInline(ArticlePartInline, LabelledTabularInline):
     model = ArticleAuthor
+    classes = ["collapse"]
     form = BylineForm
     fields = ["author", "role", "position"]
     autocomplete_fields = ["author"]
@@ -129,26 +138,35 @@ class ArticleAdmin(admin.ModelAdmin):
     readonly_fields = ["created_by", "created_at", "updated_at"]
     inlines = [BylineInline, CorrectionInline]
     actions = ["submit_for_review", "publish_now", "unpublish"]
-    # The byline inline follows the first fieldset, beside the headline
-    # (templates/admin/articles/article/change_form.html).
+    # Writing first: the first fieldset is the wide main column (headline,
+    # standfirst, body); the others, with the byline inline after "Story",
+    # make the side column at 1280 pixels and more, and below that follow
+    # the writing as collapsible groups, open where they hold an error
+    # (templates/admin/articles/article/change_form.html, admin.css,
+    # editor-layout.js).
     fieldsets = [
-        (None, {"fields": ["title", "slug", "standfirst"]}),
-        ("Story", {"fields": ["body", "section", "kind", "tags"]}),
+        (None, {"fields": ["title", "standfirst", "body"]}),
+        (
+            "Story",
+            {"classes": ["collapse"], "fields": ["section", "kind", "tags", "slug"]},
+        ),
         (
             "Lead image",
             {
+                "classes": ["collapse"],
                 "fields": [
                     "lead_image",
                     "new_lead_image",
                     "new_lead_image_alt_text",
                     "new_lead_image_credit",
                     "lead_image_caption",
-                ]
+                ],
             },
         ),
         (
             "Planning",
             {
+                "classes": ["collapse"],
                 "fields": ["planned_for"],
                 "description": "Plan a story for a day before it is written: a "
                 "draft with a day shows on the planning calendar.",
@@ -157,6 +175,7 @@ class ArticleAdmin(admin.ModelAdmin):
         (
             "Publishing",
             {
+                "classes": ["collapse"],
                 "fields": ["status", "published_at"],
                 "description": "Published with a time in the future: scheduled, "
                 f"it goes live by itself at that time ({settings.TIME_ZONE}).",
@@ -179,7 +198,11 @@ class ArticleAdmin(admin.ModelAdmin):
 
     class Media:
         css = {"all": ["articles/admin.css"]}
-        js = ["articles/word-count.js"]
+        js = [
+            "articles/word-count.js",
+            "articles/drafts.js",
+            "articles/editor-layout.js",
+        ]
 
     # Whose articles: the workflow decides who sees and changes which.
 
@@ -295,6 +318,19 @@ class ArticleAdmin(admin.ModelAdmin):
                 kwargs["initial"] = [{"author": author.pk}]
         return kwargs
 
+    def get_object(self, request, object_id, from_field=None):
+        """The article; with `?restore_draft`, the user's draft filled in."""
+        article = super().get_object(request, object_id, from_field)
+        if article is not None:
+            for name, value in drafts.restored(request, article, request.user).items():
+                setattr(article, name, value)
+        return article
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        initial.pop("restore_draft", None)
+        return {**initial, **drafts.restored(request, None, request.user)}
+
     def changeform_view(self, request, *args, **kwargs):
         view = csp_override(editor_csp())(super().changeform_view)
         return view(request, *args, **kwargs)
@@ -304,8 +340,19 @@ class ArticleAdmin(admin.ModelAdmin):
     ):
         """
         An article's form also shows its steps through the workflow (the
-        review panel) and who else opened it in the last few minutes.
+        review panel), who else opened it in the last few minutes, and a
+        draft of the user's newer than its last save, to restore.
         """
+        args = [obj.pk] if obj is not None and obj.pk else []
+        suffix = "" if args else "_new"
+        context["draft_save_url"] = reverse(
+            f"admin:{self.url_name('draft' + suffix)}", args=args
+        )
+        if "restore_draft" not in request.GET:
+            context["draft"] = ArticleDraft.objects.to_offer(obj, request.user)
+            context["draft_discard_url"] = reverse(
+                f"admin:{self.url_name('draft_discard' + suffix)}", args=args
+            )
         if obj is not None and obj.pk:
             context["transitions"] = list(obj.transitions.select_related("created_by"))
             last = context["transitions"][0] if context["transitions"] else None
@@ -333,9 +380,21 @@ class ArticleAdmin(admin.ModelAdmin):
         elif note:
             obj._revision_comment = note
 
+    def save_formset(self, request, form, formset, change):
+        if formset.model is ArticleAuthor and byline_left_alone(form, formset):
+            # Someone else's byline stands (see SaveConflictFormMixin).
+            formset.new_objects, formset.changed_objects = [], []
+            formset.deleted_objects = []
+            return
+        super().save_formset(request, form, formset, change)
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         form.instance.renumber_bylines()
+        # Saved for real: the draft kept while typing has served its turn.
+        ArticleDraft.objects.of(
+            None if not change else form.instance, request.user
+        ).delete()
 
     # Every save through the form is kept as a revision, in the transaction
     # the admin saves in, after the byline and tags.
@@ -422,6 +481,20 @@ class ArticleAdmin(admin.ModelAdmin):
         one = "<path:object_id>/"
         return [
             page("calendar/", planning.calendar_view, "calendar"),
+            page("add/draft/", drafts.draft_save_view, "draft_new", post_only=True),
+            page(
+                "add/draft/discard/",
+                drafts.draft_discard_view,
+                "draft_discard_new",
+                post_only=True,
+            ),
+            page(f"{one}draft/", drafts.draft_save_view, "draft", post_only=True),
+            page(
+                f"{one}draft/discard/",
+                drafts.draft_discard_view,
+                "draft_discard",
+                post_only=True,
+            ),
             page(f"{one}revisions/", revisions_view, "revisions"),
             page(f"{one}revisions/compare/", revision_compare_view, "revision_compare"),
             page(

@@ -4,7 +4,8 @@ authors, tag links), `images` (pictures and their renditions), `articles`
 (articles, their corrections and old addresses), `body` (what
 bodies refer to), `querysets` (what is
 asked of articles), `bylines`, `revisions`
-(revisions and workflow steps), `sharing` (share links, who has an article
+(revisions and workflow steps), `drafts` (what an editor was writing,
+saved as they type), `sharing` (share links, who has an article
 open), `front_page` (its slots and pins) and `embeds` (embeds as the
 worker resolved them). The body's sanitizer is in
 articles/body.py, search in articles/search.py.
@@ -14,6 +15,7 @@ from ..body import BODY_EDITOR_EXTENSIONS, sanitize_body, validate_body
 from .articles import WORDS_READ_A_MINUTE, Article, ArticleRedirect, Correction
 from .body import ArticleBodyReference, body_references
 from .bylines import ArticleAuthor, ArticleAuthorQuerySet, bylines_in_order
+from .drafts import ArticleDraft
 from .embeds import ResolvedEmbed, ResolvedEmbedQuerySet
 from .front_page import FrontPagePin, FrontPageSlot
 from .images import (
@@ -42,6 +44,7 @@ __all__ = [
     "BODY_EDITOR_EXTENSIONS",
     "WORDS_READ_A_MINUTE",
     "Article",
+    "ArticleDraft",
     "ArticleAuthor",
     "ArticleBodyReference",
     "ArticleAuthorQuerySet",

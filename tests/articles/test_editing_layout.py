@@ -36,22 +36,36 @@ def editor(client):
     return user
 
 
-def test_byline_sits_with_the_headline_at_the_top_of_the_form(client, editor):
+def test_writing_comes_first_and_the_byline_sits_with_the_section(client, editor):
     """
-    The byline rows come right after the headline, address and standfirst,
-    before the body and long before Publishing; corrections stay at the foot.
+    The headline, standfirst and body come first, in the main column; the
+    section, then the byline rows, then Publishing follow in the side
+    column, whose groups collapse (<details>) below 1280 pixels;
+    corrections stay at the foot. The standfirst box is three lines.
     """
     html = client.get(ADD).content.decode()
     order = [
         html.index('id="id_title"'),
         html.index('id="id_standfirst"'),
-        html.index('id="bylines-group"'),
         html.index('id="id_body"'),
+        html.index('id="id_section"'),
+        html.index('id="bylines-group"'),
         html.index('id="id_status"'),
         html.index('id="corrections-group"'),
     ]
     assert order == sorted(order)
     assert html.count('id="bylines-group"') == 1
+    page = parse(client.get(ADD))
+    writing = page.select_one(".article-writing")
+    assert [f["name"] for f in writing.select("[name]")] == [
+        "title",
+        "standfirst",
+        "body",
+    ]
+    side = page.select_one(".article-side")
+    assert side.select_one("#id_section") and side.select_one("#bylines-group")
+    assert side.select_one("#id_status").find_parent("details")
+    assert page.select_one("#id_standfirst")["rows"] == "3"
 
 
 def test_headline_box_is_as_wide_as_a_headline(client, editor):
@@ -196,3 +210,17 @@ def test_choosing_a_lead_image_and_uploading_one_is_refused(client, editor):
         "Choose an existing lead image or upload a new one, not both."
     ]
     assert Image.objects.get() == existing
+
+
+def test_a_side_group_holding_an_error_is_shown_open(client, editor):
+    """
+    Posted without a section, the form comes back with the Story group as a
+    plain fieldset (not a closed <details>), while the groups without an
+    error stay collapsible.
+    """
+    data = form_data(client.get(ADD), "#article_form")
+    response = client.post(ADD, {**data, "title": "No section", "section": ""})
+    assert response.status_code == 200
+    page = parse(response)
+    assert page.select_one("#id_section").find_parent("details") is None
+    assert page.select_one("#id_status").find_parent("details") is not None
