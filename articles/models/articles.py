@@ -19,6 +19,7 @@ from taggit.managers import TaggableManager
 
 from newsroom import formats
 from newsroom.cache import ReaderVisible, ReaderVisibleQuerySet
+from newsroom.fields import staff_member
 
 from .. import search
 from ..body import (
@@ -117,14 +118,7 @@ class Article(ReaderVisible, models.Model):
     seo_description = models.CharField(
         max_length=160, blank=True, help_text="Defaults to the standfirst."
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
-    )
+    created_by = staff_member(editable=False)
     byline_names = models.TextField(
         blank=True,
         editable=False,

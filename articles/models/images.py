@@ -8,7 +8,6 @@ in articles/images.py.
 from datetime import datetime, time
 from pathlib import Path
 
-from django.conf import settings
 from django.db import models, transaction
 from django.db.models import Q, prefetch_related_objects
 from django.db.models.fields.files import FieldFile
@@ -18,6 +17,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 
 from newsroom.cache import ReaderVisible
+from newsroom.fields import staff_member
 
 from .. import images
 
@@ -141,14 +141,7 @@ class Image(ReaderVisible, PictureSources, models.Model):
     focal_point_y = models.FloatField(
         default=0.5, help_text="Vertical focal point, 0 (top) to 1 (bottom)."
     )
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
-    )
+    uploaded_by = staff_member(editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     rendition_index = models.JSONField(
         null=True,

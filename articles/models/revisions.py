@@ -4,11 +4,11 @@ articles/revisions.py) and the steps it took through the workflow (see
 articles/workflow.py), each with who did it.
 """
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
 from newsroom import formats
+from newsroom.fields import staff_member
 
 from .articles import Article
 
@@ -24,13 +24,7 @@ class Revision(models.Model):
         Article, on_delete=models.CASCADE, related_name="revisions", db_index=False
     )
     created_at = models.DateTimeField(default=timezone.now)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = staff_member()
     comment = models.CharField(max_length=255, blank=True)
     content = models.JSONField()
 
@@ -63,13 +57,7 @@ class ArticleTransition(models.Model):
         Article, on_delete=models.CASCADE, related_name="transitions", db_index=False
     )
     created_at = models.DateTimeField(default=timezone.now)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = staff_member()
     from_status = models.CharField(max_length=10, choices=Article.Status, blank=True)
     to_status = models.CharField(max_length=10, choices=Article.Status)
     # For publications: when the article goes (or went) live.

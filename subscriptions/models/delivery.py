@@ -12,6 +12,7 @@ from django.db.models import Q
 
 from newsroom import formats
 from newsroom.email_addresses import normalise_email
+from newsroom.fields import staff_member
 
 from .. import consent
 from .consent import ConsentRecord
@@ -326,14 +327,7 @@ class DeliveryRequestEvent(models.Model):
         DeliveryRequest, on_delete=models.CASCADE, related_name="events"
     )
     kind = models.CharField(max_length=10, choices=Kind)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        help_text="Empty when the reader or the system did it.",
-    )
+    actor = staff_member(help_text="Empty when the reader or the system did it.")
     from_status = models.CharField(max_length=10, blank=True)
     to_status = models.CharField(max_length=10, blank=True)
     summary = models.CharField(max_length=200, blank=True)

@@ -1,9 +1,10 @@
 """Editions: one issue of a newsletter, its articles, and its copies in the outbox."""
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Count, Q
 from django.utils import timezone
+
+from newsroom.fields import staff_member
 
 from .newsletters import Newsletter, Subscription, one_line, validate_single_line
 from .outbox import OutboxMessage, OutboxQuerySet
@@ -73,14 +74,7 @@ class Edition(models.Model):
     )
     skip_reason = models.CharField(max_length=300, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
-    )
+    created_by = staff_member(editable=False)
 
     objects = EditionQuerySet.as_manager()
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from newsroom import formats
 from newsroom.email_addresses import normalise_email
+from newsroom.fields import staff_member
 
 
 def address_hash(email):
@@ -120,13 +121,7 @@ class PersonalDataRequest(models.Model):
 
     action = models.CharField(max_length=6, choices=Action)
     channel = models.CharField(max_length=7, choices=Channel)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    actor = staff_member()
     actor_name = models.CharField(
         "by",
         max_length=150,
