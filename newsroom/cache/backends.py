@@ -50,6 +50,11 @@ class ReusedRedisCacheClient(RedisCacheClient):
         return clients[index]
 
 
+# The cache's writes, and those of them that name one key first.
+WRITES = {"set", "set_many", "add", "delete", "delete_many", "incr", "clear"}
+ONE_KEY_WRITES = {"set", "add", "delete", "incr"}
+
+
 class ResilientRedisCache(RedisCache):
     """
     Django's RedisCache, except that a connection error or time-out is logged
@@ -75,6 +80,16 @@ class ResilientRedisCache(RedisCache):
         """Redis failed or timed out on the call `name`."""
         logger.warning("Cache %s failed, carrying on without: %s", name, exc)
 
+    def changed(self, key=None):
+        """
+        This process changed `key` (None: perhaps any key): its tracked copy
+        of it is read again on the next look, without waiting for Redis's
+        notice, which may still be on its way.
+        """
+        tracking = self.__dict__.get("tracking")
+        if tracking is not None and (key is None or key == tracking.key):
+            tracking.read_at = 0.0
+
     def _degrade(name, default=None):
         method = getattr(RedisCache, name)
 
@@ -91,6 +106,8 @@ class ResilientRedisCache(RedisCache):
                 self.answered()
                 raise
             self.answered()
+            if name in WRITES:
+                self.changed(args[0] if name in ONE_KEY_WRITES and args else None)
             return result
 
         wrapper.__name__ = name
