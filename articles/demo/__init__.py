@@ -5,8 +5,10 @@ same paper. `manage.py load_demo` writes it to the database.
 
 What the paper says lives in data files beside this module: paper.toml
 (sections, staff, tags, the words that fill headlines), topics.toml (what the
-articles say) and pictures.toml (scenes and palettes). This module is the
-generator: plain functions over that data; the command does the saving.
+articles say), pictures.toml (scenes and palettes), showcase.toml (recent
+articles that between them use every body element) and embeds.toml (their
+embeds, as already resolved). This module is the generator: plain functions
+over that data; the command does the saving.
 """
 
 import html
@@ -17,22 +19,28 @@ from datetime import timedelta
 from functools import cached_property
 from pathlib import Path
 
+from django.utils import timezone
 from django.utils.text import slugify
 
 from .pictures import PALETTES, SCENES, DemoImage, draw_scene, image_pool
 
 __all__ = [
     "AUTHORS",
+    "EMBEDS",
     "PALETTES",
     "SCENES",
     "SECTIONS",
+    "SHOWCASE",
     "TAGS",
     "DemoArticle",
     "DemoAuthor",
+    "DemoEmbed",
     "DemoImage",
+    "ShowcaseArticle",
     "draw_scene",
     "generate_articles",
     "image_pool",
+    "showcase_articles",
 ]
 
 SEED = 1859
@@ -359,4 +367,163 @@ def generate_articles(count, reference, skip=frozenset()):
             tags=rng.sample(topic.tags, rng.randint(1, min(3, len(topic.tags)))),
             scene=rng.choice(topic.scenes) if rng.random() < 0.85 else None,
             correction=correction,
+        )
+
+
+# The showcase: recent articles that between them use every body element.
+
+
+@dataclass
+class ShowcaseArticle(DemoArticle):
+    lead: str | None  # the key of its lead picture in image_pool(), or None
+
+
+@dataclass(frozen=True)
+class DemoEmbed:
+    """An embed as the worker would have resolved it (embeds.toml)."""
+
+    url: str
+    provider: str
+    title: str
+    author_name: str
+    iframe_src: str
+    width: int
+    height: int
+    scene: str
+    palette: str
+
+    def draw(self):
+        """The thumbnail as JPEG bytes, drawn at the player's size."""
+        palette = next(p for p in PALETTES if p["name"] == self.palette)
+        return draw_scene(self.scene, palette, self.url, self.width, self.height)
+
+
+SHOWCASE = _read("showcase.toml")["articles"]
+EMBEDS = [DemoEmbed(**embed) for embed in _read("embeds.toml")["embeds"]]
+
+
+def _text(value):
+    return html.escape(value, quote=False)
+
+
+def _figure_picture(key, caption, ids, placement=None):
+    place = f' data-placement="{placement}"' if placement else ""
+    return (
+        f'<figure data-element="picture" data-image="{ids.pictures[key]}"{place}>'
+        f"<figcaption>{_text(caption)}</figcaption></figure>"
+    )
+
+
+def _table(block, ids):
+    head = "".join(f"<th>{_text(cell)}</th>" for cell in block["head"])
+    rows = "".join(
+        "<tr>" + "".join(f"<td>{_text(cell)}</td>" for cell in row) + "</tr>"
+        for row in block["rows"]
+    )
+    return (
+        f"<table><caption>{_text(block['table'])}</caption>"
+        f"<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
+    )
+
+
+def _update(block, ids):
+    at = timezone.localtime(ids.published_at + timedelta(minutes=block["update"]))
+    return (
+        f'<aside data-element="update" data-at="{at:%Y-%m-%dT%H:%M}">'
+        f"<p>{_text(block['text'])}</p></aside>"
+    )
+
+
+def _fact_box(block, ids):
+    items = "".join(f"<li><p>{_text(item)}</p></li>" for item in block["items"])
+    return (
+        f'<aside data-element="fact-box"><h2>{_text(block["fact_box"])}</h2>'
+        f"<ul>{items}</ul></aside>"
+    )
+
+
+# How each block of showcase.toml is written as stored body HTML
+# (docs/body-elements.md), by the block's first key.
+BLOCKS = {
+    "p": lambda block, ids: f"<p>{_text(block['p'])}</p>",
+    "h2": lambda block, ids: f"<h2>{_text(block['h2'])}</h2>",
+    "quote": lambda block, ids: (
+        f"<blockquote><p>{_text(block['quote'])}</p></blockquote>"
+    ),
+    "link": lambda block, ids: (
+        f'<p>More information is available from <a href="{block["link"][0]}">'
+        f"{_text(block['link'][1])}</a>.</p>"
+    ),
+    "picture": lambda block, ids: _figure_picture(
+        block["picture"], block["caption"], ids, block["placement"]
+    ),
+    "gallery": lambda block, ids: (
+        '<figure data-element="gallery">'
+        + "".join(
+            _figure_picture(key, caption, ids) for key, caption in block["gallery"]
+        )
+        + "</figure>"
+    ),
+    "embed": lambda block, ids: (
+        '<figure data-element="embed" '
+        f'data-url="{html.escape(block["embed"])}"></figure>'
+    ),
+    "pull_quote": lambda block, ids: (
+        f'<blockquote data-element="pull-quote"><p>{_text(block["pull_quote"])}</p>'
+        f"<cite>{_text(block['cite'])}</cite></blockquote>"
+    ),
+    "fact_box": _fact_box,
+    "read_more": lambda block, ids: (
+        '<aside data-element="read-more" '
+        f'data-article="{ids.articles[block["read_more"]]}"></aside>'
+    ),
+    "table": _table,
+    "update": _update,
+}
+
+
+@dataclass
+class _Ids:
+    pictures: dict
+    articles: dict
+    published_at: object
+
+
+def showcase_slugs():
+    """The showcase articles' slugs, in their file's order."""
+    return [slugify(spec["title"])[:240] for spec in SHOWCASE]
+
+
+def showcase_articles(reference, pictures, articles, skip=frozenset()):
+    """
+    Yield the showcase's ShowcaseArticles in their file's order, the same on
+    every call with the same arguments. Bodies refer to rows by id: `pictures`
+    maps a pool picture's key to its id, `articles` an article's slug to its
+    id. `articles` is read as each article is written, so a caller that saves
+    each one before asking for the next, and adds it to `articles`, lets a
+    "Read more" card name any article listed before it. Articles whose slug
+    is in `skip` are left out.
+    """
+    for index, (spec, slug) in enumerate(zip(SHOWCASE, showcase_slugs(), strict=True)):
+        if slug in skip:
+            continue
+        published_at = reference - timedelta(minutes=spec["minutes_ago"])
+        ids = _Ids(pictures, articles, published_at)
+        body = "".join(BLOCKS[next(iter(block))](block, ids) for block in spec["body"])
+        yield ShowcaseArticle(
+            index=index,
+            title=spec["title"],
+            slug=slug,
+            standfirst=spec["standfirst"],
+            body=body,
+            kind=spec["kind"],
+            section=spec["section"],
+            status="published",
+            published_at=published_at,
+            written_at=published_at - timedelta(minutes=90),
+            bylines=[tuple(byline) for byline in spec["bylines"]],
+            tags=spec["tags"],
+            scene=None,
+            correction=None,
+            lead=spec.get("lead"),
         )

@@ -95,7 +95,7 @@ def draw_scene(scene, palette, seed, width, height):
     top, bottom = palette["sky"]
     land, accent, dark = palette["land"], palette["accent"], palette["dark"]
     horizon = int(height * rng.uniform(0.55, 0.68))
-    if scene in {"chart", "stage", "table"}:
+    if scene in {"chart", "stage", "table", "map"}:
         _vertical_gradient(draw, (0, 0, width, height), _shade(top, 0.9), bottom)
     else:
         _vertical_gradient(draw, (0, 0, width, horizon), top, bottom)
@@ -242,6 +242,39 @@ def draw_scene(scene, palette, seed, width, height):
             )
             gx, gy = cx + r + 40, cy - r
             draw.ellipse((gx - 40, gy - 40, gx + 40, gy + 40), outline=dark, width=8)
+    elif scene == "map":
+        _draw_map(draw, rng, palette, width, height)
     buffer = io.BytesIO()
     picture.save(buffer, "JPEG", quality=82, optimize=True)
     return buffer.getvalue()
+
+
+def _draw_map(draw, rng, palette, width, height):
+    """A street map seen from above: blocks, a river, roads and a pin."""
+    land, accent, dark = palette["land"], palette["accent"], palette["dark"]
+    draw.rectangle((0, 0, width, height), fill=(238, 234, 222))
+    for _ in range(40):
+        x, y = rng.randint(0, width), rng.randint(0, height)
+        w, h = rng.randint(60, 180), rng.randint(50, 140)
+        draw.rectangle((x, y, x + w, y + h), fill=(222, 214, 200))
+    for _ in range(3):
+        x, y = rng.randint(0, width), rng.randint(0, height)
+        draw.ellipse((x, y, x + 260, y + 180), fill=_shade(land, 1.3))
+    river = [(0, rng.randint(height // 2, height))]
+    for x in range(200, width + 200, 200):
+        river.append((x, river[-1][1] + rng.randint(-90, 60)))
+    draw.line(river, fill=(150, 190, 225), width=46)
+    for _ in range(5):
+        x = rng.randint(0, width)
+        draw.line(
+            [(x, 0), (x + rng.randint(-200, 200), height)], fill="white", width=18
+        )
+        y = rng.randint(0, height)
+        draw.line([(0, y), (width, y + rng.randint(-150, 150))], fill="white", width=18)
+    pin_x, pin_y = width // 2, height // 2
+    draw.polygon(
+        [(pin_x - 34, pin_y - 60), (pin_x + 34, pin_y - 60), (pin_x, pin_y)],
+        fill=accent,
+    )
+    draw.ellipse((pin_x - 40, pin_y - 120, pin_x + 40, pin_y - 40), fill=accent)
+    draw.ellipse((pin_x - 14, pin_y - 94, pin_x + 14, pin_y - 66), fill=dark)

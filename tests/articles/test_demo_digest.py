@@ -1,7 +1,8 @@
 """
 The demo paper is the same paper whatever holds its text: a digest of
 everything `load_demo` writes, for a fixed seed and moment, pinned to the one
-taken while the text was still Python literals.
+taken while the text was still Python literals; and one of the showcase
+articles and their embeds, pinned when they were written.
 """
 
 import dataclasses
@@ -17,6 +18,7 @@ pytestmark = pytest.mark.django_db
 
 # sha256 of the demo content (see demo_digest) before it moved to data files.
 DEMO_DIGEST = "e83cb9bf2e9d0fe33a998e215246f0fef5aa6653c3190019361ca6a9629afa4f"
+SHOWCASE_DIGEST = "b227c644a8c930f2a423534c60a48e1c5e6c8e6505ae4bfc14324750c5f9d82f"
 REFERENCE = datetime(2026, 3, 1, 12, tzinfo=UTC)
 
 
@@ -107,3 +109,27 @@ def test_demo_content_is_byte_for_byte_what_it_was():
     subscriptions_demo.create_demo_delivery_areas()
 
     assert demo_digest(newsletter_rows(), area_rows()) == DEMO_DIGEST
+
+
+def showcase_digest():
+    """The showcase articles (with made-up ids for what they refer to) and
+    the embeds (their thumbnails' JPEG bytes), in one sha256."""
+    pictures = {p.key: n for n, p in enumerate(demo.image_pool(), start=1)}
+    articles = {slug: n for n, slug in enumerate(demo.showcase_slugs(), start=101)}
+    content = {
+        "articles": [
+            dataclasses.asdict(a)
+            for a in demo.showcase_articles(REFERENCE, pictures, articles)
+        ],
+        "embeds": [
+            [*dataclasses.astuple(e), hashlib.sha256(e.draw()).hexdigest()]
+            for e in demo.EMBEDS
+        ],
+    }
+    encoded = json.dumps(_plain(content), ensure_ascii=False, default=str)
+    return hashlib.sha256(encoded.encode()).hexdigest()
+
+
+def test_showcase_articles_and_embeds_are_the_same_on_every_run():
+    """The showcase's bodies, dates and drawn embed thumbnails match the pin."""
+    assert showcase_digest() == SHOWCASE_DIGEST

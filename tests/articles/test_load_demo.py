@@ -1,21 +1,26 @@
 import io
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from unittest import mock
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import override_settings
 from django.utils import timezone
+from django.utils.html import escape
 from taggit.models import Tag
 
 from articles import demo
+from articles.embeds import provider_for
 from articles.models import (
     Article,
     ArticleAuthor,
     Author,
     Correction,
     Image,
+    ResolvedEmbed,
     Section,
     TaggedArticle,
 )
@@ -52,7 +57,16 @@ def remove_demo_paper():
     Article.objects.all().delete()
     Newsletter.objects.all().delete()
     DeliveryRoutingKey.objects.all().delete()
-    for model in (Author, Section, Image, Tag, DeliveryArea, get_user_model()):
+    models = (
+        Author,
+        Section,
+        Image,
+        Tag,
+        DeliveryArea,
+        ResolvedEmbed,
+        get_user_model(),
+    )
+    for model in models:
         model.objects.all().delete()
 
 
@@ -70,7 +84,11 @@ def demo_paper(django_db_setup, django_db_blocker, tmp_path_factory):
             PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
         ),
     ):
-        output = load_demo("--articles", str(DEMO_ARTICLES))
+        # Demo embeds come resolved: asking a provider would be a failure.
+        with mock.patch(
+            "articles.embeds.fetch", side_effect=AssertionError("fetched at demo time")
+        ):
+            output = load_demo("--articles", str(DEMO_ARTICLES))
         yield output
         remove_demo_paper()
 
@@ -244,3 +262,83 @@ def test_the_default_demo_paper_runs_no_headline_twice():
     """Three hundred articles, three hundred different headlines."""
     articles = list(demo.generate_articles(300, timezone.now()))
     assert len({article.title for article in articles}) == 300
+
+
+# What each body element looks like on the reading page.
+ELEMENT_MARKS = {
+    'data-element="picture"': 'class="element-picture',
+    'data-element="gallery"': 'class="gallery"',
+    'data-element="embed"': 'class="embed embed--facade"',
+    'data-element="pull-quote"': 'class="pull-quote"',
+    'data-element="fact-box"': 'class="fact-box"',
+    'data-element="read-more"': 'class="read-more"',
+    'data-element="update"': 'class="update-note"',
+    "<table>": 'class="element-table"',
+    'data-placement="wide"': "element-picture--wide",
+    'data-placement="full"': "element-picture--full",
+}
+
+
+def reading_page(client, article):
+    cache.clear()
+    response = client.get(article.get_absolute_url())
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+@pytest.mark.parametrize(("stored", "shown"), ELEMENT_MARKS.items())
+def test_every_body_element_is_in_a_live_demo_article_and_shows_on_its_page(
+    client, stored, shown
+):
+    """Each element (and each wide placement) is stored in some live article
+    and rendered on its page, embeds behind their facades with no iframe."""
+    live = Article.objects.published().filter(body__contains=stored)
+    assert live.exists(), stored
+    for article in live:
+        html = reading_page(client, article)
+        assert shown in html, (stored, article.slug)
+        assert "<iframe" not in html
+
+
+def test_demo_embeds_are_resolved_by_their_providers_rule_and_due_for_nothing():
+    """The embeds' data gives what the worker would have built, the rows are
+    written resolved with our drawn thumbnail, and none waits for the worker."""
+    for embed in demo.EMBEDS:
+        provider = provider_for(embed.url)
+        assert provider.name == embed.provider
+        assert provider.frame_src(embed.url) == embed.iframe_src
+        row = ResolvedEmbed.objects.get(url=embed.url)
+        assert row.is_resolved and row.title == embed.title
+        assert (row.thumbnail_width, row.thumbnail_height) == (
+            embed.width,
+            embed.height,
+        )
+    assert {row.url for row in ResolvedEmbed.objects.all()} == {
+        embed.url for embed in demo.EMBEDS
+    }
+    assert not ResolvedEmbed.objects.due().exists()
+
+
+def test_each_demo_embed_shows_as_a_facade_of_its_iframe(client):
+    """A page with a demo embed carries the facade of that embed's iframe."""
+    for embed in demo.EMBEDS:
+        article = Article.objects.published().get(body__contains=embed.url[:40])
+        html = reading_page(client, article)
+        assert f'data-embed-src="{escape(embed.iframe_src)}"' in html
+        assert f"Show {embed.provider} content" in html
+
+
+def test_the_pictures_article_leads_with_its_gallery():
+    """A live Pictures article has no lead picture: its gallery leads."""
+    article = Article.objects.published().get(kind=Article.Kind.PICTURES)
+    assert article.lead_image is None
+    assert article.body.startswith('<figure data-element="gallery">')
+
+
+def test_the_showcase_articles_are_live_and_recent():
+    """Every showcase article is made, live, and from the last two days."""
+    slugs = demo.showcase_slugs()
+    showcase = Article.objects.published().filter(slug__in=slugs)
+    assert showcase.count() == len(slugs)
+    two_days_ago = timezone.now() - timedelta(days=2)
+    assert all(article.published_at > two_days_ago for article in showcase)

@@ -11,15 +11,18 @@ from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.text import slugify
 from taggit.models import Tag
 
 from articles import demo, roles
+from articles.embeds import provider_for
 from articles.models import (
     Article,
     ArticleAuthor,
     Author,
     Correction,
     Image,
+    ResolvedEmbed,
     Section,
     TaggedArticle,
 )
@@ -72,8 +75,9 @@ def parse_article_count(value):
 class Command(BaseCommand):
     help = (
         "Fill the database with a demo regional daily: sections, authors, "
-        "pictures, a few months of articles and an admin account. Running it "
-        "again adds nothing that is already there."
+        "pictures, a few months of articles (the latest of them using every "
+        "body element, their embeds already resolved) and an admin account. "
+        "Running it again adds nothing that is already there."
     )
 
     def add_arguments(self, parser):
@@ -81,7 +85,8 @@ class Command(BaseCommand):
             "--articles",
             default=str(DEFAULT_ARTICLES),
             metavar="N",
-            help=f"How many articles to make (default {DEFAULT_ARTICLES}).",
+            help=f"How many articles to make, the showcase's included "
+            f"(default {DEFAULT_ARTICLES}).",
         )
 
     def handle(self, *args, articles, **options):
@@ -92,16 +97,27 @@ class Command(BaseCommand):
         timed = self.timer(options["verbosity"])
         sections = timed("sections", self.load_sections)
         authors = timed("authors", self.load_authors)
-        images = timed("pictures and renditions", self.load_images)
+        pictures = timed("pictures and renditions", self.load_images)
         tags = timed("tags", self.load_tags)
-        made = timed(
-            "articles, bylines, tags and corrections",
-            self.load_articles,
+        timed("embeds", self.load_embeds)
+        showcase = timed(
+            "showcase articles",
+            self.load_showcase,
             count,
             reference,
             sections,
             authors,
-            images,
+            pictures,
+            tags,
+        )
+        made = timed(
+            "articles, bylines, tags and corrections",
+            self.load_articles,
+            count - showcase["count"],
+            reference,
+            sections,
+            authors,
+            pictures,
             tags,
         )
         others = timed("other apps' demo content", self.load_other_apps)
@@ -110,9 +126,9 @@ class Command(BaseCommand):
         made_parts = [
             f"{len(sections)} sections",
             f"{len(authors)} authors",
-            f"{sum(map(len, images.values()))} pictures",
+            f"{len(pictures)} pictures",
             *others,
-            f"{made} new articles",
+            f"{showcase['made'] + made} new articles",
         ]
         self.stdout.write(
             f"{settings.SITE_NAME}: {', '.join(made_parts)} "
@@ -160,7 +176,7 @@ class Command(BaseCommand):
         return authors
 
     def load_images(self):
-        """The picture pool, keyed by scene; existing pictures are reused."""
+        """The picture pool, keyed by picture; existing pictures are reused."""
         credit = f"Illustration: Ailbhe Joyce/{settings.SITE_NAME}"
         images = {}
         for picture in demo.image_pool():
@@ -180,7 +196,7 @@ class Command(BaseCommand):
                 # Pictures stored before renditions (or their fixed shapes)
                 # existed get them now.
                 image.make_renditions()
-            images.setdefault(picture.scene, []).append(image)
+            images[picture.key] = image
         return images
 
     def load_tags(self):
@@ -192,31 +208,75 @@ class Command(BaseCommand):
             tags[name] = tag
         return tags
 
-    def load_articles(self, count, reference, sections, authors, images, tags):
+    def load_embeds(self):
+        """
+        The showcase's embeds, written as resolved (with the thumbnail drawn
+        here), so the worker never asks a provider about them; a row that is
+        resolved already is left alone. Written before the articles, whose
+        saves queue only the embeds that have no row.
+        """
+        for embed in demo.EMBEDS:
+            if provider_for(embed.url) is None:
+                continue  # A provider this site does not offer: a link card.
+            row = ResolvedEmbed.objects.filter(url=embed.url).first()
+            if row is not None and row.is_resolved:
+                continue
+            row = row or ResolvedEmbed(url=embed.url)
+            row.provider = embed.provider
+            row.title = embed.title
+            row.author_name = embed.author_name
+            row.iframe_src = embed.iframe_src
+            row.width, row.height = embed.width, embed.height
+            row.thumbnail = ContentFile(
+                embed.draw(), name=f"demo-{slugify(embed.provider)}.jpg"
+            )
+            row.status = ResolvedEmbed.Status.RESOLVED
+            row.resolved_at = timezone.now()
+            row.last_error = ""
+            row.save()
+
+    def load_showcase(self, count, reference, sections, authors, pictures, tags):
+        """
+        The showcase articles that are not there yet, at most `count` of
+        them, each saved on its own so that its body's references are made
+        (Article.save()). Returns how many the paper holds and how many are new.
+        """
+        slugs = demo.showcase_slugs()[:count]
+        ids = dict(Article.objects.filter(slug__in=slugs).values_list("slug", "pk"))
+        wanted = demo.showcase_articles(
+            reference,
+            {key: image.pk for key, image in pictures.items()},
+            ids,
+            skip=set(ids) | set(demo.showcase_slugs()[count:]),
+        )
+        made, batch = [], []
+        with (
+            transaction.atomic(),
+            explicit_timestamps(Article, "created_at", "updated_at"),
+        ):
+            for article in wanted:
+                row = self.article_row(
+                    article, sections, authors, pictures.get(article.lead)
+                )
+                row.save()
+                ids[article.slug] = row.pk
+                made.append(row)
+                batch.append(article)
+            self.link_articles(made, batch, authors, tags)
+        return {"count": len(slugs), "made": len(made)}
+
+    def load_articles(self, count, reference, sections, authors, pictures, tags):
         """Insert the articles that are not there yet, in batches."""
         existing = set(Article.objects.values_list("slug", flat=True))
         generated = demo.generate_articles(count, reference, skip=existing)
+        pool = {}
+        for picture in demo.image_pool():
+            pool.setdefault(picture.scene, []).append(pictures[picture.key])
         made = 0
         while batch := list(itertools.islice(generated, BATCH_SIZE)):
+            # ArticleQuerySet.bulk_create sanitizes the bodies as save() would.
             rows = [
-                Article(
-                    title=a.title,
-                    slug=a.slug,
-                    standfirst=a.standfirst,
-                    # ArticleQuerySet.bulk_create sanitizes it as save() would.
-                    body=a.body,
-                    kind=a.kind,
-                    section=sections[a.section],
-                    status=a.status,
-                    published_at=a.published_at,
-                    created_at=a.written_at,
-                    updated_at=(a.correction[1] if a.correction else a.published_at)
-                    or a.written_at,
-                    lead_image=self.pick_image(images, a),
-                    # Written with the row, so that the bylines inserted next
-                    # find the names current and rewrite no article.
-                    byline_names=" ".join(authors[slug].name for slug, _ in a.bylines),
-                )
+                self.article_row(a, sections, authors, self.pick_image(pool, a))
                 for a in batch
             ]
             with (
@@ -229,11 +289,32 @@ class Command(BaseCommand):
         return made
 
     @staticmethod
-    def pick_image(images, article):
+    def article_row(a, sections, authors, lead_image):
+        """The unsaved Article of a demo article."""
+        return Article(
+            title=a.title,
+            slug=a.slug,
+            standfirst=a.standfirst,
+            body=a.body,
+            kind=a.kind,
+            section=sections[a.section],
+            status=a.status,
+            published_at=a.published_at,
+            created_at=a.written_at,
+            updated_at=(a.correction[1] if a.correction else a.published_at)
+            or a.written_at,
+            lead_image=lead_image,
+            # Written with the row, so that the bylines inserted next
+            # find the names current and rewrite no article.
+            byline_names=" ".join(authors[slug].name for slug, _ in a.bylines),
+        )
+
+    @staticmethod
+    def pick_image(pool, article):
         if article.scene is None:
             return None
-        pool = images[article.scene]
-        return pool[article.index % len(pool)]
+        scene = pool[article.scene]
+        return scene[article.index % len(scene)]
 
     @staticmethod
     def link_articles(created, batch, authors, tags):
