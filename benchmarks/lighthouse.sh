@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Lighthouse scores (mobile profile) for the demo paper's home page, one
-# section page and one article page, printed as performance / accessibility /
+# section page, one article page and the article with the most body elements, printed as performance / accessibility /
 # best practices / SEO, with the paint metrics.
 #
 # The site runs as in production: DJANGO_DEBUG=false, static files collected
@@ -74,16 +74,25 @@ curl -sf -o /dev/null "http://127.0.0.1:$PORT/" || {
   exit 1
 }
 
-read -r section_path article_path < <("$PY" manage.py shell -v0 -c '
+# The newest article with a lead picture, and the heaviest: the one whose body
+# holds the most elements (pictures, gallery pictures, embeds, cards).
+read -r section_path article_path heaviest_path < <("$PY" manage.py shell -v0 -c '
+from django.db.models import Count
 from articles.models import Article
-article = Article.objects.published().exclude(lead_image=None).latest_first().first()
-print(article.section.get_absolute_url(), article.get_absolute_url())
+live = Article.objects.published()
+article = live.exclude(lead_image=None).latest_first().first()
+heaviest = live.annotate(n=Count("body_references")).order_by("-n", "pk").first()
+print(
+    article.section.get_absolute_url(),
+    article.get_absolute_url(),
+    heaviest.get_absolute_url(),
+)
 ')
 
 flags="--headless --no-sandbox --disable-gpu --disable-background-networking"
 flags="$flags --disable-component-update --disable-sync"
 printf '\n%-44s %5s %5s %5s %5s\n' "page (mobile)" perf a11y bp seo
-for path in / "$section_path" "$article_path"; do
+for path in / "$section_path" "$article_path" "$heaviest_path"; do
   # Measured as most readers get a page: from the warm page cache (the
   # first reader after a change pays for the rendering). The cache keeps a
   # gzipped and a plain copy of each page; browsers ask for the gzipped one.
