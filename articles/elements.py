@@ -164,7 +164,8 @@ class ReaderBody:
     """
     An article's body as readers see it: `html`, each element through its
     template; `lead_gallery`, a Pictures article's first gallery (shown in
-    the lead's place, and so not again in the body); `has_gallery` and
+    the lead's place, and so not again in the body) and `lead_image`, its
+    first picture (preloaded in the head); `has_gallery` and
     `has_facade`, whether the page needs the gallery viewer and the embeds'
     facade script. Uses the article's prefetched
     body_references (models.body_references()): no query.
@@ -175,10 +176,15 @@ class ReaderBody:
         references = BodyReferences(article)
         children = list(root.children)
         self.lead_gallery = ""
+        self.lead_image = None
         if article.kind == article.Kind.PICTURES:
             gallery = next((n for n in root.nodes() if n.element == "gallery"), None)
             if gallery is not None:
                 children.remove(gallery)
+                first = next(
+                    filter(None, map(references.picture, gallery.pictures())), None
+                )
+                self.lead_image = first
                 self.lead_gallery = mark_safe(
                     _gallery(gallery, references, lead=True) or ""
                 )
