@@ -29,6 +29,9 @@ BODY_EDITOR_EXTENSIONS = {
     "HorizontalRule": True,
     "HardBreak": True,
     "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
+    # The body elements below, kept intact by the editor
+    # (articles/static/articles/body-elements.js).
+    "BodyElement": True,
 }
 
 # The body elements (docs/body-elements.md): which tag carries each

@@ -13,6 +13,8 @@ from urllib.parse import urlsplit
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
+from django_prose_editor.config import html_tags
+from js_asset import static_lazy
 
 from newsroom.stylesheet import csp_hash, site_css
 
@@ -545,6 +547,18 @@ SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", not DEBUG)
 BEHIND_PROXY = env_bool("DJANGO_BEHIND_PROXY", False)
 if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# The body editor's own extension: BodyElement keeps the body elements
+# (pictures, galleries, embeds, …) intact in the editor. Its tags and their
+# attribute values are allowed by the body's own sanitizer
+# (articles.body.sanitize_body), which checks the values too, so it adds none
+# to the editor's generic allowlist here.
+DJANGO_PROSE_EDITOR_EXTENSIONS = [
+    {
+        "js": [static_lazy("articles/body-elements.js")],
+        "extensions": {"BodyElement": html_tags([])},
+    }
+]
 
 # Content Security Policy: no inline script anywhere on public pages.
 # CSP.NONCE adds a per-response nonce only to responses whose templates ask for
