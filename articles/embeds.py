@@ -49,7 +49,7 @@ from PIL import ImageOps
 from .body import referenced_ids
 from .fetching import Refused, Unavailable, fetch, refuse
 from .images import open_upload
-from .models import Article, ResolvedEmbed
+from .models import Article, LiveEntry, ResolvedEmbed
 
 logger = logging.getLogger(__name__)
 
@@ -158,10 +158,12 @@ def queue_resolution(urls):
 
 
 @receiver(post_save, sender=Article, dispatch_uid="queue_article_embeds")
+@receiver(post_save, sender=LiveEntry, dispatch_uid="queue_live_entry_embeds")
 def queue_article_embeds(sender, instance, raw=False, **kwargs):
     """
-    A saved article's embeds are queued for the worker (a side effect of the
-    save, never its work: nothing is fetched in the editor's request).
+    A saved article's or live entry's embeds are queued for the worker (a
+    side effect of the save, never its work: nothing is fetched in the
+    editor's request).
     """
     if not raw:
         queue_resolution(referenced_ids(instance.body)["embed"])

@@ -150,6 +150,7 @@ class ArticleAdminForm(forms.ModelForm):
             "body",
             "section",
             "kind",
+            "live_state",
             "tags",
             "lead_image",
             "lead_image_caption",

@@ -75,6 +75,11 @@ urlpatterns = [
         name="sitemap-section",
     ),
     path("preview/<str:signed>/", preview.shared_article, name="shared"),
+    path(
+        "live/<int:pk>/updates/",
+        views.LiveUpdatesView.as_view(),
+        name="live-updates",
+    ),
     path("authors/<slug:slug>/", views.AuthorDetailView.as_view(), name="author"),
     path("tags/<tag:slug>/", views.TagDetailView.as_view(), name="tag"),
     path("<slug:slug>/", views.SectionDetailView.as_view(), name="section"),

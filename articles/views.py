@@ -2,21 +2,28 @@
 
 from django.conf import settings
 from django.contrib.sitemaps.views import x_robots_tag
-from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django.core.paginator import (
+    EmptyPage,
+    InvalidPage,
+    Page,
+    PageNotAnInteger,
+    Paginator,
+)
 from django.db.models import prefetch_related_objects
-from django.http import Http404
-from django.shortcuts import redirect
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.utils.functional import cached_property
-from django.views.generic import DetailView, ListView, TemplateView
+from django.views.generic import DetailView, ListView, TemplateView, View
 from django.views.generic.detail import SingleObjectMixin
 from taggit.models import Tag
 
 from newsroom.cache import Fragments, content_version, fragment_seconds
-from newsroom.http import cache_for_readers
+from newsroom.http import cache_for_readers, is_anonymous
 
-from . import front_page, search, sitemaps
+from . import front_page, live, search, sitemaps
 from .elements import ReaderBody
 from .forms import SearchForm
 from .models import (
@@ -283,10 +290,11 @@ class ArticleParts:
     article's bylines come in one query with its cards'.
     """
 
-    def __init__(self, article, more_count, related_count):
+    def __init__(self, article, more_count, related_count, page_number=1):
         self._article = article
         self.more_count = more_count
         self.related_count = related_count
+        self.page_number = page_number
 
     @cached_property
     def _loaded(self):
@@ -328,6 +336,26 @@ class ArticleParts:
         """The body as readers see it (articles.elements.ReaderBody)."""
         return ReaderBody(self.article)
 
+    @cached_property
+    def live(self):
+        """
+        A live article's page of entries (articles.live.LiveCoverage), None
+        for an ordinary article. A page past the last is not found.
+        """
+        article = self._article
+        if not article.live_state:
+            return None
+        paginator = NewerOlderPaginator(
+            live.with_authors(article.live_entries.newest_first()),
+            live.ENTRIES_PER_PAGE,
+            max_pages=live.MAX_PAGES,
+        )
+        try:
+            page = paginator.page(self.page_number)
+        except InvalidPage:
+            raise Http404("No such page of updates") from None
+        return live.LiveCoverage(article, page)
+
     @property
     def more_in_section(self):
         """The latest live articles of the same section."""
@@ -367,8 +395,16 @@ class ArticleDetailView(PublicPageMixin, DetailView):
     )
 
     def fragment_vary(self):
-        # The body's offers and share links say the page's own address.
-        return (self.request.path,)
+        # The body's offers and share links say the page's own address; a
+        # live article's entries come a page at a time.
+        return (self.request.path, self.page_number())
+
+    def page_number(self):
+        """The page of a live article's entries asked for (?page=), else 1."""
+        try:
+            return int(self.request.GET.get("page") or 1)
+        except ValueError:
+            return 1
 
     def get_queryset(self):
         return Article.objects.published().select_related("section", "lead_image")
@@ -399,7 +435,12 @@ class ArticleDetailView(PublicPageMixin, DetailView):
         prefetch_renditions([article.lead_image])
         return super().get_context_data(
             current_section=article.section,
-            parts=ArticleParts(article, self.more_in_section_count, self.related_count),
+            parts=ArticleParts(
+                article,
+                self.more_in_section_count,
+                self.related_count,
+                self.page_number(),
+            ),
             **kwargs,
         )
 
@@ -475,3 +516,50 @@ def robots_txt(request):
         },
         content_type="text/plain; charset=utf-8",
     )
+
+
+class LiveUpdatesView(PublicPageMixin, View):
+    """
+    "Anything new?" for a live article's open page: JSON saying how many
+    entries came after the entry `?since=` (an id), the newest entry's id,
+    whether the coverage has ended, and the new entries rendered for
+    inserting at the top. The same for every reader who asks with the same
+    `since`, so it is kept like a page (the page cache under the content
+    version, which any post drops) and by the edge for one second: however
+    many readers poll, the origin answers about once a second.
+    """
+
+    cache_max_age = 1
+
+    def get(self, request, pk):
+        article = get_object_or_404(
+            Article.objects.published().exclude(live_state="").only("live_state"),
+            pk=pk,
+        )
+        try:
+            since = int(request.GET.get("since") or 0)
+        except ValueError:
+            since = 0
+        ended = article.live_state == Article.LiveState.ENDED
+        entries = article.live_entries
+        new = (
+            []
+            if ended
+            else list(live.with_authors(entries.newer_than(since))[: live.UPDATES_MAX])
+        )
+        latest = new[0].pk if new else since
+        return JsonResponse(
+            {
+                "count": len(new),
+                "latest": latest,
+                "ended": ended,
+                "html": live.entries_html(new) if new else "",
+            }
+        )
+
+    def dispatch(self, request, *args, **kwargs):
+        response = super().dispatch(request, *args, **kwargs)
+        if is_anonymous(request):
+            # The edge keeps it a second (deploy/nginx/newsroom.conf), not minutes.
+            patch_cache_control(response, s_maxage=1, stale_while_revalidate=1)
+        return response

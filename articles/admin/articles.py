@@ -32,7 +32,7 @@ from ..models import (
     Author,
     Correction,
 )
-from . import drafts, planning, preview
+from . import drafts, live, planning, preview
 from .images import thumbnail_html
 from .revisions import (
     SaveConflictFormMixin,
@@ -148,7 +148,10 @@ class ArticleAdmin(admin.ModelAdmin):
         (None, {"fields": ["title", "standfirst", "body"]}),
         (
             "Story",
-            {"classes": ["collapse"], "fields": ["section", "kind", "tags", "slug"]},
+            {
+                "classes": ["collapse"],
+                "fields": ["section", "kind", "live_state", "tags", "slug"],
+            },
         ),
         (
             "Lead image",
@@ -504,6 +507,13 @@ class ArticleAdmin(admin.ModelAdmin):
                 post_only=True,
             ),
             page(f"{one}preview/", preview.preview_view, "preview"),
+            page(f"{one}live/", live.live_posting_view, "live"),
+            page(
+                f"{one}live/<int:entry_id>/",
+                live.live_entry_action_view,
+                "live_entry",
+                post_only=True,
+            ),
             page(f"{one}share/", preview.share_links_view, "share_links"),
             page(
                 f"{one}share/<int:link_id>/revoke/",

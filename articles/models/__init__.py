@@ -6,8 +6,8 @@ bodies refer to), `querysets` (what is
 asked of articles), `bylines`, `revisions`
 (revisions and workflow steps), `drafts` (what an editor was writing,
 saved as they type), `sharing` (share links, who has an article
-open), `front_page` (its slots and pins) and `embeds` (embeds as the
-worker resolved them). The body's sanitizer is in
+open), `live` (live coverage's entries), `front_page` (its slots and
+pins) and `embeds` (embeds as the worker resolved them). The body's sanitizer is in
 articles/body.py, search in articles/search.py.
 """
 
@@ -27,6 +27,8 @@ from .images import (
     day_start,
     prefetch_renditions,
 )
+from .live import LiveEntry, LiveEntryQuerySet
+from .live_state import LiveState
 from .querysets import ArticleManager, ArticleQuerySet, tags_in_order
 from .revisions import ArticleTransition, Revision
 from .sharing import ArticleOpening, ShareLink
@@ -58,6 +60,9 @@ __all__ = [
     "FrontPagePin",
     "FrontPageSlot",
     "Image",
+    "LiveEntry",
+    "LiveEntryQuerySet",
+    "LiveState",
     "ImageQuerySet",
     "Rendition",
     "ResolvedEmbed",

@@ -33,6 +33,7 @@ from ..body import (
 from .body import refresh_body_references
 from .bylines import ArticleAuthor
 from .images import Image
+from .live_state import LiveState
 from .querysets import ArticleManager
 from .taxonomy import Author, Section, TaggedArticle
 
@@ -56,6 +57,8 @@ class Article(ReaderVisible, models.Model):
         # Told in pictures: the body's first gallery takes the lead's place.
         PICTURES = "pictures", "Pictures"
 
+    LiveState = LiveState
+
     title = models.CharField("headline", max_length=255)
     slug = models.SlugField(
         max_length=255,
@@ -75,6 +78,16 @@ class Article(ReaderVisible, models.Model):
         validators=[validate_body],
     )
     kind = models.CharField(max_length=10, choices=Kind, default=Kind.NEWS)
+    # Live coverage (articles/models/live.py): entries posted as news breaks.
+    live_state = models.CharField(
+        "live coverage",
+        max_length=5,
+        choices=LiveState,
+        default=LiveState.NONE,
+        blank=True,
+        help_text="Live: readers follow entries posted from the live posting page. "
+        "Ended: the entries stay and the page reads as an ordinary article.",
+    )
     section = models.ForeignKey(
         Section, on_delete=models.PROTECT, related_name="articles"
     )
