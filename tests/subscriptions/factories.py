@@ -2,7 +2,7 @@
 
 import itertools
 import uuid
-from datetime import time, timedelta
+from datetime import date, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
@@ -121,3 +121,25 @@ def delivery_form_data(**overrides):
     }
     data.update(overrides)
     return {key: value for key, value in data.items() if value is not None}
+
+
+def make_migrated_delivery_request(DeliveryRequest, **fields):
+    """
+    A delivery request written through `DeliveryRequest` as an older
+    migration state defines it (migration tests), with a reader's usual
+    details; `fields` adds to or overrides them.
+    """
+    details = {
+        "idempotency_key": uuid.uuid4(),
+        "name": "A Reader",
+        "email": "reader@example.ie",
+        "phone": "+353871234567",
+        "address_line_1": "1 Main Street",
+        "town": "Ennis",
+        "county": "Clare",
+        "eircode": "A65 F4E2",
+        "routing_key": "A65",
+        "delivery_days": ["mon"],
+        "start_date": date(2026, 12, 1),
+    }
+    return DeliveryRequest.objects.create(**{**details, **fields})

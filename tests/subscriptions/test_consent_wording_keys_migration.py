@@ -3,11 +3,12 @@ Migration 0015 gives every existing consent row and subscription the key of
 the wording its version and kind already imply, and changes nothing else.
 """
 
-import uuid
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+
+from tests.subscriptions.factories import make_migrated_delivery_request
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -43,19 +44,9 @@ def test_existing_rows_get_the_wording_key_of_their_version_and_kind(migrate):
             source="/news/",
             at=at,
         )
-    request = DeliveryRequest.objects.create(
+    request = make_migrated_delivery_request(
+        DeliveryRequest,
         reference="HD-AAAAAA",
-        idempotency_key=uuid.uuid4(),
-        name="A Reader",
-        email="reader@example.ie",
-        phone="+353871234567",
-        address_line_1="1 Main Street",
-        town="Ennis",
-        county="Clare",
-        eircode="A65 F4E2",
-        routing_key="A65",
-        delivery_days=["mon"],
-        start_date=date(2026, 12, 1),
         terms_accepted_at=at,
     )
     for kind in ("terms", "marketing"):

@@ -3,11 +3,12 @@ Migration 0010 starts each existing delivery request's consent ledger from
 the times it already records, with the wording the form showed then.
 """
 
-import uuid
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+
+from tests.subscriptions.factories import make_migrated_delivery_request
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -20,19 +21,9 @@ def test_existing_requests_get_their_terms_and_marketing_consent(migrate):
     DeliveryRequest = old.get_model("subscriptions", "DeliveryRequest")
     accepted = timezone.now() - timedelta(days=3)
     for reference, marketing in (("HD-AAAAAA", accepted), ("HD-BBBBBB", None)):
-        DeliveryRequest.objects.create(
+        make_migrated_delivery_request(
+            DeliveryRequest,
             reference=reference,
-            idempotency_key=uuid.uuid4(),
-            name="A Reader",
-            email="reader@example.ie",
-            phone="+353871234567",
-            address_line_1="1 Main Street",
-            town="Ennis",
-            county="Clare",
-            eircode="A65 F4E2",
-            routing_key="A65",
-            delivery_days=["mon"],
-            start_date=date(2026, 12, 1),
             terms_accepted_at=accepted,
             marketing_consent_at=marketing,
         )
