@@ -279,3 +279,9 @@ def plain_text(value):
     characters. Word counts, reading time and search snippets all read this.
     """
     return " ".join(html.unescape(strip_tags(re.sub(r"<", " <", value or ""))).split())
+
+
+def first_words(value, words=20):
+    """A body's first `words` words as a reader reads them, "…" when cut."""
+    text = plain_text(value).split()
+    return " ".join(text[:words]) + ("…" if len(text) > words else "")

@@ -104,7 +104,7 @@ class LatestArticlesFeed(Feed):
         return item.published_at
 
     def item_updateddate(self, item):
-        return item.updated_at
+        return item.last_modified()
 
     def item_author_name(self, item):
         return ", ".join(b.author.name for b in item.ordered_bylines()) or None

@@ -100,11 +100,19 @@ class NewsSitemap(ArticleSitemap):
             .filter(published_at__gte=since)
             .select_related("section")
             .only("slug", "title", "published_at", "updated_at", "section__slug")
+            .with_latest_update()
             .latest_first()
         )
 
+    def lastmod(self, item):
+        """A live article's latest entry when later than its own edit."""
+        return item.last_modified()
+
     def get_latest_lastmod(self):
-        return self.items().aggregate(latest=Max("updated_at"))["latest"]
+        latest = self.items().aggregate(
+            edited=Max("updated_at"), posted=Max("latest_update_at")
+        )
+        return max(filter(None, latest.values()), default=None)
 
 
 SITEMAPS = {

@@ -24,6 +24,7 @@ from newsroom.fields import staff_member
 from .. import search
 from ..body import (
     BODY_EDITOR_EXTENSIONS,
+    first_words,
     plain_text,
     referenced_ids,
     sanitize_body,
@@ -311,6 +312,30 @@ class Article(ReaderVisible, models.Model):
             and self.updated_at is not None
             and self.updated_at - self.published_at > timedelta(minutes=5)
         )
+
+    def last_modified(self):
+        """
+        When readers last saw it change: its publication or last edit, or,
+        for live coverage, its newest entry's posting or edit when later
+        (read with ArticleQuerySet.with_latest_update(); ignored without).
+        """
+        times = (self.published_at, self.updated_at)
+        times += (getattr(self, "latest_update_at", None),)
+        return max(filter(None, times))
+
+    @property
+    def is_live_now(self):
+        """Live coverage still going on (not ended): cards say "Live"."""
+        return self.live_state == self.LiveState.LIVE
+
+    @property
+    def latest_line(self):
+        """
+        The first words of its newest entry while its coverage goes on, ""
+        otherwise (read with ArticleQuerySet.with_latest_line()).
+        """
+        body = getattr(self, "latest_entry_body", None)
+        return first_words(body) if body and self.is_live_now else ""
 
     @property
     def word_count(self):

@@ -15,7 +15,7 @@ from newsroom.fields import staff_member
 
 from ..body import (
     BODY_EDITOR_EXTENSIONS,
-    plain_text,
+    first_words,
     sanitize_body,
     sanitize_once,
     validate_body,
@@ -94,8 +94,7 @@ class LiveEntry(ReaderVisible, models.Model):
 
     def first_line(self, words=20):
         """The entry's first words, as a reader reads them."""
-        text = plain_text(self.body).split()
-        return " ".join(text[:words]) + ("…" if len(text) > words else "")
+        return first_words(self.body, words)
 
     def was_updated(self):
         """Edited after it was posted (shown "Updated 14:32")."""

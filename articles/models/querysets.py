@@ -7,7 +7,7 @@ the thin calls into search (articles/search.py).
 from datetime import timedelta
 
 from django.db import connections, models
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from newsroom.cache import ReaderVisibleQuerySet
@@ -135,6 +135,29 @@ class ArticleQuerySet(ReaderVisibleQuerySet):
     def latest_first(self):
         return self.order_by("-published_at", "-pk")
 
+    def _live_entries(self):
+        """Each article's live entries, for a subquery beside its row."""
+        entries = self.model._meta.get_field("live_entries").related_model.objects
+        return entries.filter(article=OuterRef("pk"))
+
+    def with_latest_update(self):
+        """
+        Each article with `latest_update_at`, when its newest live entry was
+        posted or last edited (None without entries), read in the same
+        query: Article.last_modified() counts it.
+        """
+        latest = self._live_entries().order_by("-updated_at").values("updated_at")
+        return self.annotate(latest_update_at=Subquery(latest[:1]))
+
+    def with_latest_line(self):
+        """
+        Each article with `latest_entry_body`, the body of its live entry
+        posted last (None without entries), read in the same query: the line
+        a front-page card shows (Article.latest_line).
+        """
+        latest = self._live_entries().order_by("-created_at", "-pk").values("body")
+        return self.annotate(latest_entry_body=Subquery(latest[:1]))
+
     def for_listing(self, with_body=False):
         """
         What an article card needs, in a fixed number of queries: the
@@ -148,8 +171,11 @@ class ArticleQuerySet(ReaderVisibleQuerySet):
         return queryset if with_body else queryset.defer("body")
 
     def for_feed(self):
-        """What a feed item needs: a card's worth, and the tags."""
-        return self.for_listing().prefetch_related(tags_in_order())
+        """
+        What a feed item needs: a card's worth, the tags, and when live
+        coverage last added to it.
+        """
+        return self.for_listing().prefetch_related(tags_in_order()).with_latest_update()
 
     def for_article_page(self):
         """
