@@ -20,16 +20,17 @@ ELEMENT_TEMPLATE = "includes/elements/{}.html"
 
 class BodyReferences:
     """
-    What a body's elements refer to, from the article's prefetched
-    body_references: pictures whose rights hold, articles that are live,
-    embeds the worker has resolved.
+    What bodies' elements refer to, from reference rows already read (an
+    article's prefetched body_references, its live entries' among them when
+    asked for): pictures whose rights hold, articles that are live, embeds
+    the worker has resolved.
     """
 
-    def __init__(self, article):
+    def __init__(self, rows):
         self.pictures = {}
         self.articles = {}
         self.embeds = {}
-        for row in article.body_references.all():
+        for row in rows:
             if row.image_id and not row.image.rights_expired():
                 self.pictures[row.image_id] = row.image
             elif row.target_id and row.target.is_published():
@@ -173,7 +174,7 @@ class ReaderBody:
 
     def __init__(self, article):
         root = parse(article.body)
-        references = BodyReferences(article)
+        references = BodyReferences(article.body_references.all())
         children = list(root.children)
         self.lead_gallery = ""
         self.lead_image = None

@@ -157,8 +157,15 @@ class NewerOlderPaginator(Paginator):
 
     def page(self, number):
         number = self.validate_number(number)
+        return self.page_of(number, list(self.rows_of(number)))
+
+    def rows_of(self, number):
+        """What page `number` reads (one row more than it shows), not yet run."""
         bottom = (number - 1) * self.per_page
-        rows = list(self.object_list[bottom : bottom + self.per_page + 1])
+        return self.object_list[bottom : bottom + self.per_page + 1]
+
+    def page_of(self, number, rows):
+        """Page `number` from its rows (rows_of()) read by its caller."""
         if not rows and number > 1:
             raise EmptyPage("That page contains no results")
         has_more = len(rows) > self.per_page and number < self.max_pages
@@ -297,10 +304,33 @@ class ArticleParts:
         self.page_number = page_number
 
     @cached_property
+    def _entries_page(self):
+        """
+        A live article's paginator of entries, the number of the page asked
+        for and its entries' ids as a subquery (read with the body's
+        references and with the key events); None for an ordinary article.
+        A page past those offered is not found.
+        """
+        article = self._article
+        if not article.live_state:
+            return None
+        paginator = NewerOlderPaginator(
+            article.live_entries.newest_first(),
+            live.ENTRIES_PER_PAGE,
+            max_pages=live.MAX_PAGES,
+        )
+        try:
+            number = paginator.validate_number(self.page_number)
+        except InvalidPage:
+            raise Http404("No such page of updates") from None
+        return paginator, number, paginator.rows_of(number).values("pk")
+
+    @cached_property
     def _loaded(self):
         article = self._article
+        shown = self._entries_page and self._entries_page[2]
         prefetch_related_objects(
-            [article], tags_in_order(), "corrections", body_references()
+            [article], tags_in_order(), "corrections", body_references(shown)
         )
         live = Article.objects.published()
         more = list(
@@ -340,21 +370,19 @@ class ArticleParts:
     def live(self):
         """
         A live article's page of entries (articles.live.LiveCoverage), None
-        for an ordinary article. A page past the last is not found.
+        for an ordinary article: the page's entries and the key events, with
+        their authors, in one query. A page past the last is not found.
         """
-        article = self._article
-        if not article.live_state:
+        if self._entries_page is None:
             return None
-        paginator = NewerOlderPaginator(
-            live.with_authors(article.live_entries.newest_first()),
-            live.ENTRIES_PER_PAGE,
-            max_pages=live.MAX_PAGES,
-        )
+        paginator, number, shown = self._entries_page
+        article = self.article
+        rows = list(article.live_entries.page_and_key_events(shown).with_bylines())
         try:
-            page = paginator.page(self.page_number)
+            page = paginator.page_of(number, [e for e in rows if e.on_page])
         except InvalidPage:
             raise Http404("No such page of updates") from None
-        return live.LiveCoverage(article, page)
+        return live.LiveCoverage(article, page, [e for e in rows if e.key_event])
 
     @property
     def more_in_section(self):
@@ -407,7 +435,11 @@ class ArticleDetailView(PublicPageMixin, DetailView):
             return 1
 
     def get_queryset(self):
-        return Article.objects.published().select_related("section", "lead_image")
+        return (
+            Article.objects.published()
+            .select_related("section", "lead_image")
+            .with_coverage()
+        )
 
     def get(self, request, *args, **kwargs):
         self.object = self.fragments().get("article-row")
@@ -541,12 +573,7 @@ class LiveUpdatesView(PublicPageMixin, View):
         except ValueError:
             since = 0
         ended = article.live_state == Article.LiveState.ENDED
-        entries = article.live_entries
-        new = (
-            []
-            if ended
-            else list(live.with_authors(entries.newer_than(since))[: live.UPDATES_MAX])
-        )
+        new = [] if ended else live.newer_entries(article, since)
         latest = new[0].pk if new else since
         return JsonResponse(
             {

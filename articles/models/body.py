@@ -4,6 +4,9 @@ articles of its "Read more" cards and its embeds, one ArticleBodyReference
 row each, rebuilt
 from the body on every save (Article.save(), articles.body.referenced_ids()),
 so the reading page fetches them all in one query whatever their number.
+The bodies of a live article's entries have rows of the article too, each
+naming its entry (LiveEntry.save()), so a page of entries comes with what
+they show in that same query.
 """
 
 from django.db import models
@@ -21,11 +24,19 @@ class ArticleBodyReference(ReaderVisible, models.Model):
     it offers as a "Read more" card (`target`), or the URL of an embed
     (`embed`): one of the three. An embed is referred to by its URL, whether
     or not the worker has resolved it yet (no database constraint), so the
-    page's one prefetch brings the resolved ones too.
+    page's one prefetch brings the resolved ones too. A row of one of the
+    article's live entries names it (`entry`); the body's own name none.
     """
 
     article = models.ForeignKey(
         "Article", on_delete=models.CASCADE, related_name="body_references"
+    )
+    entry = models.ForeignKey(
+        "LiveEntry",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="body_references",
     )
     image = models.ForeignKey(
         Image, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
@@ -59,14 +70,19 @@ class ArticleBodyReference(ReaderVisible, models.Model):
                 | Q(image__isnull=True, target__isnull=True, embed__isnull=False),
                 name="article_body_reference_one_kind",
             ),
-            models.UniqueConstraint(
-                fields=["article", "image"], name="article_body_reference_image"
+            *(
+                models.UniqueConstraint(
+                    fields=["article", kind],
+                    condition=Q(entry__isnull=True),
+                    name=f"article_body_reference_{kind}",
+                )
+                for kind in ("image", "target", "embed")
             ),
-            models.UniqueConstraint(
-                fields=["article", "target"], name="article_body_reference_target"
-            ),
-            models.UniqueConstraint(
-                fields=["article", "embed"], name="article_body_reference_embed"
+            *(
+                models.UniqueConstraint(
+                    fields=["entry", kind], name=f"live_entry_reference_{kind}"
+                )
+                for kind in ("image", "target", "embed")
             ),
         ]
 
@@ -78,25 +94,31 @@ class ArticleBodyReference(ReaderVisible, models.Model):
         return f"Article {self.target_id} offered in article {self.article_id}"
 
 
-def body_references():
+def body_references(entries=None):
     """
     Prefetch of what an article's body refers to, in one query: its pictures,
     the articles of its cards with their sections and lead pictures, and its
-    embeds as far as they are resolved.
+    embeds as far as they are resolved; with `entries` (a subquery of entry
+    ids), what those live entries' bodies refer to as well.
     """
-    return models.Prefetch(
-        "body_references",
-        queryset=ArticleBodyReference.objects.select_related(
-            "image", "target__section", "target__lead_image", "embed"
-        ).defer("target__body", "target__search_vector"),
-    )
+    shown = Q(entry__isnull=True)
+    if entries is not None:
+        shown |= Q(entry__in=entries)
+    return models.Prefetch("body_references", queryset=reference_rows().filter(shown))
 
 
-def refresh_body_references(article, ids):
+def reference_rows():
+    """Reference rows with what a body shows of each (body_references())."""
+    return ArticleBodyReference.objects.select_related(
+        "image", "target__section", "target__lead_image", "embed"
+    ).defer("target__body", "target__search_vector")
+
+
+def refresh_body_references(article, ids, entry=None):
     """
-    Make the article's reference rows those of `ids` (referenced_ids()):
-    pictures and articles that do not exist, and the article itself, are
-    skipped; embeds are kept by URL.
+    Make the reference rows of the article's body, or of its live `entry`,
+    those of `ids` (referenced_ids()): pictures and articles that do not
+    exist, and the article itself, are skipped; embeds are kept by URL.
     """
     wanted = (
         {
@@ -115,9 +137,9 @@ def refresh_body_references(article, ids):
         | {("embed", url) for url in ids["embed"]}
     )
     rows = {}
-    for pk, image, target, url in article.body_references.values_list(
-        "pk", "image_id", "target_id", "embed_id"
-    ):
+    for pk, image, target, url in article.body_references.filter(
+        entry=entry
+    ).values_list("pk", "image_id", "target_id", "embed_id"):
         key = ("image", image) if image else ("target", target) if target else None
         rows[key or ("embed", url)] = pk
     gone = [pk for key, pk in rows.items() if key not in wanted]
@@ -126,6 +148,6 @@ def refresh_body_references(article, ids):
     new = wanted - rows.keys()
     if new:
         ArticleBodyReference.objects.bulk_create(
-            ArticleBodyReference(article=article, **{f"{kind}_id": key})
+            ArticleBodyReference(article=article, entry=entry, **{f"{kind}_id": key})
             for kind, key in new
         )

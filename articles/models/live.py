@@ -4,10 +4,21 @@ entries, posted as the news breaks by several editors at once (each entry a
 row of its own, so no post is lost and none conflicts with another).
 """
 
+import json
 from datetime import timedelta
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import (
+    BooleanField,
+    ExpressionWrapper,
+    OuterRef,
+    Q,
+    StringAgg,
+    Subquery,
+    TextField,
+    Value,
+)
+from django.db.models.functions import Cast, JSONObject
 from django_prose_editor.fields import ProseEditorField
 
 from newsroom.cache import ReaderVisible, ReaderVisibleQuerySet
@@ -16,11 +27,13 @@ from newsroom.fields import staff_member
 from ..body import (
     BODY_EDITOR_EXTENSIONS,
     first_words,
+    referenced_ids,
     sanitize_body,
     sanitize_once,
     validate_body,
 )
 from .articles import Article
+from .body import refresh_body_references
 from .taxonomy import Author
 
 # An entry edited later than this after it was posted says "Updated 14:32".
@@ -38,6 +51,57 @@ class LiveEntryQuerySet(ReaderVisibleQuerySet):
     def newer_than(self, entry_id):
         """Entries posted after the entry `entry_id` (ids only grow)."""
         return self.filter(pk__gt=entry_id).order_by("-created_at", "-pk")
+
+    def page_and_key_events(self, page):
+        """
+        The entries of a page (`page`, a subquery of their ids), each with
+        `on_page` true, and every key event, in one query, pinned first then
+        newest first: a page of a live article reads its entries and its
+        key events together.
+        """
+        return (
+            self.filter(Q(pk__in=page) | Q(key_event=True))
+            .annotate(
+                on_page=ExpressionWrapper(Q(pk__in=page), output_field=BooleanField())
+            )
+            .newest_first()
+        )
+
+    def with_bylines(self):
+        """
+        Each entry with its authors (LiveEntry.byline) read in the same
+        query, as a list of their ids, names and addresses' slugs: a page
+        of entries costs one query whoever wrote them.
+        """
+        authors = (
+            self.model.authors.through.objects.filter(liveentry=OuterRef("pk"))
+            .values("liveentry")
+            .annotate(
+                found=StringAgg(
+                    Cast(
+                        JSONObject(
+                            pk="author__pk", name="author__name", slug="author__slug"
+                        ),
+                        TextField(),
+                    ),
+                    Value(","),
+                )
+            )
+            .values("found")
+        )
+        return self.annotate(byline_found=Subquery(authors))
+
+    def bulk_create(self, objs, *args, **kwargs):
+        # As LiveEntry.save(): what the bodies show is recorded for the page.
+        objs = list(objs)
+        for entry in objs:
+            entry.body = sanitize_body(entry.body)
+        created = super().bulk_create(objs, *args, **kwargs)
+        for entry in created:
+            ids = referenced_ids(entry.body)
+            if entry.pk and any(ids.values()):
+                refresh_body_references(entry.article, ids, entry=entry)
+        return created
 
 
 class LiveEntry(ReaderVisible, models.Model):
@@ -91,6 +155,21 @@ class LiveEntry(ReaderVisible, models.Model):
         # As Article.save(): the shell and scripts skip the form's cleaning.
         self.body = sanitize_body(self.body)
         super().save(*args, **kwargs)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "body" in update_fields:
+            refresh_body_references(self.article, referenced_ids(self.body), entry=self)
+
+    @property
+    def byline(self):
+        """
+        Its authors, by name: read with the entry (LiveEntryQuerySet.
+        with_bylines()) when it was, else from its many-to-many relation.
+        """
+        found = getattr(self, "byline_found", False)
+        if found is False:
+            return list(self.authors.all())
+        authors = [Author(**author) for author in json.loads(f"[{found or ''}]")]
+        return sorted(authors, key=lambda author: (author.name, author.pk))
 
     def first_line(self, words=20):
         """The entry's first words, as a reader reads them."""

@@ -149,6 +149,20 @@ class ArticleQuerySet(ReaderVisibleQuerySet):
         latest = self._live_entries().order_by("-updated_at").values("updated_at")
         return self.annotate(latest_update_at=Subquery(latest[:1]))
 
+    def with_coverage(self):
+        """
+        with_latest_update(), and in the same query `first_entry_at`, when
+        the first live entry was posted (when coverage began), and
+        `latest_entry_id`, the newest entry's id (what the page's script
+        asks what came after).
+        """
+        entries = self._live_entries()
+        first = entries.order_by("created_at", "pk").values("created_at")
+        return self.with_latest_update().annotate(
+            first_entry_at=Subquery(first[:1]),
+            latest_entry_id=Subquery(entries.order_by("-pk").values("pk")[:1]),
+        )
+
     def with_latest_line(self):
         """
         Each article with `latest_entry_body`, the body of its live entry

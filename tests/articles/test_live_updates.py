@@ -7,12 +7,13 @@ and by the end of the coverage.
 import uuid
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils.cache import get_max_age
 
 from articles.models import Article
 from tests.articles.live_factories import make_entry, make_live_article
-from tests.factories import make_article, make_editor
+from tests.factories import make_article, make_author, make_editor, make_image
 
 pytestmark = pytest.mark.django_db
 
@@ -100,3 +101,35 @@ def test_articles_that_are_not_live_coverage_or_not_published_have_no_updates(
     assert client.get(updates_url(make_article(), 0)).status_code == 404
     draft = make_live_article(status=Article.Status.DRAFT)
     assert client.get(updates_url(draft, 0)).status_code == 404
+
+
+@pytest.mark.parametrize("count", [2, 40])
+def test_the_answer_costs_the_same_queries_however_many_entries_it_carries(
+    client, django_assert_max_num_queries, count
+):
+    """
+    New entries with their authors, pictures and cards are read in the
+    same few queries whether there are 2 or 40 of them.
+    """
+    article = make_live_article()
+    seen = make_entry(article)
+    image = make_image()
+    card = make_article(lead_image=make_image())
+    for n in range(count):
+        make_entry(
+            article,
+            authors=[make_author(), make_author()],
+            body=f'<p>Update {n}</p><figure data-element="picture" '
+            f'data-image="{image.pk}"></figure>'
+            f'<aside data-element="read-more" data-article="{card.pk}"></aside>',
+        )
+    cache.clear()
+    with django_assert_max_num_queries(UPDATES_QUERIES):
+        answer = client.get(updates_url(article, seen.pk)).json()
+    assert answer["count"] == count
+    assert answer["html"].count('class="live-entry__byline"') == count
+    assert answer["html"].count(card.title) == count
+
+
+# The article, the new entries with their authors, what their bodies show.
+UPDATES_QUERIES = 4
