@@ -17,6 +17,7 @@ from django.utils.safestring import mark_safe
 
 from newsroom import formats
 
+from .body import plain_text
 from .models import Article
 
 CONTEXT = "https://schema.org"
@@ -94,11 +95,13 @@ def breadcrumbs(*trail):
     }
 
 
-def article(article, url):
+def article(article, url, live=None):
     """
     The article as NewsArticle (or its opinion, analysis or review subtype)
     with every property Google News reads, the corrections shown on the page
-    included. `url` is its canonical address.
+    included. `url` is its canonical address. Live coverage (`live`, the
+    page's articles.live.LiveCoverage) is a LiveBlogPosting with the same
+    properties and its coverage (live_blog()).
     """
     data = {
         "@context": CONTEXT,
@@ -108,7 +111,7 @@ def article(article, url):
         "url": url,
         "mainEntityOfPage": {"@type": "WebPage", "@id": url},
         "datePublished": moment(article.published_at),
-        "dateModified": moment(max(article.updated_at, article.published_at)),
+        "dateModified": moment(article.last_modified()),
         "author": [person(b.author) for b in article.ordered_bylines()],
         "publisher": publisher(),
         "articleSection": article.section.name,
@@ -134,6 +137,45 @@ def article(article, url):
     ]
     if corrections:
         data["correction"] = corrections
+    if live is not None:
+        data.update(live_blog(article, url, live))
+    return data
+
+
+def live_blog(article, url, live):
+    """
+    What makes a live article a LiveBlogPosting: when its coverage began
+    (its first entry, else its publication), when it ended, and one
+    BlogPosting per entry on the page. Coverage still going on has no end
+    time: an end at or before the time it is read says the coverage is over,
+    and a guessed later one would be a promise nobody made.
+    """
+    data = {
+        "@type": "LiveBlogPosting",
+        "coverageStartTime": moment(
+            getattr(article, "first_entry_at", None) or article.published_at
+        ),
+        "liveBlogUpdate": [blog_posting(entry, url) for entry in live.entries],
+    }
+    if live.ended:
+        data["coverageEndTime"] = moment(article.last_modified())
+    return data
+
+
+def blog_posting(entry, url):
+    """One live entry, at its anchor on the page `url`."""
+    data = {
+        "@type": "BlogPosting",
+        "headline": entry.headline or entry.first_line(),
+        "url": f"{url}#{entry.anchor()}",
+        "datePublished": moment(entry.created_at),
+        "articleBody": plain_text(entry.body),
+    }
+    if entry.was_updated():
+        data["dateModified"] = moment(entry.updated_at)
+    authors = [person(author) for author in entry.byline]
+    if authors:
+        data["author"] = authors
     return data
 
 

@@ -434,6 +434,10 @@ class ArticleDetailView(PublicPageMixin, DetailView):
         except ValueError:
             return 1
 
+    def canonical_page_number(self, context):
+        # A live article's later pages hold other entries: each is its own.
+        return self.page_number() if self.object.live_state else 1
+
     def get_queryset(self):
         return (
             Article.objects.published()

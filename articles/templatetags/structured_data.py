@@ -9,11 +9,14 @@ register = template.Library()
 
 
 @register.simple_tag
-def article_json_ld(article, url):
-    """NewsArticle (or its subtype) and the breadcrumb trail to it."""
+def article_json_ld(article, url, live=None):
+    """
+    NewsArticle (or its subtype; LiveBlogPosting for live coverage, `live`
+    being its page of entries) and the breadcrumb trail to it.
+    """
     section = article.section
     return data.script(
-        data.article(article, url),
+        data.article(article, url, live),
         data.breadcrumbs(
             (section.name, section.get_absolute_url()),
             (article.title, article.get_absolute_url()),
