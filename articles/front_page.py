@@ -92,9 +92,10 @@ def arrange(at=None, slots=None):
     """
     The front page's blocks as it looks at `at` (default: now): a list of
     Block, in page order, each with its articles ready for cards (sections,
-    bylines and pictures loaded). A fixed number of queries whatever the
-    number of slots and articles, but for a rule that finds too few of the
-    latest articles (one more query for it).
+    bylines and pictures loaded, and live coverage's latest entry read with
+    its article, so the card can show its first words). A fixed number of
+    queries whatever the number of slots and articles, but for a rule that
+    finds too few of the latest articles (one more query for it).
     """
     at = at or timezone.now()
     if slots is None:
@@ -153,7 +154,9 @@ def arrange(at=None, slots=None):
             for pk in list(more):
                 place(slot, pk)
 
-    articles = Article.objects.filter(pk__in=shown).for_listing().in_bulk()
+    articles = (
+        Article.objects.filter(pk__in=shown).for_listing().with_latest_line().in_bulk()
+    )
     prefetch_renditions(article.lead_image for article in articles.values())
     return [
         Block(slot, [articles[pk] for pk in chosen[id(slot)] if pk in articles])

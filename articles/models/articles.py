@@ -390,6 +390,8 @@ class Article(ReaderVisible, models.Model):
         "section.get_absolute_url",
         "bylines",
         "lead_picture",
+        "is_live_now",
+        "latest_line",
     )
 
     def card_fingerprint(self, options):

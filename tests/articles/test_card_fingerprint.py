@@ -12,6 +12,7 @@ import pytest
 from django.conf import settings
 
 from articles.models import Article, ArticleAuthor
+from tests.articles.live_factories import make_entry
 from tests.factories import make_article, make_author, make_image, make_section
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +32,7 @@ def article():
 
 
 def fresh(article):
-    return Article.objects.for_listing().get(pk=article.pk)
+    return Article.objects.for_listing().with_latest_line().get(pk=article.pk)
 
 
 def each_change(article):
@@ -79,6 +80,13 @@ def each_change(article):
             "picture's rights lapsed",
             lambda: save(article.lead_image, rights_expire_on=date(2000, 1, 1)),
         ),
+        ("live coverage", lambda: save(article, live_state=Article.LiveState.LIVE)),
+        ("a live entry", lambda: make_entry(article, body="<p>Gales.</p>")),
+        (
+            "a newer live entry",
+            lambda: make_entry(article, body="<p>Gales easing.</p>"),
+        ),
+        ("coverage ended", lambda: save(article, live_state=Article.LiveState.ENDED)),
     ]
 
 

@@ -7,7 +7,8 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import ArticleAuthor, Correction
+from articles.models import Article, ArticleAuthor, Correction
+from tests.articles.live_factories import make_entry
 from tests.factories import (
     image_upload,
     make_article,
@@ -97,6 +98,19 @@ def test_article_page_queries_do_not_grow_with_authors_tags_or_corrections(
     assert small_count == large_count
 
 
+def make_live_story(section, author, entries=2):
+    story = make_article(
+        section=section,
+        authors=[author],
+        tags=["Shared topic"],
+        lead_image=small_image(),
+        live_state=Article.LiveState.LIVE,
+    )
+    for n in range(entries):
+        make_entry(story, authors=[author], body=f"<p>Update {n}.</p>")
+    return story
+
+
 def listing_urls(section, author):
     return {
         "home": reverse("articles:home"),
@@ -115,6 +129,8 @@ def test_listing_page_queries_do_not_grow_with_the_number_of_articles(
     author = make_author(photo=small_image())
     for target in (section, other_section):
         make_story(target, authors=[author], tags=["Shared topic"])
+    # Live coverage, whose cards say "Live" and on the home page its latest line.
+    make_live_story(section, author)
     urls = listing_urls(section, author)
     few = {
         name: count_queries(
@@ -133,6 +149,8 @@ def test_listing_page_queries_do_not_grow_with_the_number_of_articles(
             tags=["Shared topic", f"Topic {n}", f"Other {n}"],
             age=n + 2,
         )
+    make_live_story(section, author, entries=30)
+    make_live_story(more_sections[0], author, entries=3)
     many = {
         name: count_queries(
             client, url, LISTING_PAGE_BUDGET, django_assert_max_num_queries
