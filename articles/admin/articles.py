@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Case, IntegerField, Prefetch, Value, When
 from django.http import Http404
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_POST
 
@@ -124,6 +125,7 @@ class ArticleAdmin(admin.ModelAdmin):
     ]
     list_filter = [
         "status",
+        "live_state",
         "section",
         "kind",
         ("authors", admin.RelatedOnlyFieldListFilter),
@@ -433,7 +435,16 @@ class ArticleAdmin(admin.ModelAdmin):
         image = article.lead_image
         if image is not None and image.rights_expired() and article.is_published():
             flag = " — picture rights expired"
-        return format_state(article.publication_state, label + flag)
+        state = format_state(article.publication_state, label + flag)
+        if not article.live_state:
+            return state
+        # Which articles are live coverage, and whose coverage goes on.
+        return format_html(
+            '{} <span class="live-state live-state-{}">{}</span>',
+            state,
+            article.live_state,
+            "Live coverage" if article.is_live_now else "Live coverage ended",
+        )
 
     @admin.action(description="Submit for review", permissions=["change"])
     def submit_for_review(self, request, queryset):
