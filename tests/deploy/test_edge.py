@@ -14,6 +14,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from articles.models import Article
+from tests.articles.live_factories import make_entry, make_live_article
 from tests.deploy import edge
 from tests.factories import make_article
 from tests.subscriptions.test_newsletter_worker import database_url
@@ -216,3 +218,30 @@ def test_static_files_come_from_nginx_hashed_names_cached_for_a_year(site, confi
     assert headers["Cache-Control"] == "public, max-age=31536000, immutable"
     assert headers["Content-Encoding"] == "gzip"
     assert "X-Cache-Status" not in headers  # never reached gunicorn
+
+
+def test_ending_live_coverage_stops_the_updates_through_the_edge(site):
+    """
+    The "anything new" answer, kept at the edge and in the page cache, says
+    the coverage has ended within about a second of its end being saved.
+    """
+    base, _ports = site
+    article = make_live_article()
+    seen = make_entry(article)
+    url = base + reverse("articles:live-updates", args=[article.pk])
+    url += f"?since={seen.pk}"
+    assert json.loads(text(url))["ended"] is False
+    _status, headers, body = edge.fetch(url)
+    assert json.loads(body)["ended"] is False
+    assert headers["X-Cache-Status"] in {"HIT", "UPDATING", "STALE"}  # kept
+    article.live_state = Article.LiveState.ENDED
+    saved = time.monotonic()
+    article.save()
+    took = shows_within([url], '"ended": true', EDGE_BOUND_SECONDS, saved)
+    assert json.loads(text(url)) == {
+        "count": 0,
+        "latest": seen.pk,
+        "ended": True,
+        "html": "",
+    }
+    print(f"end of live coverage visible through the edge after {took[url]:.2f} s")

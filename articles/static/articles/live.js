@@ -102,6 +102,9 @@
   });
 
   document.addEventListener("visibilitychange", function () {
+    if (ended) {
+      return; // the coverage is over: nothing more to ask
+    }
     if (document.hidden) {
       stop();
     } else {
