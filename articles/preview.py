@@ -47,7 +47,9 @@ class ArticlePreviewView(ArticleDetailView):
     banner = ""
 
     def get(self, request, *args, **kwargs):
-        self.object = Article.objects.for_article_page().get(pk=self.article.pk)
+        self.object = (
+            Article.objects.for_article_page().with_coverage().get(pk=self.article.pk)
+        )
         if self.object.published_at is None:
             # Shown as if it went live now; never saved.
             self.object.published_at = timezone.now()

@@ -8,12 +8,13 @@ import json
 from datetime import datetime, timedelta
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from articles.live import ENTRIES_PER_PAGE
 from articles.models import Article, LiveEntry
 from tests.articles.live_factories import make_entry, make_live_article
-from tests.factories import make_author, make_image, make_section
+from tests.factories import make_author, make_editor, make_image, make_section
 from tests.html import parse
 
 pytestmark = pytest.mark.django_db
@@ -184,3 +185,15 @@ def test_a_later_page_describes_its_own_entries(client):
     assert [u["url"] for u in data["liveBlogUpdate"]] == [
         f"{SITE}{url}#entry-{entry.pk}" for entry in (entries[1], entries[0])
     ]
+
+
+def test_a_preview_describes_the_coverage_as_readers_see_it(client, coverage):
+    """The editor's preview carries the same coverage times as the page."""
+    article, (first, second, _) = coverage
+    client.force_login(make_editor())
+    data = live_blog(
+        client, reverse("admin:articles_article_preview", args=[article.pk])
+    )
+    assert when(data["coverageStartTime"]) == at_second(first.created_at)
+    assert when(data["dateModified"]) == at_second(second.updated_at)
+    assert len(data["liveBlogUpdate"]) == 3
