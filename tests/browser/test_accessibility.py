@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from articles.models import Article, FrontPagePin, FrontPageSlot, Section
 from subscriptions.demo import create_demo_newsletters
+from tests.articles.live_factories import make_entry
 from tests.browser.conftest import (
     VIEWPORTS,
     WCAG,
@@ -31,7 +32,8 @@ def paper():
     """
     A small paper with everything a page can show: a lead image with caption
     and credit, a two-name byline with bios, an author photo, tags, a
-    correction, an opinion piece and more stories in the same section.
+    correction, an opinion piece, live coverage and more stories in the same
+    section.
     """
     news = make_section(name="News", slug="news", description="The region's news.")
     opinion = make_section(name="Opinion", slug="opinion", position=20)
@@ -92,8 +94,19 @@ def paper():
         tags=["Defence"],
         published_at=now - timedelta(hours=4),
     )
+    # Live coverage: its card says "Live" and, on the front page, its latest line.
+    storm = make_article(
+        title="Storm Éowyn: live updates",
+        section=news,
+        authors=[reporter],
+        live_state=Article.LiveState.LIVE,
+        published_at=now - timedelta(hours=1),
+    )
+    make_entry(storm, headline="Red warning", body="<p>A red warning is issued.</p>")
+    make_entry(storm, body="<p>Ferries from Galway are cancelled.</p>", key_event=True)
     return {
         "home": "/",
+        "live": storm.get_absolute_url(),
         "section": news.get_absolute_url(),
         "article": article.get_absolute_url(),
         "author": reporter.get_absolute_url(),
@@ -108,6 +121,7 @@ def paper():
 
 READER_PAGES = [
     "home",
+    "live",
     "section",
     "article",
     "author",
