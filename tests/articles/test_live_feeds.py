@@ -4,6 +4,7 @@ or edited) when that is later than its own edit.
 """
 
 from datetime import datetime, timedelta
+from email.utils import parsedate_to_datetime
 from xml.etree import ElementTree
 
 import pytest
@@ -68,6 +69,18 @@ def test_atom_updated_is_a_live_articles_latest_entry(client):
     updated = atom_updated(client)
     assert updated["Storm live"] == entry.updated_at
     assert updated["Budget"] == ordinary.updated_at
+
+
+def test_the_feeds_own_time_moves_with_a_new_entry(client):
+    """The Atom feed's <updated> and the RSS lastBuildDate follow the newest entry."""
+    live = backdate(make_live_article(published_at=an_hour_ago()))
+    backdate(make_article(published_at=an_hour_ago()))
+    entry = make_entry(live)
+    feed = ElementTree.fromstring(client.get(reverse("articles:feed-atom")).content)
+    assert datetime.fromisoformat(feed.findtext(f"{ATOM}updated")) == entry.updated_at
+    rss = ElementTree.fromstring(client.get(reverse("articles:feed")).content)
+    built = parsedate_to_datetime(rss.find("channel").findtext("lastBuildDate"))
+    assert built == at_second(entry.updated_at)
 
 
 def test_atom_updated_follows_an_entry_edited_later(client):

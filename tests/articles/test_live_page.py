@@ -251,6 +251,9 @@ def test_an_entrys_references_follow_its_body_apart_from_the_articles():
         )
 
     assert rows() == [(None, first.pk), (entry.pk, first.pk), (entry.pk, second.pk)]
+    article.title = "Saved again"
+    article.save()
+    assert rows() == [(None, first.pk), (entry.pk, first.pk), (entry.pk, second.pk)]
     entry.body = "<p>No picture now.</p>"
     entry.save()
     assert rows() == [(None, first.pk)]
@@ -259,6 +262,25 @@ def test_an_entrys_references_follow_its_body_apart_from_the_articles():
     entry.save()
     entry.delete()
     assert rows() == [(None, first.pk)]
+
+
+def test_entries_created_in_bulk_show_their_pictures(client):
+    """A bulk write records what the entries show, as a save does."""
+    article = make_live_article()
+    image = make_image(alt_text="Flooded quay")
+    LiveEntry.objects.bulk_create(
+        [
+            LiveEntry(
+                article=article,
+                body=f'<figure data-element="picture" data-image="{image.pk}">'
+                "</figure><script>x()</script>",
+            ),
+            LiveEntry(article=article, body="<p>No picture.</p>"),
+        ]
+    )
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert html.count('alt="Flooded quay"') == 1
+    assert "x()" not in html
 
 
 def test_only_one_entry_of_an_article_may_be_pinned():
