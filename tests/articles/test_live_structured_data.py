@@ -123,6 +123,14 @@ def test_coverage_starts_with_the_first_entry_and_is_modified_by_the_latest(
     assert "coverageEndTime" not in data
 
 
+def test_the_pages_modified_time_is_the_latest_entrys(client, coverage):
+    """article:modified_time, for sharing previews, agrees with dateModified."""
+    article, (_, second, _) = coverage
+    page = parse(client.get(article.get_absolute_url()))
+    meta = page.select_one('meta[property="article:modified_time"]')
+    assert when(meta["content"]) == at_second(second.updated_at)
+
+
 def test_coverage_with_no_entry_starts_at_publication(client):
     article = make_live_article(published_at=timezone.now() - timedelta(hours=1))
     data = live_blog(client, article.get_absolute_url())
