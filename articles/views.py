@@ -332,15 +332,8 @@ class ArticleParts:
         prefetch_related_objects(
             [article], tags_in_order(), "corrections", body_references(shown)
         )
-        live = Article.objects.published()
-        more = list(
-            live.others_in_section(article)
-            .select_related("section", "lead_image")
-            .defer("body")
-            .latest_first()[: self.more_count]
-        )
-        related = live.related_to(
-            article, exclude=[m.pk for m in more], count=self.related_count
+        more, related = Article.objects.published().around(
+            article, self.more_count, self.related_count
         )
         # The bylines of the article and its cards, and the pictures of its
         # cards and its body, each in one query for all of them.
@@ -391,7 +384,7 @@ class ArticleParts:
 
     @property
     def related(self):
-        """Live articles sharing its tags (ArticleQuerySet.related_to)."""
+        """Live articles sharing its tags (ArticleQuerySet.around)."""
         return self._loaded[2]
 
 

@@ -203,32 +203,52 @@ class ArticleQuerySet(ReaderVisibleQuerySet):
             tags_in_order(), "corrections"
         )
 
-    def related_to(self, article, exclude=(), count=4, candidates=100):
+    def around(self, article, more_count=4, related_count=4, candidates=100):
         """
-        Up to `count` of these articles that share tags with `article`, most
-        shared tags first, then the newest; never `article` itself nor one in
-        `exclude`. One query: the database ranks the articles of the newest
-        `candidates` tag matches by their tags shared with `article` and
-        returns only the chosen few, ready for a card but for the body. Uses
-        `article.tagged_items` as prefetched.
+        The cards under `article`, in one query: `more`, the latest
+        `more_count` of these articles in its section, and `related`, up to
+        `related_count` others sharing its tags, most shared tags first,
+        then the newest (the database ranks the newest `candidates` tag
+        matches), neither ever `article` itself, `related` never one of
+        `more`. Returns (more, related), ready for a card but for the body.
+        Uses `article.tagged_items` as prefetched.
         """
+        more = self.others_in_section(article).latest_first().values("pk")
+        more = more[:more_count]
         tags = [item.tag_id for item in article.tagged_items.all()]
-        if not tags:
-            return []
-        newest_matches = (
-            self.filter(tagged_items__tag__in=tags)
-            .exclude(pk__in=[article.pk, *exclude])
-            .latest_first()
-            .values("pk")[:candidates]
-        )
-        return list(
-            self.filter(pk__in=newest_matches)
-            .annotate(
-                shared=Count("tagged_items", filter=Q(tagged_items__tag__in=tags))
+        shared = Count("tagged_items", filter=Q(tagged_items__tag__in=tags))
+        wanted = Q(pk__in=more)
+        if tags:
+            newest_matches = (
+                self.filter(tagged_items__tag__in=tags)
+                .exclude(pk=article.pk)
+                .exclude(pk__in=more)
+                .latest_first()
+                .values("pk")[:candidates]
             )
+            ranked = (
+                self.filter(pk__in=newest_matches)
+                .annotate(shared=shared)
+                .order_by("-shared", "-published_at", "-pk")
+                .values("pk")[:related_count]
+            )
+            wanted |= Q(pk__in=ranked)
+        found = list(
+            self.filter(wanted)
+            .annotate(shared=shared)
             .select_related("section", "lead_image")
             .defer("body")
-            .order_by("-shared", "-published_at", "-pk")[:count]
+        )
+        newest = sorted(found, key=lambda a: (a.published_at, a.pk), reverse=True)
+        # Whatever else of its section is found is older than all of `more`.
+        in_section = [a for a in newest if a.section_id == article.section_id]
+        chosen = {a.pk for a in in_section[:more_count]}
+        ranked = sorted(
+            found, key=lambda a: (-a.shared, -a.published_at.timestamp(), -a.pk)
+        )
+        return (
+            [a for a in newest if a.pk in chosen],
+            [a for a in ranked if a.pk not in chosen],
         )
 
     def others_in_section(self, article):

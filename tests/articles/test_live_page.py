@@ -16,7 +16,8 @@ from articles.live import ENTRIES_PER_PAGE
 from articles.models import Article, LiveEntry
 from tests.articles.live_factories import make_entry, make_live_article
 from tests.articles.test_queries import ARTICLE_PAGE_BUDGET
-from tests.factories import make_article, make_author, make_image
+from tests.factories import make_article, make_author, make_correction, make_image
+from tests.html import parse
 
 pytestmark = pytest.mark.django_db
 
@@ -139,14 +140,19 @@ def test_a_cold_live_page_keeps_the_article_pages_budget(
     client, django_assert_max_num_queries, count
 ):
     """
-    A live page with a lead picture, its entries' authors, pictures, cards
-    and key events runs no more queries than an article page may, the same
-    with 3 entries or 60: the entries of the page and the key events with
-    their authors come in one query, what their bodies show in the
-    article's own prefetch of its body's references.
+    A live page with a lead picture, tags, a correction, more in its
+    section, related reading, and its entries' authors, pictures, cards and
+    key events runs no more queries than an article page may, the same with
+    3 entries or 60: the entries of the page and the key events with their
+    authors come in one query, what their bodies show in the article's own
+    prefetch of its body's references.
     """
-    other = make_article(lead_image=make_image())
-    article = make_live_article(lead_image=make_image(), authors=[make_author()])
+    other = make_article(lead_image=make_image(), tags=["Storm"])
+    article = make_live_article(
+        lead_image=make_image(), authors=[make_author()], tags=["Storm", "Galway"]
+    )
+    make_correction(article, text="An earlier update gave the wrong road.")
+    make_article(section=article.section)  # more in its section
     make_busy_entries(article, count, make_author(), make_image(), other)
     url = article.get_absolute_url()
     client.get(url)  # warm anything process-wide
@@ -156,11 +162,15 @@ def test_a_cold_live_page_keeps_the_article_pages_budget(
     assert html.count('class="live-entry__byline"') == min(count, ENTRIES_PER_PAGE)
     assert html.count(f">{other.title}</span>") == min(count, ENTRIES_PER_PAGE)
     assert queries == LIVE_PAGE_QUERIES
+    page = parse(client.get(url))
+    assert page.select("#more-in-section ~ ul .card__title a")
+    assert page.select("#related-reading ~ ul .card__title a")
+    assert page.select(".corrections")
 
 
-# The article page's own (tests/articles/test_queries.py) with one more for
-# the page's entries and key events, and one fewer with no related reading.
-LIVE_PAGE_QUERIES = ARTICLE_PAGE_BUDGET
+# The article page's nine (tests/articles/test_queries.py) and one for the
+# page's entries, its key events and their authors.
+LIVE_PAGE_QUERIES = 10
 
 
 def test_a_warm_live_page_runs_no_query(client, django_assert_num_queries):
@@ -200,9 +210,9 @@ def test_2000_entries_cost_what_20_do_on_the_first_middle_and_last_page(
     entries.
     """
     author = make_author()
-    small = make_live_article()
+    small = make_live_article(tags=["Storm"])
     make_busy_entries(small, ENTRIES_PER_PAGE, author, make_image(), make_article())
-    big = make_live_article()
+    big = make_live_article(tags=["Storm"])
     LiveEntry.objects.bulk_create(
         LiveEntry(article=big, body=f"<p>Update {n}</p>", key_event=n % 100 == 0)
         for n in range(2000)

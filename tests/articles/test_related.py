@@ -61,3 +61,24 @@ def test_related_reading_holds_only_live_articles(client):
     assert related_titles(client, article) == []
     page = parse(client.get(article.get_absolute_url()))
     assert page.select_one("#related-reading") is None
+
+
+def test_an_older_story_of_the_same_section_may_be_related_reading(client):
+    """
+    Past the four latest of its section (more in the section), an older
+    story of the same section sharing its tags is related reading, and more
+    in the section stays newest first.
+    """
+    section = make_section()
+    article = story("The article", 1, ["harbour"], section=section)
+    for age in range(2, 6):
+        story(f"Latest {age}", age, ["sport"], section=section)
+    story("Same section, older, tagged", 20, ["harbour"], section=section)
+    story("Other section, tagged", 10, ["harbour"])
+    page = parse(client.get(article.get_absolute_url()))
+    more = [text(a) for a in page.select("#more-in-section ~ ul .card__title a")]
+    assert more == ["Latest 2", "Latest 3", "Latest 4", "Latest 5"]
+    assert related_titles(client, article) == [
+        "Other section, tagged",
+        "Same section, older, tagged",
+    ]
