@@ -7,7 +7,7 @@ the thin calls into search (articles/search.py).
 from datetime import timedelta
 
 from django.db import connections, models
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Q, Subquery, Value
 from django.utils import timezone
 
 from newsroom.cache import ReaderVisibleQuerySet
@@ -216,9 +216,10 @@ class ArticleQuerySet(ReaderVisibleQuerySet):
         more = self.others_in_section(article).latest_first().values("pk")
         more = more[:more_count]
         tags = [item.tag_id for item in article.tagged_items.all()]
-        shared = Count("tagged_items", filter=Q(tagged_items__tag__in=tags))
+        shared = Value(0)
         wanted = Q(pk__in=more)
         if tags:
+            shared = Count("tagged_items", filter=Q(tagged_items__tag__in=tags))
             newest_matches = (
                 self.filter(tagged_items__tag__in=tags)
                 .exclude(pk=article.pk)
@@ -243,12 +244,12 @@ class ArticleQuerySet(ReaderVisibleQuerySet):
         # Whatever else of its section is found is older than all of `more`.
         in_section = [a for a in newest if a.section_id == article.section_id]
         chosen = {a.pk for a in in_section[:more_count]}
-        ranked = sorted(
+        best = sorted(
             found, key=lambda a: (-a.shared, -a.published_at.timestamp(), -a.pk)
         )
         return (
             [a for a in newest if a.pk in chosen],
-            [a for a in ranked if a.pk not in chosen],
+            [a for a in best if a.pk not in chosen],
         )
 
     def others_in_section(self, article):
