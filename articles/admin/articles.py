@@ -518,7 +518,12 @@ class ArticleAdmin(admin.ModelAdmin):
                 post_only=True,
             ),
             page(f"{one}preview/", preview.preview_view, "preview"),
-            page(f"{one}live/", live.live_posting_view, "live"),
+            # The posting page has the body editor too.
+            page(
+                f"{one}live/",
+                csp_override(editor_csp())(live.live_posting_view),
+                "live",
+            ),
             page(
                 f"{one}live/<int:entry_id>/",
                 live.live_entry_action_view,

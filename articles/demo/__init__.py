@@ -6,8 +6,9 @@ same paper. `manage.py load_demo` writes it to the database.
 What the paper says lives in data files beside this module: paper.toml
 (sections, staff, tags, the words that fill headlines), topics.toml (what the
 articles say), pictures.toml (scenes and palettes), showcase.toml (recent
-articles that between them use every body element) and embeds.toml (their
-embeds, as already resolved). This module is the generator: plain functions
+articles that between them use every body element), live.toml (live
+coverage with its entries) and embeds.toml (their embeds, as already
+resolved). This module is the generator: plain functions
 over that data; the command does the saving.
 """
 
@@ -36,10 +37,15 @@ __all__ = [
     "DemoAuthor",
     "DemoEmbed",
     "DemoImage",
+    "DemoLiveEntry",
+    "LIVE",
+    "LiveArticle",
     "ShowcaseArticle",
     "draw_scene",
     "generate_articles",
     "image_pool",
+    "live_coverage",
+    "live_slugs",
     "showcase_articles",
 ]
 
@@ -489,6 +495,11 @@ class _Ids:
     published_at: object
 
 
+def _body(blocks, ids):
+    """Stored body HTML of a list of blocks (showcase.toml explains them)."""
+    return "".join(BLOCKS[next(iter(block))](block, ids) for block in blocks)
+
+
 def showcase_slugs():
     """The showcase articles' slugs, in their file's order."""
     return [slugify(spec["title"])[:240] for spec in SHOWCASE]
@@ -509,21 +520,111 @@ def showcase_articles(reference, pictures, articles, skip=frozenset()):
             continue
         published_at = reference - timedelta(minutes=spec["minutes_ago"])
         ids = _Ids(pictures, articles, published_at)
-        body = "".join(BLOCKS[next(iter(block))](block, ids) for block in spec["body"])
-        yield ShowcaseArticle(
-            index=index,
-            title=spec["title"],
-            slug=slug,
-            standfirst=spec["standfirst"],
-            body=body,
-            kind=spec["kind"],
-            section=spec["section"],
-            status="published",
-            published_at=published_at,
-            written_at=published_at - timedelta(minutes=90),
-            bylines=[tuple(byline) for byline in spec["bylines"]],
-            tags=spec["tags"],
-            scene=None,
-            correction=None,
-            lead=spec.get("lead"),
+        yield _published(ShowcaseArticle, index, spec, slug, ids, timedelta(minutes=90))
+
+
+def _published(kind, index, spec, slug, ids, writing, **more):
+    """
+    A published article of a data file (showcase.toml, live.toml) as `kind`
+    (a DemoArticle class), written `writing` before its publication.
+    """
+    return kind(
+        index=index,
+        title=spec["title"],
+        slug=slug,
+        standfirst=spec["standfirst"],
+        body=_body(spec["body"], ids),
+        kind=spec["kind"],
+        section=spec["section"],
+        status="published",
+        published_at=ids.published_at,
+        written_at=ids.published_at - writing,
+        bylines=[tuple(byline) for byline in spec["bylines"]],
+        tags=spec["tags"],
+        scene=None,
+        correction=None,
+        lead=spec.get("lead"),
+        **more,
+    )
+
+
+# Live coverage (live.toml): articles followed entry by entry.
+
+
+@dataclass(frozen=True)
+class DemoLiveEntry:
+    """One entry of a demo live article, as LiveEntry stores it."""
+
+    posted_at: object
+    author: str  # an author's slug
+    headline: str
+    body: str
+    pinned: bool = False
+    key_event: bool = False
+
+
+@dataclass
+class LiveArticle(ShowcaseArticle):
+    live_state: str  # Article.LiveState's value
+    entries: list  # DemoLiveEntry, oldest first
+
+
+LIVE = _read("live.toml")["coverage"]
+
+
+def live_slugs():
+    """The live articles' slugs, in their file's order."""
+    return [slugify(spec["title"])[:240] for spec in LIVE]
+
+
+def _entry(spec, opened, ids):
+    blocks = [{"p": text} for text in spec["text"]]
+    if "picture" in spec:
+        blocks.append(
+            {"picture": spec["picture"], "caption": spec["caption"], "placement": None}
+        )
+    if "embed" in spec:
+        blocks.append({"embed": spec["embed"]})
+    return DemoLiveEntry(
+        posted_at=opened + timedelta(minutes=spec["at"]),
+        author=spec["by"],
+        headline=spec.get("headline", ""),
+        body=_body(blocks, ids),
+        pinned=spec.get("pinned", False),
+        key_event=spec.get("key_event", False),
+    )
+
+
+def live_coverage(now, pictures, skip=frozenset()):
+    """
+    Yield live.toml's LiveArticles in their file's order, each opened its
+    `minutes_ago` before `now` with its entries posted since, so that the
+    coverage still going on looks live when the demo is loaded. `pictures`
+    maps a pool picture's key to its id; articles whose slug is in `skip`
+    are left out.
+    """
+    for index, (spec, slug) in enumerate(zip(LIVE, live_slugs(), strict=True)):
+        if slug in skip:
+            continue
+        opened = now - timedelta(minutes=spec["minutes_ago"])
+        ids = _Ids(pictures, {}, opened)
+        entries = [_entry(entry, opened, ids) for entry in spec["entries"]]
+        entries += [
+            DemoLiveEntry(
+                posted_at=opened + timedelta(minutes=at),
+                author=author,
+                headline="",
+                body=f"<p>{_text(text)}</p>",
+            )
+            for at, author, text in spec.get("briefs", [])
+        ]
+        yield _published(
+            LiveArticle,
+            index,
+            spec,
+            slug,
+            ids,
+            timedelta(minutes=30),
+            live_state=spec["live_state"],
+            entries=sorted(entries, key=lambda entry: entry.posted_at),
         )

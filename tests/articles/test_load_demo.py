@@ -7,12 +7,15 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db.models import Q
 from django.test import override_settings
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 from taggit.models import Tag
 
 from articles import demo
+from articles.body import referenced_ids
 from articles.embeds import provider_for
 from articles.models import (
     Article,
@@ -20,6 +23,7 @@ from articles.models import (
     Author,
     Correction,
     Image,
+    LiveEntry,
     ResolvedEmbed,
     Section,
     TaggedArticle,
@@ -43,6 +47,7 @@ def table_counts():
     models = [Section, Author, Image, Article, ArticleAuthor, TaggedArticle]
     counts = {model.__name__: model.objects.count() for model in models}
     counts["Correction"] = Correction.objects.count()
+    counts["LiveEntry"] = LiveEntry.objects.count()
     counts["User"] = get_user_model().objects.count()
     counts["Newsletter"] = Newsletter.objects.count()
     counts["DeliveryArea"] = DeliveryArea.objects.count()
@@ -322,7 +327,14 @@ def test_demo_embeds_are_resolved_by_their_providers_rule_and_due_for_nothing():
 def test_each_demo_embed_shows_as_a_facade_of_its_iframe(client):
     """A page with a demo embed carries the facade of that embed's iframe."""
     for embed in demo.EMBEDS:
-        article = Article.objects.published().get(body__contains=embed.url[:40])
+        article = (
+            Article.objects.published()
+            .filter(
+                Q(body__contains=embed.url) | Q(live_entries__body__contains=embed.url)
+            )
+            .distinct()
+            .get()
+        )
         html = reading_page(client, article)
         assert f'data-embed-src="{escape(embed.iframe_src)}"' in html
         assert f"Show {embed.provider} content" in html
@@ -342,3 +354,87 @@ def test_the_showcase_articles_are_live_and_recent():
     assert showcase.count() == len(slugs)
     two_days_ago = timezone.now() - timedelta(days=2)
     assert all(article.published_at > two_days_ago for article in showcase)
+
+
+def demo_live(state):
+    return Article.objects.published().get(slug__in=demo.live_slugs(), live_state=state)
+
+
+def test_the_ended_storm_is_a_day_of_entries_with_pictures_an_embed_and_a_pin(
+    client,
+):
+    """About sixty entries over a day, each by a demo author, some with a pool
+    picture, one with a resolved embed, one pinned and several key events;
+    its page shows them as ended coverage, with no updates script."""
+    storm = demo_live(Article.LiveState.ENDED)
+    entries = list(storm.live_entries.order_by("created_at"))
+    assert 55 <= len(entries) <= 65
+    span = entries[-1].created_at - entries[0].created_at
+    assert timedelta(hours=20) <= span <= timedelta(hours=26)
+    assert entries[-1].created_at < timezone.now() - timedelta(hours=2)
+    assert sum(entry.pinned for entry in entries) == 1
+    assert sum(entry.key_event for entry in entries) >= 5
+    assert all(entry.authors.count() == 1 for entry in entries)
+    pictures = [e for e in entries if 'data-element="picture"' in e.body]
+    assert len(pictures) >= 4
+    pool = set(Image.objects.filter(credit__startswith="Illustration: Ailbhe Joyce"))
+    for entry in pictures:
+        assert set(Image.objects.filter(pk__in=referenced_ids(entry.body)["image"]))
+        assert (
+            set(Image.objects.filter(pk__in=referenced_ids(entry.body)["image"]))
+            <= pool
+        )
+    embeds = [e for e in entries if 'data-element="embed"' in e.body]
+    assert len(embeds) == 1
+    (url,) = referenced_ids(embeds[0].body)["embed"]
+    assert url in {embed.url for embed in demo.EMBEDS}
+    assert ResolvedEmbed.objects.resolved().filter(url=url).exists()
+
+    html = reading_page(client, storm)
+    assert "This live coverage has ended." in html
+    assert "data-live-updates" not in html and "live.js" not in html
+    assert html.count('<article class="live-entry') == 20
+    assert "live-entry--pinned" in html and "Key events" in html
+    assert 'class="embed embed--facade"' in html
+    assert 'class="element-picture' in html
+
+
+def test_the_county_final_is_live_with_entries_up_to_minutes_ago(client):
+    """Still live when the demo is loaded: its entries fall in the last hours,
+    the newest a few minutes old; its page polls for more, and nothing new
+    has come since its newest entry."""
+    final = demo_live(Article.LiveState.LIVE)
+    entries = list(final.live_entries.order_by("created_at"))
+    assert len(entries) >= 12
+    now = timezone.now()
+    assert now - timedelta(minutes=15) < entries[-1].created_at <= now
+    assert now - timedelta(hours=4) < entries[0].created_at
+    assert final.published_at <= entries[0].created_at
+    assert sum(entry.pinned for entry in entries) == 1
+    assert any(entry.key_event for entry in entries)
+
+    html = reading_page(client, final)
+    newest = max(entry.pk for entry in entries)
+    assert f'data-live-latest="{newest}"' in html
+    assert "live.js" in html
+    answer = client.get(
+        reverse("articles:live-updates", args=[final.pk]), {"since": newest}
+    ).json()
+    assert answer == {"count": 0, "latest": newest, "ended": False, "html": ""}
+
+
+def test_running_load_demo_again_adds_no_live_entry():
+    """The live articles are made once: a later run, when the final's times
+    would fall elsewhere, adds neither an article nor an entry."""
+    before = dict(
+        Article.objects.filter(slug__in=demo.live_slugs()).values_list("slug", "pk")
+    )
+    entries = LiveEntry.objects.count()
+    later = timezone.now() + timedelta(hours=3)
+    with mock.patch("django.utils.timezone.now", return_value=later):
+        load_demo("--articles", str(DEMO_ARTICLES))
+    after = dict(
+        Article.objects.filter(slug__in=demo.live_slugs()).values_list("slug", "pk")
+    )
+    assert after == before and len(before) == len(demo.LIVE)
+    assert LiveEntry.objects.count() == entries

@@ -41,10 +41,27 @@ def self_signed_certificate(folder):
     return cert, key
 
 
-def nginx_config(folder, *, app_port, http_port, https_port, static_root, media_root):
+# With `access_log`, each request is a line: when it ended (s), its status,
+# what the edge cache did (HIT, MISS, EXPIRED, STALE, UPDATING, BYPASS, …, or
+# "-" for a file), its time in seconds (ms resolution) and its address.
+EDGE_LOG_FORMAT = '$msec $status $upstream_cache_status $request_time "$request_uri"'
+
+
+def nginx_config(
+    folder,
+    *,
+    app_port,
+    http_port,
+    https_port,
+    static_root,
+    media_root,
+    access_log=None,
+    worker_connections=1024,
+):
     """
     The shipped server configuration, pointed at this machine's loopback and
-    folders, inside a minimal nginx.conf of its own. Returns its path.
+    folders, inside a minimal nginx.conf of its own (logging requests to
+    `access_log` in EDGE_LOG_FORMAT if given). Returns its path.
     """
     cert, key = self_signed_certificate(folder)
     cache = folder / "cache"
@@ -69,6 +86,11 @@ def nginx_config(folder, *, app_port, http_port, https_port, static_root, media_
     (folder / "newsroom.conf").write_text(text)
     temp = folder / "temp"
     temp.mkdir(exist_ok=True)
+    logging = (
+        f"log_format edge '{EDGE_LOG_FORMAT}';\n    access_log {access_log} edge;"
+        if access_log
+        else "access_log off;"
+    )
     main = folder / "nginx.conf"
     main.write_text(
         ("user root;\n" if os.geteuid() == 0 else "")
@@ -76,12 +98,12 @@ def nginx_config(folder, *, app_port, http_port, https_port, static_root, media_
 worker_processes 1;
 pid {folder}/nginx.pid;
 error_log {folder}/error.log warn;
-events {{ worker_connections 1024; }}
+events {{ worker_connections {worker_connections}; }}
 http {{
     include /etc/nginx/mime.types;
     default_type application/octet-stream;
     sendfile on;
-    access_log off;
+    {logging}
     client_body_temp_path {temp}/body;
     proxy_temp_path {temp}/proxy;
     fastcgi_temp_path {temp}/fastcgi;

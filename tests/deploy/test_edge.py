@@ -190,6 +190,32 @@ def test_a_scheduled_article_goes_live_through_every_layer_by_itself(site):
     print(f"scheduled article visible through the edge {took[home]:.2f} s late")
 
 
+def test_a_live_article_followed_by_few_gets_each_post_at_its_next_poll(site):
+    """
+    The "anything new" answer of a live article few readers follow, asked
+    now and then: kept at the edge like a page, but once its copy is more
+    than a second past its life the next reader's poll fetches it afresh
+    rather than getting the old copy, which would leave them a poll behind.
+    """
+    base, _ports = site
+    article = make_live_article()
+    first = make_entry(article)
+    path = reverse("articles:live-updates", args=[article.pk])
+    url = f"{base}{path}?since={first.pk}"
+    json_ = {"Accept": "application/json"}
+    _status, headers, body = edge.fetch(url, headers=json_)
+    assert json.loads(body)["count"] == 0
+    assert headers["X-Cache-Status"] == "MISS"
+    _status, headers, _body = edge.fetch(url, headers=json_)
+    assert headers["X-Cache-Status"] in {"HIT", "UPDATING", "STALE"}
+    make_entry(article, headline="Bridge closed")
+    time.sleep(3)  # the next poll, seconds later
+    _status, headers, body = edge.fetch(url, headers=json_)
+    answer = json.loads(body)
+    assert answer["count"] == 1 and "Bridge closed" in answer["html"]
+    assert headers["X-Cache-Status"] in {"MISS", "EXPIRED"}
+
+
 def test_forms_and_staff_go_straight_through_and_are_never_kept(site):
     base, _ports = site
     url = base + reverse("subscriptions:delivery-request")

@@ -22,6 +22,7 @@ from articles.models import (
     Author,
     Correction,
     Image,
+    LiveEntry,
     ResolvedEmbed,
     Section,
     TaggedArticle,
@@ -76,7 +77,8 @@ class Command(BaseCommand):
     help = (
         "Fill the database with a demo regional daily: sections, authors, "
         "pictures, a few months of articles (the latest of them using every "
-        "body element, their embeds already resolved) and an admin account. "
+        "body element, their embeds already resolved), live coverage of a "
+        "storm and of a county final still going on, and an admin account. "
         "Running it again adds nothing that is already there."
     )
 
@@ -110,10 +112,20 @@ class Command(BaseCommand):
             pictures,
             tags,
         )
+        live = timed(
+            "live coverage",
+            self.load_live,
+            count - showcase["count"],
+            timezone.now(),
+            sections,
+            authors,
+            pictures,
+            tags,
+        )
         made = timed(
             "articles, bylines, tags and corrections",
             self.load_articles,
-            count - showcase["count"],
+            count - showcase["count"] - live["count"],
             reference,
             sections,
             authors,
@@ -128,7 +140,7 @@ class Command(BaseCommand):
             f"{len(authors)} authors",
             f"{len(pictures)} pictures",
             *others,
-            f"{showcase['made'] + made} new articles",
+            f"{showcase['made'] + live['made'] + made} new articles",
         ]
         self.stdout.write(
             f"{settings.SITE_NAME}: {', '.join(made_parts)} "
@@ -264,6 +276,51 @@ class Command(BaseCommand):
                 batch.append(article)
             self.link_articles(made, batch, authors, tags)
         return {"count": len(slugs), "made": len(made)}
+
+    def load_live(self, count, now, sections, authors, pictures, tags):
+        """
+        The live articles (live.toml) that are not there yet, at most `count`
+        of them, each with its entries, posted in the hours before `now`: the
+        coverage still going on looks live the moment the demo is loaded.
+        One already there keeps its entries, and gets none added.
+        """
+        slugs = demo.live_slugs()[:count]
+        there = set(
+            Article.objects.filter(slug__in=slugs).values_list("slug", flat=True)
+        )
+        wanted = demo.live_coverage(
+            now,
+            {key: image.pk for key, image in pictures.items()},
+            skip=there | set(demo.live_slugs()[count:]),
+        )
+        made = 0
+        with (
+            transaction.atomic(),
+            explicit_timestamps(Article, "created_at", "updated_at"),
+            explicit_timestamps(LiveEntry, "created_at", "updated_at"),
+        ):
+            for article in wanted:
+                row = self.article_row(
+                    article, sections, authors, pictures.get(article.lead)
+                )
+                row.live_state = article.live_state
+                row.save()
+                self.link_articles([row], [article], authors, tags)
+                for entry in article.entries:
+                    # Saved one by one, as the posting page does: the body is
+                    # cleaned as a posted one is.
+                    saved = LiveEntry.objects.create(
+                        article=row,
+                        headline=entry.headline,
+                        body=entry.body,
+                        pinned=entry.pinned,
+                        key_event=entry.key_event,
+                        created_at=entry.posted_at,
+                        updated_at=entry.posted_at,
+                    )
+                    saved.authors.add(authors[entry.author])
+                made += 1
+        return {"count": len(slugs), "made": made}
 
     def load_articles(self, count, reference, sections, authors, pictures, tags):
         """Insert the articles that are not there yet, in batches."""

@@ -1,7 +1,8 @@
 // The article form at 1280 pixels and more: the side column's groups,
 // collapsible below that width, start open (admin.css lays out the columns).
 // And the inputs scripts make (the body editor, the admin's autocomplete
-// boxes) get the name of the field they stand for, as screen readers need.
+// boxes), there and on the live posting page, get the name of the field they
+// stand for, as screen readers need.
 "use strict";
 
 (function () {
@@ -38,18 +39,20 @@
 
   function start() {
     const form = document.getElementById("article_form");
-    if (!form) {
-      return;
-    }
-    if (window.matchMedia("(min-width: 1280px)").matches) {
+    if (form && window.matchMedia("(min-width: 1280px)").matches) {
       form.querySelectorAll(".article-side details").forEach((details) => {
         details.open = true;
       });
     }
-    nameScriptInputs(form);
+    // The article form's inputs, and the live posting page's entry form.
+    const content = document.getElementById("content-main");
+    if (!content) {
+      return;
+    }
+    nameScriptInputs(content);
     // The body editor and the autocomplete boxes start after this script,
     // and byline rows are added later.
-    new MutationObserver(() => nameScriptInputs(form)).observe(form, {
+    new MutationObserver(() => nameScriptInputs(content)).observe(content, {
       childList: true,
       subtree: true,
     });
