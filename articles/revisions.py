@@ -39,7 +39,8 @@ def snapshot(article):
     """
     The editable content of `article` as stored in the database: headline,
     address, standfirst, body, kind, section, byline (names, roles, order),
-    tags, lead image and caption, SEO fields, status and publication time.
+    tags, lead image and caption, sharing picture, SEO fields, status and
+    publication time.
     Plain JSON data; names are kept beside ids so a comparison still reads
     well after an author or section is renamed or deleted.
     """
@@ -49,7 +50,14 @@ def snapshot(article):
         .order_by("position", "pk")
     )
     section = Section.objects.filter(pk=article.section_id).first()
-    image = Image.objects.filter(pk=article.lead_image_id).first()
+    pictures = Image.objects.in_bulk(
+        [pk for pk in (article.lead_image_id, article.share_image_id) if pk]
+    )
+
+    def picture(pk):
+        image = pictures.get(pk)
+        return {"id": image.pk, "alt_text": image.alt_text} if image else None
+
     return {
         **{name: getattr(article, name) for name in TEXT_FIELDS},
         "kind": article.kind,
@@ -59,7 +67,8 @@ def snapshot(article):
             for b in bylines
         ],
         "tags": sorted(article.tags.names(), key=str.lower),
-        "lead_image": {"id": image.pk, "alt_text": image.alt_text} if image else None,
+        "lead_image": picture(article.lead_image_id),
+        "share_image": picture(article.share_image_id),
         "status": article.status,
         # To the second, as the form shows and posts it.
         "published_at": article.published_at.replace(microsecond=0).isoformat()
@@ -123,6 +132,7 @@ FIELDS = [
     ("tags", "Tags", lambda tags: ", ".join(tags or []) or "—", False),
     ("lead_image", "Lead image", lambda i: i["alt_text"] if i else "—", False),
     ("lead_image_caption", "Caption", _text, True),
+    ("share_image", "Sharing picture", lambda i: i["alt_text"] if i else "—", False),
     ("seo_title", "Title for search engines", _text, True),
     ("seo_description", "Description for search engines", _text, True),
     ("status", "Status", _choice(Article.Status.choices), False),
@@ -295,6 +305,14 @@ def restore(article, revision, user):
         notes.append(f"The picture “{image['alt_text']}” no longer exists.")
         image = None
     article.lead_image_id = image["id"] if image else None
+    shared = content.get("share_image")
+    if shared and not Image.objects.filter(pk=shared["id"]).exists():
+        notes.append(
+            f"The sharing picture “{shared['alt_text']}” no longer exists; "
+            "the lead picture is shared."
+        )
+        shared = None
+    article.share_image_id = shared["id"] if shared else None
     article.save()
 
     bylines = content.get("bylines", [])
@@ -419,7 +437,7 @@ MERGED_FIELDS = [key for key, *_ in FIELDS if key != "bylines"]
 
 def comparable(key, value):
     """A snapshot's value of `key` reduced to what a change of it means."""
-    if key in ("section", "lead_image"):
+    if key in ("section", "lead_image", "share_image"):
         return value["id"] if value else None
     if key == "tags":
         return sorted(value or [], key=str.lower)
@@ -493,7 +511,7 @@ def posted_content(cleaned_data):
         value = cleaned_data[key]
         if key == "section" and value is not None:
             value = {"id": value.pk, "name": value.name}
-        elif key == "lead_image" and value is not None:
+        elif key in ("lead_image", "share_image") and value is not None:
             value = {"id": value.pk, "alt_text": value.alt_text}
         elif key == "tags":
             value = sorted(value or [], key=str.lower)

@@ -407,7 +407,9 @@ class ArticleDetailView(PublicPageMixin, DetailView):
             return 1
 
     def get_queryset(self):
-        return Article.objects.published().select_related("section", "lead_image")
+        return Article.objects.published().select_related(
+            "section", "lead_image", "share_image"
+        )
 
     def get(self, request, *args, **kwargs):
         self.object = self.fragments().get("article-row")
@@ -432,7 +434,7 @@ class ArticleDetailView(PublicPageMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         article = self.object
-        prefetch_renditions([article.lead_image])
+        prefetch_renditions([article.lead_image, article.share_image])
         return super().get_context_data(
             current_section=article.section,
             parts=ArticleParts(

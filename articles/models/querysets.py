@@ -159,9 +159,9 @@ class ArticleQuerySet(ReaderVisibleQuerySet):
         them in one query each with those of its other cards
         (`bylines_in_order`, `prefetch_renditions`).
         """
-        return self.select_related("section", "lead_image").prefetch_related(
-            tags_in_order(), "corrections"
-        )
+        return self.select_related(
+            "section", "lead_image", "share_image"
+        ).prefetch_related(tags_in_order(), "corrections")
 
     def related_to(self, article, exclude=(), count=4, candidates=100):
         """
