@@ -7,7 +7,7 @@ from django.utils.html import format_html
 from taggit.forms import TagWidget
 
 from . import images, search
-from .body import picture_ids
+from .body import picture_ids, sanitize_body
 from .models import Article, ArticleAuthor, Image, Section
 
 
@@ -255,7 +255,8 @@ class ArticleAdminForm(forms.ModelForm):
         if "share_image" not in self.fields:
             return
         lead = cleaned.get("lead_image", self.instance.lead_image)
-        body = cleaned.get("body", self.instance.body) or ""
+        # As it will be stored: the posted body is sanitized after clean().
+        body = sanitize_body(cleaned.get("body", self.instance.body) or "")
         lead_id = lead.pk if lead else None
         if self.is_bound and "body" in cleaned:
             # The form shown again offers the pictures as posted.
