@@ -13,7 +13,7 @@ articles/body.py, search in articles/search.py.
 
 from ..body import BODY_EDITOR_EXTENSIONS, sanitize_body, validate_body
 from .articles import WORDS_READ_A_MINUTE, Article, ArticleRedirect, Correction
-from .body import ArticleBodyReference, body_references
+from .body import ArticleBodyReference, body_pictures_of, body_references
 from .bylines import ArticleAuthor, ArticleAuthorQuerySet, bylines_in_order
 from .drafts import ArticleDraft
 from .embeds import ResolvedEmbed, ResolvedEmbedQuerySet
@@ -74,6 +74,7 @@ __all__ = [
     "ShareLink",
     "StoredRendition",
     "TaggedArticle",
+    "body_pictures_of",
     "body_references",
     "bylines_in_order",
     "day_start",

@@ -92,6 +92,21 @@ def body_references():
     )
 
 
+def body_pictures_of(articles):
+    """
+    The library pictures these articles' bodies refer to, those of their
+    "Read more" cards' articles included, from the prefetched
+    body_references (for one prefetch_renditions() for them all).
+    """
+    return [
+        picture
+        for article in articles
+        for row in article.body_references.all()
+        for picture in (row.image, row.target and row.target.lead_image)
+        if picture is not None
+    ]
+
+
 def refresh_body_references(article, ids):
     """
     Make the article's reference rows those of `ids` (referenced_ids()):

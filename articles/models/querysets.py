@@ -14,6 +14,7 @@ from newsroom.cache import ReaderVisibleQuerySet
 
 from .. import search
 from ..body import sanitize_body
+from .body import body_references
 from .bylines import ArticleAuthor, bylines_in_order
 from .images import Image, day_start
 from .taxonomy import Section, TaggedArticle
@@ -148,8 +149,14 @@ class ArticleQuerySet(ReaderVisibleQuerySet):
         return queryset if with_body else queryset.defer("body")
 
     def for_feed(self):
-        """What a feed item needs: a card's worth, and the tags."""
-        return self.for_listing().prefetch_related(tags_in_order())
+        """
+        What a feed item needs: a card's worth, the tags, and the body with
+        what it refers to (body_references; its pictures' renditions are
+        left to prefetch_renditions, with body_pictures_of).
+        """
+        return self.for_listing(with_body=True).prefetch_related(
+            tags_in_order(), body_references()
+        )
 
     def for_article_page(self):
         """

@@ -17,15 +17,12 @@ from django.utils import timezone
 from articles import revisions
 from articles.models import Article
 from tests.articles.test_admin import article_form_data
+from tests.articles.test_body_elements import small_image
 from tests.articles.test_structured_data import json_ld
-from tests.factories import image_upload, make_article, make_editor, make_image
+from tests.factories import make_article, make_editor
 from tests.html import parse
 
 pytestmark = pytest.mark.django_db
-
-
-def small_image(**kwargs):
-    return make_image(file=image_upload(width=480, height=270), **kwargs)
 
 
 def picture(image):
