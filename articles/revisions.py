@@ -11,6 +11,7 @@ keeps the stored value, and only a field both changed is asked.
 
 import difflib
 import re
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 from html.parser import HTMLParser
@@ -231,13 +232,22 @@ def body_text(html):
     return "\n".join(line for line in lines if line)
 
 
-_TOKENS = re.compile(r"\n|[^\s]+")
+# A body element's line ("[Picture 42]", "[Embed https://…]", "[Table]") is
+# one token, so an element moved is one token removed here and added there.
+_ELEMENT = r"\[(?:{})(?: [^\]\n]*)?\]".format(
+    "|".join(map(re.escape, [*_BodyText.ELEMENTS.values(), "Table"]))
+)
+_TOKENS = re.compile(rf"\n|{_ELEMENT}|[^\s]+")
+_IS_ELEMENT = re.compile(_ELEMENT)
 
 
 def word_diff(before, after, context=30):
     """
     Safe HTML showing how the text `before` became `after`, word by word:
-    removed words in <del>, added words in <ins>, everything escaped. Line
+    removed words in <del>, added words in <ins>, everything escaped. A
+    body element (body_text()'s "[Picture 42]" lines) taken out in one place
+    and put back in another is shown moved: `<del class="moved">` where it
+    was and `<ins class="moved">` where it is now, each saying so. Line
     breaks are kept as newlines (show them with `white-space: pre-line`).
     Unchanged stretches longer than twice `context` words keep only
     `context` words at each end, joined by “…”.
@@ -245,6 +255,9 @@ def word_diff(before, after, context=30):
     old, new = _TOKENS.findall(before), _TOKENS.findall(after)
     matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
     opcodes = matcher.get_opcodes()
+    moved = _moved_elements(old, new, opcodes)
+    # Each move is one removal and one addition, counted down separately.
+    left = {"del": Counter(moved), "ins": Counter(moved)}
     parts = []
     for index, (op, i1, i2, j1, j2) in enumerate(opcodes):
         if op == "equal":
@@ -256,10 +269,44 @@ def word_diff(before, after, context=30):
             parts.append(_words(words))
             continue
         if i2 > i1:
-            parts.append(f"<del>{_words(old[i1:i2])}</del>")
+            parts.append(_changed("del", old[i1:i2], left["del"], "moved from here"))
         if j2 > j1:
-            parts.append(f"<ins>{_words(new[j1:j2])}</ins>")
+            parts.append(_changed("ins", new[j1:j2], left["ins"], "moved here"))
     return mark_safe(" ".join(parts))  # every word went through escape()
+
+
+def _moved_elements(old, new, opcodes):
+    """
+    How many times each element token the diff removes is added elsewhere
+    (a Counter): those removals and additions are one move each.
+    """
+    removed, added = Counter(), Counter()
+    for op, i1, i2, j1, j2 in opcodes:
+        if op != "equal":
+            removed.update(t for t in old[i1:i2] if _IS_ELEMENT.fullmatch(t))
+            added.update(t for t in new[j1:j2] if _IS_ELEMENT.fullmatch(t))
+    return removed & added
+
+
+def _changed(tag, tokens, moved, note):
+    """
+    A removed (`tag` "del") or added ("ins") run of tokens; the elements in
+    it still counted in `moved` (a Counter, counted down) each in their own
+    `<tag class="moved">` that says so.
+    """
+    parts, run = [], []
+    for token in tokens:
+        if moved[token] > 0:
+            moved[token] -= 1
+            if run:
+                parts.append(f"<{tag}>{_words(run)}</{tag}>")
+                run = []
+            parts.append(f'<{tag} class="moved">{escape(token[:-1])}, {note}]</{tag}>')
+        else:
+            run.append(token)
+    if run:
+        parts.append(f"<{tag}>{_words(run)}</{tag}>")
+    return " ".join(parts)
 
 
 def _words(tokens):
