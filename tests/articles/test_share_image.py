@@ -223,3 +223,17 @@ def test_a_picture_whose_rights_lapsed_is_refused(editor_client):
     assert "rights to this picture have lapsed" in str(
         response.context["adminform"].form.errors["share_image"]
     )
+
+
+def test_a_revision_keeps_and_restores_the_sharing_picture():
+    lead, chosen = small_image(), small_image()
+    article = make_article(lead_image=lead, body=picture(chosen), share_image=chosen)
+    kept = revisions.record(article)
+    article.share_image = None
+    article.save()
+    assert [
+        c.label for c in revisions.changes(kept.content, revisions.snapshot(article))
+    ] == ["Sharing picture"]
+    revisions.restore(article, kept, None)
+    article.refresh_from_db()
+    assert article.share_image == chosen
