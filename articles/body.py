@@ -272,6 +272,15 @@ def referenced_ids(body):
     return {kind: list(ids) for kind, ids in found.items()}
 
 
+def picture_ids(body, lead_id=None):
+    """
+    The ids of an article's own pictures: its lead picture's (`lead_id`),
+    then those its body and galleries show, in the body's order, once each.
+    """
+    ids = [lead_id] if lead_id else []
+    return ids + [pk for pk in referenced_ids(body)["image"] if pk != lead_id]
+
+
 def plain_text(value):
     """
     Body HTML as the words a reader sees, one space between each: tags become

@@ -1,8 +1,10 @@
 """
 The body as readers see it: render_body() turns an article's stored body
 (docs/body-elements.md) into the reading page's HTML, each element through
-its template in templates/includes/elements/. The pictures and articles it
-refers to come from the article's prefetched reference rows
+its template in templates/includes/elements/; portable_body() into HTML for
+places outside our pages (feed readers, email), each element through its
+template in templates/includes/elements/portable/. The pictures and articles
+it refers to come from the article's prefetched reference rows
 (models.body_references()), so rendering runs no query of its own.
 """
 
@@ -13,9 +15,11 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from .body import GALLERY_MAX_PICTURES, parse
+from .body import GALLERY_MAX_PICTURES, Node, parse
+from .templatetags.article_tags import absolute_url
 
 ELEMENT_TEMPLATE = "includes/elements/{}.html"
+PORTABLE_TEMPLATE = "includes/elements/portable/{}.html"
 
 
 class BodyReferences:
@@ -23,10 +27,16 @@ class BodyReferences:
     What bodies' elements refer to, from reference rows already read (an
     article's prefetched body_references, its live entries' among them when
     asked for): pictures whose rights hold, articles that are live, embeds
-    the worker has resolved.
+    the worker has resolved. `portable`: rendered for places outside our
+    pages (portable_body()), for `article`.
     """
 
-    def __init__(self, rows):
+    portable = False
+    article = None
+
+    def __init__(self, rows, article=None, portable=False):
+        self.article = article
+        self.portable = portable
         self.pictures = {}
         self.articles = {}
         self.embeds = {}
@@ -42,6 +52,10 @@ class BodyReferences:
         self.galleries = 0
         self.facades = 0
 
+    def template(self, name):
+        """The template of the element `name`, for our page or a portable one."""
+        return (PORTABLE_TEMPLATE if self.portable else ELEMENT_TEMPLATE).format(name)
+
     def picture(self, node):
         """A picture element's library picture; None if gone or its rights lapsed."""
         pk = node.attrs.get("data-image")
@@ -55,14 +69,14 @@ def _picture_context(node, references):
     caption = node.first("figcaption")
     return {
         "image": image,
-        "caption": mark_safe(caption.inner_html()) if caption else "",
+        "caption": _inside(caption.children, references) if caption else "",
         "placement": node.attrs.get("data-placement", "column"),
     }
 
 
 def _picture(node, references):
     context = _picture_context(node, references)
-    return context and render_to_string(ELEMENT_TEMPLATE.format("picture"), context)
+    return context and render_to_string(references.template("picture"), context)
 
 
 def _gallery(node, references, lead=False):
@@ -73,7 +87,8 @@ def _gallery(node, references, lead=False):
     ]
     references.galleries += bool(shown)
     return shown and render_to_string(
-        ELEMENT_TEMPLATE.format("gallery"), {"pictures": shown, "lead": lead}
+        references.template("gallery"),
+        {"pictures": shown, "lead": lead, "article": references.article},
     )
 
 
@@ -82,7 +97,7 @@ def _embed(node, references):
     embed = references.embeds.get(url)
     references.facades += embed is not None
     return url and render_to_string(
-        ELEMENT_TEMPLATE.format("embed"), {"url": url, "embed": embed}
+        references.template("embed"), {"url": url, "embed": embed}
     )
 
 
@@ -95,7 +110,7 @@ def _pull_quote(node, references):
     cite = node.first("cite")
     words = [child for child in node.children if child is not cite]
     return render_to_string(
-        ELEMENT_TEMPLATE.format("pull_quote"),
+        references.template("pull_quote"),
         {
             "words": _inside(words, references),
             "cite": _inside(cite.children, references) if cite else "",
@@ -105,7 +120,7 @@ def _pull_quote(node, references):
 
 def _fact_box(node, references):
     return render_to_string(
-        ELEMENT_TEMPLATE.format("fact_box"),
+        references.template("fact_box"),
         {"content": _inside(node.children, references)},
     )
 
@@ -114,14 +129,14 @@ def _read_more(node, references):
     pk = node.attrs.get("data-article")
     article = references.articles.get(int(pk)) if pk else None
     return article and render_to_string(
-        ELEMENT_TEMPLATE.format("read_more"), {"card": article}
+        references.template("read_more"), {"card": article}
     )
 
 
 def _update(node, references):
     at = node.attrs.get("data-at")
     return render_to_string(
-        ELEMENT_TEMPLATE.format("update"),
+        references.template("update"),
         {
             "at": timezone.make_aware(datetime.fromisoformat(at)) if at else None,
             "content": _inside(node.children, references),
@@ -130,9 +145,8 @@ def _update(node, references):
 
 
 def _table(node, references):
-    return render_to_string(
-        ELEMENT_TEMPLATE.format("table"), {"table": mark_safe(str(node))}
-    )
+    table = _tag(node, references) + _inside(node.children, references) + "</table>"
+    return render_to_string(references.template("table"), {"table": mark_safe(table)})
 
 
 RENDERERS = {
@@ -158,7 +172,22 @@ def _render(node, references):
     if node.tag in ("figure", "aside"):
         # What is left of an element that refers to nothing: its words.
         return inner
-    return node.start_tag() + inner + node.end_tag()
+    return _tag(node, references) + inner + node.end_tag()
+
+
+def _tag(node, references):
+    """
+    A text tag's start tag; in a portable body, with its link made absolute
+    and nothing that needs our pages (data- attributes, classes).
+    """
+    if not references.portable:
+        return node.start_tag()
+    attrs = {
+        name: absolute_url(value) if name == "href" else value
+        for name, value in node.attrs.items()
+        if not name.startswith("data-") and name != "class"
+    }
+    return Node(node.tag, attrs).start_tag()
 
 
 class ReaderBody:
@@ -197,3 +226,18 @@ class ReaderBody:
 def render_body(article):
     """The article's body as reader HTML (ReaderBody.html)."""
     return ReaderBody(article).html
+
+
+def portable_body(article):
+    """
+    The article's body as HTML for places outside our pages, feed readers
+    and email: links and pictures absolute; a picture a plain <figure> with
+    its mid-size JPEG, caption and credit; an embed our copy of its
+    thumbnail and its title linked to the original (a link card while
+    unresolved); a gallery its first picture and a link to the article
+    saying how many pictures it holds; no script, iframe, data- attribute
+    or class. Like the page, from the prefetched body_references: no query
+    (portable pictures need their renditions prefetched, prefetch_renditions).
+    """
+    references = BodyReferences(article.body_references.all(), article, portable=True)
+    return _inside(parse(article.body).children, references)

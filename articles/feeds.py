@@ -15,7 +15,8 @@ from django.utils.feedgenerator import Enclosure
 from django.utils.html import escape
 from taggit.models import Tag
 
-from .models import Article, Author, Section
+from .elements import portable_body
+from .models import Article, Author, Section, body_pictures_of, prefetch_renditions
 
 # Characters XML 1.0 cannot carry. One pasted into a headline or a name
 # would otherwise make every feed that lists it fail to render.
@@ -43,11 +44,27 @@ class XMLSafeFeedMixin:
 
 
 class RssFeed(XMLSafeFeedMixin, feedgenerator.Rss201rev2Feed):
-    pass
+    """RSS 2.0 with each item's whole story as HTML in content:encoded."""
+
+    def rss_attributes(self):
+        return {
+            **super().rss_attributes(),
+            "xmlns:content": "http://purl.org/rss/1.0/modules/content/",
+        }
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        if item.get("content"):
+            handler.addQuickElement("content:encoded", item["content"])
 
 
 class Atom1Feed(XMLSafeFeedMixin, feedgenerator.Atom1Feed):
-    pass
+    """Atom with each entry's whole story as HTML in its content."""
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        if item.get("content"):
+            handler.addQuickElement("content", item["content"], {"type": "html"})
 
 
 class LatestArticlesFeed(Feed):
@@ -80,7 +97,12 @@ class LatestArticlesFeed(Feed):
         return Article.objects.published()
 
     def items(self, obj):
-        return self.articles(obj).for_feed().latest_first()[: self.item_count]
+        items = list(self.articles(obj).for_feed().latest_first()[: self.item_count])
+        # The pictures of every item's lead and body, in one query.
+        prefetch_renditions(
+            [item.lead_image for item in items] + body_pictures_of(items)
+        )
+        return items
 
     def item_title(self, item):
         return item.title
@@ -89,6 +111,11 @@ class LatestArticlesFeed(Feed):
         # Feed readers show the description as HTML; the standfirst is plain
         # text, so what looks like markup in it must stay text.
         return escape(item.standfirst)
+
+    def item_extra_kwargs(self, item):
+        # The whole story for feed readers (RSS content:encoded, Atom
+        # content); the standfirst stays the description.
+        return {"content": portable_body(item)}
 
     def item_link(self, item):
         return settings.SITE_URL + item.get_absolute_url()

@@ -7,6 +7,7 @@ from django.utils.html import format_html
 from taggit.forms import TagWidget
 
 from . import images, search
+from .body import picture_ids, sanitize_body
 from .models import Article, ArticleAuthor, Image, Section
 
 
@@ -140,6 +141,14 @@ class ArticleAdminForm(forms.ModelForm):
         help_text=Image._meta.get_field("credit").help_text,
     )
 
+    share_image = forms.ModelChoiceField(
+        queryset=Image.objects.all(),
+        required=False,
+        label="Sharing picture",
+        empty_label="The lead picture",
+        help_text=Article._meta.get_field("share_image").help_text,
+    )
+
     class Meta:
         model = Article
         # ArticleAdmin's fieldsets choose the fields it shows.
@@ -154,6 +163,7 @@ class ArticleAdminForm(forms.ModelForm):
             "tags",
             "lead_image",
             "lead_image_caption",
+            "share_image",
             "planned_for",
             "status",
             "published_at",
@@ -180,9 +190,47 @@ class ArticleAdminForm(forms.ModelForm):
                 count,
                 "" if count == 1 else "s",
             )
+        if "share_image" in self.fields:
+            self.offer_share_pictures(
+                self.instance.lead_image_id, self.instance.body or ""
+            )
+
+    def offer_share_pictures(self, lead_id, body):
+        """
+        Offer as sharing pictures those of an article with the lead picture
+        `lead_id` and the body `body` (and the one chosen, whatever it is,
+        so a choice is never lost from view).
+        """
+        ids = picture_ids(body, lead_id)
+        try:
+            chosen = int(self["share_image"].value() or 0)
+        except (TypeError, ValueError):
+            chosen = 0
+        pictures = Image.objects.in_bulk([*ids, chosen] if chosen else ids)
+        field = self.fields["share_image"]
+        field.widget.choices = [("", field.empty_label)] + [
+            (pk, self.share_picture_label(pictures[pk], pk == lead_id))
+            for pk in dict.fromkeys([*ids, *pictures])
+            if pk in pictures
+        ]
+
+    @staticmethod
+    def share_picture_label(image, is_lead):
+        where = "lead picture" if is_lead else "in the body"
+        return f"{image.alt_text} ({where}, no. {image.pk})"
+
+    def clean_share_image(self):
+        image = self.cleaned_data.get("share_image")
+        if image is not None and image.rights_expired():
+            raise forms.ValidationError(
+                "The rights to this picture have lapsed: choose another, or "
+                "leave it empty to share the lead picture."
+            )
+        return image
 
     def clean(self):
         cleaned = super().clean()
+        self.check_share_picture(cleaned)
         if cleaned.get("new_lead_image"):
             if cleaned.get("lead_image"):
                 self.add_error(
@@ -198,6 +246,29 @@ class ArticleAdminForm(forms.ModelForm):
                 if name in self.fields and not cleaned.get(name, "").strip():
                     self.add_error(name, message)
         return cleaned
+
+    def check_share_picture(self, cleaned):
+        """
+        The sharing picture must be one of the article's pictures as posted:
+        its lead picture, or one its body or galleries show.
+        """
+        if "share_image" not in self.fields:
+            return
+        lead = cleaned.get("lead_image", self.instance.lead_image)
+        # As it will be stored: the posted body is sanitized after clean().
+        body = sanitize_body(cleaned.get("body", self.instance.body) or "")
+        lead_id = lead.pk if lead else None
+        if self.is_bound and "body" in cleaned:
+            # The form shown again offers the pictures as posted.
+            self.offer_share_pictures(lead_id, body)
+        image = cleaned.get("share_image")
+        if image is not None and image.pk not in picture_ids(body, lead_id):
+            self.add_error(
+                "share_image",
+                f"“{image.alt_text}” is not one of this article's pictures. "
+                "Choose its lead picture or a picture in its body or galleries, "
+                "or leave it empty to share the lead picture.",
+            )
 
     def attach_new_lead_image(self, user):
         """

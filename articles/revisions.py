@@ -11,6 +11,7 @@ keeps the stored value, and only a field both changed is asked.
 
 import difflib
 import re
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 from html.parser import HTMLParser
@@ -39,7 +40,8 @@ def snapshot(article):
     """
     The editable content of `article` as stored in the database: headline,
     address, standfirst, body, kind, section, byline (names, roles, order),
-    tags, lead image and caption, SEO fields, status and publication time.
+    tags, lead image and caption, sharing picture, SEO fields, status and
+    publication time.
     Plain JSON data; names are kept beside ids so a comparison still reads
     well after an author or section is renamed or deleted.
     """
@@ -49,7 +51,14 @@ def snapshot(article):
         .order_by("position", "pk")
     )
     section = Section.objects.filter(pk=article.section_id).first()
-    image = Image.objects.filter(pk=article.lead_image_id).first()
+    pictures = Image.objects.in_bulk(
+        [pk for pk in (article.lead_image_id, article.share_image_id) if pk]
+    )
+
+    def picture(pk):
+        image = pictures.get(pk)
+        return {"id": image.pk, "alt_text": image.alt_text} if image else None
+
     return {
         **{name: getattr(article, name) for name in TEXT_FIELDS},
         "kind": article.kind,
@@ -59,7 +68,8 @@ def snapshot(article):
             for b in bylines
         ],
         "tags": sorted(article.tags.names(), key=str.lower),
-        "lead_image": {"id": image.pk, "alt_text": image.alt_text} if image else None,
+        "lead_image": picture(article.lead_image_id),
+        "share_image": picture(article.share_image_id),
         "status": article.status,
         # To the second, as the form shows and posts it.
         "published_at": article.published_at.replace(microsecond=0).isoformat()
@@ -123,6 +133,7 @@ FIELDS = [
     ("tags", "Tags", lambda tags: ", ".join(tags or []) or "—", False),
     ("lead_image", "Lead image", lambda i: i["alt_text"] if i else "—", False),
     ("lead_image_caption", "Caption", _text, True),
+    ("share_image", "Sharing picture", lambda i: i["alt_text"] if i else "—", False),
     ("seo_title", "Title for search engines", _text, True),
     ("seo_description", "Description for search engines", _text, True),
     ("status", "Status", _choice(Article.Status.choices), False),
@@ -221,13 +232,22 @@ def body_text(html):
     return "\n".join(line for line in lines if line)
 
 
-_TOKENS = re.compile(r"\n|[^\s]+")
+# A body element's line ("[Picture 42]", "[Embed https://…]", "[Table]") is
+# one token, so an element moved is one token removed here and added there.
+_ELEMENT = r"\[(?:{})(?: [^\]\n]*)?\]".format(
+    "|".join(map(re.escape, [*_BodyText.ELEMENTS.values(), "Table"]))
+)
+_TOKENS = re.compile(rf"\n|{_ELEMENT}|[^\s]+")
+_IS_ELEMENT = re.compile(_ELEMENT)
 
 
 def word_diff(before, after, context=30):
     """
     Safe HTML showing how the text `before` became `after`, word by word:
-    removed words in <del>, added words in <ins>, everything escaped. Line
+    removed words in <del>, added words in <ins>, everything escaped. A
+    body element (body_text()'s "[Picture 42]" lines) taken out in one place
+    and put back in another is shown moved: `<del class="moved">` where it
+    was and `<ins class="moved">` where it is now, each saying so. Line
     breaks are kept as newlines (show them with `white-space: pre-line`).
     Unchanged stretches longer than twice `context` words keep only
     `context` words at each end, joined by “…”.
@@ -235,6 +255,9 @@ def word_diff(before, after, context=30):
     old, new = _TOKENS.findall(before), _TOKENS.findall(after)
     matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
     opcodes = matcher.get_opcodes()
+    moved = _moved_elements(old, new, opcodes)
+    # Each move is one removal and one addition, counted down separately.
+    left = {"del": Counter(moved), "ins": Counter(moved)}
     parts = []
     for index, (op, i1, i2, j1, j2) in enumerate(opcodes):
         if op == "equal":
@@ -246,10 +269,44 @@ def word_diff(before, after, context=30):
             parts.append(_words(words))
             continue
         if i2 > i1:
-            parts.append(f"<del>{_words(old[i1:i2])}</del>")
+            parts.append(_changed("del", old[i1:i2], left["del"], "moved from here"))
         if j2 > j1:
-            parts.append(f"<ins>{_words(new[j1:j2])}</ins>")
+            parts.append(_changed("ins", new[j1:j2], left["ins"], "moved here"))
     return mark_safe(" ".join(parts))  # every word went through escape()
+
+
+def _moved_elements(old, new, opcodes):
+    """
+    How many times each element token the diff removes is added elsewhere
+    (a Counter): those removals and additions are one move each.
+    """
+    removed, added = Counter(), Counter()
+    for op, i1, i2, j1, j2 in opcodes:
+        if op != "equal":
+            removed.update(t for t in old[i1:i2] if _IS_ELEMENT.fullmatch(t))
+            added.update(t for t in new[j1:j2] if _IS_ELEMENT.fullmatch(t))
+    return removed & added
+
+
+def _changed(tag, tokens, moved, note):
+    """
+    A removed (`tag` "del") or added ("ins") run of tokens; the elements in
+    it still counted in `moved` (a Counter, counted down) each in their own
+    `<tag class="moved">` that says so.
+    """
+    parts, run = [], []
+    for token in tokens:
+        if moved[token] > 0:
+            moved[token] -= 1
+            if run:
+                parts.append(f"<{tag}>{_words(run)}</{tag}>")
+                run = []
+            parts.append(f'<{tag} class="moved">{escape(token[:-1])}, {note}]</{tag}>')
+        else:
+            run.append(token)
+    if run:
+        parts.append(f"<{tag}>{_words(run)}</{tag}>")
+    return " ".join(parts)
 
 
 def _words(tokens):
@@ -295,6 +352,14 @@ def restore(article, revision, user):
         notes.append(f"The picture “{image['alt_text']}” no longer exists.")
         image = None
     article.lead_image_id = image["id"] if image else None
+    shared = content.get("share_image")
+    if shared and not Image.objects.filter(pk=shared["id"]).exists():
+        notes.append(
+            f"The sharing picture “{shared['alt_text']}” no longer exists; "
+            "the lead picture is shared."
+        )
+        shared = None
+    article.share_image_id = shared["id"] if shared else None
     article.save()
 
     bylines = content.get("bylines", [])
@@ -419,7 +484,7 @@ MERGED_FIELDS = [key for key, *_ in FIELDS if key != "bylines"]
 
 def comparable(key, value):
     """A snapshot's value of `key` reduced to what a change of it means."""
-    if key in ("section", "lead_image"):
+    if key in ("section", "lead_image", "share_image"):
         return value["id"] if value else None
     if key == "tags":
         return sorted(value or [], key=str.lower)
@@ -493,7 +558,7 @@ def posted_content(cleaned_data):
         value = cleaned_data[key]
         if key == "section" and value is not None:
             value = {"id": value.pk, "name": value.name}
-        elif key == "lead_image" and value is not None:
+        elif key in ("lead_image", "share_image") and value is not None:
             value = {"id": value.pk, "alt_text": value.alt_text}
         elif key == "tags":
             value = sorted(value or [], key=str.lower)

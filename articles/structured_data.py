@@ -119,11 +119,14 @@ def article(article, url, live=None):
         "isAccessibleForFree": True,
         "inLanguage": settings.LANGUAGE_CODE,
     }
-    # The lead picture in each of its shapes, then the body's pictures whole.
-    images = image_urls(article.lead_picture) + [
+    # The picture chosen for sharing and the lead picture, each in every
+    # shape it has, then the body's other pictures whole.
+    shared, lead = article.share_picture, article.lead_picture
+    images = image_urls(shared) + (image_urls(lead) if lead != shared else [])
+    images += [
         absolute(picture.fallback_url)
         for picture in article.body_pictures()
-        if picture != article.lead_picture
+        if picture not in (shared, lead)
     ]
     if images:
         data["image"] = images

@@ -30,6 +30,7 @@ from .models import (
     Article,
     Author,
     Section,
+    body_pictures_of,
     body_references,
     bylines_in_order,
     prefetch_renditions,
@@ -338,11 +339,8 @@ class ArticleParts:
         # The bylines of the article and its cards, and the pictures of its
         # cards and its body, each in one query for all of them.
         prefetch_related_objects([article, *more, *related], bylines_in_order())
-        references = article.body_references.all()
         prefetch_renditions(
-            [card.lead_image for card in more + related]
-            + [row.image for row in references]
-            + [row.target.lead_image for row in references if row.target_id]
+            [card.lead_image for card in more + related] + body_pictures_of([article])
         )
         return article, more, related
 
@@ -434,7 +432,7 @@ class ArticleDetailView(PublicPageMixin, DetailView):
     def get_queryset(self):
         return (
             Article.objects.published()
-            .select_related("section", "lead_image")
+            .select_related("section", "lead_image", "share_image")
             .with_coverage()
         )
 
@@ -461,7 +459,7 @@ class ArticleDetailView(PublicPageMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         article = self.object
-        prefetch_renditions([article.lead_image])
+        prefetch_renditions([article.lead_image, article.share_image])
         return super().get_context_data(
             current_section=article.section,
             parts=ArticleParts(

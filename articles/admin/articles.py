@@ -165,6 +165,7 @@ class ArticleAdmin(admin.ModelAdmin):
                     "new_lead_image_alt_text",
                     "new_lead_image_credit",
                     "lead_image_caption",
+                    "share_image",
                 ],
             },
         ),

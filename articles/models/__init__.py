@@ -13,7 +13,12 @@ articles/body.py, search in articles/search.py.
 
 from ..body import BODY_EDITOR_EXTENSIONS, sanitize_body, validate_body
 from .articles import WORDS_READ_A_MINUTE, Article, ArticleRedirect, Correction
-from .body import ArticleBodyReference, body_references, reference_rows
+from .body import (
+    ArticleBodyReference,
+    body_pictures_of,
+    body_references,
+    reference_rows,
+)
 from .bylines import ArticleAuthor, ArticleAuthorQuerySet, bylines_in_order
 from .drafts import ArticleDraft
 from .embeds import ResolvedEmbed, ResolvedEmbedQuerySet
@@ -74,6 +79,7 @@ __all__ = [
     "ShareLink",
     "StoredRendition",
     "TaggedArticle",
+    "body_pictures_of",
     "body_references",
     "reference_rows",
     "bylines_in_order",

@@ -25,6 +25,7 @@ from .. import search
 from ..body import (
     BODY_EDITOR_EXTENSIONS,
     first_words,
+    picture_ids,
     plain_text,
     referenced_ids,
     sanitize_body,
@@ -107,6 +108,16 @@ class Article(ReaderVisible, models.Model):
         max_length=500,
         blank=True,
         help_text="Leave empty to use the image's own caption.",
+    )
+    share_image = models.ForeignKey(
+        Image,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="sharing picture",
+        help_text="The picture shown where the article is shared (social networks, "
+        "messaging apps): one of its own pictures. Empty: the lead picture.",
     )
     status = models.CharField(
         max_length=10, choices=Status, default=Status.DRAFT, db_index=True
@@ -278,6 +289,23 @@ class Article(ReaderVisible, models.Model):
         if image is None or image.rights_expired():
             return None
         return image
+
+    @property
+    def share_picture(self):
+        """
+        The picture shown where the article is shared (og:image, first in
+        its structured data): the chosen share_image while it is still one
+        of the article's pictures (its lead, or one its body or galleries
+        show) and its rights hold; else the lead picture (lead_picture).
+        """
+        image = self.share_image
+        if (
+            image is not None
+            and not image.rights_expired()
+            and image.pk in picture_ids(self.body, self.lead_image_id)
+        ):
+            return image
+        return self.lead_picture
 
     def body_pictures(self):
         """

@@ -114,6 +114,21 @@ def reference_rows():
     ).defer("target__body", "target__search_vector")
 
 
+def body_pictures_of(articles):
+    """
+    The library pictures these articles' bodies refer to, those of their
+    "Read more" cards' articles included, from the prefetched
+    body_references (for one prefetch_renditions() for them all).
+    """
+    return [
+        picture
+        for article in articles
+        for row in article.body_references.all()
+        for picture in (row.image, row.target and row.target.lead_image)
+        if picture is not None
+    ]
+
+
 def refresh_body_references(article, ids, entry=None):
     """
     Make the reference rows of the article's body, or of its live `entry`,

@@ -14,6 +14,7 @@ from newsroom.cache import ReaderVisibleQuerySet
 
 from .. import search
 from ..body import sanitize_body
+from .body import body_references
 from .bylines import ArticleAuthor, bylines_in_order
 from .images import Image, day_start
 from .taxonomy import Section, TaggedArticle
@@ -186,10 +187,16 @@ class ArticleQuerySet(ReaderVisibleQuerySet):
 
     def for_feed(self):
         """
-        What a feed item needs: a card's worth, the tags, and when live
-        coverage last added to it.
+        What a feed item needs: a card's worth, the tags, when live coverage
+        last added to it, and the body with what it refers to
+        (body_references; its pictures' renditions are left to
+        prefetch_renditions, with body_pictures_of).
         """
-        return self.for_listing().prefetch_related(tags_in_order()).with_latest_update()
+        return (
+            self.for_listing(with_body=True)
+            .prefetch_related(tags_in_order(), body_references())
+            .with_latest_update()
+        )
 
     def for_article_page(self):
         """
@@ -199,9 +206,9 @@ class ArticleQuerySet(ReaderVisibleQuerySet):
         them in one query each with those of its other cards
         (`bylines_in_order`, `prefetch_renditions`).
         """
-        return self.select_related("section", "lead_image").prefetch_related(
-            tags_in_order(), "corrections"
-        )
+        return self.select_related(
+            "section", "lead_image", "share_image"
+        ).prefetch_related(tags_in_order(), "corrections")
 
     def around(self, article, more_count=4, related_count=4, candidates=100):
         """

@@ -8,13 +8,20 @@ from datetime import timedelta
 
 import pytest
 from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 
-from articles import checks
+from articles import checks, revisions
 from articles.models import Article
 from articles.revisions import body_text, word_diff
 from tests.articles.test_structured_data import json_ld
-from tests.factories import image_upload, make_article, make_author, make_image
+from tests.factories import (
+    image_upload,
+    make_article,
+    make_author,
+    make_editor,
+    make_image,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -134,3 +141,49 @@ def test_a_body_of_only_a_gallery_is_not_empty():
     image = small_image()
     body = '<figure data-element="gallery">' + picture(image) + "</figure>"
     assert body_text(body) == f"[Gallery]\n[Picture {image.pk}]"
+
+
+def test_revision_diff_shows_elements_moved():
+    """
+    An element taken out in one place and put back in another is shown
+    moved, where it was and where it is; one added or removed stays so.
+    """
+    picture = '<figure data-element="picture" data-image="4"></figure>'
+    embed = '<figure data-element="embed" data-url="https://vimeo.com/1"></figure>'
+    card = '<aside data-element="read-more" data-article="9"></aside>'
+    before = f"<p>Report.</p>{picture}<p>Middle words.</p>{embed}{card}"
+    after = f"<p>Report.</p>{embed}<p>Middle words.</p>{picture}{picture}"
+    diff = word_diff(body_text(before), body_text(after))
+    assert diff.count('<del class="moved">[Picture 4, moved from here]</del>') == 1
+    assert diff.count('<ins class="moved">[Picture 4, moved here]</ins>') == 1
+    assert '<del class="moved">[Embed https://vimeo.com/1, moved from here]' in diff
+    assert '<ins class="moved">[Embed https://vimeo.com/1, moved here]</ins>' in diff
+    # The second copy of the picture is new; the card is gone.
+    assert "<ins>[Picture 4]</ins>" in diff
+    assert "<del>[Read more, article 9]</del>" in diff
+
+
+def test_revision_diff_of_an_element_in_place_shows_no_move():
+    """Text edited around an element leaves the element unmarked."""
+    picture = '<figure data-element="picture" data-image="4"></figure>'
+    diff = word_diff(
+        body_text(f"<p>Old words.</p>{picture}"),
+        body_text(f"<p>New words.</p>{picture}"),
+    )
+    assert "moved" not in diff and "[Picture 4]" in diff
+    assert "<del>Old</del> <ins>New</ins>" in diff
+
+
+def test_revision_page_shows_a_moved_element(client):
+    """The article's revision comparison in the admin says what moved."""
+    first, second = small_image(), small_image()
+    article = make_article(body=picture(first) + "<p>Words.</p>" + picture(second))
+    older = revisions.record(article)
+    article.body = picture(second) + "<p>Words.</p>" + picture(first)
+    article.save()
+    newer = revisions.record(article)
+    client.force_login(make_editor())
+    url = reverse("admin:articles_article_revision_compare", args=[article.pk])
+    page = client.get(url, {"a": newer.pk, "b": older.pk}).content.decode()
+    assert f"[Picture {first.pk}, moved here]" in page
+    assert f"[Picture {second.pk}, moved from here]" in page

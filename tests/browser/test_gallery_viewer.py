@@ -110,3 +110,52 @@ def test_page_with_every_element_is_accessible(
     assert len(results["passes"]) > 10, "axe ran hardly any checks"
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= page.viewport_size["width"], "the page scrolls sideways"
+
+
+def test_viewer_buttons_lie_over_pictures_that_stay_where_they_are(
+    live_server, page, gallery_article
+):
+    """
+    The script moves no picture (none is fetched, decoded or painted again):
+    it lays a button over each, starts once the page has loaded, and makes
+    the viewer only when it is first opened. Pictures after the first are
+    rendered only near the view.
+    """
+    page.add_init_script(
+        """
+        window.picturesMoved = 0;
+        new MutationObserver((records) => {
+          for (const record of records) {
+            for (const node of record.removedNodes) {
+              if (node.nodeName === "PICTURE" || node.nodeName === "IMG") {
+                window.picturesMoved += 1;
+              }
+            }
+          }
+        }).observe(document, {childList: true, subtree: true});
+        """
+    )
+    page.set_viewport_size({"width": 412, "height": 823})
+    page.goto(live_server.url + gallery_article.get_absolute_url())
+    assert page.locator(".gallery__open").count() == 3
+    assert page.evaluate("window.picturesMoved") == 0
+    assert page.locator("dialog.gallery-viewer").count() == 0
+    on_top = page.evaluate(
+        """() => Array.from(document.querySelectorAll('.gallery__item picture'))
+          .map((picture) => {
+            const box = picture.getBoundingClientRect();
+            picture.scrollIntoView();
+            const again = picture.getBoundingClientRect();
+            const hit = document.elementFromPoint(
+              again.left + again.width / 2, again.top + again.height / 2);
+            return hit.classList.contains('gallery__open') && box.height > 0;
+          })"""
+    )
+    assert on_top == [True, True, True]
+    visibility = page.locator(".gallery__item").evaluate_all(
+        "items => items.map(i => getComputedStyle(i).contentVisibility)"
+    )
+    assert visibility == ["visible", "auto", "auto"]
+    page.locator(".gallery__open").nth(2).click()
+    assert page.locator("dialog.gallery-viewer").evaluate("d => d.open")
+    assert status(page) == "3 of 3"
