@@ -24,6 +24,7 @@ from .images import (
     Rendition,
     ShapedPicture,
     StoredRendition,
+    TaggedImage,
     day_start,
     prefetch_renditions,
 )
@@ -74,6 +75,7 @@ __all__ = [
     "ShareLink",
     "StoredRendition",
     "TaggedArticle",
+    "TaggedImage",
     "body_references",
     "bylines_in_order",
     "day_start",
