@@ -6,9 +6,10 @@ in the stored format (docs/body-elements.md) and in the order inserted.
 import pytest
 from django.urls import reverse
 
+from articles.models import Image
 from tests.browser.test_admin_editor import editor_page  # noqa: F401 (fixture)
 from tests.browser.test_body_elements_editor import BODY_EDITOR, elements
-from tests.factories import make_article
+from tests.factories import image_bytes, image_upload, make_article, make_image
 
 pytestmark = [
     pytest.mark.browser,
@@ -180,3 +181,157 @@ def test_a_refused_embed_is_explained_in_the_dialog_and_what_was_typed_kept(
     assert page.evaluate("document.activeElement.closest('.prose-editor') !== null")
     assert editor.locator(".body-element-card").count() == 0
     assert page.errors == []
+
+
+@pytest.fixture
+def library(transactional_db):
+    """Three library pictures, an article to recommend, and the story."""
+    pictures = [
+        make_image(
+            file=image_upload(width=480, height=270),
+            alt_text=alt,
+            caption=caption,
+            credit="Ann Lens",
+        )
+        for alt, caption in [
+            ("Boats at the pier", "The pier at low tide."),
+            ("Cranes over the quay", "Work began in May."),
+            ("A ferry leaving", "The first ferry left at nine."),
+        ]
+    ]
+    pictures[2].tags.add("ferries")
+    other = make_article(title="Harbour plan explained")
+    story = make_article(title="Harbour story", body="<p>The harbour reopened.</p>")
+    return {"pictures": pictures, "other": other, "story": story}
+
+
+def choose_picture(dialog, search, alt_text):
+    dialog.get_by_label("Search the picture library").fill(search)
+    option = dialog.locator(".body-insert-picture", has_text=alt_text)
+    option.wait_for(state="visible", timeout=5_000)
+    option.click()
+
+
+def upload_file(name="quay.png"):
+    return {"name": name, "mimeType": "image/png", "buffer": image_bytes(64, 48, "PNG")}
+
+
+def test_every_element_is_inserted_saved_and_shown_to_readers_in_order(
+    live_server,
+    library,
+    editor_page,  # noqa: F811
+):
+    """
+    An editor inserts one of every element through the Insert menu: a
+    picture from the library, a picture uploaded in place, a gallery, an
+    embed, a pull quote, a fact box, a "Read more" card, a table and an
+    update note. The stored body holds each in the stored format in the
+    order inserted, and the article's page shows each in that order.
+    """
+    page = editor_page
+    pier, cranes, ferry = library["pictures"]
+    story, other = library["story"], library["other"]
+    editor = open_form(page, live_server, story)
+    editor.locator("p").first.click()
+    page.keyboard.press("End")
+
+    dialog = insert(page, "Picture")
+    choose_picture(dialog, "pier", "Boats at the pier")
+    caption = dialog.get_by_label("Caption", exact=True)
+    assert caption.input_value() == "The pier at low tide."
+    caption.fill("The pier, seen from the quay.")
+    dialog.get_by_label("Wide").check()
+    submit(page, dialog)
+
+    dialog = insert(page, "Picture")
+    dialog.get_by_label("Picture file").set_input_files(upload_file())
+    dialog.get_by_label("Alt text").fill("The quay at night")
+    dialog.get_by_label("Credit").fill("Bo Flash")
+    dialog.get_by_label("Caption", exact=True).fill("The quay, lit up.")
+    submit(page, dialog)
+
+    dialog = insert(page, "Gallery")
+    dialog.get_by_label("Search the picture library").fill("ferries")
+    dialog.get_by_role("button", name="Add: A ferry leaving · Ann Lens").click()
+    dialog.get_by_label("Search the picture library").fill("cranes")
+    dialog.get_by_role("button", name="Add: Cranes over the quay · Ann Lens").click()
+    dialog.get_by_role("button", name="Move picture 2 up").click()
+    dialog.get_by_label("Caption of picture 2").fill("Leaving at nine.")
+    submit(page, dialog)
+
+    dialog = insert(page, "Embed")
+    dialog.get_by_label("Address").fill(VIDEO)
+    submit(page, dialog)
+
+    dialog = insert(page, "Pull quote")
+    dialog.get_by_label("Words").fill("We will build it.")
+    submit(page, dialog)
+
+    dialog = insert(page, "Fact box")
+    dialog.get_by_label("Points").fill("A new pier")
+    submit(page, dialog)
+
+    dialog = insert(page, "“Read more” card")
+    dialog.get_by_label("Search our articles").fill("plan explained")
+    dialog.get_by_label("Harbour plan explained").check()
+    submit(page, dialog)
+
+    dialog = insert(page, "Table")
+    dialog.get_by_label("Rows").fill("2")
+    dialog.get_by_label("Columns").fill("1")
+    dialog.get_by_label("Heading of column 1").fill("Item")
+    dialog.get_by_label("Row 2, column 1").fill("Pier")
+    submit(page, dialog)
+
+    dialog = insert(page, "Update note")
+    dialog.get_by_label("Time").fill("2026-12-06T14:32")
+    dialog.get_by_label("What changed").fill("The vote passed.")
+    submit(page, dialog)
+
+    save(page)
+    story.refresh_from_db()
+    uploaded = Image.objects.get(alt_text="The quay at night")
+    assert (uploaded.credit, uploaded.caption) == ("Bo Flash", "The quay, lit up.")
+    assert elements(story.body) == [
+        f'<figure data-element="picture" data-image="{pier.pk}" '
+        'data-placement="wide"><figcaption>The pier, seen from the quay.'
+        "</figcaption></figure>",
+        f'<figure data-element="picture" data-image="{uploaded.pk}" '
+        'data-placement="column"><figcaption>The quay, lit up.</figcaption>'
+        "</figure>",
+        '<figure data-element="gallery">'
+        f'<figure data-element="picture" data-image="{cranes.pk}">'
+        "<figcaption>Work began in May.</figcaption></figure>"
+        f'<figure data-element="picture" data-image="{ferry.pk}">'
+        "<figcaption>Leaving at nine.</figcaption></figure></figure>",
+        f'<figure data-element="embed" data-url="{VIDEO}"></figure>',
+        '<blockquote data-element="pull-quote"><p>We will build it.</p></blockquote>',
+        '<aside data-element="fact-box"><h2>Key points</h2><ul>'
+        "<li><p>A new pier</p></li></ul></aside>",
+        f'<aside data-element="read-more" data-article="{other.pk}"></aside>',
+        "<table><thead><tr><th>Item</th></tr></thead>"
+        "<tbody><tr><td>Pier</td></tr></tbody></table>",
+        '<aside data-element="update" data-at="2026-12-06T14:32">'
+        "<p>The vote passed.</p></aside>",
+    ]
+    assert page.errors == []
+
+    page.goto(live_server.url + story.get_absolute_url())
+    shown = page.locator(
+        ".element-picture:not(.gallery .element-picture), .gallery, .embed, "
+        ".pull-quote, .fact-box, .read-more, .element-table, .update-note"
+    )
+    assert shown.evaluate_all("nodes => nodes.map(node => node.className)") == [
+        "element-picture element-picture--wide",
+        "element-picture element-picture--column",
+        "gallery",
+        "embed embed--card",
+        "pull-quote",
+        "fact-box",
+        "read-more",
+        "element-table",
+        "update-note",
+    ]
+    assert "The pier, seen from the quay." in page.locator("main").inner_text()
+    assert page.locator(".gallery img").count() == 2
+    assert page.locator(".read-more__title").inner_text() == "Harbour plan explained"
