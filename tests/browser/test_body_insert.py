@@ -335,3 +335,96 @@ def test_every_element_is_inserted_saved_and_shown_to_readers_in_order(
     assert "The pier, seen from the quay." in page.locator("main").inner_text()
     assert page.locator(".gallery img").count() == 2
     assert page.locator(".read-more__title").inner_text() == "Harbour plan explained"
+
+
+def test_a_photo_taken_on_a_phone_is_uploaded_and_placed_in_one_step(
+    live_server,
+    library,
+    editor_page,  # noqa: F811
+):
+    """
+    On a phone-sized screen, the picture dialog offers the camera (an image
+    input with capture="environment"); the photo taken, its alt text, credit
+    and caption typed, one press of Insert adds it to the library and places
+    it in the story.
+    """
+    page = editor_page
+    page.set_viewport_size({"width": 390, "height": 844})
+    story = library["story"]
+    editor = open_form(page, live_server, story)
+    editor.locator("p").first.click()
+    page.keyboard.press("End")
+
+    dialog = insert(page, "Picture")
+    camera = dialog.get_by_label("Take a photo")
+    assert camera.get_attribute("capture") == "environment"
+    assert camera.get_attribute("accept") == "image/*"
+    assert dialog.get_by_label("Picture file").get_attribute("accept") == "image/*"
+    width = dialog.evaluate("node => [node.scrollWidth, node.clientWidth]")
+    assert width[0] <= width[1] <= 390
+
+    camera.set_input_files(upload_file("IMG_0001.png"))
+    dialog.get_by_label("Alt text").fill("Divers checking the pier's piles")
+    dialog.get_by_label("Credit").fill("Bo Flash")
+    dialog.get_by_label("Caption", exact=True).fill("Divers at work.")
+    submit(page, dialog)
+    save(page)
+
+    photo = Image.objects.get(alt_text="Divers checking the pier's piles")
+    assert photo.uploaded_by.username == "editor"
+    story.refresh_from_db()
+    assert elements(story.body) == [
+        f'<figure data-element="picture" data-image="{photo.pk}" '
+        'data-placement="column"><figcaption>Divers at work.</figcaption></figure>'
+    ]
+    assert page.errors == []
+
+
+def test_a_refused_upload_is_explained_in_the_dialog_and_nothing_is_stored(
+    live_server,
+    library,
+    editor_page,  # noqa: F811
+):
+    """
+    A file that is not a picture, or a picture without its credit, is
+    refused with the server's reason shown in the dialog; what was typed
+    stays and nothing is stored or inserted.
+    """
+    page = editor_page
+    story = library["story"]
+    editor = open_form(page, live_server, story)
+    editor.locator("p").first.click()
+    dialog = insert(page, "Picture")
+    error = dialog.locator(".body-insert-dialog__error")
+
+    dialog.get_by_label("Picture file").set_input_files(upload_file())
+    dialog.get_by_role("button", name="Insert", exact=True).click()
+    error.wait_for(state="visible", timeout=5_000)
+    assert error.inner_text() == "A new picture needs its alt text."
+
+    dialog.get_by_label("Alt text").fill("The quay at night")
+    dialog.get_by_label("Caption", exact=True).fill("The quay, lit up.")
+    dialog.get_by_role("button", name="Insert", exact=True).click()
+    page.wait_for_function(
+        "() => document.querySelector('.body-insert-dialog__error')"
+        ".textContent.startsWith('Credit:')"
+    )
+    assert error.inner_text() == "Credit: This field is required."
+    assert dialog.get_by_label("Credit").get_attribute("aria-invalid") == "true"
+
+    dialog.get_by_label("Credit").fill("Bo Flash")
+    dialog.get_by_label("Picture file").set_input_files(
+        {"name": "notes.png", "mimeType": "image/png", "buffer": b"not a picture"}
+    )
+    dialog.get_by_role("button", name="Insert", exact=True).click()
+    page.wait_for_function(
+        "() => document.querySelector('.body-insert-dialog__error')"
+        ".textContent.startsWith('Picture:')"
+    )
+    assert dialog.get_by_label("Alt text").input_value() == "The quay at night"
+    assert dialog.get_by_label("Caption", exact=True).input_value() == (
+        "The quay, lit up."
+    )
+    assert not Image.objects.filter(alt_text="The quay at night").exists()
+    assert editor.locator(".body-element-card").count() == 0
+    assert page.errors == []
