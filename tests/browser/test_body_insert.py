@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from articles.models import Image
+from tests.browser.conftest import VIEWPORTS, WCAG, format_violations
 from tests.browser.test_admin_editor import editor_page  # noqa: F401 (fixture)
 from tests.browser.test_body_elements_editor import BODY_EDITOR, elements
 from tests.factories import image_bytes, image_upload, make_article, make_image
@@ -427,4 +428,170 @@ def test_a_refused_upload_is_explained_in_the_dialog_and_nothing_is_stored(
     )
     assert not Image.objects.filter(alt_text="The quay at night").exists()
     assert editor.locator(".body-element-card").count() == 0
+    assert page.errors == []
+
+
+def focused(page, script):
+    """Whether the focused element passes `script` (a test on `node`)."""
+    return page.evaluate(f"(node => {script})(document.activeElement)")
+
+
+def tab_to(page, script, back=False, most=200):
+    """Press Tab (Shift+Tab going back) until the focused element passes `script`."""
+    for _ in range(most):
+        if focused(page, script):
+            return
+        page.keyboard.press("Shift+Tab" if back else "Tab")
+    raise AssertionError(f"Tab never reached {script}")
+
+
+INSERT_BUTTON = "node.matches('.body-insert-button')"
+IN_EDITOR = "node.matches('.ProseMirror')"
+INSERT_IN_DIALOG = (
+    "node.matches('dialog[open] button[type=submit]') && node.textContent === 'Insert'"
+)
+
+
+def choose_from_menu(page, label):
+    """From the body, back to the Insert button, open the menu and choose `label`."""
+    tab_to(page, INSERT_BUTTON, back=True)
+    page.keyboard.press("Enter")
+    menu = page.get_by_role("menu", name="Insert")
+    menu.wait_for(state="visible", timeout=5_000)
+    for _ in range(len(ELEMENT_LABELS)):
+        if focused(page, f"node.textContent === {label!r}"):
+            break
+        page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    page.locator(DIALOG).wait_for(state="visible", timeout=5_000)
+
+
+ELEMENT_LABELS = [
+    "Picture",
+    "Gallery",
+    "Embed",
+    "Pull quote",
+    "Fact box",
+    "“Read more” card",
+    "Table",
+    "Update note",
+]
+
+
+def test_an_editor_inserts_elements_with_the_keyboard_only(
+    live_server,
+    library,
+    editor_page,  # noqa: F811
+):
+    """
+    Without the mouse (Tab, arrows, Enter, typing): the editor reaches the
+    body, types a paragraph, goes back to the Insert button, opens the menu,
+    moves to Pull quote with the arrow keys and fills its dialog, then a
+    fact box, then a picture chosen from the library's search results, and
+    saves with Ctrl+S; the body holds them in that order.
+    """
+    page = editor_page
+    story, pier = library["story"], library["pictures"][0]
+    page.goto(
+        live_server.url + reverse("admin:articles_article_change", args=[story.pk])
+    )
+    page.locator(BODY_EDITOR).wait_for(state="visible", timeout=10_000)
+    tab_to(page, IN_EDITOR)
+    page.keyboard.press("Control+End")
+    page.keyboard.press("Enter")
+    page.keyboard.type("Work starts in May.")
+
+    choose_from_menu(page, "Pull quote")
+    assert focused(page, "node.matches('textarea')")  # Words
+    page.keyboard.type("We will build it.")
+    page.keyboard.press("Tab")
+    page.keyboard.type("The mayor")
+    page.keyboard.press("Enter")
+    page.locator(DIALOG).wait_for(state="detached", timeout=5_000)
+    assert focused(page, IN_EDITOR)
+
+    choose_from_menu(page, "Fact box")
+    page.keyboard.press("Tab")  # from the title, "Key points", to the points
+    page.keyboard.type("A new pier")
+    page.keyboard.press("Enter")
+    page.keyboard.type("Two cranes")
+    tab_to(page, INSERT_IN_DIALOG)
+    page.keyboard.press("Enter")
+    page.locator(DIALOG).wait_for(state="detached", timeout=5_000)
+
+    choose_from_menu(page, "Picture")
+    assert focused(page, "node.type === 'search'")
+    page.keyboard.type("pier")
+    page.locator(DIALOG).locator(".body-insert-picture").filter(
+        has_text="Boats at the pier"
+    ).wait_for(state="visible", timeout=5_000)
+    page.wait_for_function(
+        "() => document.querySelectorAll('dialog[open] .body-insert-picture')"
+        ".length === 1"
+    )
+    tab_to(page, "node.type === 'radio'")
+    page.keyboard.press("Space")
+    # Into the placements, on the one checked; the arrow moves to the next.
+    tab_to(page, "node.type === 'radio' && node.value === 'column'")
+    page.keyboard.press("ArrowRight")
+    tab_to(page, INSERT_IN_DIALOG)
+    page.keyboard.press("Enter")
+    page.locator(DIALOG).wait_for(state="detached", timeout=5_000)
+
+    page.keyboard.press("Control+s")
+    page.wait_for_selector(".messagelist .success", timeout=10_000)
+    story.refresh_from_db()
+    assert story.body == (
+        "<p>The harbour reopened.</p><p>Work starts in May.</p>"
+        '<blockquote data-element="pull-quote"><p>We will build it.</p>'
+        "<cite>The mayor</cite></blockquote>"
+        '<aside data-element="fact-box"><h2>Key points</h2><ul>'
+        "<li><p>A new pier</p></li><li><p>Two cranes</p></li></ul></aside>"
+        f'<figure data-element="picture" data-image="{pier.pk}" '
+        'data-placement="wide"><figcaption>The pier at low tide.</figcaption>'
+        "</figure>"
+    )
+    assert page.errors == []
+
+
+@pytest.mark.parametrize("viewport", list(VIEWPORTS))
+def test_every_insert_dialog_passes_axe_at_desktop_and_phone_widths(
+    live_server,
+    library,
+    editor_page,  # noqa: F811
+    axe_source,
+    viewport,
+):
+    """
+    Each dialog of the Insert menu, open with its search results shown, has
+    no WCAG 2.2 AA barrier axe can find, and fits the screen, at 1280 and
+    at 390 pixels.
+    """
+    page = editor_page
+    page.set_viewport_size(VIEWPORTS[viewport])
+    open_form(page, live_server, library["story"]).locator("p").first.click()
+    page.evaluate(axe_source)
+    for label in ELEMENT_LABELS:
+        dialog = insert(page, label)
+        if label in ("Picture", "Gallery", "“Read more” card"):
+            page.wait_for_function(
+                "() => document.querySelector('dialog[open] "
+                ".body-insert-dialog__status').textContent.endsWith('found.')"
+            )
+        results = page.evaluate(
+            """tags => axe.run("dialog[open]",
+                {runOnly: {type: "tag", values: tags}})""",
+            WCAG,
+        )
+        assert not results["violations"], f"{label}: " + format_violations(
+            results["violations"]
+        )
+        sizes = dialog.evaluate(
+            "node => [node.getBoundingClientRect().right, node.scrollWidth, "
+            "node.clientWidth]"
+        )
+        assert sizes[0] <= VIEWPORTS[viewport]["width"], label
+        assert sizes[1] <= sizes[2], label
+        page.keyboard.press("Escape")
+        dialog.wait_for(state="detached", timeout=5_000)
     assert page.errors == []

@@ -891,11 +891,20 @@ function insertMenu(editor, button, options) {
   button.setAttribute("aria-controls", menu.id);
   button.after(menu);
   return {
+    // Below the button, or above it when there is no room below; always
+    // within the screen.
     open() {
-      const rect = button.getBoundingClientRect();
-      menu.style.left = `${Math.max(rect.left, 0)}px`;
-      menu.style.top = `${rect.bottom + 2}px`;
       menu.showPopover();
+      const rect = button.getBoundingClientRect();
+      const size = menu.getBoundingClientRect();
+      let top = rect.bottom + 2;
+      if (top + size.height > window.innerHeight && rect.top > size.height + 2) {
+        top = rect.top - size.height - 2;
+      }
+      top = Math.max(0, Math.min(top, window.innerHeight - size.height));
+      const left = Math.max(0, Math.min(rect.left, window.innerWidth - size.width));
+      menu.style.top = `${top}px`;
+      menu.style.left = `${left}px`;
       items[0].focus();
     },
   };
