@@ -207,9 +207,13 @@ def library(transactional_db):
 
 
 def choose_picture(dialog, search, alt_text):
+    """Search the library and choose the one picture found."""
     dialog.get_by_label("Search the picture library").fill(search)
+    dialog.page.wait_for_function(
+        "() => document.querySelectorAll('dialog[open] .body-insert-picture')"
+        ".length === 1"
+    )
     option = dialog.locator(".body-insert-picture", has_text=alt_text)
-    option.wait_for(state="visible", timeout=5_000)
     option.click()
 
 
@@ -445,7 +449,7 @@ def tab_to(page, script, back=False, most=200):
     raise AssertionError(f"Tab never reached {script}")
 
 
-INSERT_BUTTON = "node.matches('.body-insert-button')"
+INSERT_BUTTON = "node.matches('.body-insert-button') && node.textContent === 'Insert'"
 IN_EDITOR = "node.matches('.ProseMirror')"
 INSERT_IN_DIALOG = (
     "node.matches('dialog[open] button[type=submit]') && node.textContent === 'Insert'"
@@ -497,7 +501,14 @@ def test_an_editor_inserts_elements_with_the_keyboard_only(
     )
     page.locator(BODY_EDITOR).wait_for(state="visible", timeout=10_000)
     tab_to(page, IN_EDITOR)
+    # The editor puts its own caret back just after it gains the focus, and
+    # reads a moved one when the browser reports it: a moment each.
+    page.wait_for_timeout(200)
     page.keyboard.press("Control+End")
+    page.wait_for_function(
+        "() => getSelection().isCollapsed && getSelection().anchorOffset > 0"
+    )
+    page.wait_for_timeout(200)
     page.keyboard.press("Enter")
     page.keyboard.type("Work starts in May.")
 
@@ -594,4 +605,120 @@ def test_every_insert_dialog_passes_axe_at_desktop_and_phone_widths(
         assert sizes[1] <= sizes[2], label
         page.keyboard.press("Escape")
         dialog.wait_for(state="detached", timeout=5_000)
+    assert page.errors == []
+
+
+def edit(page, live_server, article):
+    """
+    Open the article's form, select the element card after the first
+    paragraph with the arrow key, and open its dialog with Edit element.
+    """
+    editor = open_form(page, live_server, article)
+    editor.locator("p").first.click()
+    page.keyboard.press("End")
+    edit_button = page.get_by_role("button", name="Edit element")
+    assert edit_button.get_attribute("aria-disabled") == "true"
+    page.keyboard.press("ArrowDown")
+    card = editor.locator(".body-element-card").first
+    assert "ProseMirror-selectednode" in card.get_attribute("class")
+    assert edit_button.get_attribute("aria-disabled") == "false"
+    edit_button.click()
+    dialog = page.locator(DIALOG)
+    dialog.wait_for(state="visible", timeout=5_000)
+    return dialog
+
+
+def edit_picture(dialog):
+    assert dialog.get_by_role("heading").inner_text() == "Edit the picture"
+    assert dialog.get_by_label("Caption", exact=True).input_value() == "The pier."
+    assert dialog.get_by_label("Wide").is_checked()
+    dialog.get_by_label("Full width").check()
+
+
+def edit_gallery(dialog):
+    assert dialog.get_by_label("Caption of picture 2").input_value() == "A ferry."
+    dialog.get_by_role("button", name="Move picture 2 up").click()
+
+
+def edit_quote(dialog):
+    assert dialog.get_by_label("Words").input_value() == "We will build it."
+    assert dialog.get_by_label("Who said them").input_value() == "The mayor"
+    dialog.get_by_label("Words").fill("We built it.")
+
+
+def edit_table(dialog):
+    assert dialog.get_by_label("Heading of column 1").input_value() == "Item"
+    dialog.get_by_label("Row 2, column 1").fill("Quay")
+
+
+# Each element as stored, edited, and as stored after the edit ({pier},
+# {cranes} and {ferry} are the library pictures' ids).
+EDITS = {
+    "picture": (
+        '<figure data-element="picture" data-image="{pier}" data-placement="wide">'
+        "<figcaption>The pier.</figcaption></figure>",
+        edit_picture,
+        '<figure data-element="picture" data-image="{pier}" data-placement="full">'
+        "<figcaption>The pier.</figcaption></figure>",
+    ),
+    "gallery": (
+        '<figure data-element="gallery">'
+        '<figure data-element="picture" data-image="{cranes}">'
+        "<figcaption>Cranes.</figcaption></figure>"
+        '<figure data-element="picture" data-image="{ferry}">'
+        "<figcaption>A ferry.</figcaption></figure></figure>",
+        edit_gallery,
+        '<figure data-element="gallery">'
+        '<figure data-element="picture" data-image="{ferry}">'
+        "<figcaption>A ferry.</figcaption></figure>"
+        '<figure data-element="picture" data-image="{cranes}">'
+        "<figcaption>Cranes.</figcaption></figure></figure>",
+    ),
+    "pull quote": (
+        '<blockquote data-element="pull-quote"><p>We will build it.</p>'
+        "<cite>The mayor</cite></blockquote>",
+        edit_quote,
+        '<blockquote data-element="pull-quote"><p>We built it.</p>'
+        "<cite>The mayor</cite></blockquote>",
+    ),
+    "table": (
+        "<table><thead><tr><th>Item</th></tr></thead>"
+        "<tbody><tr><td>Pier</td></tr></tbody></table>",
+        edit_table,
+        "<table><thead><tr><th>Item</th></tr></thead>"
+        "<tbody><tr><td>Quay</td></tr></tbody></table>",
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", list(EDITS))
+def test_a_selected_element_is_edited_in_place_through_its_dialog(
+    live_server,
+    library,
+    editor_page,  # noqa: F811
+    kind,
+):
+    """
+    "Edit element" is usable only while an element is selected; it opens
+    the element's dialog filled in from it, and what is changed replaces
+    the element where it stands.
+    """
+    page = editor_page
+    pier, cranes, ferry = library["pictures"]
+    ids = {"pier": pier.pk, "cranes": cranes.pk, "ferry": ferry.pk}
+    before, change, after = EDITS[kind]
+    story = library["story"]
+    story.body = f"<p>The harbour reopened.</p>{before.format(**ids)}<p>End.</p>"
+    story.save()
+
+    dialog = edit(page, live_server, story)
+    change(dialog)
+    dialog.get_by_role("button", name="Update", exact=True).click()
+    dialog.wait_for(state="detached", timeout=10_000)
+    save(page)
+
+    story.refresh_from_db()
+    assert story.body == (
+        f"<p>The harbour reopened.</p>{after.format(**ids)}<p>End.</p>"
+    )
     assert page.errors == []

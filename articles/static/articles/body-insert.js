@@ -8,6 +8,9 @@
 // library, our articles and the embed providers; BODY_EDITOR_EXTENSIONS
 // (articles/body.py) passes their addresses as this extension's options.
 // The server's sanitizer still decides what may be stored.
+//
+// A selected element is edited again through the same dialog, filled in
+// from its HTML ("Edit element" shows in the toolbar while one is selected).
 import { Extension, crel, pm } from "django-prose-editor/editor";
 
 let counter = 0;
@@ -74,11 +77,16 @@ function insertNode(editor, node, replacing = null) {
   }
   const after = at + node.nodeSize;
   const next = tr.doc.resolve(after).nodeAfter;
-  tr.setSelection(
-    next && next.isTextblock
-      ? pm.state.TextSelection.create(tr.doc, after + 1)
-      : pm.state.Selection.fromJSON(tr.doc, { type: "gapcursor", pos: after }),
-  );
+  if (replacing !== null) {
+    // An element edited stays selected.
+    tr.setSelection(pm.state.NodeSelection.create(tr.doc, at));
+  } else {
+    tr.setSelection(
+      next && next.isTextblock
+        ? pm.state.TextSelection.create(tr.doc, after + 1)
+        : pm.state.Selection.fromJSON(tr.doc, { type: "gapcursor", pos: after }),
+    );
+  }
   view.dispatch(tr.scrollIntoView());
 }
 
@@ -120,7 +128,7 @@ async function getJSON(url, params) {
 // Cancel. Escape or Cancel closes it and puts the focus back in the editor;
 // Enter submits. `submit(dialog)` returns the element to insert or throws a
 // Refusal, shown in the dialog with everything typed kept.
-function openDialog(editor, { title, build, submit, submitText = "Insert" }) {
+function openDialog(editor, { title, build, submit, current = null }) {
   const id = nextId("dialog");
   const error = h("p", { className: "body-insert-dialog__error", id: `${id}-error` });
   error.hidden = true;
@@ -128,11 +136,14 @@ function openDialog(editor, { title, build, submit, submitText = "Insert" }) {
   const insert = h("button", {
     type: "submit",
     className: "default",
-    textContent: submitText,
+    textContent: current ? "Update" : "Insert",
   });
   const cancel = h("button", { type: "button", textContent: "Cancel" });
   const form = h("form", { className: "body-insert-dialog__form" }, [
-    h("h2", { id: `${id}-title`, textContent: title }),
+    h("h2", {
+      id: `${id}-title`,
+      textContent: current ? title.replace(/^Insert an? /, "Edit the ") : title,
+    }),
     h("div", { role: "alert" }, [error]),
     fields,
     h("div", { className: "body-insert-dialog__actions" }, [insert, cancel]),
@@ -183,7 +194,7 @@ function openDialog(editor, { title, build, submit, submitText = "Insert" }) {
     try {
       const element = await submit(ui);
       dialog.close("inserted");
-      insertElement(editor, element, ui.replacing ?? null);
+      insertElement(editor, element, current ? current.pos : null);
     } catch (refusal) {
       error.textContent = refusal.message;
       error.hidden = false;
@@ -292,14 +303,26 @@ function searchBox(ui, { url, label, help, show, empty }) {
 }
 
 function thumbnail(picture) {
-  const image = h("img", { alt: "", loading: "lazy" });
-  if (picture.thumbnail) {
-    image.src = picture.thumbnail.url;
-    image.width = picture.thumbnail.width;
-    image.height = picture.thumbnail.height;
+  if (!picture.thumbnail) {
+    return h("span", {
+      className: "body-insert-thumbnail",
+      textContent: `Picture ${picture.id}`,
+    });
   }
-  return image;
+  return h("img", {
+    alt: "",
+    loading: "lazy",
+    src: picture.thumbnail.url,
+    width: picture.thumbnail.width,
+    height: picture.thumbnail.height,
+  });
 }
+
+// What an element being edited holds, read back from its HTML.
+const textOf = (element, selector) =>
+  element.querySelector(selector)?.textContent ?? "";
+const linesOf = (element, selector) =>
+  [...element.querySelectorAll(selector)].map((node) => node.textContent).join("\n");
 
 function pictureWords(picture) {
   return [picture.alt_text, picture.credit].filter(Boolean).join(" · ");
@@ -421,14 +444,20 @@ const PLACEMENTS = [
   { value: "full", label: "Full width" },
 ];
 
-function pictureDialog(editor, options) {
+function pictureDialog(editor, options, current = null) {
   let caption;
   let placement;
   let results;
   let upload;
-  let captionEdited = false;
+  // Editing: the picture stays unless another is chosen; so does the caption.
+  const kept = current?.element.dataset.image || "";
+  // The picture chosen, kept while the results change under it.
+  let picked = "";
+  const pickedLine = h("p", { className: "body-insert-dialog__status", "aria-live": "polite" });
+  let captionEdited = Boolean(current);
   openDialog(editor, {
     title: "Insert a picture",
+    current,
     build(ui) {
       const group = nextId("picture");
       results = searchBox(ui, {
@@ -438,7 +467,10 @@ function pictureDialog(editor, options) {
         empty: "No picture in the library matches.",
         show(picture) {
           const input = h("input", { type: "radio", name: group, value: picture.id });
+          input.checked = String(picture.id) === picked;
           input.addEventListener("change", () => {
+            picked = String(picture.id);
+            pickedLine.textContent = `Chosen: ${pictureWords(picture)}.`;
             if (!captionEdited) {
               caption.value = picture.caption;
             }
@@ -452,11 +484,25 @@ function pictureDialog(editor, options) {
       });
       results.list.setAttribute("role", "radiogroup");
       results.list.setAttribute("aria-label", "Pictures found");
-      caption = textArea({ rows: 2 });
+      results.list.after(pickedLine);
+      if (kept) {
+        ui.fields.append(
+          h("p", { textContent: `Now picture ${kept}: choose another to replace it.` }),
+        );
+      }
+      caption = textArea({
+        rows: 2,
+        value: current ? textOf(current.element, "figcaption") : "",
+      });
       caption.addEventListener("input", () => {
         captionEdited = true;
       });
-      placement = choices("placement", "Placement", PLACEMENTS, "column");
+      placement = choices(
+        "placement",
+        "Placement",
+        PLACEMENTS,
+        current?.element.dataset.placement || "column",
+      );
       ui.fields.append(
         ui.field("Caption", caption, "As shown under the picture in this story."),
         placement,
@@ -464,7 +510,7 @@ function pictureDialog(editor, options) {
       upload = uploadFields(ui, caption);
     },
     async submit(ui) {
-      let id = chosen(results.list);
+      let id = picked || kept;
       if (upload.file()) {
         required(upload.altText.value, "A new picture needs its alt text.", upload.altText);
         id = (await uploadPicture(ui, options, upload)).id;
@@ -479,7 +525,7 @@ function pictureDialog(editor, options) {
   });
 }
 
-function galleryDialog(editor, options) {
+function galleryDialog(editor, options, current = null) {
   const most = options.galleryMaxPictures;
   let list;
   let results;
@@ -517,6 +563,7 @@ function galleryDialog(editor, options) {
   }
   openDialog(editor, {
     title: "Insert a gallery",
+    current,
     build(ui) {
       const error = ui.form.querySelector(".body-insert-dialog__error");
       ui.showError = (message) => {
@@ -561,6 +608,10 @@ function galleryDialog(editor, options) {
         button.focus();
       });
       ui.fields.append(h("h3", { textContent: "Pictures in the gallery" }), list);
+      current?.element.querySelectorAll(":scope > figure").forEach((figure) => {
+        const id = figure.dataset.image;
+        add(ui, { id, caption: textOf(figure, "figcaption"), alt_text: `Picture ${id}` });
+      });
     },
     submit(ui) {
       const items = [...list.children];
@@ -581,7 +632,7 @@ function galleryDialog(editor, options) {
   });
 }
 
-function embedDialog(editor, options) {
+function embedDialog(editor, options, current = null) {
   let address;
   let status;
   // Which provider the address is from, said under the field.
@@ -595,8 +646,13 @@ function embedDialog(editor, options) {
   }
   openDialog(editor, {
     title: "Insert an embed",
+    current,
     build(ui) {
-      address = h("input", { type: "url", autocomplete: "off" });
+      address = h("input", {
+        type: "url",
+        autocomplete: "off",
+        value: current?.element.dataset.url ?? "",
+      });
       status = h("p", { className: "body-insert-dialog__status", "aria-live": "polite" });
       address.addEventListener("change", () => check().catch(() => {}));
       ui.fields.append(
@@ -616,14 +672,15 @@ function embedDialog(editor, options) {
   });
 }
 
-function pullQuoteDialog(editor) {
+function pullQuoteDialog(editor, options, current = null) {
   let words;
   let who;
   openDialog(editor, {
     title: "Insert a pull quote",
+    current,
     build(ui) {
-      words = textArea();
-      who = textInput();
+      words = textArea({ value: current ? linesOf(current.element, "p") : "" });
+      who = textInput({ value: current ? textOf(current.element, "cite") : "" });
       ui.fields.append(
         ui.field("Words", words, "The words quoted, without quotation marks."),
         ui.field("Who said them", who),
@@ -640,14 +697,17 @@ function pullQuoteDialog(editor) {
   });
 }
 
-function factBoxDialog(editor) {
+function factBoxDialog(editor, options, current = null) {
   let title;
   let items;
   openDialog(editor, {
     title: "Insert a fact box",
+    current,
     build(ui) {
-      title = textInput({ value: "Key points" });
-      items = textArea({ rows: 5 });
+      title = textInput({
+        value: current ? textOf(current.element, "h2, h3, h4") : "Key points",
+      });
+      items = textArea({ rows: 5, value: current ? linesOf(current.element, "li") : "" });
       ui.fields.append(
         ui.field("Title", title),
         ui.field("Points", items, "One a line."),
@@ -671,11 +731,19 @@ function factBoxDialog(editor) {
   });
 }
 
-function readMoreDialog(editor, options) {
+function readMoreDialog(editor, options, current = null) {
   let results;
+  const kept = current?.element.dataset.article || "";
+  let picked = "";
   openDialog(editor, {
     title: "Insert a “Read more” card",
+    current,
     build(ui) {
+      if (kept) {
+        ui.fields.append(
+          h("p", { textContent: `Now article ${kept}: choose another to replace it.` }),
+        );
+      }
       const group = nextId("article");
       results = searchBox(ui, {
         url: options.articleSearch,
@@ -684,6 +752,10 @@ function readMoreDialog(editor, options) {
         empty: "No live article's headline matches.",
         show(article) {
           const input = h("input", { type: "radio", name: group, value: article.id });
+          input.checked = String(article.id) === picked;
+          input.addEventListener("change", () => {
+            picked = String(article.id);
+          });
           return h("label", { className: "body-insert-article" }, [
             input,
             h("span", { textContent: ` ${article.title}` }),
@@ -695,7 +767,7 @@ function readMoreDialog(editor, options) {
       results.list.setAttribute("aria-label", "Articles found");
     },
     submit(ui) {
-      const id = chosen(results.list);
+      const id = picked || kept;
       if (!id) {
         ui.fail("Choose the article to recommend.", results.input);
       }
@@ -704,7 +776,7 @@ function readMoreDialog(editor, options) {
   });
 }
 
-function tableDialog(editor) {
+function tableDialog(editor, options, current = null) {
   let caption;
   let header;
   let rows;
@@ -715,8 +787,8 @@ function tableDialog(editor) {
       ? `Heading of column ${column + 1}`
       : `Row ${row + 1}, column ${column + 1}`;
   }
-  function layout() {
-    const kept = [...grid.querySelectorAll("tr")].map((tr) =>
+  function layout(kept = null) {
+    kept ||= [...grid.querySelectorAll("tr")].map((tr) =>
       [...tr.querySelectorAll("input")].map((input) => input.value),
     );
     const rowCount = Math.min(Math.max(Number(rows.value) || 1, 1), 50);
@@ -735,18 +807,29 @@ function tableDialog(editor) {
       ),
     );
   }
+  const cells = current
+    ? [...current.element.querySelectorAll("tr")].map((tr) =>
+        [...tr.children].map((cell) => cell.textContent),
+      )
+    : [];
   openDialog(editor, {
     title: "Insert a table",
+    current,
     build(ui) {
-      caption = textInput();
+      caption = textInput({ value: current ? textOf(current.element, "caption") : "" });
       header = h("input", { type: "checkbox", id: nextId("header") });
-      header.checked = true;
-      rows = h("input", { type: "number", min: 1, max: 50, value: 3 });
-      columns = h("input", { type: "number", min: 1, max: 10, value: 2 });
+      header.checked = !current || Boolean(current.element.querySelector("thead"));
+      rows = h("input", { type: "number", min: 1, max: 50, value: cells.length || 3 });
+      columns = h("input", {
+        type: "number",
+        min: 1,
+        max: 10,
+        value: Math.max(0, ...cells.map((row) => row.length)) || 2,
+      });
       grid = h("table", { className: "body-insert-grid" });
-      rows.addEventListener("input", layout);
-      columns.addEventListener("input", layout);
-      header.addEventListener("change", layout);
+      rows.addEventListener("input", () => layout());
+      columns.addEventListener("input", () => layout());
+      header.addEventListener("change", () => layout());
       ui.fields.append(
         ui.field("Caption", caption, "What the table shows."),
         h("div", { className: "body-insert-dialog__check" }, [
@@ -759,7 +842,7 @@ function tableDialog(editor) {
         ]),
         h("div", { className: "body-insert-grid__scroll" }, [grid]),
       );
-      layout();
+      layout(cells);
     },
     submit() {
       const values = [...grid.querySelectorAll("tr")].map((tr) =>
@@ -805,14 +888,18 @@ function localNow(timeZone) {
   return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}`;
 }
 
-function updateDialog(editor, options) {
+function updateDialog(editor, options, current = null) {
   let at;
   let text;
   openDialog(editor, {
     title: "Insert an update note",
+    current,
     build(ui) {
-      at = h("input", { type: "datetime-local", value: localNow(options.timeZone) });
-      text = textArea();
+      at = h("input", {
+        type: "datetime-local",
+        value: current?.element.dataset.at || localNow(options.timeZone),
+      });
+      text = textArea({ value: current ? linesOf(current.element, "p") : "" });
       ui.fields.append(
         ui.field("Time", at, `In the newsroom's time (${options.timeZone}).`),
         ui.field("What changed", text),
@@ -910,6 +997,20 @@ function insertMenu(editor, button, options) {
   };
 }
 
+// The body element selected in the editor, as {element, pos}, or null.
+function selectedElement(editor) {
+  const node = editor.state.selection.node;
+  if (!node || node.type.name !== "bodyElement") {
+    return null;
+  }
+  const template = document.createElement("template");
+  template.innerHTML = node.attrs.html;
+  const element = template.content.firstElementChild;
+  const name = element?.tagName === "TABLE" ? "table" : element?.dataset.element;
+  const kind = ELEMENTS.find((entry) => entry.name === name);
+  return kind ? { element, pos: editor.state.selection.from, kind } : null;
+}
+
 export const BodyInsert = Extension.create({
   name: "bodyInsert",
 
@@ -940,6 +1041,31 @@ export const BodyInsert = Extension.create({
         popup.open();
       },
       enabled: (editor) => editor.isEditable,
+    });
+    // Always there (the toolbar does not move), usable while an element is
+    // selected.
+    const edit = h("button", {
+      type: "button",
+      className: "prose-menubar__button body-insert-button",
+      textContent: "Edit element",
+    });
+    // Pressing it leaves the focus, and so the element's selection, in the
+    // editor.
+    edit.addEventListener("mousedown", (event) => event.preventDefault());
+    const editable = (editor) => editor.isEditable && selectedElement(editor);
+    menu.defineItem({
+      name: "bodyEdit",
+      groups: "insert",
+      priority: 90,
+      button: edit,
+      command: (editor) => {
+        const current = selectedElement(editor);
+        current.kind.open(editor, this.options, current);
+      },
+      enabled: (editor) => Boolean(editable(editor)),
+      update: (editor) => {
+        edit.setAttribute("aria-disabled", String(!editable(editor)));
+      },
     });
   },
 });
