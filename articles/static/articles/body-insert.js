@@ -10,7 +10,7 @@
 // The server's sanitizer still decides what may be stored.
 //
 // A selected element is edited again through the same dialog, filled in
-// from its HTML ("Edit element" shows in the toolbar while one is selected).
+// from its HTML ("Edit element", beside Insert, works while one is selected).
 import { Extension, crel, pm } from "django-prose-editor/editor";
 
 let counter = 0;
@@ -126,8 +126,9 @@ async function getJSON(url, params) {
 
 // A modal dialog with a form: labelled fields, an error line, Insert and
 // Cancel. Escape or Cancel closes it and puts the focus back in the editor;
-// Enter submits. `submit(dialog)` returns the element to insert or throws a
-// Refusal, shown in the dialog with everything typed kept.
+// Enter submits. `submit(ui)` returns the element to insert (or to put in
+// place of `current`, the element edited) or throws a Refusal, shown in the
+// dialog with everything typed kept.
 function openDialog(editor, { title, build, submit, current = null }) {
   const id = nextId("dialog");
   const error = h("p", { className: "body-insert-dialog__error", id: `${id}-error` });
@@ -234,7 +235,8 @@ function required(value, message, field) {
   return value.trim();
 }
 
-// Radio buttons in a fieldset: [{value, label}], the first checked.
+// Radio buttons in a fieldset, one for each of [{value, label}], the one of
+// value `checked` checked.
 function choices(name, legend, options, checked) {
   const group = nextId(name);
   return h("fieldset", { className: "body-insert-dialog__choices" }, [
@@ -252,8 +254,9 @@ function chosen(fieldset) {
   return input ? input.value : "";
 }
 
-// A search box and its results, asked of `url` as the editor types.
-// `show(result)` makes one result's control; `onResults` hears each answer.
+// A search box and its results, asked of `url` as the editor types (the
+// first page at once, for an empty search). `show(result)` makes one
+// result's control; "More results" asks for the next page.
 function searchBox(ui, { url, label, help, show, empty }) {
   const input = h("input", { type: "search", autocomplete: "off" });
   const status = h("p", {
