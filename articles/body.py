@@ -10,9 +10,17 @@ from datetime import datetime
 from html.parser import HTMLParser
 
 import nh3
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.urls import reverse_lazy
 from django.utils.html import strip_tags
-from django_prose_editor.config import allowlist_from_extensions, expand_extensions
+from django_prose_editor.config import (
+    DEFAULT_MENU_GROUPS,
+    allowlist_from_extensions,
+    expand_extensions,
+)
+
+GALLERY_MAX_PICTURES = 200
 
 # What the body editor offers as text markup.
 BODY_EDITOR_EXTENSIONS = {
@@ -32,6 +40,17 @@ BODY_EDITOR_EXTENSIONS = {
     # The body elements below, kept intact by the editor
     # (articles/static/articles/body-elements.js).
     "BodyElement": True,
+    # The Insert menu that adds them (articles/static/articles/body-insert.js),
+    # first in the toolbar, and what its dialogs ask the server.
+    "Menu": {"groups": [{"group": "insert"}, *DEFAULT_MENU_GROUPS]},
+    "BodyInsert": {
+        "pictureSearch": reverse_lazy("admin:articles_image_insert_search"),
+        "pictureUpload": reverse_lazy("admin:articles_image_insert_upload"),
+        "articleSearch": reverse_lazy("admin:articles_article_insert_articles"),
+        "embedCheck": reverse_lazy("admin:articles_article_insert_embed"),
+        "timeZone": settings.TIME_ZONE,
+        "galleryMaxPictures": GALLERY_MAX_PICTURES,
+    },
 }
 
 # The body elements (docs/body-elements.md): which tag carries each
@@ -61,7 +80,6 @@ ELEMENT_TAGS = {
     "td",
 }
 PLACEMENTS = ("column", "wide", "full")
-GALLERY_MAX_PICTURES = 200
 
 ID = re.compile(r"[1-9][0-9]{0,17}")
 MOMENT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}")

@@ -69,13 +69,17 @@ class ImageForm(forms.ModelForm):
             "alt_text",
             "caption",
             "credit",
+            "tags",
             "licence",
             "source",
             "rights_expire_on",
             "focal_point_x",
             "focal_point_y",
         ]
-        widgets = {"alt_text": forms.Textarea(attrs={"rows": 2})}
+        widgets = {
+            "alt_text": forms.Textarea(attrs={"rows": 2}),
+            "tags": TagSuggestionsWidget(model=Image),
+        }
 
     # The picture on the change form is an <input type="image"> of this
     # name: clicking it submits the form with the click's position in the
@@ -113,6 +117,16 @@ class ImageForm(forms.ModelForm):
         if clicked:
             cleaned["focal_point_x"], cleaned["focal_point_y"] = clicked
         return cleaned
+
+
+class PictureUploadForm(ImageForm):
+    """
+    A picture added to the library from the body editor: the picture admin's
+    form and checks, with only what the editor is asked there.
+    """
+
+    class Meta(ImageForm.Meta):
+        fields = ["file", "alt_text", "caption", "credit", "tags"]
 
 
 class ArticleAdminForm(forms.ModelForm):

@@ -559,7 +559,11 @@ DJANGO_PROSE_EDITOR_EXTENSIONS = [
     {
         "js": [static_lazy("articles/body-elements.js")],
         "extensions": {"BodyElement": html_tags([])},
-    }
+    },
+    {
+        "js": [static_lazy("articles/body-insert.js")],
+        "extensions": {"BodyInsert": html_tags([])},
+    },
 ]
 
 # Content Security Policy: no inline script anywhere on public pages.

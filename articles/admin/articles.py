@@ -16,10 +16,9 @@ from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, IntegerField, Prefetch, Value, When
 from django.http import Http404
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.html import format_html
 from django.views.decorators.csp import csp_override
-from django.views.decorators.http import require_POST
 
 from newsroom.admin_inlines import LabelledTabularInline
 
@@ -33,8 +32,9 @@ from ..models import (
     Author,
     Correction,
 )
-from . import drafts, live, planning, preview
+from . import drafts, insert, live, planning, preview
 from .images import thumbnail_html
+from .pages import admin_page
 from .revisions import (
     SaveConflictFormMixin,
     byline_left_alone,
@@ -485,17 +485,13 @@ class ArticleAdmin(admin.ModelAdmin):
     # and the request, in the modules named.
 
     def get_urls(self):
-        def page(route, view, suffix, post_only=False):
-            view = partial(view, self)
-            if post_only:
-                view = require_POST(view)
-            return path(
-                route, self.admin_site.admin_view(view), name=self.url_name(suffix)
-            )
+        page = partial(admin_page, self)
 
         one = "<path:object_id>/"
         return [
             page("calendar/", planning.calendar_view, "calendar"),
+            page("insert/articles/", insert.article_search_view, "insert_articles"),
+            page("insert/embed/", insert.embed_check_view, "insert_embed"),
             page("add/draft/", drafts.draft_save_view, "draft_new", post_only=True),
             page(
                 "add/draft/discard/",

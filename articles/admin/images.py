@@ -1,11 +1,15 @@
 """The picture library in the admin: upload, rights, focal point, renditions."""
 
+from functools import partial
+
 from django.contrib import admin, messages
 from django.http import HttpResponseRedirect
 from django.utils.html import format_html, format_html_join
 
 from ..forms import ImageForm
 from ..models import Image
+from . import insert
+from .pages import admin_page
 
 
 def thumbnail_html(image):
@@ -30,7 +34,7 @@ class ImageAdmin(admin.ModelAdmin):
     save_on_top = True
     list_display = ["thumbnail", "alt_text", "caption", "credit", "dimensions"]
     list_display_links = ["thumbnail", "alt_text"]
-    search_fields = ["alt_text", "caption", "credit"]
+    search_fields = ["alt_text", "caption", "credit", "tags__name"]
     readonly_fields = [
         "preview",
         "focal_point_picker",
@@ -40,7 +44,10 @@ class ImageAdmin(admin.ModelAdmin):
         "renditions_made",
     ]
     fieldsets = [
-        (None, {"fields": ["file", "preview", "alt_text", "caption", "credit"]}),
+        (
+            None,
+            {"fields": ["file", "preview", "alt_text", "caption", "credit", "tags"]},
+        ),
         ("Rights", {"fields": ["licence", "source", "rights_expire_on"]}),
         (
             "Focal point",
@@ -76,6 +83,20 @@ class ImageAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("renditions")
+
+    def get_urls(self):
+        # What the body editor's Insert menu asks of the library.
+        page = partial(admin_page, self)
+        return [
+            page("insert/search/", insert.picture_search_view, "insert_search"),
+            page(
+                "insert/upload/",
+                insert.picture_upload_view,
+                "insert_upload",
+                post_only=True,
+            ),
+            *super().get_urls(),
+        ]
 
     @admin.display(description="picture")
     def thumbnail(self, image):

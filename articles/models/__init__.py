@@ -29,6 +29,7 @@ from .images import (
     Rendition,
     ShapedPicture,
     StoredRendition,
+    TaggedImage,
     day_start,
     prefetch_renditions,
 )
@@ -79,6 +80,7 @@ __all__ = [
     "ShareLink",
     "StoredRendition",
     "TaggedArticle",
+    "TaggedImage",
     "body_pictures_of",
     "body_references",
     "reference_rows",

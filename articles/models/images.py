@@ -15,6 +15,8 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.functional import cached_property
+from taggit.managers import TaggableManager
+from taggit.models import TaggedItemBase
 
 from newsroom.cache import ReaderVisible
 from newsroom.fields import staff_member
@@ -41,6 +43,22 @@ class ImageQuerySet(models.QuerySet):
         """
         day = self.rights_lapsing().values_list("rights_expire_on", flat=True).first()
         return day_start(day) if day else None
+
+    def matching(self, words):
+        """
+        Pictures whose alt text, caption, credit or one of whose tags holds
+        each of the `words` (a string, split on spaces), newest first.
+        """
+        pictures = self
+        for word in words.split():
+            tagged = TaggedImage.objects.filter(tag__name__icontains=word)
+            pictures = pictures.filter(
+                Q(alt_text__icontains=word)
+                | Q(caption__icontains=word)
+                | Q(credit__icontains=word)
+                | Q(pk__in=tagged.values("content_object"))
+            )
+        return pictures.order_by("-created_at", "-pk")
 
 
 class PictureSources:
@@ -150,6 +168,11 @@ class Image(ReaderVisible, PictureSources, models.Model):
         help_text="Every rendition as [shape, format, width, height, file name], "
         "recorded when they are made, so pages show the picture without "
         "reading its renditions. Empty (null) while unknown.",
+    )
+    tags = TaggableManager(
+        through="TaggedImage",
+        blank=True,
+        help_text="Words editors find the picture by in the library, comma-separated.",
     )
 
     objects = ImageQuerySet.as_manager()
@@ -352,6 +375,23 @@ class Image(ReaderVisible, PictureSources, models.Model):
         """The 1200×630 JPEG for og:image and twitter:image, or None."""
         jpegs = self._renditions(Rendition.Format.JPEG, "share")
         return jpegs[-1] if jpegs else None
+
+
+class TaggedImage(TaggedItemBase):
+    """A library picture's tag links, with a real foreign key like articles'."""
+
+    content_object = models.ForeignKey(
+        Image, on_delete=models.CASCADE, related_name="tagged_items"
+    )
+
+    class Meta:
+        verbose_name = "picture tag"
+        verbose_name_plural = "picture tags"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_object", "tag"], name="tagged_image_unique"
+            )
+        ]
 
 
 class StoredRendition:

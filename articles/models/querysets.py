@@ -290,6 +290,16 @@ class ArticleQuerySet(ReaderVisibleQuerySet):
         """
         return search.suggest_from_headlines(self, query)
 
+    def with_headline(self, words):
+        """
+        Articles whose headline holds each of the `words` (a string, split on
+        spaces), latest first: what an editor looks for by name.
+        """
+        articles = self
+        for word in words.split():
+            articles = articles.filter(title__icontains=word)
+        return articles.order_by("-published_at", "-pk")
+
     def published_between(self, start=None, end=None):
         """
         Articles published on the dates from `start` to `end` (both
