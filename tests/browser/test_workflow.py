@@ -2,8 +2,9 @@
 The review workflow in a real browser: a Contributor writes a draft with a
 lead picture and submits it; an Editor finds it under "Awaiting review",
 sends it back with a comment the Contributor then reads, and publishes the
-resubmitted piece. The clicks each person needs are counted (and printed
-with -s), and the review panel is scanned by axe.
+resubmitted piece; an Editor publishes a story with a lead picture, and one
+with a gallery of five library pictures. The clicks each person needs are
+counted (and printed with -s), and the review panel is scanned by axe.
 """
 
 import pytest
@@ -271,3 +272,52 @@ def test_editor_reads_the_revision_diff_previews_and_schedules_a_submitted_draft
     assert page.goto(live_server.url + article.get_absolute_url()).status == 404
     context.close()
     editor_context.close()
+
+
+def test_editor_publishes_an_article_with_a_gallery_of_five_library_pictures(
+    live_server, browser
+):
+    """
+    From "Add article" to a live article whose body holds a gallery of five
+    library pictures, as an Editor: the gallery comes from the Insert menu,
+    which lists the library's newest pictures before anything is typed.
+    """
+    section = make_section(name="Sport", slug="sport")
+    author = make_author(name="Aoife Brennan")
+    pictures = [
+        make_image(alt_text=f"Galway try number {number}", caption=f"Try {number}.")
+        for number in range(1, 6)
+    ]
+    editor = make_member("aoife", "Editor", author=author)
+    context, page = logged_in_page(browser, live_server, editor)
+    page.goto(live_server.url + reverse("admin:index"))
+    clicks = Clicks(page)
+    clicks.click("a[href$='/articles/article/add/']")
+    page.wait_for_load_state("load")
+    clicks.type_into("#id_title", "Galway win the county final in pictures")
+    clicks.type_into("#id_standfirst", "Five tries and a trophy at Pearse Stadium.")
+    page.locator(".prose-editor [contenteditable=true]").wait_for(timeout=10_000)
+    clicks.type_into(
+        ".prose-editor [contenteditable=true]", "Galway won by twelve points."
+    )
+    clicks.click(".prose-editor button:text-is('Insert')")
+    clicks.click("[role=menuitem]:text-is('Gallery')")
+    dialog = page.locator("dialog.body-insert-dialog[open]")
+    for picture in pictures:
+        clicks.click(f"dialog[open] button[aria-label^='Add: {picture.alt_text}']")
+    clicks.click("dialog[open] button:text-is('Insert')")
+    dialog.wait_for(state="detached", timeout=10_000)
+    clicks.choose("section", section.name)
+    clicks.click("#id_go_live_now")
+    clicks.click("input[name=_save]")
+    page.wait_for_load_state("load")
+    article = Article.objects.get()
+    assert article.is_published()
+    gallery = [f'data-image="{picture.pk}"' for picture in pictures]
+    assert [article.body.find(found) > 0 for found in gallery] == [True] * 5
+    assert sorted(article.body.find(found) for found in gallery) == [
+        article.body.find(found) for found in gallery
+    ]
+    print(f"\nClicks: editor {clicks.count} ({clicks.typed} fields typed)")
+    assert clicks.count == 16
+    context.close()
