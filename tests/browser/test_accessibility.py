@@ -8,6 +8,7 @@ from django.utils import timezone
 from articles.models import Article, FrontPagePin, FrontPageSlot, Section
 from subscriptions.demo import create_demo_newsletters
 from tests.articles.live_factories import make_entry
+from tests.articles.test_body_elements import EVERY_ELEMENT
 from tests.browser.conftest import (
     VIEWPORTS,
     WCAG,
@@ -104,11 +105,34 @@ def paper():
     )
     make_entry(storm, headline="Red warning", body="<p>A red warning is issued.</p>")
     make_entry(storm, body="<p>Ferries from Galway are cancelled.</p>", key_event=True)
+    # A story told with one of every body element.
+    shots = [
+        make_image(
+            file=image_upload(width=800, height=450),
+            alt_text=f"The new pier from the {side}",
+            caption=f"The pier from the {side}.",
+            credit="Keith Dolan",
+        )
+        for side in ("quay", "water", "air")
+    ]
+    story = make_article(
+        title="The new pier, told in pictures, figures and voices",
+        section=news,
+        authors=[reporter],
+        body=EVERY_ELEMENT.format(
+            picture=shots[0].pk,
+            first=shots[1].pk,
+            second=shots[2].pk,
+            article=article.pk,
+        ),
+        published_at=now - timedelta(hours=6),
+    )
     return {
         "home": "/",
         "live": storm.get_absolute_url(),
         "section": news.get_absolute_url(),
         "article": article.get_absolute_url(),
+        "elements": story.get_absolute_url(),
         "author": reporter.get_absolute_url(),
         "tag": "/tags/housing/",
         # Results with highlighted snippets, and a misspelling's suggestion.
@@ -124,6 +148,7 @@ READER_PAGES = [
     "live",
     "section",
     "article",
+    "elements",
     "author",
     "tag",
     "search",
