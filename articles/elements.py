@@ -241,3 +241,12 @@ def portable_body(article):
     """
     references = BodyReferences(article.body_references.all(), article, portable=True)
     return _inside(parse(article.body).children, references)
+
+
+def portable_text(body):
+    """
+    A body that belongs to no article (a newsletter edition's note) as
+    portable HTML: its text markup with absolute links; an element that
+    would refer to a picture, article or embed keeps only its words. No query.
+    """
+    return _inside(parse(body).children, BodyReferences((), portable=True))

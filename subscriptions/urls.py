@@ -7,6 +7,17 @@ app_name = "subscriptions"
 urlpatterns = [
     path("newsletters/", views.newsletter_list, name="newsletters"),
     path("newsletters/sign-up/", views.newsletter_sign_up, name="newsletter-sign-up"),
+    path("newsletters/<slug:slug>/", views.newsletter_detail, name="newsletter"),
+    path(
+        "newsletters/<slug:slug>/feed/",
+        views.EditionFeed(),
+        name="newsletter-feed",
+    ),
+    path(
+        "newsletters/<slug:newsletter_slug>/<int:pk>/",
+        views.edition_detail,
+        name="edition",
+    ),
     path(
         "newsletters/check-your-inbox/",
         views.check_inbox,

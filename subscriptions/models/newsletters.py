@@ -153,7 +153,8 @@ class Newsletter(ReaderVisible, models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("subscriptions:newsletters") + f"#newsletter-{self.slug}"
+        """The newsletter's page: its sign-up form and its past editions."""
+        return reverse("subscriptions:newsletter", kwargs={"slug": self.slug})
 
     @property
     def zone(self):

@@ -1,12 +1,16 @@
 """
 Public subscriptions pages, one module per domain: `newsletters` (sign up,
-confirm, unsubscribe, manage) and `delivery` (the home delivery request).
+confirm, unsubscribe, manage, the web archive) and `delivery` (the home
+delivery request).
 """
 
 from .delivery import delivery_request, delivery_request_done
 from .newsletters import (
+    EditionFeed,
     check_inbox,
     confirm,
+    edition_detail,
+    newsletter_detail,
     newsletter_list,
     newsletter_sign_up,
     preferences,
@@ -14,8 +18,11 @@ from .newsletters import (
 )
 
 __all__ = [
+    "EditionFeed",
     "check_inbox",
     "confirm",
+    "edition_detail",
+    "newsletter_detail",
     "delivery_request",
     "delivery_request_done",
     "newsletter_list",
