@@ -4,7 +4,9 @@ HTML and a plain-text part, absolute links from settings.SITE_URL, and the
 List-Unsubscribe headers of RFC 2369 and RFC 8058.
 """
 
+import re
 from email.policy import EmailPolicy
+from html import unescape
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -13,8 +15,8 @@ from django.db.models import prefetch_related_objects
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import strip_tags
 
-from articles.body import plain_text
 from articles.models import bylines_in_order, prefetch_renditions
 from articles.templatetags.article_tags import absolute_url as absolute_address
 from newsroom import formats
@@ -164,12 +166,24 @@ def edition_story(article, picture_width):
     }
 
 
+def note_text(html):
+    """
+    The editor's note for the plain-text part: its words, one paragraph
+    (or list item, quotation, line) to a line, a blank line between them.
+    """
+    html = re.sub(r"(?i)<br\s*/?>|</(p|li|blockquote|h\d)>", "\n", html or "")
+    text = unescape(strip_tags(html))
+    return "\n\n".join(
+        " ".join(line.split()) for line in text.splitlines() if line.strip()
+    )
+
+
 def preheader(edition, stories):
     """
     The line an inbox shows after the subject: the editor's note's first
     words, else the top story's standfirst, else its headline.
     """
-    words = plain_text(edition.intro) if edition.intro else ""
+    words = note_text(edition.intro)
     if not words and stories:
         words = stories[0]["standfirst"] or stories[0]["title"]
     words = " ".join(words.split())
@@ -199,7 +213,7 @@ def edition_context(edition, articles):
         "newsletter": newsletter,
         "day": formats.written(day, "weekday_day"),
         "note": edition.note_html(),
-        "note_text": plain_text(edition.intro) if edition.intro else "",
+        "note_text": note_text(edition.intro),
         "preheader": preheader(edition, stories),
         "articles": stories,
         "top": stories[0] if stories else None,

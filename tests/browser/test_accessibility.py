@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from articles.models import Article, FrontPagePin, FrontPageSlot, Section
 from subscriptions.demo import create_demo_newsletters
+from subscriptions.models import Edition, EditionArticle
 from tests.articles.live_factories import make_entry
 from tests.browser.conftest import (
     VIEWPORTS,
@@ -104,6 +105,17 @@ def paper():
     )
     make_entry(storm, headline="Red warning", body="<p>A red warning is issued.</p>")
     make_entry(storm, body="<p>Ferries from Galway are cancelled.</p>", key_event=True)
+    # A sent newsletter edition: its web archive page and its newsletter's.
+    wrap = create_demo_newsletters()[0]
+    edition = Edition.objects.create(
+        newsletter=wrap,
+        subject="News Wrap, the day's highlights",
+        intro='<p>Good afternoon. <a href="/news/">The news</a> first.</p>',
+        status=Edition.Status.SENT,
+        scheduled_for=now - timedelta(minutes=30),
+    )
+    for position, story in enumerate((article, storm)):
+        EditionArticle.objects.create(edition=edition, article=story, position=position)
     return {
         "home": "/",
         "live": storm.get_absolute_url(),
@@ -115,6 +127,8 @@ def paper():
         "search": "/search/?q=homes",
         "search-suggestion": "/search/?q=counsil",
         "newsletters": "/newsletters/",
+        "newsletter": wrap.get_absolute_url(),
+        "edition": edition.get_absolute_url(),
         "delivery": "/delivery/",
     }
 
@@ -129,6 +143,8 @@ READER_PAGES = [
     "search",
     "search-suggestion",
     "newsletters",
+    "newsletter",
+    "edition",
     "delivery",
 ]
 
