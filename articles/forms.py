@@ -146,7 +146,8 @@ class ArticleAdminForm(forms.ModelForm):
         required=False,
         label="Sharing picture",
         empty_label="The lead picture",
-        help_text=Article._meta.get_field("share_image").help_text,
+        help_text=Article._meta.get_field("share_image").help_text
+        + " A picture just added to the body is offered once the article is saved.",
     )
 
     class Meta:
