@@ -10,7 +10,7 @@ urlpatterns = [
     path("newsletters/<slug:slug>/", views.newsletter_detail, name="newsletter"),
     path(
         "newsletters/<slug:slug>/feed/",
-        views.EditionFeed(),
+        views.newsletter_feed,
         name="newsletter-feed",
     ),
     path(

@@ -6,11 +6,11 @@ delivery request).
 
 from .delivery import delivery_request, delivery_request_done
 from .newsletters import (
-    EditionFeed,
     check_inbox,
     confirm,
     edition_detail,
     newsletter_detail,
+    newsletter_feed,
     newsletter_list,
     newsletter_sign_up,
     preferences,
@@ -18,11 +18,11 @@ from .newsletters import (
 )
 
 __all__ = [
-    "EditionFeed",
     "check_inbox",
     "confirm",
     "edition_detail",
     "newsletter_detail",
+    "newsletter_feed",
     "delivery_request",
     "delivery_request_done",
     "newsletter_list",

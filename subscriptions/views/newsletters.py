@@ -257,3 +257,7 @@ class EditionFeed(Feed):
 
     def item_pubdate(self, edition):
         return edition.sent_at or edition.scheduled_for
+
+
+# Feeds are the same for everyone: cached like the pages that list them.
+newsletter_feed = require_GET(public_page(EditionFeed()))

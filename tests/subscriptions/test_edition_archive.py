@@ -121,8 +121,10 @@ def test_the_newsletters_feed_lists_its_sent_editions(client, settings, edition)
         "subscriptions:newsletter-feed", kwargs={"slug": edition.newsletter.slug}
     )
 
-    feed = feedparser.parse(client.get(url).content)
+    response = client.get(url)
+    feed = feedparser.parse(response.content)
 
+    assert "public" in response["Cache-Control"]
     assert [entry.link for entry in feed.entries] == [
         "https://news.example.org" + edition.get_absolute_url()
     ]
