@@ -214,6 +214,9 @@ def test_layout_holds_in_outlook_for_windows(pictured_edition):
 
     assert '<!--[if mso]><table role="presentation" width="600"' in html
     assert "<!--[if mso]></td></tr></table><![endif]-->" in html
+    # Word sets a stack whose first font it lacks in Times New Roman.
+    assert ".nl-masthead { font-family: Georgia, serif !important; }" in html
+    assert "nl-masthead" in soup.find("a", string="The Midland Herald").parent["class"]
     for forbidden in (
         "display: flex",
         "display:flex",
