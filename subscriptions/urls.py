@@ -7,17 +7,6 @@ app_name = "subscriptions"
 urlpatterns = [
     path("newsletters/", views.newsletter_list, name="newsletters"),
     path("newsletters/sign-up/", views.newsletter_sign_up, name="newsletter-sign-up"),
-    path("newsletters/<slug:slug>/", views.newsletter_detail, name="newsletter"),
-    path(
-        "newsletters/<slug:slug>/feed/",
-        views.newsletter_feed,
-        name="newsletter-feed",
-    ),
-    path(
-        "newsletters/<slug:newsletter_slug>/<int:pk>/",
-        views.edition_detail,
-        name="edition",
-    ),
     path(
         "newsletters/check-your-inbox/",
         views.check_inbox,
@@ -37,6 +26,18 @@ urlpatterns = [
         "newsletters/preferences/<str:token>/",
         views.preferences,
         name="newsletter-preferences",
+    ),
+    # The web archive, after the fixed addresses above so that they win.
+    path("newsletters/<slug:slug>/", views.newsletter_detail, name="newsletter"),
+    path(
+        "newsletters/<slug:slug>/feed/",
+        views.newsletter_feed,
+        name="newsletter-feed",
+    ),
+    path(
+        "newsletters/<slug:newsletter_slug>/<int:pk>/",
+        views.edition_detail,
+        name="edition",
     ),
     # Home delivery
     path("delivery/", views.delivery_request, name="delivery-request"),

@@ -9,6 +9,7 @@ import uuid
 import feedparser
 import pytest
 from bs4 import BeautifulSoup
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from articles.models import Article
@@ -162,3 +163,15 @@ def test_archive_pages_are_kept_and_a_new_sent_edition_shows_at_once(
     later.save()
 
     assert "A later edition" in client.get(pages[1]).content.decode()
+
+
+def test_the_fixed_newsletter_addresses_win_and_their_names_are_no_slugs(client):
+    """A newsletter's page never hides the sign-up answer, nor takes its name."""
+    make_newsletter(slug="news-wrap")
+
+    assert b"Check your inbox" in client.get("/newsletters/check-your-inbox/").content
+    for slug in ("check-your-inbox", "sign-up", "confirm"):
+        newsletter = make_newsletter(slug=slug)
+        with pytest.raises(ValidationError) as refused:
+            newsletter.full_clean()
+        assert "another page's address" in str(refused.value)
