@@ -582,6 +582,7 @@ class LiveUpdatesView(PublicPageMixin, View):
     def dispatch(self, request, *args, **kwargs):
         response = super().dispatch(request, *args, **kwargs)
         if is_anonymous(request):
-            # The edge keeps it a second (deploy/nginx/newsroom.conf), not minutes.
+            # A CDN keeps it a second, not minutes, and no shared cache serves
+            # it stale longer than one, whatever CDN_STALE_SECONDS says.
             patch_cache_control(response, s_maxage=1, stale_while_revalidate=1)
         return response

@@ -21,11 +21,13 @@ def is_anonymous(request):
 def cache_for_readers(request, response, max_age=None):
     """
     Let browsers keep an anonymous reader's copy of a public page for
-    `max_age` seconds (HTTP_MAX_AGE by default) and shared caches (a CDN, the
-    edge) for CDN_CACHE_SECONDS, serving it stale for CDN_STALE_SECONDS while
-    they fetch a new one, or for a day while the site is down. A logged-in
-    user's copy is never stored. newsroom.cache.PageCacheMiddleware shortens
-    these lifetimes to end at the next scheduled publication.
+    `max_age` seconds (HTTP_MAX_AGE by default) and a CDN for
+    CDN_CACHE_SECONDS (the edge goes by X-Accel-Expires instead), shared
+    caches serving it stale for CDN_STALE_SECONDS while they fetch a new one
+    (the edge too: keep it a second or two), or for a day while the site is
+    down. A logged-in user's copy is never stored.
+    newsroom.cache.PageCacheMiddleware shortens these lifetimes to end at the
+    next scheduled publication.
     """
     if is_anonymous(request):
         patch_cache_control(

@@ -209,11 +209,13 @@ FRAGMENTS_STRICT = DEBUG
 # never past the next scheduled publication. See newsroom.cache.pages.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)
 # Cache-Control of the same pages for anonymous readers (newsroom.http): how
-# long browsers keep them, how long shared caches (a CDN, the edge) keep them,
-# and how long past that a shared cache may serve one while fetching anew.
+# long browsers keep them, how long a CDN keeps them (the edge keeps them to
+# the end of the second: X-Accel-Expires), and how long past that a shared
+# cache, the edge included, may serve one while fetching anew: a second, so
+# that a change shows through the edge within about two.
 HTTP_MAX_AGE = env_int("HTTP_MAX_AGE", 60)
 CDN_CACHE_SECONDS = env_int("CDN_CACHE_SECONDS", 300)
-CDN_STALE_SECONDS = env_int("CDN_STALE_SECONDS", 60)
+CDN_STALE_SECONDS = env_int("CDN_STALE_SECONDS", 1)
 
 
 def rate(name, default):

@@ -128,11 +128,12 @@ def last_modified(rendered_at, now):
 
 def edge_expiry(now):
     """
-    How long nginx in front (deploy/nginx/newsroom.conf) may keep a page
+    How long nginx in front (deploy/nginx/newsroom.conf) may keep an answer
     sent at `now`: to the end of this second, so that a change shows through
     the edge within a second. (nginx counts whole seconds: its shortest
     proxy_cache_valid, 1s, keeps a page from one to two seconds.) nginx reads
-    X-Accel-Expires and does not pass it on.
+    X-Accel-Expires before Cache-Control's lifetimes, which are for a CDN and
+    browsers, and does not pass it on.
     """
     return f"@{int(now)}"
 
@@ -193,13 +194,24 @@ class PageCacheMiddleware:
     bytes sent) and, from the cache, a Last-Modified; a matching
     If-None-Match or If-Modified-Since gets 304 Not Modified, from the cache
     or not. Their Cache-Control lifetimes never reach past the next
-    scheduled publication.
+    scheduled publication. Every response, of any view, says in
+    X-Accel-Expires that the edge may keep it to the end of the second.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        response = self.respond(request)
+        # Every answer, not only the pages kept here: the edge reads
+        # Cache-Control, and would otherwise keep a feed or a redirect as
+        # long as its max-age says. Set last, after Cache-Control, which
+        # nginx reads for stale-while-revalidate only if it comes first.
+        if not response.has_header("X-Accel-Expires"):
+            response["X-Accel-Expires"] = edge_expiry(time.time())
+        return response
+
+    def respond(self, request):
         if not may_use_page_cache(request.META):
             return self.get_response(request)
         request.page_cache_version = None
@@ -231,7 +243,6 @@ class PageCacheMiddleware:
         now = time.time()
         if modified := last_modified(request.page_cache_rendered_at, now):
             response["Last-Modified"] = modified
-        response["X-Accel-Expires"] = edge_expiry(now)
         return not_modified(request, response) or response
 
     def process_view(self, request, view_func, view_args, view_kwargs):
@@ -274,8 +285,6 @@ def not_modified(request, response):
     )
     if conditional is response:
         return None
-    if response.has_header("X-Accel-Expires"):  # the edge's renewed copy too
-        conditional["X-Accel-Expires"] = response["X-Accel-Expires"]
     return conditional
 
 

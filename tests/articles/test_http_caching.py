@@ -28,7 +28,7 @@ from tests.subscriptions.factories import make_subscription
 pytestmark = pytest.mark.django_db
 
 READING_CACHE_CONTROL = (
-    "public, max-age=60, s-maxage=300, stale-while-revalidate=60, stale-if-error=86400"
+    "public, max-age=60, s-maxage=300, stale-while-revalidate=1, stale-if-error=86400"
 )
 
 
@@ -200,6 +200,28 @@ def test_the_edge_may_keep_a_reading_page_to_the_end_of_the_second(client):
     again = client.get(url, headers={"if-none-match": response["ETag"]})
     assert again.status_code == 304
     assert again["X-Accel-Expires"].startswith("@")
+
+
+def test_the_edge_keeps_every_answer_no_longer_than_its_second(client):
+    """
+    nginx reads Cache-Control for its stale-while-revalidate; X-Accel-Expires
+    on every answer, after Cache-Control, keeps it from keeping a feed, a
+    redirect or a 404 for their max-age.
+    """
+    make_article()
+    for url, status in [
+        (reverse("articles:feed"), 200),
+        (reverse("articles:robots"), 200),
+        ("/favicon.ico", 301),
+        ("/no-such-page/", 404),
+    ]:
+        response = client.get(url)
+        sent = int(time.time())
+        assert response.status_code == status, url
+        assert int(response["X-Accel-Expires"].removeprefix("@")) in (sent - 1, sent)
+        names = [name.lower() for name in response.headers]
+        if "cache-control" in names:
+            assert names.index("cache-control") < names.index("x-accel-expires")
 
 
 def test_a_hit_keeps_the_headers_of_the_middleware_it_skips(client):

@@ -2,12 +2,16 @@
 The shipped production setup, for real: nginx with deploy/nginx/newsroom.conf
 in front of gunicorn with gunicorn.conf.py, on the test database and a
 shared Redis. A publish, and a scheduled publication, show through every
-cache layer within about a second; staff and forms go straight through.
+cache layer within about a second; a change to a page nobody asked for in a
+while shows to its next reader; staff and forms go straight through; the
+kept copies are served while gunicorn is down.
 """
 
 import json
+import math
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
@@ -56,8 +60,26 @@ def config(folder):
     return path, ports, static_root
 
 
+class Gunicorn:
+    """gunicorn for this module's tests, which one test stops and starts again."""
+
+    def __init__(self, port, env, log):
+        self.port, self.env, self.log = port, env, log
+        self.start()
+
+    def start(self):
+        self.process = edge.start_gunicorn(self.port, self.env, self.log)
+
+    def stop(self):
+        edge.stop(self.process)
+
+    def requests_for(self, path):
+        """How many requests for `path` gunicorn has answered (its access log)."""
+        return self.log.read_text().count(f'"GET {path} HTTP/')
+
+
 @pytest.fixture(scope="module")
-def site(config, folder, django_db_setup):
+def servers(config, folder, django_db_setup):
     """nginx and gunicorn, up for this module's tests."""
     path, ports, static_root = config
     env = edge.production_env(
@@ -68,15 +90,21 @@ def site(config, folder, django_db_setup):
         STATIC_ROOT=str(static_root),
         MEDIA_ROOT=str(folder / "media"),
     )
-    gunicorn = edge.start_gunicorn(ports["app_port"], env, folder / "gunicorn.log")
+    gunicorn = Gunicorn(ports["app_port"], env, folder / "gunicorn.log")
     nginx = edge.start_nginx(path)
     base = f"https://localhost:{ports['https_port']}"
     try:
-        edge.wait_until_answering(base + "/robots.txt", [gunicorn, nginx])
-        yield base, ports
+        edge.wait_until_answering(base + "/robots.txt", [gunicorn.process, nginx])
+        yield base, ports, gunicorn, nginx
     finally:
         edge.stop(nginx)
-        edge.stop(gunicorn)
+        gunicorn.stop()
+
+
+@pytest.fixture
+def site(servers):
+    base, ports, _gunicorn, _nginx = servers
+    return base, ports
 
 
 @pytest.fixture(autouse=True)
@@ -152,11 +180,20 @@ def test_gzip_for_pages_and_plain_http_sent_to_https(site):
 
 
 # What the design guarantees: the edge keeps a reading page to the end of the
-# second it was sent in (X-Accel-Expires), then serves the old copy once more
-# while it fetches the new one in the background; the page cache drops every
-# page the moment a change is saved. The rest is polling (every 50 ms) and a
-# render on a busy machine.
+# second it was sent in (X-Accel-Expires), then serves the old copy for at
+# most a second more (stale-while-revalidate) while it fetches the new one in
+# the background; the page cache drops every page the moment a change is
+# saved. The rest is polling (every 50 ms) and a render on a busy machine.
 EDGE_BOUND_SECONDS = 1.5
+# Longer than a page's second at the edge and its second of
+# stale-while-revalidate: the page is past both.
+IDLE_SECONDS = 3
+
+
+def at_next_second(offset):
+    """Sleeps until `offset` seconds into the next whole second."""
+    now = time.time()
+    time.sleep(math.ceil(now) - now + offset)
 
 
 def test_a_publish_shows_through_every_layer_within_about_a_second(site):
@@ -271,3 +308,77 @@ def test_ending_live_coverage_stops_the_updates_through_the_edge(site):
         "html": "",
     }
     print(f"end of live coverage visible through the edge after {took[url]:.2f} s")
+
+
+def test_a_correction_to_a_page_nobody_read_for_a_while_shows_to_its_next_reader(
+    site,
+):
+    base, _ports = site
+    article = make_article(title="Harbour plan approved")
+    url = base + article.get_absolute_url()
+    assert "Harbour plan approved" in text(url)
+    _status, headers, _body = edge.fetch(url)
+    assert headers["X-Cache-Status"] in {"HIT", "UPDATING", "STALE"}  # kept
+    time.sleep(IDLE_SECONDS)
+    article.title = "Harbour plan withdrawn"
+    article.save()
+    status, headers, body = edge.fetch(url)
+    assert status == 200
+    assert "Harbour plan withdrawn" in body.decode()
+    assert headers["X-Cache-Status"] == "EXPIRED"  # fetched, not the old copy
+
+
+def test_an_article_taken_down_after_an_idle_gap_is_gone_for_its_next_reader(site):
+    base, _ports = site
+    article = make_article(title="Council leak")
+    url = base + article.get_absolute_url()
+    text(url)
+    _status, headers, _body = edge.fetch(url)
+    assert headers["X-Cache-Status"] in {"HIT", "UPDATING", "STALE"}  # kept
+    time.sleep(IDLE_SECONDS)
+    article.unpublish()
+    status, _headers, body = edge.fetch(url)
+    assert status in {404, 410}
+    assert "Council leak" not in body.decode()
+
+
+def test_a_burst_just_after_a_page_expires_reaches_gunicorn_about_once(servers):
+    """
+    Readers who ask within a second of a page's copy expiring get that copy
+    while one request fetches the new one: gunicorn answers the page about
+    once, not once per reader.
+    """
+    base, _ports, gunicorn, _nginx = servers
+    path = make_article(title="Ferry strike called off").get_absolute_url()
+    url = base + path
+    text(url)  # rendered, in the page cache and at the edge
+    time.sleep(IDLE_SECONDS)  # the edge's copy is past its bound
+    at_next_second(0.05)
+    text(url)  # fetched again: the edge keeps it to the end of this second
+    kept_in = int(time.time())
+    before = gunicorn.requests_for(path)
+    at_next_second(0.1)  # the copy has just expired
+    assert int(time.time()) == kept_in + 1, "too slow a machine to time the burst"
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        answers = list(pool.map(edge.fetch, [url] * 20))
+    assert all(status == 200 for status, _headers, _body in answers)
+    statuses = sorted(headers["X-Cache-Status"] for _s, headers, _b in answers)
+    time.sleep(0.5)  # the background fetch is logged
+    asked = gunicorn.requests_for(path) - before
+    assert 1 <= asked <= 2, (asked, statuses)
+
+
+def test_while_gunicorn_is_down_the_edge_serves_the_kept_copy(servers):
+    base, _ports, gunicorn, nginx = servers
+    url = base + make_article(title="Harbour plan approved").get_absolute_url()
+    text(url)
+    gunicorn.stop()
+    try:
+        time.sleep(IDLE_SECONDS)  # past the copy's life and its bound
+        status, headers, body = edge.fetch(url)
+        assert status == 200
+        assert "Harbour plan approved" in body.decode()
+        assert headers["X-Cache-Status"] == "STALE"
+    finally:
+        gunicorn.start()
+        edge.wait_until_answering(base + "/robots.txt", [gunicorn.process, nginx])

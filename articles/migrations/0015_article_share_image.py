@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0013_live_coverage'),
+        ('articles', '0014_live_entry_body_references'),
     ]
 
     operations = [
