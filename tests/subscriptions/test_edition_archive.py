@@ -175,3 +175,10 @@ def test_the_fixed_newsletter_addresses_win_and_their_names_are_no_slugs(client)
         with pytest.raises(ValidationError) as refused:
             newsletter.full_clean()
         assert "another page's address" in str(refused.value)
+
+
+def test_the_newsletters_list_links_to_each_newsletters_past_editions(client, edition):
+    soup = BeautifulSoup(client.get("/newsletters/").content, "html.parser")
+
+    link = soup.find("a", string=f"Past editions of {edition.newsletter.name}")
+    assert link["href"] == edition.newsletter.get_absolute_url()
