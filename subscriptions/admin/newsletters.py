@@ -272,6 +272,10 @@ class EditionAdmin(admin.ModelAdmin):
             raise PermissionDenied
         return edition
 
+    def view_on_site(self, edition):
+        """Only an edition sent (or being sent) has its public page."""
+        return edition.get_absolute_url() if edition.is_archived else None
+
     def changeform_view(self, request, *args, **kwargs):
         # The editor's note is written in the body's editor.
         view = csp_override(editor_csp())(super().changeform_view)

@@ -316,3 +316,18 @@ def test_the_editors_note_is_written_in_the_body_editor_and_cleaned(admin_client
     assert edition.intro == (
         '<p>Hello <a href="https://example.org/">there</a></p><p>Bye</p>'
     )
+
+
+def test_only_a_sent_edition_offers_its_public_page(admin_client):
+    draft = make_edition()
+    sent = make_edition(
+        newsletter=draft.newsletter,
+        status=Edition.Status.SENT,
+        scheduled_for=timezone.now() - timedelta(days=1),
+    )
+
+    draft_page = admin_client.get(f"{CHANGELIST}{draft.pk}/change/").content.decode()
+    sent_page = admin_client.get(f"{CHANGELIST}{sent.pk}/change/").content.decode()
+
+    assert "viewsitelink" not in draft_page
+    assert f'href="{sent.get_absolute_url()}" class="viewsitelink"' in sent_page
