@@ -34,6 +34,12 @@ def absolute_url(path):
 EDITION_WIDTH = 600
 SMALL_PICTURE_WIDTH = 160
 PREHEADER_LENGTH = 150
+# The note's markup inline, as mail clients need it: links in the paper's
+# red (edition.html's dark style lightens them), paragraphs spaced alike.
+NOTE_STYLES = {
+    "a": "color: #9b1c1c;",
+    "p": "margin: 0 0 12px;",
+}
 
 
 # Headers mail servers read as they are, so never folded or encoded.
@@ -212,7 +218,7 @@ def edition_context(edition, articles):
         "edition": edition,
         "newsletter": newsletter,
         "day": formats.written(day, "weekday_day"),
-        "note": edition.note_html(),
+        "note": edition.note_html(NOTE_STYLES),
         "note_text": note_text(edition.intro),
         "preheader": preheader(edition, stories),
         "articles": stories,

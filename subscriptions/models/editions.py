@@ -132,9 +132,12 @@ class Edition(ReaderVisible, models.Model):
     def is_archived(self):
         return self.status in (self.Status.SENDING, self.Status.SENT)
 
-    def note_html(self):
-        """The editor's note as HTML for mail and feeds (portable_text)."""
-        return mark_safe(portable_text(self.intro)) if self.intro else ""
+    def note_html(self, styles=None):
+        """
+        The editor's note as HTML for mail and feeds (portable_text), with
+        `styles` inline by tag.
+        """
+        return mark_safe(portable_text(self.intro, styles)) if self.intro else ""
 
     def articles_for_readers(self):
         """

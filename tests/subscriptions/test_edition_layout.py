@@ -183,9 +183,9 @@ def test_editors_note_is_portable_html_and_the_preheader():
     assert preheader.get_text().startswith(
         "Good afternoon. Read the harbour story first."
     )
-    assert soup.find("a", string="the harbour story")["href"] == (
-        f"{SITE}/news/harbour/"
-    )
+    link = soup.find("a", string="the harbour story")
+    assert link["href"] == f"{SITE}/news/harbour/"
+    assert link["style"] == mail.NOTE_STYLES["a"]
     assert "data-" not in str(soup.find("h2", string="From the editor").parent)
     assert "Good afternoon. Read the harbour story first." in text
 
