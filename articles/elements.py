@@ -187,6 +187,9 @@ def _tag(node, references):
         for name, value in node.attrs.items()
         if not name.startswith("data-") and name != "class"
     }
+    styles = getattr(references, "styles", {})
+    if node.tag in styles:
+        attrs["style"] = styles[node.tag]
     return Node(node.tag, attrs).start_tag()
 
 
@@ -241,3 +244,15 @@ def portable_body(article):
     """
     references = BodyReferences(article.body_references.all(), article, portable=True)
     return _inside(parse(article.body).children, references)
+
+
+def portable_text(body, styles=None):
+    """
+    A body that belongs to no article (a newsletter edition's note) as
+    portable HTML: its text markup with absolute links; an element that
+    would refer to a picture, article or embed keeps only its words. No query.
+    `styles`: inline styles by tag, for mail ({"a": "color: #9b1c1c"}).
+    """
+    references = BodyReferences((), portable=True)
+    references.styles = styles or {}
+    return _inside(parse(body).children, references)

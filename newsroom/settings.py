@@ -73,6 +73,12 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 # Absolute links in emails and feeds are built from this.
 SITE_URL = env("SITE_URL", "http://localhost:8000").rstrip("/")
 SITE_NAME = env("SITE_NAME", "The Newsroom Herald")
+# The paper's logo for newsletters' mastheads (an absolute URL or a path on
+# SITE_URL), shown at SITE_LOGO_WIDTH × SITE_LOGO_HEIGHT pixels: make the
+# file twice that. Without one, the masthead sets SITE_NAME in type.
+SITE_LOGO_URL = env("SITE_LOGO_URL", "")
+SITE_LOGO_WIDTH = int(env("SITE_LOGO_WIDTH", "300"))
+SITE_LOGO_HEIGHT = int(env("SITE_LOGO_HEIGHT", "60"))
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -27,6 +27,18 @@ urlpatterns = [
         views.preferences,
         name="newsletter-preferences",
     ),
+    # The web archive, after the fixed addresses above so that they win.
+    path("newsletters/<slug:slug>/", views.newsletter_detail, name="newsletter"),
+    path(
+        "newsletters/<slug:slug>/feed/",
+        views.newsletter_feed,
+        name="newsletter-feed",
+    ),
+    path(
+        "newsletters/<slug:newsletter_slug>/<int:pk>/",
+        views.edition_detail,
+        name="edition",
+    ),
     # Home delivery
     path("delivery/", views.delivery_request, name="delivery-request"),
     path(

@@ -10,7 +10,10 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.csp import csp_override
+
+from articles.admin.articles import editor_csp
 
 from .. import editions
 from ..models.editions import Edition, EditionArticle
@@ -166,6 +169,10 @@ def editable(edition):
     }
 
 
+# The preview page's frames: a desktop client's reading pane and a phone.
+PREVIEW_WIDTHS = [("Desktop", 680, 900), ("Phone", 360, 740)]
+
+
 class TestCopyForm(forms.Form):
     email = forms.EmailField(label="Send a test copy to")
 
@@ -242,6 +249,11 @@ class EditionAdmin(admin.ModelAdmin):
         wrap = self.admin_site.admin_view
         return [
             path(
+                "<int:pk>/preview/",
+                wrap(self.preview_page_view),
+                name="subscriptions_edition_preview_page",
+            ),
+            path(
                 "<int:pk>/preview/<str:part>/",
                 wrap(self.preview_view),
                 name="subscriptions_edition_preview",
@@ -260,8 +272,42 @@ class EditionAdmin(admin.ModelAdmin):
             raise PermissionDenied
         return edition
 
-    # The email's own inline styles, shown as a reader's mail client would.
-    @csp_override({"default-src": ["'self'"], "style-src": ["'unsafe-inline'"]})
+    def view_on_site(self, edition):
+        """Only an edition sent (or being sent) has its public page."""
+        return edition.get_absolute_url() if edition.is_archived else None
+
+    def changeform_view(self, request, *args, **kwargs):
+        # The editor's note is written in the body's editor.
+        view = csp_override(editor_csp())(super().changeform_view)
+        return view(request, *args, **kwargs)
+
+    @csp_override({**settings.SECURE_CSP, "frame-src": ["'self'"]})
+    def preview_page_view(self, request, pk):
+        """The mail as it will arrive, side by side at desktop and phone widths."""
+        edition = self.get_edition(request, pk)
+        return TemplateResponse(
+            request,
+            "admin/subscriptions/edition/preview.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "edition": edition,
+                "widths": PREVIEW_WIDTHS,
+                "title": f"“{edition.subject}” as it will arrive",
+            },
+        )
+
+    # The email's own inline styles and pictures (from SITE_URL or MEDIA_URL's
+    # CDN), shown as a reader's mail client would, framed by the preview page.
+    @csp_override(
+        {
+            "default-src": ["'self'"],
+            "style-src": ["'unsafe-inline'"],
+            "img-src": ["'self'", "https:", "http:", "data:"],
+            "frame-ancestors": ["'self'"],
+        }
+    )
+    @xframe_options_sameorigin
     def preview_view(self, request, pk, part):
         """The edition as its readers will see it: HTML or plain text."""
         edition = self.get_edition(request, pk)

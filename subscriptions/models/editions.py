@@ -1,13 +1,33 @@
 """Editions: one issue of a newsletter, its articles, and its copies in the outbox."""
 
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django_prose_editor.fields import ProseEditorField
 
+from articles.body import sanitize_once
+from articles.elements import portable_text
+from articles.models import Article
+from newsroom.cache import ReaderVisible
 from newsroom.fields import staff_member
 
 from .newsletters import Newsletter, Subscription, one_line, validate_single_line
 from .outbox import OutboxMessage, OutboxQuerySet
+
+# What the editor's note may hold: the body's text markup that every mail
+# client shows (no headings: the note sits under the masthead's heading).
+NOTE_EDITOR_EXTENSIONS = {
+    "Bold": True,
+    "Italic": True,
+    "BulletList": True,
+    "OrderedList": True,
+    "ListItem": True,
+    "Blockquote": True,
+    "HardBreak": True,
+    "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
+}
 
 
 class EditionQuerySet(models.QuerySet):
@@ -33,8 +53,12 @@ class EditionQuerySet(models.QuerySet):
             newsletter__is_active=True,
         )
 
+    def archived(self):
+        """The editions readers may read on the web: those sent or being sent."""
+        return self.filter(status__in=[Edition.Status.SENDING, Edition.Status.SENT])
 
-class Edition(models.Model):
+
+class Edition(ReaderVisible, models.Model):
     """One issue of a newsletter, composed automatically or by an editor."""
 
     class Status(models.TextChoices):
@@ -48,8 +72,13 @@ class Edition(models.Model):
         Newsletter, on_delete=models.PROTECT, related_name="editions"
     )
     subject = models.CharField(max_length=200, validators=[validate_single_line])
-    intro = models.TextField(
-        blank=True, help_text="A few sentences above the list of articles."
+    intro = ProseEditorField(
+        "editor's note",
+        extensions=NOTE_EDITOR_EXTENSIONS,
+        sanitize=sanitize_once,
+        blank=True,
+        help_text="A few sentences above the stories, in the editor's own words. "
+        "The inbox shows its first words when there is one.",
     )
     articles = models.ManyToManyField(
         "articles.Article", through="EditionArticle", related_name="+", blank=True
@@ -92,6 +121,38 @@ class Edition(models.Model):
     def __str__(self):
         return f"{self.newsletter}: {self.subject}"
 
+    def get_absolute_url(self):
+        """The edition's permanent public page (its web archive copy)."""
+        return reverse(
+            "subscriptions:edition",
+            kwargs={"newsletter_slug": self.newsletter.slug, "pk": self.pk},
+        )
+
+    @property
+    def is_archived(self):
+        return self.status in (self.Status.SENDING, self.Status.SENT)
+
+    def note_html(self, styles=None):
+        """
+        The editor's note as HTML for mail and feeds (portable_text), with
+        `styles` inline by tag.
+        """
+        return mark_safe(portable_text(self.intro, styles)) if self.intro else ""
+
+    def articles_for_readers(self):
+        """
+        The edition's articles still live, in the edition's order, ready for
+        cards (its web archive page).
+        """
+        items = self.items.filter(article=OuterRef("pk"))
+        return (
+            Article.objects.published()
+            .for_listing()
+            .filter(pk__in=self.items.values("article_id"))
+            .annotate(edition_position=Subquery(items.values("position")[:1]))
+            .order_by("edition_position", "-published_at")
+        )
+
     def ordered_articles(self):
         """The edition's articles in their order, with what a listing needs."""
         return [
@@ -102,7 +163,7 @@ class Edition(models.Model):
         ]
 
 
-class EditionArticle(models.Model):
+class EditionArticle(ReaderVisible, models.Model):
     edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="items")
     article = models.ForeignKey(
         "articles.Article", on_delete=models.CASCADE, related_name="+"

@@ -66,6 +66,17 @@ def validate_time_zone(value):
         ) from None
 
 
+# The first part of other newsletter pages' addresses (subscriptions/urls.py):
+# a newsletter slugged so would have no page or feed of its own.
+RESERVED_SLUGS = {
+    "sign-up",
+    "check-your-inbox",
+    "confirm",
+    "unsubscribe",
+    "preferences",
+}
+
+
 class NewsletterQuerySet(ReaderVisibleQuerySet):
     def active(self):
         return self.filter(is_active=True)
@@ -153,7 +164,15 @@ class Newsletter(ReaderVisible, models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("subscriptions:newsletters") + f"#newsletter-{self.slug}"
+        """The newsletter's page: its sign-up form and its past editions."""
+        return reverse("subscriptions:newsletter", kwargs={"slug": self.slug})
+
+    def clean(self):
+        super().clean()
+        if self.slug in RESERVED_SLUGS:
+            raise ValidationError(
+                {"slug": f"“{self.slug}” is another page's address; choose another."}
+            )
 
     @property
     def zone(self):

@@ -1,8 +1,11 @@
-"""Public newsletter pages: sign up, confirm, unsubscribe, manage."""
+"""Public newsletter pages: sign up, confirm, unsubscribe, manage; the web archive."""
 
 from functools import wraps
 
-from django.shortcuts import redirect, render
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -12,6 +15,7 @@ from newsroom.ratelimit import client_address, over_limit_response, rate_limit_e
 
 from .. import signup
 from ..forms.newsletters import PreferencesForm, SignUpForm, sign_up_forms
+from ..models.editions import Edition
 from ..models.newsletters import (
     Newsletter,
     Subscription,
@@ -170,3 +174,90 @@ def preferences(request, token):
             "saved": request.GET.get("saved") == "1",
         },
     )
+
+
+# The web archive: a newsletter's page and its editions' pages, the same for
+# every reader (no subscriber's token or address), cached like reading pages.
+
+ARCHIVE_LENGTH = 60
+
+
+@require_GET
+@public_page
+def newsletter_detail(request, slug):
+    """A newsletter's pitch and sign-up form, and its editions, newest first."""
+    newsletter = get_object_or_404(Newsletter.objects.active(), slug=slug)
+    return render(
+        request,
+        "subscriptions/newsletters/newsletter_detail.html",
+        {
+            "newsletter": newsletter,
+            "promos": sign_up_forms([newsletter], request.path),
+            "editions": newsletter.editions.archived()[:ARCHIVE_LENGTH],
+        },
+    )
+
+
+@require_GET
+@public_page
+def edition_detail(request, newsletter_slug, pk):
+    """One sent edition as its readers got it, with the newsletter's sign-up."""
+    edition = get_object_or_404(
+        Edition.objects.archived().select_related("newsletter"),
+        pk=pk,
+        newsletter__slug=newsletter_slug,
+    )
+    newsletter = edition.newsletter
+    return render(
+        request,
+        "subscriptions/newsletters/edition_detail.html",
+        {
+            "edition": edition,
+            "newsletter": newsletter,
+            "note": edition.note_html(),
+            "articles": edition.articles_for_readers(),
+            "promos": sign_up_forms([newsletter], request.path),
+        },
+    )
+
+
+class EditionFeed(Feed):
+    """A newsletter's sent editions, newest first (RSS 2.0)."""
+
+    item_count = 30
+
+    def get_object(self, request, slug):
+        return get_object_or_404(Newsletter.objects.active(), slug=slug)
+
+    def title(self, newsletter):
+        return f"{newsletter.name} – {settings.SITE_NAME}"
+
+    def description(self, newsletter):
+        return newsletter.pitch
+
+    def link(self, newsletter):
+        return settings.SITE_URL + newsletter.get_absolute_url()
+
+    def feed_url(self, newsletter):
+        return settings.SITE_URL + reverse(
+            "subscriptions:newsletter-feed", kwargs={"slug": newsletter.slug}
+        )
+
+    def items(self, newsletter):
+        return newsletter.editions.archived()[: self.item_count]
+
+    def item_title(self, edition):
+        return edition.subject
+
+    def item_description(self, edition):
+        return edition.note_html() or edition.newsletter.pitch
+
+    def item_link(self, edition):
+        return settings.SITE_URL + edition.get_absolute_url()
+
+    def item_pubdate(self, edition):
+        return edition.sent_at or edition.scheduled_for
+
+
+# Feeds are the same for everyone: cached like the pages that list them.
+newsletter_feed = require_GET(public_page(EditionFeed()))

@@ -29,7 +29,12 @@ from articles.models import (
     TaggedArticle,
 )
 from subscriptions.delivery import delivery_area_for
-from subscriptions.models import DeliveryArea, DeliveryRoutingKey, Newsletter
+from subscriptions.models import (
+    DeliveryArea,
+    DeliveryRoutingKey,
+    Edition,
+    Newsletter,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -60,6 +65,7 @@ def remove_demo_paper():
     (groups, permissions) must survive for the modules that run after this one.
     """
     Article.objects.all().delete()
+    Edition.objects.all().delete()
     Newsletter.objects.all().delete()
     DeliveryRoutingKey.objects.all().delete()
     models = (

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from articles.models import Article, FrontPagePin, FrontPageSlot, Section
 from subscriptions.demo import create_demo_newsletters
+from subscriptions.models import Edition, EditionArticle
 from tests.articles.live_factories import make_entry
 from tests.articles.test_body_elements import EVERY_ELEMENT
 from tests.browser.conftest import (
@@ -115,7 +116,7 @@ def paper():
         )
         for side in ("quay", "water", "air")
     ]
-    story = make_article(
+    told = make_article(
         title="The new pier, told in pictures, figures and voices",
         section=news,
         authors=[reporter],
@@ -127,18 +128,31 @@ def paper():
         ),
         published_at=now - timedelta(hours=6),
     )
+    # A sent newsletter edition: its web archive page and its newsletter's.
+    wrap = create_demo_newsletters()[0]
+    edition = Edition.objects.create(
+        newsletter=wrap,
+        subject="News Wrap, the day's highlights",
+        intro='<p>Good afternoon. <a href="/news/">The news</a> first.</p>',
+        status=Edition.Status.SENT,
+        scheduled_for=now - timedelta(minutes=30),
+    )
+    for position, story in enumerate((article, storm)):
+        EditionArticle.objects.create(edition=edition, article=story, position=position)
     return {
         "home": "/",
         "live": storm.get_absolute_url(),
         "section": news.get_absolute_url(),
         "article": article.get_absolute_url(),
-        "elements": story.get_absolute_url(),
+        "elements": told.get_absolute_url(),
         "author": reporter.get_absolute_url(),
         "tag": "/tags/housing/",
         # Results with highlighted snippets, and a misspelling's suggestion.
         "search": "/search/?q=homes",
         "search-suggestion": "/search/?q=counsil",
         "newsletters": "/newsletters/",
+        "newsletter": wrap.get_absolute_url(),
+        "edition": edition.get_absolute_url(),
         "delivery": "/delivery/",
     }
 
@@ -154,6 +168,8 @@ READER_PAGES = [
     "search",
     "search-suggestion",
     "newsletters",
+    "newsletter",
+    "edition",
     "delivery",
 ]
 

@@ -263,3 +263,71 @@ def test_new_edition_for_a_newsletter_defaults_to_its_next_regular_time(
     assert f'name="scheduled_for_0" value="{next_slot:%d/%m/%Y}"' in page.text
     assert 'name="scheduled_for_1" value="13:00:00"' in page.text
     assert nonsense.status_code == 200
+
+
+def test_preview_page_frames_the_mail_at_desktop_and_phone_widths(admin_client):
+    """
+    The editor sees the mail as it will arrive: the HTML part framed at a
+    reading pane's width and a phone's, which the HTML part allows (same
+    origin only), beside the plain text and the test copy.
+    """
+    edition = make_edition(articles=[make_article(title="Harbour plan approved")])
+
+    page = admin_client.get(f"{CHANGELIST}{edition.pk}/preview/")
+    html = admin_client.get(f"{CHANGELIST}{edition.pk}/preview/html/")
+
+    frames = re.findall(r'<iframe src="([^"]+)" width="(\d+)"', page.content.decode())
+    assert frames == [
+        (f"{CHANGELIST}{edition.pk}/preview/html/", "680"),
+        (f"{CHANGELIST}{edition.pk}/preview/html/", "360"),
+    ]
+    assert "frame-src 'self'" in page["Content-Security-Policy"]
+    assert html["X-Frame-Options"] == "SAMEORIGIN"
+    assert "frame-ancestors 'self'" in html["Content-Security-Policy"]
+    assert f"{CHANGELIST}{edition.pk}/preview/text/" in page.content.decode()
+    assert f"{CHANGELIST}{edition.pk}/test-copy/" in page.content.decode()
+    change = admin_client.get(f"{CHANGELIST}{edition.pk}/change/").content.decode()
+    assert f"{CHANGELIST}{edition.pk}/preview/" in change
+
+
+def test_the_editors_note_is_written_in_the_body_editor_and_cleaned(admin_client):
+    """The note's field is the body's editor; what it may not hold is dropped."""
+    newsletter = make_newsletter()
+    form = admin_client.get(f"{CHANGELIST}add/")
+    assert "prose-editor" in form.content.decode()
+    assert "sha256-" in form["Content-Security-Policy"]
+
+    admin_client.post(
+        f"{CHANGELIST}add/",
+        {
+            "newsletter": newsletter.pk,
+            "subject": "News Wrap, Friday",
+            "intro": '<p>Hello <a href="https://example.org/">there</a>'
+            '<script>alert(1)</script></p><p onclick="x()">Bye</p>',
+            "status": Edition.Status.DRAFT,
+            "scheduled_for_0": "2030-01-04",
+            "scheduled_for_1": "13:00",
+            "items-TOTAL_FORMS": "0",
+            "items-INITIAL_FORMS": "0",
+        },
+    )
+
+    edition = Edition.objects.get()
+    assert edition.intro == (
+        '<p>Hello <a href="https://example.org/">there</a></p><p>Bye</p>'
+    )
+
+
+def test_only_a_sent_edition_offers_its_public_page(admin_client):
+    draft = make_edition()
+    sent = make_edition(
+        newsletter=draft.newsletter,
+        status=Edition.Status.SENT,
+        scheduled_for=timezone.now() - timedelta(days=1),
+    )
+
+    draft_page = admin_client.get(f"{CHANGELIST}{draft.pk}/change/").content.decode()
+    sent_page = admin_client.get(f"{CHANGELIST}{sent.pk}/change/").content.decode()
+
+    assert "viewsitelink" not in draft_page
+    assert f'href="{sent.get_absolute_url()}" class="viewsitelink"' in sent_page
