@@ -55,14 +55,17 @@ def ensure_database(base, size, media_root, fresh):
     """A database holding the demo paper at `size` articles."""
     url = database_url(base, size)
     server, name = url.rsplit("/", 1)
+    env = {**os.environ, "DATABASE_URL": url, "MEDIA_ROOT": str(media_root)}
     live = None if fresh else live_articles(url)
     if live and live >= size * 0.8:
+        # Kept from an earlier run, perhaps of older code: brought up to date.
+        migrate = [PYTHON, "manage.py", "migrate", "--no-input", "-v0"]
+        subprocess.run(migrate, cwd=ROOT, env=env, check=True)
         return url
     print(f"loading the demo paper with {size:,} articles into {name}")
     with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{name}"')
-    env = {**os.environ, "DATABASE_URL": url, "MEDIA_ROOT": str(media_root)}
     for args in (
         ["migrate", "--no-input", "-v0"],
         ["load_demo", "--articles", str(size)],
