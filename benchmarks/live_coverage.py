@@ -31,12 +31,11 @@ benchmarks/serving.py does; --fresh reloads it); each run adds a live article
 and an editor of its own. Needs nginx (Debian: nginx-light), PostgreSQL and
 Redis.
 
-Measured 6 December 2026 on 2 shared cores (Intel Xeon 2.8 GHz, load average
-4 to 5 from other jobs), defaults: the origin answered the updates address
-1.09 times a second, the edge 99.7% of 10,134 polls, no errors; a post was in
-the readers' answers after p50 8.4 s, p99 15.6 s, max 16.0 s; hits took 0 ms
-in nginx and p99 5.4 ms under wrk, p99 78 ms as the readers timed them (the
-cache lock and the busy machine: docs/live-coverage.md explains).
+Measured 6 December 2026 on 2 shared cores (Intel Xeon 2.8 GHz), defaults:
+the origin answered the updates address 1.14 times a second, the edge 99.7%
+of 10,134 polls, no errors; a post was in the readers' answers after p50
+7.8 s, p99 15.0 s, max 15.3 s; hits took 0 ms in nginx, p99 4.1 ms as the
+readers timed them and p99 2.5 ms under wrk (docs/live-coverage.md).
 """
 
 import argparse
