@@ -12,7 +12,7 @@ articles/body.py, search in articles/search.py.
 """
 
 from ..body import BODY_EDITOR_EXTENSIONS, sanitize_body, validate_body
-from .articles import WORDS_READ_A_MINUTE, Article, ArticleRedirect, Correction
+from .articles import WORDS_READ_A_MINUTE, Article, Correction
 from .body import (
     ArticleBodyReference,
     body_pictures_of,
@@ -35,6 +35,7 @@ from .images import (
 from .live import LiveEntry, LiveEntryQuerySet
 from .live_state import LiveState
 from .querysets import ArticleManager, ArticleQuerySet, tags_in_order
+from .redirects import Redirect, RedirectQuerySet, normalise_path
 from .revisions import ArticleTransition, Revision
 from .sharing import ArticleOpening, ShareLink
 from .taxonomy import (
@@ -58,7 +59,6 @@ __all__ = [
     "ArticleManager",
     "ArticleOpening",
     "ArticleQuerySet",
-    "ArticleRedirect",
     "ArticleTransition",
     "Author",
     "Correction",
@@ -69,6 +69,8 @@ __all__ = [
     "LiveEntryQuerySet",
     "LiveState",
     "ImageQuerySet",
+    "Redirect",
+    "RedirectQuerySet",
     "Rendition",
     "ResolvedEmbed",
     "ResolvedEmbedQuerySet",
@@ -84,6 +86,7 @@ __all__ = [
     "reference_rows",
     "bylines_in_order",
     "day_start",
+    "normalise_path",
     "prefetch_renditions",
     "reader_cached",
     "reserved_section_slugs",
