@@ -1,7 +1,8 @@
 """
 The articles app's models, one module per domain: `taxonomy` (sections,
 authors, tag links), `images` (pictures and their renditions), `articles`
-(articles, their corrections and old addresses), `body` (what
+(articles and their corrections), `redirects` (old addresses, made
+by hand or when an article moves), `body` (what
 bodies refer to), `querysets` (what is
 asked of articles), `bylines`, `revisions`
 (revisions and workflow steps), `drafts` (what an editor was writing,
