@@ -96,7 +96,7 @@ hit_counter = HitCounter()
 atexit.register(flush_at_exit)
 
 
-def answer_for(path, query, exact=False):
+def answer_for(request, path, query, exact=False):
     """
     What a request for `path` with `query` answers, as kept: (redirect id,
     status, location, body) or NOTHING. One query. With `exact`, only a
@@ -106,14 +106,19 @@ def answer_for(path, query, exact=False):
     if redirect is None:
         return NOTHING
     if redirect.status == Redirect.Status.GONE:
-        return (redirect.pk, 410, None, render_to_string("410.html").encode())
+        return (
+            redirect.pk,
+            410,
+            None,
+            render_to_string("410.html", request=request).encode(),
+        )
     if redirect.article_id is not None and not redirect.article.is_published():
         # An article taken down: its old addresses go with it.
         return NOTHING
     return (redirect.pk, redirect.status, redirect.destination(), None)
 
 
-def kept_answer(path, query, exact=False, compute=True):
+def kept_answer(request, path, query, exact=False, compute=True):
     """
     answer_for(), kept in the cache under the content version like a page
     (None when not kept and `compute` is false: then only the cache is read).
@@ -122,7 +127,7 @@ def kept_answer(path, query, exact=False, compute=True):
     key = cache_key("redirect", version, path, query, exact)
     kept = cache.get(key) if version is not None else None
     if kept is None and compute:
-        kept = answer_for(path, query, exact)
+        kept = answer_for(request, path, query, exact)
         seconds = fragment_seconds(version) if version is not None else 0
         if seconds:
             cache.set(key, kept, timeout=seconds)
@@ -163,18 +168,18 @@ class RedirectMiddleware:
         if (
             query
             and request.path == "/"
-            and (exact := kept_answer("/", query, exact=True)) != NOTHING
+            and (exact := kept_answer(request, "/", query, exact=True)) != NOTHING
         ):
             return respond(exact)
         try:
             match = resolve(request.path_info, getattr(request, "urlconf", None))
         except Resolver404:
-            kept = kept_answer(request.path, query)
+            kept = kept_answer(request, request.path, query)
             return self.get_response(request) if kept == NOTHING else respond(kept)
         view = getattr(match.func, "view_class", match.func)
         if getattr(view, "server_cached", False):
             # A reading page's address kept as an old one: no view, no query.
-            kept = kept_answer(request.path, query, compute=False)
+            kept = kept_answer(request, request.path, query, compute=False)
             if kept is not None and kept != NOTHING:
                 return respond(kept)
         return self.get_response(request)
@@ -182,7 +187,7 @@ class RedirectMiddleware:
     def process_exception(self, request, exception):
         if isinstance(exception, Http404) and self.applies(request):
             query = request.META.get("QUERY_STRING", "")
-            kept = kept_answer(request.path, query)
+            kept = kept_answer(request, request.path, query)
             if kept != NOTHING:
                 return respond(kept)
         return None

@@ -71,6 +71,13 @@ class RedirectAdmin(admin.ModelAdmin):
     def kind(self, obj):
         return "When the article moved" if obj.automatic else "By hand"
 
+    def get_readonly_fields(self, request, obj=None):
+        # One made when its article moved follows the article: only its
+        # status (410 to take the old address down for good) is chosen.
+        if obj is not None and obj.automatic:
+            return [*self.readonly_fields, "old_path", "target"]
+        return self.readonly_fields
+
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
 

@@ -8,6 +8,7 @@ the admin with CSV import and export.
 import uuid
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -69,6 +70,7 @@ def test_302_and_410_answer_as_chosen(client):
     gone = client.get("/taken-down/")
     assert gone.status_code == 410
     assert b"Page removed" in gone.content
+    assert settings.SITE_NAME.encode() in gone.content
 
 
 def test_a_query_string_is_matched_exactly_then_the_bare_path(client):
@@ -289,6 +291,25 @@ def test_the_form_explains_duplicates_loops_and_bad_targets(client):
     assert "loop" in loop.text
     assert "cannot contain spaces" in bad.text
     assert Redirect.objects.count() == 1
+
+
+def test_an_article_redirect_keeps_its_addresses_in_the_admin(client):
+    client.force_login(make_member("editor", "Editor"))
+    article = make_article()
+    old = article.get_absolute_url()
+    article.slug = "renamed"
+    article.save()
+    redirect = Redirect.objects.get(old_path=old)
+    url = reverse("admin:articles_redirect_change", args=[redirect.pk])
+
+    client.post(url, {"old_path": "/elsewhere/", "target": "/x/", "status": 410})
+
+    redirect.refresh_from_db()
+    assert (redirect.old_path, redirect.article, redirect.status) == (
+        old,
+        article,
+        410,
+    )
 
 
 def test_circulation_sees_no_redirects(client):
