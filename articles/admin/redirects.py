@@ -136,7 +136,9 @@ class RedirectAdmin(admin.ModelAdmin):
 
 class ImportReport:
     def __init__(self):
-        self.accepted = []  # (line, old path, new address, status)
+        # (line, old path, new address, status): imported, or (with any row
+        # refused) what would have been.
+        self.accepted = []
         self.refused = []  # (line, the row as read, reason)
 
 
@@ -204,5 +206,4 @@ def import_csv(upload, user):
             )
         if report.refused:
             transaction.set_rollback(True)
-            report.accepted = []
     return report

@@ -8,12 +8,13 @@ at a path of this site, or, for editors, at an address on another site.
 
 Addresses are kept normalised (normalise_path): a leading slash, and a
 trailing slash as the site's own addresses have, unless the last segment
-names a file ("/feed.xml", "/index.php"); a query string is kept and
+names a file ("/feed.xml", "/index.php"), percent-escapes decoded as
+Django decodes a request's path; a query string is kept and
 matched exactly, so "/?p=12" and "/?p=13" are two redirects, and a request
 whose query matches none falls back to a redirect of its bare path.
 """
 
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -34,7 +35,8 @@ def normalise_path(value):
         if parts.query:
             value = f"{value}?{parts.query}"
         parts = urlsplit(value)
-    path, query = parts.path, parts.query
+    # Requests are matched by their decoded path: "/caf%C3%A9/" is "/café/".
+    path, query = unquote(parts.path), parts.query
     if not path.startswith("/"):
         path = f"/{path}"
     last = path.rsplit("/", 1)[-1]

@@ -45,6 +45,7 @@ def add(old_path, target="", status=301, **kwargs):
         ("  /index.php ", "/index.php"),
         ("/?p=123", "/?p=123"),
         ("http://testserver/2019/05/x?utm=1", "/2019/05/x/?utm=1"),
+        ("/2019/05/caf%C3%A9-opens", "/2019/05/café-opens/"),
     ],
 )
 def test_old_addresses_are_kept_with_a_leading_and_trailing_slash_and_their_query(
@@ -60,6 +61,13 @@ def test_a_hand_made_redirect_answers_a_path_the_paper_has_no_page_for(client):
 
     assert response.status_code == 301
     assert response["Location"] == "/news/new-story/"
+
+
+def test_a_non_ascii_old_address_answers_however_it_was_typed(client):
+    add("/2019/05/caf%c3%a9-opens/", "/news/cafe/")
+
+    assert client.get("/2019/05/caf%C3%A9-opens/")["Location"] == "/news/cafe/"
+    assert client.get("/2019/05/café-opens/")["Location"] == "/news/cafe/"
 
 
 def test_302_and_410_answer_as_chosen(client):
@@ -360,6 +368,7 @@ def test_an_import_with_a_bad_row_changes_nothing_and_says_why(client):
     )
 
     assert "2 rows refused" in response.text
+    assert "1 row would be imported" in response.text
     assert "Only editors may send readers to another site." in response.text
     assert "redirects to itself" in response.text
     assert not Redirect.objects.exists()
