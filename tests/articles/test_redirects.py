@@ -15,7 +15,9 @@ from django.urls import reverse
 
 from articles.models import Redirect, normalise_path
 from articles.redirects import HitCounter, hit_counter
+from tests.articles.test_page_cache import REDIS_URL
 from tests.factories import make_article, make_member, make_section
+from tests.newsroom.test_cache import redis_cache
 
 pytestmark = pytest.mark.django_db
 
@@ -202,14 +204,22 @@ def test_a_changed_redirect_shows_at_once(client):
     assert client.get("/old/").status_code == 404
 
 
-def test_a_new_redirect_shows_at_once_through_the_page_cache(client, settings):
-    settings.PAGE_CACHE_SECONDS = 300
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": f"redirects-{uuid.uuid4().hex}",
-        }
+LOCAL_MEMORY = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": f"redirects-{uuid.uuid4().hex}",
     }
+}
+
+
+@pytest.mark.parametrize(
+    "caches",
+    [LOCAL_MEMORY, redis_cache(REDIS_URL)],
+    ids=["local-memory", "redis"],
+)
+def test_a_new_redirect_shows_at_once_through_the_page_cache(client, settings, caches):
+    settings.PAGE_CACHE_SECONDS = 300
+    settings.CACHES = caches
     article = make_article()
     url = article.get_absolute_url()
     assert client.get(url).status_code == 200
