@@ -86,6 +86,8 @@ class HitCounter:
 
 
 def flush_at_exit():
+    if not hit_counter.pending:
+        return
     try:
         hit_counter.flush()
     except DatabaseError:

@@ -255,6 +255,18 @@ def test_hits_are_written_in_batches_adding_up_across_counters(
     assert redirect.last_hit_at is not None
 
 
+def test_hits_are_written_with_the_first_hit_after_the_batch_time():
+    redirect = add("/counted/", "/news/")
+    counter = HitCounter(seconds=3600, count=1000)
+    counter.hit(redirect.pk)
+    counter.flushed_at -= 3600  # an hour on
+    counter.hit(redirect.pk)
+
+    redirect.refresh_from_db()
+    assert redirect.hits == 2
+    assert counter.pending == {}
+
+
 def test_counting_hits_keeps_the_cached_pages(client):
     from newsroom.cache import content_version
 
