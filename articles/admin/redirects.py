@@ -53,11 +53,26 @@ class ImportForm(forms.Form):
     )
 
 
+class MadeFilter(admin.SimpleListFilter):
+    title = "made"
+    parameter_name = "made"
+
+    def lookups(self, request, model_admin):
+        return [("hand", "By hand"), ("moved", "When the article moved")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "hand":
+            return queryset.filter(article__isnull=True)
+        if self.value() == "moved":
+            return queryset.filter(article__isnull=False)
+        return queryset
+
+
 @admin.register(Redirect)
 class RedirectAdmin(admin.ModelAdmin):
     form = RedirectForm
     list_display = ["old_path", "where_to", "status", "hits", "last_hit_at", "kind"]
-    list_filter = ["status"]
+    list_filter = ["status", MadeFilter]
     search_fields = ["old_path", "target", "article__title"]
     readonly_fields = ["article", "hits", "last_hit_at"]
     list_select_related = ["article__section"]

@@ -368,6 +368,9 @@ def test_the_list_shows_and_searches_addresses_with_their_hits(
     searched = client.get(url, {"q": "Harbour"})
     assert old in searched.text
     assert "/wp/1/" not in searched.text
+    by_hand = client.get(url, {"made": "hand"})
+    assert "/wp/1/" in by_hand.text
+    assert old not in by_hand.text
 
 
 def csv_upload(text):
