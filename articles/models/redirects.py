@@ -68,6 +68,8 @@ class RedirectQuerySet(ReaderVisibleQuerySet):
         query): the one for the path and query, else (unless `exact`) the
         one for the path.
         """
+        if "\x00" in path or "\x00" in query:
+            return None  # no address holds one (PostgreSQL text cannot)
         bare = normalise_path(path)
         candidates = [f"{bare}?{query}", bare] if query else [bare]
         if exact:

@@ -104,6 +104,8 @@ def test_unknown_addresses_still_answer_404(client):
     add("/known/", "/news/")
 
     assert client.get("/unknown/path/").status_code == 404
+    assert client.get("/unknown/%00/path/").status_code == 404
+    assert client.get("/?p=%00").status_code == 200
 
 
 def test_a_moved_article_redirects_from_its_old_address_and_follows_later_moves(
