@@ -153,6 +153,8 @@ class Redirect(ReaderVisible, models.Model):
 
     def clean(self):
         self.old_path = normalise_path(self.old_path)
+        if "\x00" in self.old_path:
+            raise ValidationError({"old_path": "An address cannot hold %00."})
         if self.status == self.Status.GONE:
             self.target = ""
             return
@@ -220,4 +222,7 @@ def clean_target(target):
         return target
     if any(ch.isspace() for ch in target):
         raise ValidationError({"target": "An address cannot contain spaces."})
-    return normalise_path(target)
+    target = normalise_path(target)
+    if "\x00" in target:
+        raise ValidationError({"target": "An address cannot hold %00."})
+    return target

@@ -164,6 +164,10 @@ def test_loops_and_redirects_to_themselves_are_refused():
         add("/same/", "same")
     with pytest.raises(ValidationError, match="http"):
         add("/bad/", "ftp://example.com/")
+    with pytest.raises(ValidationError, match="%00"):
+        add("/bad%00/", "/news/")
+    with pytest.raises(ValidationError, match="%00"):
+        add("/bad/", "/news%00/")
     assert Redirect.objects.count() == 1
 
 
