@@ -23,10 +23,11 @@ from django.db import models
 from newsroom.cache import ReaderVisible, ReaderVisibleQuerySet
 
 
-def normalise_path(value):
+def normalise_path(value, decode=True):
     """
     `value` (a path, with or without its leading slash, or an address on
-    this site) as redirects keep it: "/old/page/?p=1".
+    this site) as redirects keep it: "/old/page/?p=1". A request's path,
+    which Django has already decoded, is not decoded again (`decode`).
     """
     value = (value or "").strip()
     parts = urlsplit(value)
@@ -36,7 +37,7 @@ def normalise_path(value):
             value = f"{value}?{parts.query}"
         parts = urlsplit(value)
     # Requests are matched by their decoded path: "/caf%C3%A9/" is "/café/".
-    path, query = unquote(parts.path), parts.query
+    path, query = (unquote(parts.path) if decode else parts.path), parts.query
     if not path.startswith("/"):
         path = f"/{path}"
     last = path.rsplit("/", 1)[-1]
@@ -68,9 +69,9 @@ class RedirectQuerySet(ReaderVisibleQuerySet):
         query): the one for the path and query, else (unless `exact`) the
         one for the path.
         """
-        if "\x00" in path or "\x00" in query:
+        bare = normalise_path(path, decode=False)
+        if "\x00" in bare or "\x00" in query:
             return None  # no address holds one (PostgreSQL text cannot)
-        bare = normalise_path(path)
         candidates = [f"{bare}?{query}", bare] if query else [bare]
         if exact:
             candidates = candidates[:1]

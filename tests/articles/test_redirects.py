@@ -105,6 +105,7 @@ def test_unknown_addresses_still_answer_404(client):
 
     assert client.get("/unknown/path/").status_code == 404
     assert client.get("/unknown/%00/path/").status_code == 404
+    assert client.get("/authors/%2500/").status_code == 404
     assert client.get("/?p=%00").status_code == 200
 
 
