@@ -22,16 +22,6 @@ from tests.newsroom.test_cache import redis_cache
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _quiet_hits():
-    """Hits of earlier tests are not written into this one's rows."""
-    hit_counter.pending.clear()
-    hit_counter.total = 0
-    yield
-    hit_counter.pending.clear()
-    hit_counter.total = 0
-
-
 def add(old_path, target="", status=301, **kwargs):
     redirect = Redirect(old_path=old_path, target=target, status=status, **kwargs)
     redirect.full_clean()
