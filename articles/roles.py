@@ -10,6 +10,8 @@ gives Editors newsletters and editions, and makes Circulation), and
 - Writer: as a Contributor, and publishes and schedules their own articles.
 - Editor: publishes, schedules, unpublishes and edits every article; manages
   authors, sections, tags, images, corrections and the front page.
+- Writers and Editors manage redirects; only Editors send readers to
+  other sites.
 
 Which articles are "their own", and what each permission allows, is decided
 in articles/workflow.py.
@@ -42,6 +44,7 @@ ROLES = {
         "articles": {
             **_WRITING["articles"],
             "article": [*_WRITING["articles"]["article"], "publish_article"],
+            "redirect": ALL,
         },
     },
     EDITOR: {
@@ -58,6 +61,7 @@ ROLES = {
             "correction": ALL,
             "frontpageslot": ALL,
             "frontpagepin": ALL,
+            "redirect": [*ALL, "offsite_redirect"],
         },
         "taggit": {"tag": ALL},
     },

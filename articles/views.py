@@ -389,7 +389,8 @@ class ArticleParts:
 class ArticleDetailView(PublicPageMixin, DetailView):
     """
     One live article. An old address of the article (a changed slug or
-    section) answers a permanent redirect to the current one.
+    section) answers a permanent redirect to the current one
+    (articles.redirects).
 
     The parts of the page drawn from more than the article's row (its body
     with bylines, tags and corrections; its JSON-LD; the cards below it) are
@@ -439,18 +440,8 @@ class ArticleDetailView(PublicPageMixin, DetailView):
     def get(self, request, *args, **kwargs):
         self.object = self.fragments().get("article-row")
         if self.object is None:
-            try:
-                self.object = self.get_object()
-            except Http404:
-                moved = (
-                    Article.objects.published()
-                    .at_old_path(request.path)
-                    .select_related("section")
-                    .first()
-                )
-                if moved is None:
-                    raise
-                return redirect(moved, permanent=True)
+            # An old address 404s here; RedirectMiddleware answers it.
+            self.object = self.get_object()
             if self.object.section.slug != kwargs["section_slug"]:
                 return redirect(self.object, permanent=True)
             self.fragments().keep("article-row", self.object)

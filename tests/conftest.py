@@ -111,6 +111,19 @@ def _fresh_cache():
     clear()
 
 
+@pytest.fixture(autouse=True)
+def _no_redirect_hits_left_over():
+    """
+    Redirect hits a test did not write belong to its own rows: they are
+    not written into the next test's, nor at exit into a dropped database.
+    """
+    from articles.redirects import hit_counter
+
+    hit_counter.__init__()
+    yield
+    hit_counter.__init__()
+
+
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings(
     django_db_modify_db_settings_parallel_suffix, tmp_path_factory

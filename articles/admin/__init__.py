@@ -2,11 +2,12 @@
 The articles app in the admin, one module per domain: `articles` (the one
 ArticleAdmin: list, change form, workflow, revisions, previews, planning;
 with `workflow`, `revisions`, `preview` and `planning` holding its longer
-parts), `taxonomy` (authors and sections), `images` (the picture library)
-and `front_page` (its slots and pins). Importing them registers their
+parts), `taxonomy` (authors and sections), `images` (the picture
+library), `front_page` (its slots and pins) and `redirects` (old
+addresses, their CSV import and export). Importing them registers their
 ModelAdmins.
 """
 
-from . import articles, front_page, images, taxonomy
+from . import articles, front_page, images, redirects, taxonomy
 
-__all__ = ["articles", "front_page", "images", "taxonomy"]
+__all__ = ["articles", "front_page", "images", "redirects", "taxonomy"]

@@ -1,7 +1,8 @@
 """
 The articles app's models, one module per domain: `taxonomy` (sections,
 authors, tag links), `images` (pictures and their renditions), `articles`
-(articles, their corrections and old addresses), `body` (what
+(articles and their corrections), `redirects` (old addresses, made
+by hand or when an article moves), `body` (what
 bodies refer to), `querysets` (what is
 asked of articles), `bylines`, `revisions`
 (revisions and workflow steps), `drafts` (what an editor was writing,
@@ -12,7 +13,7 @@ articles/body.py, search in articles/search.py.
 """
 
 from ..body import BODY_EDITOR_EXTENSIONS, sanitize_body, validate_body
-from .articles import WORDS_READ_A_MINUTE, Article, ArticleRedirect, Correction
+from .articles import WORDS_READ_A_MINUTE, Article, Correction
 from .body import (
     ArticleBodyReference,
     body_pictures_of,
@@ -36,6 +37,7 @@ from .images import (
 from .live import LiveEntry, LiveEntryQuerySet
 from .live_state import LiveState
 from .querysets import ArticleManager, ArticleQuerySet, tags_in_order
+from .redirects import Redirect, RedirectQuerySet, normalise_path
 from .revisions import ArticleTransition, Revision
 from .sharing import ArticleOpening, ShareLink
 from .taxonomy import (
@@ -59,7 +61,6 @@ __all__ = [
     "ArticleManager",
     "ArticleOpening",
     "ArticleQuerySet",
-    "ArticleRedirect",
     "ArticleTransition",
     "Author",
     "Correction",
@@ -70,6 +71,8 @@ __all__ = [
     "LiveEntryQuerySet",
     "LiveState",
     "ImageQuerySet",
+    "Redirect",
+    "RedirectQuerySet",
     "Rendition",
     "ResolvedEmbed",
     "ResolvedEmbedQuerySet",
@@ -86,6 +89,7 @@ __all__ = [
     "reference_rows",
     "bylines_in_order",
     "day_start",
+    "normalise_path",
     "prefetch_renditions",
     "reader_cached",
     "reserved_section_slugs",

@@ -37,6 +37,7 @@ from .bylines import ArticleAuthor
 from .images import Image
 from .live_state import LiveState
 from .querysets import ArticleManager
+from .redirects import Redirect
 from .taxonomy import Author, Section, TaggedArticle
 
 # Silent reading of non-fiction by adults (Brysbaert, 2019): about 238 words
@@ -205,11 +206,12 @@ class Article(ReaderVisible, models.Model):
             refresh_body_references(self, referenced_ids(self.body))
         current_url = self.get_absolute_url()
         if previous_url and previous_url != current_url:
-            ArticleRedirect.objects.update_or_create(
-                old_path=previous_url, defaults={"article": self}
+            Redirect.objects.update_or_create(
+                old_path=previous_url,
+                defaults={"article": self, "target": "", "status": 301},
             )
             # An article moved back to an old address no longer redirects there.
-            ArticleRedirect.objects.filter(old_path=current_url).delete()
+            Redirect.objects.filter(old_path=current_url).delete()
 
     def get_absolute_url(self):
         return reverse("articles:article", args=[self.section.slug, self.slug])
@@ -469,16 +471,3 @@ class Correction(ReaderVisible, models.Model):
 
     def __str__(self):
         return f"Correction of {formats.written(self.corrected_at, 'day')}"
-
-
-class ArticleRedirect(models.Model):
-    """An address an article used to have, answered with a 301 to its current one."""
-
-    old_path = models.CharField(max_length=600, unique=True)
-    article = models.ForeignKey(
-        Article, on_delete=models.CASCADE, related_name="redirects"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    def __str__(self):
-        return self.old_path

@@ -263,10 +263,6 @@ class ArticleQuerySet(ReaderVisibleQuerySet):
         """Articles of the same section as `article`, without it."""
         return self.in_section(article.section_id).exclude(pk=article.pk)
 
-    def at_old_path(self, path):
-        """The article that used to live at `path` (see ArticleRedirect)."""
-        return self.filter(redirects__old_path=path)
-
     def search(self, query):
         """
         Articles matching the reader's `query`, best match first (see

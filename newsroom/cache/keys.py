@@ -30,6 +30,9 @@ KINDS = {
     "card": True,
     # A value kept under the content version (content_cached): its name.
     "kept": True,
+    # What an old address answers (a redirect, 410 Gone or nothing): the
+    # version, the path and the query.
+    "redirect": True,
 }
 
 

@@ -3,7 +3,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from articles.models import Article, ArticleRedirect, Section
+from articles.models import Article, Redirect, Section
 from tests.factories import make_article, make_section
 
 pytestmark = pytest.mark.django_db
@@ -48,12 +48,12 @@ def test_changing_slug_or_section_records_the_old_address():
     old_url = article.get_absolute_url()
     article.slug = "new-slug"
     article.save()
-    assert ArticleRedirect.objects.get(old_path=old_url).article == article
+    assert Redirect.objects.get(old_path=old_url).article == article
     second_url = article.get_absolute_url()
     article.section = make_section()
     article.save()
-    assert ArticleRedirect.objects.get(old_path=second_url).article == article
-    assert ArticleRedirect.objects.filter(article=article).count() == 2
+    assert Redirect.objects.get(old_path=second_url).article == article
+    assert Redirect.objects.filter(article=article).count() == 2
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,201 @@
+"""
+Answering redirects (articles.models.Redirect) before the 404 page.
+
+RedirectMiddleware looks a request's path up only when the paper has no page
+there (a 404), so a redirect never hides a page. The answer for a path (a
+redirect, 410 Gone, or none) is kept in the cache under the content version
+like a page: a warm answer runs no query, a cold one a single query, and any
+change to a redirect or an article bumps the version, so it shows at once.
+
+Hits are counted in this process and written in batches (HitCounter), one
+F() update per redirect per batch, never one write per request.
+"""
+
+import atexit
+import logging
+import threading
+import time
+from datetime import UTC, datetime
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import DatabaseError, models
+from django.db.models import F
+from django.db.models.functions import Coalesce, Greatest
+from django.http import (
+    Http404,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    HttpResponseRedirect,
+)
+from django.template.loader import render_to_string
+from django.urls import Resolver404, resolve
+
+from newsroom.cache import cache_key, content_version, fragment_seconds
+
+from .models import Redirect
+
+logger = logging.getLogger(__name__)
+
+NOTHING = "none"  # kept for a path no redirect answers
+HITS_FLUSH_SECONDS = 30
+HITS_FLUSH_COUNT = 100
+
+
+class HitCounter:
+    """
+    Hits counted in memory and written every `seconds` or `count` hits: one
+    UPDATE per redirect (hits + n, last hit the latest) per batch, so many
+    processes adding at once lose nothing.
+    """
+
+    def __init__(self, seconds=HITS_FLUSH_SECONDS, count=HITS_FLUSH_COUNT):
+        self.seconds = seconds
+        self.count = count
+        self.lock = threading.Lock()
+        self.pending = {}
+        self.total = 0
+        self.flushed_at = time.monotonic()
+
+    def hit(self, pk, moment=None):
+        moment = moment or datetime.now(UTC)
+        with self.lock:
+            hits, _ = self.pending.get(pk, (0, None))
+            self.pending[pk] = (hits + 1, moment)
+            self.total += 1
+            due = (
+                self.total >= self.count
+                or time.monotonic() - self.flushed_at >= self.seconds
+            )
+        if due:
+            self.flush()
+
+    def flush(self):
+        with self.lock:
+            pending, self.pending = self.pending, {}
+            self.total = 0
+            self.flushed_at = time.monotonic()
+        for pk, (hits, moment) in pending.items():
+            # A plain update: counting hits changes nothing readers see, so
+            # it must not drop the cached pages as a redirect's change does.
+            models.QuerySet.update(
+                Redirect.objects.filter(pk=pk),
+                hits=F("hits") + hits,
+                last_hit_at=Greatest(Coalesce(F("last_hit_at"), moment), moment),
+            )
+
+
+def flush_at_exit():
+    if not hit_counter.pending:
+        return
+    try:
+        hit_counter.flush()
+    except DatabaseError:
+        logger.warning("Redirect hits not written at exit", exc_info=True)
+
+
+hit_counter = HitCounter()
+atexit.register(flush_at_exit)
+
+
+def answer_for(request, path, query, exact=False):
+    """
+    What a request for `path` with `query` answers, as kept: (redirect id,
+    status, location, body) or NOTHING. One query. With `exact`, only a
+    redirect of the path with this very query answers.
+    """
+    redirect = Redirect.objects.for_request(path, query, exact=exact)
+    if redirect is None:
+        return NOTHING
+    if redirect.status == Redirect.Status.GONE:
+        return (
+            redirect.pk,
+            410,
+            None,
+            render_to_string("410.html", request=request).encode(),
+        )
+    if redirect.article_id is not None and not redirect.article.is_published():
+        # An article taken down: its old addresses go with it.
+        return NOTHING
+    return (redirect.pk, redirect.status, redirect.destination(), None)
+
+
+def kept_answer(request, path, query, exact=False, compute=True):
+    """
+    answer_for(), kept in the cache under the content version like a page
+    (None when not kept and `compute` is false: then only the cache is read).
+    """
+    version = content_version() if settings.FRAGMENT_CACHE_SECONDS else None
+    key = cache_key("redirect", version, path, query, exact)
+    kept = cache.get(key) if version is not None else None
+    if kept is None and compute:
+        kept = answer_for(request, path, query, exact)
+        seconds = fragment_seconds(version) if version is not None else 0
+        if seconds:
+            cache.set(key, kept, timeout=seconds)
+    return kept
+
+
+def respond(kept):
+    pk, status, location, body = kept
+    if status == 410:
+        response = HttpResponse(body, status=410)
+    elif status == 301:
+        response = HttpResponsePermanentRedirect(location)
+    else:
+        response = HttpResponseRedirect(location)
+    response["Cache-Control"] = "public, max-age=300"
+    hit_counter.hit(pk)
+    return response
+
+
+class RedirectMiddleware:
+    """
+    Answers a GET or HEAD the paper has no page for with its redirect (see
+    the module's docstring): an address no URL names is looked up at once,
+    without building the 404 page; one a view answers with 404 (Http404) is
+    looked up then, and its answer kept, so that the next request for it
+    runs no view. At the site's root, a redirect of an address with a query
+    string ("/?p=12") answers before the front page, which ignores queries.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not self.applies(request):
+            return self.get_response(request)
+        query = request.META.get("QUERY_STRING", "")
+        # WordPress's own addresses: /?p=123, /?page_id=4, /?cat=5.
+        if (
+            query
+            and request.path == "/"
+            and (exact := kept_answer(request, "/", query, exact=True)) != NOTHING
+        ):
+            return respond(exact)
+        try:
+            match = resolve(request.path_info, getattr(request, "urlconf", None))
+        except Resolver404:
+            kept = kept_answer(request, request.path, query)
+            return self.get_response(request) if kept == NOTHING else respond(kept)
+        view = getattr(match.func, "view_class", match.func)
+        if getattr(view, "server_cached", False):
+            # A reading page's address kept as an old one: no view, no query.
+            kept = kept_answer(request, request.path, query, compute=False)
+            if kept is not None and kept != NOTHING:
+                return respond(kept)
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, Http404) and self.applies(request):
+            query = request.META.get("QUERY_STRING", "")
+            kept = kept_answer(request, request.path, query)
+            if kept != NOTHING:
+                return respond(kept)
+        return None
+
+    @staticmethod
+    def applies(request):
+        return request.method in ("GET", "HEAD") and not request.path.startswith(
+            ("/admin/", settings.STATIC_URL)
+        )
