@@ -11,8 +11,8 @@ from django.db.migrations.executor import MigrationExecutor
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-BEFORE = ("articles", "0015_article_share_image")
-AFTER = ("articles", "0016_redirects")
+BEFORE = ("articles", "0016_image_tags")
+AFTER = ("articles", "0017_redirects")
 
 
 @pytest.fixture

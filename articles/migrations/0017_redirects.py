@@ -65,7 +65,7 @@ def grant_redirect_permissions(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0015_article_share_image"),
+        ("articles", "0016_image_tags"),
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
     ]
