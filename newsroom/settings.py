@@ -77,8 +77,8 @@ SITE_NAME = env("SITE_NAME", "The Newsroom Herald")
 # SITE_URL), shown at SITE_LOGO_WIDTH × SITE_LOGO_HEIGHT pixels: make the
 # file twice that. Without one, the masthead sets SITE_NAME in type.
 SITE_LOGO_URL = env("SITE_LOGO_URL", "")
-SITE_LOGO_WIDTH = int(env("SITE_LOGO_WIDTH", "300"))
-SITE_LOGO_HEIGHT = int(env("SITE_LOGO_HEIGHT", "60"))
+SITE_LOGO_WIDTH = env_int("SITE_LOGO_WIDTH", 300)
+SITE_LOGO_HEIGHT = env_int("SITE_LOGO_HEIGHT", 60)
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -38,19 +38,19 @@ from .factories import make_delivery_area, make_delivery_request, make_newslette
 
 pytestmark = pytest.mark.django_db
 
-EMAIL = "Qz5.Reader@Example.ie"
+EMAIL = "Qzqx5w.Reader@Example.ie"
 # What the reader told us, each unlike anything else in the database.
 PERSONAL = {
-    "name": "Qz5name Ní Bhriain",
+    "name": "Qzqx5wname Ní Bhriain",
     "phone": "+353871112229",
-    "address_line_1": "9 Qz5lane",
-    "address_line_2": "Qz5estate",
-    "town": "Qz5town",
+    "address_line_1": "9 Qzqx5wlane",
+    "address_line_2": "Qzqx5westate",
+    "town": "Qzqx5wtown",
     "eircode": "A65 F4E2",
-    "leave_at": "Qz5porch",
-    "notes": "Qz5notes: beware of the dog",
+    "leave_at": "Qzqx5wporch",
+    "notes": "Qzqx5wnotes: beware of the dog",
 }
-SENTINELS = ["qz5", "1112229"]
+SENTINELS = ["qzqx5w", "1112229"]
 
 
 def run(command, *args, **options):
@@ -92,7 +92,7 @@ def reader(django_capture_on_commit_callbacks):
     )
     for status in ("scheduled", "active"):
         delivery.delivery_request_transition(active, status, actor=desk)
-    delivery.delivery_request_note(active, "Qz5 gate code 1234", actor=desk)
+    delivery.delivery_request_note(active, "Qzqx5w gate code 1234", actor=desk)
     fresh = make_delivery_request(email=EMAIL, area=area, **PERSONAL)
     # Someone else's rows, which neither command touches.
     other = make_delivery_request(email="other@example.ie")
@@ -106,11 +106,11 @@ def reader(django_capture_on_commit_callbacks):
 
 
 def test_export_lists_every_row_about_the_address_in_any_case(reader):
-    out, err = run("export_personal_data", "  qz5.READER@example.IE ")
+    out, err = run("export_personal_data", "  qzqx5w.READER@example.IE ")
 
     document = json.loads(out)
     assert err == ""
-    assert document["address"] == "qz5.reader@example.ie"
+    assert document["address"] == "qzqx5w.reader@example.ie"
     subscriptions = {s["newsletter"]: s for s in document["newsletter_subscriptions"]}
     assert set(subscriptions) == {"News Wrap", "The Week"}
     wrap = subscriptions["News Wrap"]
@@ -132,7 +132,7 @@ def test_export_lists_every_row_about_the_address_in_any_case(reader):
     assert active["status"] == "active"
     assert [c["kind"] for c in active["consent_ledger"]] == ["terms"]
     history = [(h["what"], h["by"], h["note"]) for h in active["history"]]
-    assert ("Note", "circulation desk", "Qz5 gate code 1234") in history
+    assert ("Note", "circulation desk", "Qzqx5w gate code 1234") in history
     assert "Dana" not in out  # staff are named by their role only
     assert "emails" in active
     assert "other@example.ie" not in out
@@ -159,7 +159,7 @@ def test_export_is_recorded_with_the_hash_of_the_address_never_the_address(reade
         "outbound_emails": 2,  # the two newsletters' confirmations
     }
     assert (
-        "qz5"
+        "qzqx5w"
         not in json.dumps(
             PersonalDataRequest.objects.values().get(), default=str
         ).lower()
@@ -352,7 +352,7 @@ def test_a_failure_at_the_last_step_of_erasure_changes_nothing(reader, audit_ref
         None,
         PERSONAL["name"],
     )
-    assert active.events.filter(note="Qz5 gate code 1234").exists()
+    assert active.events.filter(note="Qzqx5w gate code 1234").exists()
     assert not Suppression.objects.exists()
 
 
