@@ -1,10 +1,13 @@
 """The article editor works in a real browser under the site's CSP."""
 
+import time
+
 import pytest
 from django.conf import settings
 from django.urls import reverse
 from playwright.sync_api import sync_playwright
 
+from articles.models import ArticleDraft
 from tests.browser.conftest import CHROMIUM_ARGS, WCAG, format_violations
 from tests.factories import make_article, make_editor
 
@@ -20,7 +23,7 @@ document.addEventListener("securitypolicyviolation", (event) => {
 
 
 @pytest.fixture
-def editor_page(chrome, live_server, client):
+def editor_page(chrome, live_server, client, _async_unsafe_allowed):
     """A Chromium page logged in as a staff editor (not a superuser)."""
     client.force_login(make_editor())
     session = client.cookies[settings.SESSION_COOKIE_NAME].value
@@ -134,6 +137,14 @@ def test_words_typed_before_the_tab_closed_are_offered_back(
     )
     context = page.context
     page.close(run_before_unload=True)
+    # The closing tab's last save is a beacon the server may still be
+    # handling: the editor comes back after it has been kept.
+    deadline = time.monotonic() + 10
+    while not ArticleDraft.objects.filter(
+        fields__icontains="approve the dred"
+    ).exists():
+        assert time.monotonic() < deadline, "the closing tab's words were not kept"
+        time.sleep(0.05)
 
     reopened = context.new_page()
     reopened.goto(url)
