@@ -7,6 +7,7 @@ import pytest
 
 from articles.models import Article
 from tests.articles.live_factories import make_entry, make_live_article
+from tests.browser.test_live_coverage import updates_asked
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -22,13 +23,7 @@ def test_an_ended_answer_stops_the_polling_for_good(page, live_server):
     article = make_live_article()
     make_entry(article)
     page.clock.install()
-    asked = []
-    page.on(
-        "request",
-        lambda request: (
-            asked.append(request.url) if "/updates/" in request.url else None
-        ),
-    )
+    asked = updates_asked(page)
     page.goto(live_server.url + article.get_absolute_url())
     page.clock.run_for(15_000)
     page.wait_for_timeout(300)

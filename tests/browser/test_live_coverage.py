@@ -40,11 +40,8 @@ def test_new_entries_wait_behind_a_button_until_the_reader_presses_it(
     assert button.is_hidden()
 
 
-def test_polling_stops_while_the_tab_is_hidden(page, live_server):
-    """A hidden tab asks nothing; shown again, it asks at once."""
-    article = make_live_article()
-    make_entry(article)
-    page.clock.install()
+def updates_asked(page):
+    """The addresses of the "anything new" requests the page makes, as it goes."""
     asked = []
     page.on(
         "request",
@@ -52,6 +49,15 @@ def test_polling_stops_while_the_tab_is_hidden(page, live_server):
             asked.append(request.url) if "/updates/" in request.url else None
         ),
     )
+    return asked
+
+
+def test_polling_stops_while_the_tab_is_hidden(page, live_server):
+    """A hidden tab asks nothing; shown again, it asks at once."""
+    article = make_live_article()
+    make_entry(article)
+    page.clock.install()
+    asked = updates_asked(page)
     page.goto(live_server.url + article.get_absolute_url())
     page.evaluate(
         """() => {
