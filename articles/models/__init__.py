@@ -8,7 +8,8 @@ asked of articles), `bylines`, `revisions`
 (revisions and workflow steps), `drafts` (what an editor was writing,
 saved as they type), `sharing` (share links, who has an article
 open), `live` (live coverage's entries), `front_page` (its slots and
-pins) and `embeds` (embeds as the worker resolved them). The body's sanitizer is in
+pins), `embeds` (embeds as the worker resolved them) and `imports` (what
+importers brought in, by the ID it had at its source). The body's sanitizer is in
 articles/body.py, search in articles/search.py.
 """
 
@@ -34,6 +35,7 @@ from .images import (
     day_start,
     prefetch_renditions,
 )
+from .imports import ImportRecord, fingerprint
 from .live import LiveEntry, LiveEntryQuerySet
 from .live_state import LiveState
 from .querysets import ArticleManager, ArticleQuerySet, tags_in_order
@@ -67,6 +69,7 @@ __all__ = [
     "FrontPagePin",
     "FrontPageSlot",
     "Image",
+    "ImportRecord",
     "LiveEntry",
     "LiveEntryQuerySet",
     "LiveState",
@@ -89,6 +92,7 @@ __all__ = [
     "reference_rows",
     "bylines_in_order",
     "day_start",
+    "fingerprint",
     "normalise_path",
     "prefetch_renditions",
     "reader_cached",
