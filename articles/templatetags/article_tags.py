@@ -9,6 +9,7 @@ from django.template.loader import get_template
 from django.utils.safestring import mark_safe
 
 from articles.models import ArticleAuthor, Section, reader_cached
+from newsroom import metrics
 from newsroom.cache import cache_key, fragments
 
 register = template.Library()
@@ -102,6 +103,7 @@ def article_cards(articles, level=2, featured=False, show_section=False, lead=Fa
         cards.append(mark_safe(html))  # rendered by our own template
     if missing:
         cache.set_many(missing, timeout=CARD_SECONDS)
+    metrics.looked_up("card", hits=len(keys) - len(missing), misses=len(missing))
     return cards
 
 
