@@ -199,13 +199,18 @@ else:
         }
     }
 
+# Without Redis each process keeps pages and their parts in its own memory,
+# under the content version kept in this file, which every process on the
+# machine reads (a few microseconds a request) and bumps on any change
+# readers see: so a change shows in every process on the next request. Right
+# on one server; a second needs REDIS_URL. (newsroom.cache.versions)
+CONTENT_VERSION_FILE = env(
+    "CONTENT_VERSION_FILE", str(BASE_DIR / "var" / "content-version")
+)
 # Seconds parts of the reading pages (an article's body and cards, the
 # section bar, the front page's slots) may be kept under the content version
-# (0: not at all). Only with a cache every process shares: a per-process one
-# would keep serving a part another process has changed.
-FRAGMENT_CACHE_SECONDS = env_int(
-    "FRAGMENT_CACHE_SECONDS", 24 * 3600 if REDIS_URL else 0
-)
+# (0: not at all).
+FRAGMENT_CACHE_SECONDS = env_int("FRAGMENT_CACHE_SECONDS", 24 * 3600)
 # A {% fragment %} given no Fragments by its view (newsroom.cache.fragments)
 # raises while this is on (DEBUG, and tests); otherwise it renders uncached
 # and the mistake is logged once.

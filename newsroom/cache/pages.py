@@ -28,6 +28,7 @@ from .versions import (
     content_version,
     page_cache_seconds,
     seconds_to_next_change,
+    version_file,
 )
 
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")  # as GZipMiddleware decides
@@ -95,6 +96,11 @@ def read_page(key):
     together in one.
     """
     now = time.time()
+    if version_file():
+        version, page = content_version(), cache.get(key)
+        if page is None or page[0] != version or page[4] <= now:
+            return version, None
+        return version, page
     tracked = tracking()
     if tracked is not None:
         version = tracked.current(CONTENT_VERSION_KEY)
