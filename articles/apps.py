@@ -17,9 +17,9 @@ class ArticlesConfig(AppConfig):
         from .models import Article
 
         # What readers see of this app is watched because it is declared
-        # ReaderVisible (newsroom.cache.readers). A scheduled article goes
-        # live by itself, with no save; a picture whose rights end leaves
-        # the pages by itself too.
+        # ReaderVisible (newsroom.cache.readers). A scheduled article or
+        # static page goes live by itself, with no save; a picture whose
+        # rights end leaves the pages by itself too.
         cache.page_cache_schedule(Article.objects.next_change)
 
         # The planning calendar's stories and publications.
