@@ -247,12 +247,12 @@ class Image(ReaderVisible, PictureSources, models.Model):
         returns quickly and leaves it ready to show.
         Raises ValidationError for a file that is not an acceptable picture.
         """
-        stored_now = None
+        stored_now = small = None
         if self.file and not self.file._committed:
             original = images.clean_original(self.file)
             self.file.save(original.content.name, original.content, save=False)
             self.width, self.height = original.width, original.height
-            stored_now = self.file.name
+            stored_now, small = self.file.name, original.small
         previous = self._stored_file_name
         file_changed = bool(self.file) and self.file.name != previous
         focal_point = (self.focal_point_x, self.focal_point_y)
@@ -269,7 +269,7 @@ class Image(ReaderVisible, PictureSources, models.Model):
             with transaction.atomic():
                 super().save(*args, **kwargs)
                 if file_changed:
-                    self.make_small_rendition()
+                    self.make_small_rendition(small)
                 if queue:
                     answers = renditions_wanted.send(sender=Image, image=self)
         except BaseException:
@@ -318,14 +318,16 @@ class Image(ReaderVisible, PictureSources, models.Model):
         lapse = self.rights_lapse_at
         return lapse is not None and lapse <= (moment or timezone.now())
 
-    def make_small_rendition(self):
+    def make_small_rendition(self, encoded=None):
         """
         Replace this image's renditions with the one small JPEG pages show
-        until the full set exists (images.encode_small).
+        until the full set exists: `encoded` (made as the upload was
+        cleaned), else encoded from the stored file (images.encode_small).
         """
-        with self.file.open("rb") as source:
-            encoded = [images.encode_small(source)]
-        return self._store_renditions(encoded, self.renditions.all())
+        if encoded is None:
+            with self.file.open("rb") as source:
+                encoded = images.encode_small(source)
+        return self._store_renditions([encoded], self.renditions.all())
 
     def make_renditions(self, formats=images.RENDITION_FORMATS, shapes_only=False):
         """
