@@ -120,6 +120,29 @@ def test_pages_show_the_small_jpeg_at_the_originals_size_until_the_worker_ran(
     assert small.file.url not in str(picture)
 
 
+def test_cards_show_the_whole_small_jpeg_until_the_crops_exist(client):
+    """
+    A card, which wants the 3:2 crop, shows the waiting picture's small JPEG
+    (its box keeps the card's shape) and the crop once the worker made it.
+    """
+    image = make_image(file=image_upload(width=1600, height=900))
+    article = make_article(lead_image=image)
+    url = article.section.get_absolute_url()
+    small = image.renditions.get()
+    card = parse(client.get(url)).select_one(f'a[href="{article.get_absolute_url()}"]')
+    img = card.find_parent("article").select_one("picture img")
+    assert img["src"] == small.file.url
+    assert (img["width"], img["height"]) == ("1600", "900")
+
+    renditions.make_due_renditions.call()
+
+    card = parse(client.get(url)).select_one(f'a[href="{article.get_absolute_url()}"]')
+    img = card.find_parent("article").select_one("picture img")
+    crop = image.renditions.get(shape="card", format="jpeg", width=800)
+    assert img["src"] == crop.file.url
+    assert (img["width"], img["height"]) == ("800", "533")
+
+
 def test_the_kept_page_shows_the_full_set_once_the_worker_finished(
     client, settings, django_capture_on_commit_callbacks
 ):
