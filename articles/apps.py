@@ -8,11 +8,13 @@ class ArticlesConfig(AppConfig):
     def ready(self):
         from newsroom import cache
 
-        # A saved article's embeds are queued for the worker (its receiver).
-        from . import (
+        # A saved article's embeds and a saved picture's renditions are
+        # queued for the worker (their receivers).
+        from . import (  # noqa: F401
             calendar,
-            embeds,  # noqa: F401
+            embeds,
             images,
+            renditions,
         )
         from .models import Article
 

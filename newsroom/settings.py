@@ -543,6 +543,15 @@ EMBED_FETCH_SECONDS = env_int("EMBED_FETCH_SECONDS", 10)
 EMBED_RETRY_SECONDS = env_int("EMBED_RETRY_SECONDS", 60)
 EMBED_RETRY_MAX_SECONDS = env_int("EMBED_RETRY_MAX_SECONDS", 6 * 3600)
 EMBED_RETRY_ATTEMPTS = env_int("EMBED_RETRY_ATTEMPTS", 10)
+
+# Renditions the worker failed to make are tried again after
+# RENDITION_RETRY_SECONDS, doubling up to RENDITION_RETRY_MAX_SECONDS,
+# RENDITION_ATTEMPTS times in all; a worker that stops mid-picture leaves it
+# due again after RENDITION_CLAIM_SECONDS.
+RENDITION_RETRY_SECONDS = env_int("RENDITION_RETRY_SECONDS", 60)
+RENDITION_RETRY_MAX_SECONDS = env_int("RENDITION_RETRY_MAX_SECONDS", 3600)
+RENDITION_ATTEMPTS = env_int("RENDITION_ATTEMPTS", 5)
+RENDITION_CLAIM_SECONDS = env_int("RENDITION_CLAIM_SECONDS", 15 * 60)
 # Not environment variables: tests name here the one local server that plays
 # a provider (its address and port, let past the private-address rule) and
 # the certificate authority it is trusted through.

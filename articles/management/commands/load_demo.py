@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from taggit.models import Tag
 
-from articles import demo, roles
+from articles import demo, renditions, roles
 from articles.embeds import provider_for
 from articles.models import (
     Article,
@@ -228,10 +228,13 @@ class Command(BaseCommand):
                     licence="Staff illustration: all rights reserved",
                     source=f"{settings.SITE_NAME} picture desk",
                 )
-            if not image.renditions.filter(shape="share").exists():
-                # Pictures stored before renditions (or their fixed shapes)
-                # existed get them now.
-                image.make_renditions()
+            if (
+                image.renditions_status != Image.RenditionsStatus.READY
+                or image.missing_renditions()
+            ):
+                # Made here rather than by the worker, which may not run yet;
+                # pictures stored before the current sizes get them now.
+                renditions.build(image, full=True, retry=False)
             images[picture.key] = image
         return images
 
