@@ -25,6 +25,7 @@ from django.conf import settings
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
+from prometheus_client.parser import text_string_to_metric_families
 
 from articles.models import Article
 from tests.articles.live_factories import make_entry, make_live_article
@@ -339,11 +340,35 @@ def test_a_backup_without_its_media_folder_keeps_the_database_and_fails(tmp_path
 
 
 def test_with_pictures_on_s3_the_backup_is_the_database_alone(tmp_path):
-    backup = back_up(tmp_path / "backups", MEDIA_STORAGE="s3")
+    metrics = tmp_path / "newsroom_backup.prom"
+    backup = back_up(
+        tmp_path / "backups", MEDIA_STORAGE="s3", BACKUP_METRICS_FILE=metrics
+    )
     assert sorted(path.name for path in backup.iterdir()) == [
         "newsroom.dump",
         "newsroom.dump.sha256",
     ]
+    gauges = {
+        family.name: family.samples[0].value
+        for family in text_string_to_metric_families(metrics.read_text())
+    }
+    assert gauges["newsroom_backup_dump_bytes"] == (
+        (backup / "newsroom.dump").stat().st_size
+    )
+    seconds = gauges["newsroom_backup_last_success_timestamp_seconds"]
+    assert abs(seconds - timezone.now().timestamp()) < 600
+
+
+def test_a_failure_is_an_error_in_the_journal(tmp_path):
+    """Under systemd (JOURNAL_STREAM set), the line carries the error level."""
+    status, _, err = run(
+        BACKUP,
+        DATABASE_URL=server_url("no_such_database"),
+        BACKUP_DIR=tmp_path,
+        JOURNAL_STREAM="8:12345",
+    )
+    assert status == 1 and len(err) == 1
+    assert err[0].startswith("<3>newsroom-backup: pg_dump failed: ")
 
 
 def test_an_unchanged_picture_is_a_hard_link_to_the_previous_backup(tmp_path):
