@@ -103,7 +103,10 @@ def fresh_database():
 
 
 def build_paper():
-    """A small paper with something in every table readers or staff fill."""
+    """
+    A small paper: pictures, sections, authors, tags, live coverage,
+    subscribers and delivery requests; the paths of its reading pages.
+    """
     news, sport = make_section(name="News", slug="news"), make_section(name="Sport")
     photo = make_image(alt_text="Jane Doe", file=image_upload("jane.jpg", 400, 400))
     jane = make_author(name="Jane Doe", slug="jane-doe", photo=photo)
