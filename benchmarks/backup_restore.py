@@ -147,7 +147,7 @@ def main():
     print(f"paper: {label} ({rows['articles_article']:,} articles, ", end="")
     print(f"{rows['articles_image']:,} pictures, ", end="")
     print(f"{rows['subscriptions_subscription']:,} subscriptions)")
-    print(f"  load_demo (bringing it up to date)   {load:7.1f} s")
+    print(f"  load_demo (fills it, or adds nothing) {load:6.1f} s")
     print(f"  dump                                 {dump / 2**20:7.1f} MiB")
     print(f"  pictures                             {pictures / 2**20:7.1f} MiB")
     print(f"  backup, first                        {first:7.1f} s")
