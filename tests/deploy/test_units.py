@@ -32,6 +32,10 @@ def test_each_service_runs_a_real_command_from_the_project_folder():
         "newsroom-retention.service",
     ):
         assert manage_py_command(name) in get_commands(), name
+    backup = unit("newsroom-backup.service")["Service"]["ExecStart"]
+    assert backup == "/srv/newsroom/deploy/backup/newsroom-backup"
+    script = settings.BASE_DIR / backup.removeprefix("/srv/newsroom/")
+    assert script.stat().st_mode & 0o111, "the backup script is executable"
     web = unit("newsroom-web.service")["Service"]
     assert web["ExecStart"].endswith("gunicorn -c gunicorn.conf.py")
     assert (settings.BASE_DIR / "gunicorn.conf.py").exists()
@@ -43,7 +47,11 @@ def test_each_service_runs_a_real_command_from_the_project_folder():
 
 def test_every_timer_starts_its_service_on_a_calendar():
     timers = sorted(path.name for path in UNITS.glob("*.timer"))
-    assert timers == ["newsroom-newsletters.timer", "newsroom-retention.timer"]
+    assert timers == [
+        "newsroom-backup.timer",
+        "newsroom-newsletters.timer",
+        "newsroom-retention.timer",
+    ]
     for name in timers:
         assert (UNITS / name.replace(".timer", ".service")).exists()
         assert unit(name)["Timer"]["OnCalendar"]
