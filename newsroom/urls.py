@@ -17,8 +17,9 @@ urlpatterns = [
     path("healthz/live", views.live, name="healthz-live"),
     path("healthz/ready", views.ready, name="healthz-ready"),
     path("favicon.ico", views.favicon, name="favicon"),
-    # The admin's sign-in, with its lockout (accounts), before the admin.
-    path("admin/login/", include("accounts.urls")),
+    # The admin's sign-in, with its lockout and second factor (accounts),
+    # before the admin.
+    path("admin/", include("accounts.urls")),
     path("admin/", admin.site.urls),
     # Before the paper: its section pages catch every other first path segment.
     path("", include("subscriptions.urls")),
