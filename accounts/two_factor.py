@@ -146,8 +146,9 @@ def enrol_totp(request, user, secret, step):
 @transaction.atomic
 def remove_factor(request, user, factor):
     """
-    Remove a TOTPDevice or Passkey of `user`. Once none is left the recovery
-    codes go too: they stand in for a factor, never for the only one.
+    Remove a TOTPDevice or Passkey of `user` (for `request`, or for a command
+    when None). Once none is left the recovery codes go too: they stand in
+    for a factor, never for the only one.
     """
     step = Step.AUTHENTICATOR if isinstance(factor, TOTPDevice) else Step.PASSKEY
     detail = "" if step == Step.AUTHENTICATOR else factor.name
@@ -155,6 +156,7 @@ def remove_factor(request, user, factor):
     record(request, user, Kind.REMOVED, step, detail)
     if not has_factor(user):
         RecoveryCode.objects.filter(user=user).delete()
-        # Nothing left to have passed: someone who must use a factor is
-        # back at the enrolment pages.
-        request.session.pop(SESSION_KEY, None)
+        if request is not None:
+            # Nothing left to have passed: someone who must use a factor is
+            # back at the enrolment pages.
+            request.session.pop(SESSION_KEY, None)

@@ -5,17 +5,26 @@ app, codes used once, recovery codes, the lockout, and the record of every
 change for superusers.
 """
 
+import io
 import re
 import time
 
 import pytest
 from django.contrib import admin
 from django.contrib.auth.models import User
+from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.test import Client
 from django.urls import reverse
 
 from accounts import totp, two_factor
-from accounts.models import LoginAttempt, RecoveryCode, TOTPDevice, TwoFactorEvent
+from accounts.models import (
+    LoginAttempt,
+    Passkey,
+    RecoveryCode,
+    TOTPDevice,
+    TwoFactorEvent,
+)
 from articles import roles
 from tests.factories import make_member, make_staff
 
@@ -383,3 +392,31 @@ def test_superusers_see_the_record_and_nobody_changes_it(client):
     client.force_login(editor)
     assert client.get("/admin/accounts/twofactorevent/").status_code == 403
     assert "Two-factor events" not in client.get("/admin/").text
+
+
+def test_a_command_removes_someones_lost_factors(client):
+    editor = make_member("editor", roles.EDITOR)
+    with_authenticator(editor)
+    Passkey.objects.create(
+        user=editor, name="Lost key", credential_id="AAAA", public_key=b"x"
+    )
+    two_factor.make_recovery_codes(None, editor)
+    out = io.StringIO()
+
+    call_command("remove_second_factors", "editor", stdout=out)
+
+    assert "Removed 2 second factor(s) of editor" in out.getvalue()
+    assert not two_factor.has_factor(editor)
+    assert not RecoveryCode.objects.exists()
+    removed = TwoFactorEvent.objects.filter(kind="removed")
+    assert sorted(removed.values_list("factor", "detail")) == [
+        ("authenticator", ""),
+        ("passkey", "Lost key"),
+    ]
+    sign_in(client, editor)
+    assert client.get("/admin/")["Location"] == OVERVIEW
+
+
+def test_the_command_refuses_an_unknown_account_in_one_line():
+    with pytest.raises(CommandError, match=r"^There is no account named 'nobody'\.$"):
+        call_command("remove_second_factors", "nobody")
