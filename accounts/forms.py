@@ -151,7 +151,14 @@ class RecoveryCodeForm(SecondFactorForm):
 class PasskeyForm(SecondFactorForm):
     step = LoginAttempt.Step.PASSKEY
     wrong_message = "Your passkey was not accepted."
-    credential = forms.CharField(widget=forms.HiddenInput, max_length=20_000)
+    credential = forms.CharField(
+        widget=forms.HiddenInput,
+        max_length=20_000,
+        error_messages={
+            "required": "Your browser sent no passkey: this needs JavaScript "
+            "and a browser that supports passkeys."
+        },
+    )
 
     def check(self, cleaned_data):
         try:

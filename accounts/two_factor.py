@@ -137,7 +137,9 @@ def enrol_totp(request, user, secret, step):
     Keep the authenticator app whose code for `step` the user just typed;
     that code is spent, so it cannot also sign in.
     """
-    TOTPDevice.objects.filter(user=user).delete()
+    replaced, _ = TOTPDevice.objects.filter(user=user).delete()
+    if replaced:
+        record(request, user, Kind.REMOVED, Step.AUTHENTICATOR, "replaced")
     device = TOTPDevice.objects.create(user=user, secret=secret, last_used_step=step)
     record(request, user, Kind.ENROLLED, Step.AUTHENTICATOR)
     return device

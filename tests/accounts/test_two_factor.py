@@ -420,3 +420,20 @@ def test_a_command_removes_someones_lost_factors(client):
 def test_the_command_refuses_an_unknown_account_in_one_line():
     with pytest.raises(CommandError, match=r"^There is no account named 'nobody'\.$"):
         call_command("remove_second_factors", "nobody")
+
+
+def test_replacing_the_authenticator_app_records_both_and_keeps_one(client):
+    editor = make_member("editor", roles.EDITOR)
+    old = with_authenticator(editor)
+    sign_in(client, editor)
+    verify(client, "authenticator", current_code(old))
+
+    page = client.get(AUTHENTICATOR)
+    assert "Your current app keeps working until this one is set up" in page.text
+    secret = re.search(r"data-secret>([A-Z2-7 ]+)<", page.text).group(1)
+    client.post(AUTHENTICATOR, {"code": current_code(TOTPDevice(secret=secret))})
+
+    assert TOTPDevice.objects.get(user=editor).secret == secret.replace(" ", "")
+    assert list(
+        TwoFactorEvent.objects.order_by("happened_at").values_list("kind", "detail")
+    ) == [("removed", "replaced"), ("enrolled", "")]
