@@ -22,6 +22,11 @@ from .forms import (
 )
 from .models import Passkey, RecoveryCode, TOTPDevice
 
+FACTOR_FORMS = {
+    "authenticator": AuthenticatorCodeForm,
+    "passkey": PasskeyForm,
+    "recovery": RecoveryCodeForm,
+}
 PENDING_SECRET_KEY = "_totp_pending_secret"
 CODES_TO_SHOW_KEY = "_recovery_codes_to_show"
 
@@ -55,16 +60,23 @@ def _next(request):
     return reverse("admin:index")
 
 
-def _render(request, template, title, context=None):
-    """A page in the admin's frame, without its menu until the factor is passed."""
+def _render(request, template, title, context=None, gated=None):
+    """
+    A page in the admin's frame, without its menu while the session is
+    `gated` (kept to the second factor's pages by accounts.middleware).
+    """
+    if gated is None:
+        user = request.user
+        gated = not two_factor.passed(request) and (
+            two_factor.has_factor(user) or two_factor.must_use(user)
+        )
     context = {
         **admin.site.each_context(request),
         "title": title,
-        "gated": not two_factor.passed(request)
-        and (two_factor.has_factor(request.user) or two_factor.must_use(request.user)),
+        "gated": gated,
         **(context or {}),
     }
-    if context["gated"]:
+    if gated:
         context["is_nav_sidebar_enabled"] = False
     return TemplateResponse(request, template, context)
 
@@ -77,17 +89,16 @@ def _staff(view):
 def verify(request):
     """Ask for the second factor after the password."""
     user = request.user
-    if two_factor.passed(request) or not two_factor.has_factor(user):
+    has_totp = TOTPDevice.objects.filter(user=user).exists()
+    has_passkey = user.passkeys.exists()
+    if two_factor.passed(request) or not (has_totp or has_passkey):
         return redirect(_next(request))
+    forms = {name: form(request, prefix=name) for name, form in FACTOR_FORMS.items()}
     chosen = request.POST.get("factor") if request.method == "POST" else None
-    forms = {
-        "authenticator": AuthenticatorCodeForm,
-        "passkey": PasskeyForm,
-        "recovery": RecoveryCodeForm,
-    }
-    bound = {}
-    if chosen in forms:
-        form = forms[chosen](request, request.POST, prefix=chosen)
+    if chosen in FACTOR_FORMS:
+        form = forms[chosen] = FACTOR_FORMS[chosen](
+            request, request.POST, prefix=chosen
+        )
         if form.is_valid():
             two_factor.mark_passed(request)
             if chosen == "recovery":
@@ -99,31 +110,24 @@ def verify(request):
                     "one and make new recovery codes.",
                 )
             return redirect(_next(request))
-        bound[chosen] = form
-    has_totp = TOTPDevice.objects.filter(user=user).exists()
-    has_passkey = user.passkeys.exists()
     context = {
         "next": _next(request),
-        "authenticator_form": (
-            bound.get("authenticator")
-            or AuthenticatorCodeForm(request, prefix="authenticator")
-        )
-        if has_totp
-        else None,
-        "passkey_form": (bound.get("passkey") or PasskeyForm(request, prefix="passkey"))
-        if has_passkey
-        else None,
-        "passkey_options": passkeys.authentication_options(request, user)
-        if has_passkey
-        else None,
-        "recovery_form": bound.get("recovery")
-        or RecoveryCodeForm(request, prefix="recovery"),
+        "authenticator_form": forms["authenticator"] if has_totp else None,
+        "passkey_form": forms["passkey"] if has_passkey else None,
+        "passkey_options": (
+            passkeys.authentication_options(request, user) if has_passkey else None
+        ),
+        "recovery_form": forms["recovery"],
         "chosen": chosen,
     }
     response = _render(
-        request, "accounts/two_factor_verify.html", "Two-factor sign-in", context
+        request,
+        "accounts/two_factor_verify.html",
+        "Two-factor sign-in",
+        context,
+        gated=True,
     )
-    return _limited(response, bound.get(chosen))
+    return _limited(response, forms.get(chosen))
 
 
 @_staff

@@ -437,3 +437,17 @@ def test_replacing_the_authenticator_app_records_both_and_keeps_one(client):
     assert list(
         TwoFactorEvent.objects.order_by("happened_at").values_list("kind", "detail")
     ) == [("removed", "replaced"), ("enrolled", "")]
+
+
+def test_the_verification_page_asks_in_few_queries(
+    client, django_assert_max_num_queries
+):
+    editor = make_member("editor", roles.EDITOR)
+    with_authenticator(editor)
+    Passkey.objects.create(
+        user=editor, name="Key", credential_id="AAAA", public_key=b"x"
+    )
+    sign_in(client, editor)
+    with django_assert_max_num_queries(12):
+        page = client.get(VERIFY)
+    assert "Use a passkey" in page.text and "Authenticator app" in page.text
