@@ -159,3 +159,45 @@ def test_without_javascript_the_page_says_what_is_missing():
     page = client.post(ADD, {"name": "Blue key", "credential": ""})
     assert "Press “Add passkey” and follow your browser" in page.text
     assert 'value="Blue key"' in page.text
+
+
+GARBAGE = [
+    "not json",
+    "null",
+    "[]",
+    "{}",
+    '{"id": 5}',
+    '{"id": "AAAA"}',
+    '{"id": "AAAA", "rawId": "AAAA", "type": "public-key", "response": {}}',
+    '{"id": "AAAA", "rawId": "AAAA", "type": "public-key",'
+    ' "response": {"clientDataJSON": "!!", "attestationObject": "%%"}}',
+]
+
+
+@pytest.mark.parametrize("answer", GARBAGE)
+def test_garbage_for_a_new_passkey_is_refused_with_a_message(answer):
+    make_member("editor", roles.EDITOR)
+    client = Client()
+    sign_in(client)
+    client.get(ADD)
+    page = client.post(ADD, {"name": "Blue key", "credential": answer})
+    assert page.status_code == 200
+    assert "The passkey could not be checked" in page.text
+    assert not Passkey.objects.exists()
+
+
+@pytest.mark.parametrize("answer", GARBAGE)
+def test_garbage_instead_of_a_passkey_is_a_failed_attempt(answer):
+    make_member("editor", roles.EDITOR)
+    client = Client()
+    sign_in(client)
+    add_passkey(client, SoftwareAuthenticator(ORIGIN))
+    again = Client()
+    sign_in(again)
+    again.get(VERIFY)
+    page = again.post(
+        VERIFY, {"factor": "passkey", "passkey-credential": answer, "next": "/admin/"}
+    )
+    assert page.status_code == 200
+    assert "Your passkey was not accepted" in page.text
+    assert LoginAttempt.objects.filter(step="passkey", outcome="failed").exists()
