@@ -173,6 +173,16 @@ def test_add_a_passkey_and_sign_in_with_it(page, live_server, axe_source):
     sign_in(page, live_server, "editor")
     assert "/admin/two-factor/verify/" in page.url
     assert_accessible(page, axe_source)
+    # A refused answer (here a forged one) is said, and not sent again.
+    page.evaluate(
+        """() => {
+          const form = document.querySelector("form[data-passkey]");
+          form.querySelector("input[name$='credential']").value = "{}";
+          form.submit();
+        }"""
+    )
+    expect(page.get_by_text("Your passkey was not accepted")).to_be_visible()
+    assert_accessible(page, axe_source)
     page.get_by_role("button", name="Use a passkey").click()
     page.wait_for_url(f"{live_server.url}/admin/")
     passkey = editor.passkeys.get()

@@ -20,8 +20,10 @@ document.querySelectorAll("form[data-passkey]").forEach((form) => {
     button.disabled = true;
     return;
   }
+  // A form shown again after a refusal carries the refused answer: never
+  // send it twice.
+  answer.value = "";
   form.addEventListener("submit", async (event) => {
-    if (answer.value) return;
     event.preventDefault();
     if (!form.reportValidity()) return;
     const options = JSON.parse(
