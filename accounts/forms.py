@@ -204,6 +204,7 @@ class PasskeyEnrolmentForm(forms.Form):
         widget=forms.HiddenInput,
         max_length=20_000,
         error_messages={
-            "required": "Press “Add passkey” and follow your browser's prompts."
+            "required": "Your browser sent no passkey: press “Add passkey” and "
+            "follow its prompts (this needs JavaScript)."
         },
     )

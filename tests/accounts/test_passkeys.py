@@ -157,7 +157,7 @@ def test_without_javascript_the_page_says_what_is_missing():
     client = Client()
     sign_in(client)
     page = client.post(ADD, {"name": "Blue key", "credential": ""})
-    assert "Press “Add passkey” and follow your browser" in page.text
+    assert "Your browser sent no passkey: press “Add passkey”" in page.text
     assert 'value="Blue key"' in page.text
 
 
