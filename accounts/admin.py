@@ -30,7 +30,8 @@ class LoginAttemptAdmin(ReadOnlyAdmin):
 class TwoFactorEventAdmin(ReadOnlyAdmin):
     """
     Second factors added and removed, recovery codes made and used: for
-    superusers only, since it shows who can sign in how.
+    superusers only, since it shows who can sign in how; nobody edits or
+    deletes it.
     """
 
     list_display = ["happened_at", "username", "kind", "factor", "detail", "address"]
@@ -43,3 +44,7 @@ class TwoFactorEventAdmin(ReadOnlyAdmin):
 
     def has_view_permission(self, request, obj=None):
         return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        # What a stolen superuser session did must stay on the record.
+        return False

@@ -388,6 +388,9 @@ def test_superusers_see_the_record_and_nobody_changes_it(client):
     change = client.get(f"/admin/accounts/twofactorevent/{event.pk}/change/")
     assert "Save" not in change.text
     assert client.get("/admin/accounts/twofactorevent/add/").status_code == 403
+    delete = f"/admin/accounts/twofactorevent/{event.pk}/delete/"
+    assert client.post(delete, {"post": "yes"}).status_code == 403
+    assert TwoFactorEvent.objects.exists()
 
     client.force_login(editor)
     assert client.get("/admin/accounts/twofactorevent/").status_code == 403
