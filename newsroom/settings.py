@@ -119,6 +119,8 @@ MIDDLEWARE = [
     "articles.redirects.RedirectMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Staff who gave only a password reach only the second factor's pages.
+    "accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -256,6 +258,21 @@ RATE_LIMITS = {
 LOGIN_LOCKOUT_FAILURES = env_int("LOGIN_LOCKOUT_FAILURES", 5)
 LOGIN_LOCKOUT_ADDRESS_FAILURES = env_int("LOGIN_LOCKOUT_ADDRESS_FAILURES", 20)
 LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 900)
+# Who must sign in to the admin with a second factor (accounts.two_factor):
+# `editors` (superusers and the Editor group), `all` staff, or `off`. Anyone
+# who added one is asked for it whatever this says.
+STAFF_TWO_FACTOR = env("STAFF_TWO_FACTOR", "editors")
+if STAFF_TWO_FACTOR not in ("editors", "all", "off"):
+    raise ImproperlyConfigured(
+        f"STAFF_TWO_FACTOR must be editors, all or off, not {STAFF_TWO_FACTOR!r}."
+    )
+# Passkeys (WebAuthn): the relying party is the site's host name, and the
+# browser's answers must come from the site's own origin.
+WEBAUTHN_RP_ID = env("WEBAUTHN_RP_ID", urlsplit(SITE_URL).hostname)
+WEBAUTHN_ORIGINS = env_list(
+    "WEBAUTHN_ORIGINS",
+    default=["{0.scheme}://{0.netloc}".format(urlsplit(SITE_URL))],
+)
 # Newsletter sign-ups at these domains (and their subdomains) are refused:
 # disposable-mail services, whose addresses nobody reads for long.
 DISPOSABLE_EMAIL_DOMAINS = env_list(

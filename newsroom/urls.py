@@ -19,8 +19,9 @@ urlpatterns = [
     # For the monitoring system: only to METRICS_TOKEN or METRICS_NETWORKS.
     path("metrics", metrics.metrics, name="metrics"),
     path("favicon.ico", views.favicon, name="favicon"),
-    # The admin's sign-in, with its lockout (accounts), before the admin.
-    path("admin/login/", include("accounts.urls")),
+    # The admin's sign-in, with its lockout and second factor (accounts),
+    # before the admin.
+    path("admin/", include("accounts.urls")),
     path("admin/", admin.site.urls),
     # Before the paper: its section pages catch every other first path segment.
     path("", include("subscriptions.urls")),

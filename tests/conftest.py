@@ -92,6 +92,32 @@ def _test_settings(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _test_client_sign_ins_pass_the_second_factor():
+    """
+    A session the test client signs in (`client.force_login`, `login`, the
+    admin_client fixture, the browser fixtures' copied cookies) counts as
+    having passed the second factor, so tests of everything else run under
+    the default STAFF_TWO_FACTOR=editors. Only sign-ins through the admin's
+    own pages go through the second factor: the tests of it use those
+    (tests/accounts, tests/browser/test_two_factor.py).
+    """
+    from django.contrib.auth.signals import user_logged_in
+    from django.http import HttpRequest
+
+    from accounts.two_factor import SESSION_KEY
+
+    def passed(sender, request, user, **kwargs):
+        # The test client signs in with a bare HttpRequest; a real request
+        # (WSGIRequest, ASGIRequest) is never of exactly this class.
+        if type(request) is HttpRequest:
+            request.session[SESSION_KEY] = user.pk
+
+    user_logged_in.connect(passed, dispatch_uid="tests-pass-second-factor")
+    yield
+    user_logged_in.disconnect(dispatch_uid="tests-pass-second-factor")
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     """
     Every test starts with an empty local-memory cache, so rate limit

@@ -17,6 +17,7 @@ from taggit.models import Tag
 from articles import demo
 from articles.body import referenced_ids
 from articles.embeds import provider_for
+from articles.management.commands.load_demo import two_factor_note
 from articles.models import (
     Article,
     ArticleAuthor,
@@ -245,6 +246,30 @@ def test_demo_makes_one_login_per_role_and_prints_it(
     assert linked == author
     assert f"  {username} ({role}" in demo_paper
     assert client.login(username=username, password="newsroom-demo")
+    assert client.get("/admin/").status_code == 200
+
+
+def test_the_demo_says_whether_staff_need_a_second_factor(settings):
+    """`./dev demo` runs with it off, and the command says so; else who must."""
+    settings.STAFF_TWO_FACTOR = "off"
+    assert "Two-factor sign-in is off (STAFF_TWO_FACTOR=off)" in load_demo(
+        "--articles", str(DEMO_ARTICLES)
+    )
+    settings.STAFF_TWO_FACTOR = "editors"
+    assert "admin and editor must add" in two_factor_note()
+    settings.STAFF_TWO_FACTOR = "all"
+    assert "every account must add" in two_factor_note()
+
+
+def test_with_two_factor_off_the_demo_editor_signs_in_with_the_password(
+    settings, client
+):
+    settings.STAFF_TWO_FACTOR = "off"
+    signed_in = client.post(
+        "/admin/login/",
+        {"username": "editor", "password": "newsroom-demo", "next": "/admin/"},
+    )
+    assert signed_in["Location"] == "/admin/"
     assert client.get("/admin/").status_code == 200
 
 

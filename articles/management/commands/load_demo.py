@@ -44,6 +44,23 @@ DEMO_ACCOUNTS = [
     ("circulation", "Circulation", None),
 ]
 DEFAULT_ARTICLES = 300
+
+
+def two_factor_note():
+    """What the demo's staff must do to sign in besides the password."""
+    policy = settings.STAFF_TWO_FACTOR
+    if policy == "off":
+        return (
+            "Two-factor sign-in is off (STAFF_TWO_FACTOR=off): the demo accounts "
+            "sign in with the password alone."
+        )
+    who = "every account" if policy == "all" else "admin and editor"
+    return (
+        f"Two-factor sign-in is on (STAFF_TWO_FACTOR={policy}): {who} must add "
+        "an authenticator app or a passkey at their first sign-in."
+    )
+
+
 BATCH_SIZE = 2000
 
 
@@ -153,6 +170,7 @@ class Command(BaseCommand):
             f"({Article.objects.count()} in all)."
         )
         self.stdout.write(user_note)
+        self.stdout.write(two_factor_note())
 
     def timer(self, verbosity):
         """Run a step; at -v2 and above, say how long it took."""
