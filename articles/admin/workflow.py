@@ -123,7 +123,10 @@ class WorkflowFormMixin:
 
 
 class DeskFilter(admin.SimpleListFilter):
-    """The desk's lists: my drafts, awaiting review, going live soon."""
+    """
+    The desk's lists: my drafts, awaiting review, going live soon, lapsed
+    pictures, copy from news agencies.
+    """
 
     title = "desk"
     parameter_name = "desk"
@@ -134,6 +137,7 @@ class DeskFilter(admin.SimpleListFilter):
             ("review", "Awaiting review"),
             ("next24", "Going live in the next 24 hours"),
             ("rights", "Live with a picture whose rights expired"),
+            ("agency", "From agencies"),
         ]
 
     def queryset(self, request, queryset):
@@ -146,6 +150,8 @@ class DeskFilter(admin.SimpleListFilter):
                 return queryset.going_live_within(timedelta(hours=24))
             case "rights":
                 return queryset.published().with_lapsed_picture()
+            case "agency":
+                return queryset.from_agencies()
         return queryset
 
 

@@ -35,7 +35,7 @@ from .images import (
     day_start,
     prefetch_renditions,
 )
-from .imports import ImportRecord, fingerprint
+from .imports import ImportRecord, agency_source, fingerprint
 from .live import LiveEntry, LiveEntryQuerySet
 from .live_state import LiveState
 from .querysets import ArticleManager, ArticleQuerySet, tags_in_order
@@ -92,6 +92,7 @@ __all__ = [
     "reference_rows",
     "bylines_in_order",
     "day_start",
+    "agency_source",
     "fingerprint",
     "normalise_path",
     "prefetch_renditions",

@@ -6,8 +6,9 @@ the thin calls into search (articles/search.py).
 
 from datetime import timedelta
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import connections, models
-from django.db.models import Count, OuterRef, Q, Subquery, Value
+from django.db.models import Count, Exists, OuterRef, Q, Subquery, Value
 from django.utils import timezone
 
 from newsroom.cache import ReaderVisibleQuerySet
@@ -17,6 +18,7 @@ from ..body import sanitize_body
 from .body import body_references
 from .bylines import ArticleAuthor, bylines_in_order
 from .images import Image, day_start
+from .imports import ImportRecord
 from .taxonomy import Section, TaggedArticle
 
 
@@ -104,6 +106,14 @@ class ArticleQuerySet(ReaderVisibleQuerySet):
 
     def awaiting_review(self):
         return self.filter(status=self.model.Status.REVIEW)
+
+    def from_agencies(self):
+        """Articles that came in from a news agency's feed (articles/agency.py)."""
+        records = ImportRecord.objects.from_agencies().filter(
+            content_type=ContentType.objects.get_for_model(self.model),
+            object_id=OuterRef("pk"),
+        )
+        return self.filter(Exists(records))
 
     def owned_by(self, user):
         """
