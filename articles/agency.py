@@ -46,6 +46,9 @@ TAG_MAX_LENGTH = 100
 NINJS_STORY_TYPES = {"text", "composite"}
 # ninjs items the agency has held back or taken back.
 NINJS_NOT_USABLE = {"withheld", "canceled"}
+# C0 controls but tab, line feed and carriage return: XML 1.0 cannot carry
+# them and PostgreSQL refuses NUL, yet JSON can hold any.
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 class FeedError(Exception):
@@ -141,10 +144,10 @@ def collect(stories):
 
 def story(external_id, title, summary_html, body_html, tags):
     """A Story from what an item holds, or None without an ID or any text."""
-    external_id = (external_id or "").strip()[:255]
-    standfirst = plain_text(summary_html)
-    body = body_html or summary_html or ""
-    title = plain_text(title) or first_words(standfirst or plain_text(body))
+    external_id = printable(external_id).strip()[:255]
+    standfirst = printable(plain_text(summary_html))
+    body = printable(body_html or summary_html)
+    title = printable(plain_text(title)) or first_words(standfirst or plain_text(body))
     if not external_id or not title:
         return None
     return Story(
@@ -154,6 +157,15 @@ def story(external_id, title, summary_html, body_html, tags):
         body=body,
         tags=sensible_tags(tags),
     )
+
+
+def printable(value):
+    """
+    `value` without the control characters no database column should hold,
+    and lone surrogates (JSON can escape them) as U+FFFD.
+    """
+    value = (value or "").encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+    return CONTROL.sub("", value)
 
 
 def first_words(text, words=12):
@@ -167,7 +179,7 @@ def sensible_tags(names):
     """
     tags, seen = [], set()
     for name in names:
-        name = " ".join((name or "").split())
+        name = " ".join(printable(name).split()) if isinstance(name, str) else ""
         if not name or name.isdigit() or len(name) > TAG_MAX_LENGTH:
             continue
         if name.lower() not in seen:
@@ -243,9 +255,9 @@ def text_paragraphs(text):
 def ninjs_story(item):
     if not isinstance(item, dict) or not isinstance(item.get("uri"), str):
         return None
-    if item.get("type", "text") not in NINJS_STORY_TYPES:
+    if text(item, "type") not in NINJS_STORY_TYPES | {""}:
         return None
-    if item.get("pubstatus") in NINJS_NOT_USABLE:
+    if text(item, "pubstatus") in NINJS_NOT_USABLE:
         return None
     headline = ninjs_value(item.get("headlines"), ("main",)) or text(item, "headline")
     summary = ninjs_html(item.get("descriptions"), ("summary", "text", "teaser"))
@@ -254,9 +266,9 @@ def ninjs_story(item):
     )
     body = ninjs_html(item.get("bodies"), ("main", "html", "richtext", "text"))
     body = body or text(item, "body_html") or plain(item, "body_text")
-    subjects = item.get("subjects", item.get("subject", []))
+    subjects = listed(item, "subjects") or listed(item, "subject")
     names = [s.get("name") for s in subjects if isinstance(s, dict)]
-    names += [k for k in item.get("keywords", []) if isinstance(k, str)]
+    names += listed(item, "keywords")
     return story(item["uri"], html.escape(headline), summary, body, names)
 
 
@@ -265,12 +277,18 @@ def text(item, key):
     return value if isinstance(value, str) else ""
 
 
+def listed(item, key):
+    value = item.get(key)
+    return value if isinstance(value, list) else []
+
+
 def plain(item, key):
     return text_paragraphs(text(item, key))
 
 
 def ninjs_entries(entries):
-    return [e for e in entries or [] if isinstance(e, dict) and "value" in e]
+    entries = entries if isinstance(entries, list) else []
+    return [e for e in entries if isinstance(e, dict) and "value" in e]
 
 
 def ninjs_value(entries, roles):
@@ -298,7 +316,9 @@ def ninjs_html(entries, roles):
 
 
 def is_html(content_type):
-    return (content_type or "").split(";")[0].strip() in {
+    if not isinstance(content_type, str):
+        return False
+    return content_type.split(";")[0].strip() in {
         "text/html",
         "application/xhtml+xml",
     }

@@ -16,9 +16,14 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
+from articles.agency import FeedError, agency_author, read_feed, take_in
 from articles.models import Article, ArticleAuthor, Author, ImportRecord, Revision
 from tests.factories import make_article, make_editor, make_section
+from tests.hostile import hostile_text
 
 from .embeds.provider_server import Answer, ProviderServer, certificate
 
@@ -376,6 +381,75 @@ def test_a_missing_file_is_reported(section):
             "import_feed", "/nonexistent/feed.xml", "--section", "world",
             "--author", "Wire Agency",
         )  # fmt: skip
+
+
+any_json = st.recursive(
+    st.none() | st.booleans() | st.integers() | hostile_text,
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.dictionaries(st.text(max_size=3), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+
+
+def either(*values):
+    """One of `values`, or anything at all in its place (a wrong type)."""
+    return st.one_of(*values, any_json)
+
+
+entry = st.fixed_dictionaries(
+    {"value": either(hostile_text)},
+    optional={
+        "role": either(st.sampled_from(["main", "summary", "text"])),
+        "contenttype": either(st.sampled_from(["text/html", "text/plain", "x/y"])),
+    },
+)
+entries = either(st.lists(entry, max_size=3))
+ninjs_items = st.fixed_dictionaries(
+    {"uri": either(hostile_text)},
+    optional={
+        "type": either(st.sampled_from(["text", "picture"])),
+        "pubstatus": either(st.sampled_from(["usable", "canceled"])),
+        "headlines": entries,
+        "headline": either(hostile_text),
+        "bodies": entries,
+        "body_text": either(hostile_text),
+        "descriptions": entries,
+        "subjects": either(
+            st.lists(st.fixed_dictionaries({"name": either(hostile_text)}))
+        ),
+        "keywords": either(st.lists(either(hostile_text), max_size=3)),
+    },
+)
+ninjs_documents = st.one_of(
+    ninjs_items,
+    st.lists(either(ninjs_items), max_size=4),
+    st.fixed_dictionaries({"items": either(st.lists(ninjs_items, max_size=4))}),
+    any_json,
+)
+
+
+@hypothesis_settings(max_examples=150)
+@given(document=ninjs_documents)
+def test_any_json_is_read_as_stories_or_refused_in_a_line(section, document):
+    """
+    Whatever the JSON (wrong types anywhere, NUL bytes, lone surrogates,
+    markup), it is refused with a FeedError or its stories are taken in.
+    """
+    data = json.dumps(document).encode()
+    try:
+        feed = read_feed(data)
+    except FeedError as error:
+        assert "\n" not in str(error)
+        return
+    agency = agency_author("Wire Agency")
+    take_in(feed, section, agency)
+    records = ImportRecord.objects.filter(source="agency:Wire Agency")
+    assert set(records.values_list("external_id", flat=True)) >= {
+        story.external_id for story in feed.stories
+    }
+    assert Article.objects.filter(authors=agency).count() == records.count()
 
 
 @pytest.fixture(scope="module")
