@@ -5,9 +5,11 @@ Agency copy: stories from a news agency's feed taken in as drafts
 - `read_feed(data)`: the stories in a feed, whatever its format (RSS 2.0,
   Atom 1.0 or IPTC's ninjs 2.x JSON, told apart by its content); raises
   `FeedError` with one line saying why when it is none of them or broken.
-- `take_in(stories, section, agency)`: each story becomes a draft in
-  `section`, credited to the `agency` (an Author), and its ID at the agency
-  is kept (ImportRecord, source "agency:<name>", kind "story"). Run again,
+- `take_in(feed, section, agency)`: each story becomes a draft in
+  `section`, credited to the `agency` (an Author), with its first picture
+  as the lead (credited to the photographer and the agency), and its ID at
+  the agency is kept (ImportRecord, source "agency:<name>", kind "story";
+  pictures as kind "picture", fetched once). Run again,
   a story changed at the agency updates its draft while nobody has edited
   it here; one that someone has edited, has moved on (review, published)
   or deleted is left alone; nothing is ever made twice.
@@ -18,27 +20,42 @@ The agency's HTML is untrusted: the body goes through the body's sanitizer
 
 import html
 import json
+import logging
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import asdict, dataclass, field
+from pathlib import PurePosixPath
+from urllib.parse import urlsplit
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.text import slugify
 
 from . import revisions
 from .body import plain_text
+from .fetching import Refused, Unavailable, fetch
+from .images import open_upload
 from .models import (
     Article,
     ArticleAuthor,
     Author,
+    Image,
     ImportRecord,
     agency_source,
     fingerprint,
 )
 
+logger = logging.getLogger(__name__)
+
 KIND = "story"
+PICTURE_KIND = "picture"
 ATOM = "{http://www.w3.org/2005/Atom}"
 CONTENT = "{http://purl.org/rss/1.0/modules/content/}"
+MEDIA = "{http://search.yahoo.com/mrss/}"
+# The widest picture taken from an agency's renditions, when it offers several.
+PICTURE_MAX_WIDTH = 3000
 # At most this many tags a story, each at most as long as a tag's name.
 MAX_TAGS = 10
 TAG_MAX_LENGTH = 100
@@ -56,6 +73,17 @@ class FeedError(Exception):
 
 
 @dataclass
+class Picture:
+    """A story's picture at the agency: where it is and what is said of it."""
+
+    url: str
+    external_id: str
+    caption: str = ""
+    by: str = ""
+    alt_text: str = ""
+
+
+@dataclass
 class Story:
     """One story as the agency sent it, reduced to what a draft takes."""
 
@@ -64,6 +92,7 @@ class Story:
     standfirst: str = ""
     body: str = ""
     tags: list = field(default_factory=list)
+    picture: Picture | None = None
 
     def fingerprint(self):
         return fingerprint(asdict(self))
@@ -142,7 +171,7 @@ def collect(stories):
     return feed
 
 
-def story(external_id, title, summary_html, body_html, tags):
+def story(external_id, title, summary_html, body_html, tags, picture=None):
     """A Story from what an item holds, or None without an ID or any text."""
     external_id = printable(external_id).strip()[:255]
     standfirst = printable(plain_text(summary_html))
@@ -156,6 +185,21 @@ def story(external_id, title, summary_html, body_html, tags):
         standfirst=standfirst,
         body=body,
         tags=sensible_tags(tags),
+        picture=picture,
+    )
+
+
+def picture(url, caption="", by="", alt_text="", external_id=""):
+    """A Picture, or None unless `url` is an http(s) address."""
+    if not isinstance(url, str) or not re.match(r"https?://", url.strip()):
+        return None
+    url = printable(url).strip()
+    return Picture(
+        url=url,
+        external_id=printable(external_id).strip()[:255] or url[:255],
+        caption=printable(plain_text(caption))[:500],
+        by=printable(plain_text(by))[:150],
+        alt_text=printable(plain_text(alt_text))[:300],
     )
 
 
@@ -205,7 +249,31 @@ def rss_story(item):
         summary_html=text_of(item, "description"),
         body_html=text_of(item, f"{CONTENT}encoded"),
         tags=[category.text for category in item.findall("category")],
+        picture=rss_picture(item),
     )
+
+
+def rss_picture(item):
+    """The first picture of an RSS item: Media RSS content, else an enclosure."""
+    contents = item.findall(f"{MEDIA}content")
+    contents += item.findall(f"{MEDIA}group/{MEDIA}content")
+    for media in contents:
+        if media.get("medium") == "image" or is_image(media.get("type")):
+            return picture(
+                media.get("url"),
+                caption=text_of(media, f"{MEDIA}description")
+                or text_of(item, f"{MEDIA}description"),
+                by=text_of(media, f"{MEDIA}credit") or text_of(item, f"{MEDIA}credit"),
+                alt_text=text_of(media, f"{MEDIA}title"),
+            )
+    for enclosure in item.findall("enclosure"):
+        if is_image(enclosure.get("type")):
+            return picture(enclosure.get("url"))
+    return None
+
+
+def is_image(content_type):
+    return isinstance(content_type, str) and content_type.startswith("image/")
 
 
 def atom_story(entry):
@@ -218,6 +286,14 @@ def atom_story(entry):
             category.get("label") or category.get("term")
             for category in entry.findall(f"{ATOM}category")
         ],
+        picture=next(
+            (
+                picture(link.get("href"), caption=link.get("title", ""))
+                for link in entry.findall(f"{ATOM}link")
+                if link.get("rel") == "enclosure" and is_image(link.get("type"))
+            ),
+            None,
+        ),
     )
 
 
@@ -269,7 +345,53 @@ def ninjs_story(item):
     subjects = listed(item, "subjects") or listed(item, "subject")
     names = [s.get("name") for s in subjects if isinstance(s, dict)]
     names += listed(item, "keywords")
-    return story(item["uri"], html.escape(headline), summary, body, names)
+    return story(
+        item["uri"], html.escape(headline), summary, body, names, ninjs_picture(item)
+    )
+
+
+def ninjs_picture(item):
+    """
+    The first associated picture, in its widest rendition up to
+    PICTURE_MAX_WIDTH (associations are a list in ninjs 2, an object of
+    named ones in ninjs 1, and so are renditions).
+    """
+    for association in values_of(item.get("associations")):
+        if not isinstance(association, dict) or text(association, "type") != "picture":
+            continue
+        renditions = [
+            r
+            for r in values_of(association.get("renditions"))
+            if isinstance(r, dict) and isinstance(r.get("href"), str)
+        ]
+        if not renditions:
+            continue
+        fitting = [r for r in renditions if width_of(r) <= PICTURE_MAX_WIDTH]
+        rendition = max(fitting or renditions, key=width_of)
+        caption = ninjs_value(association.get("descriptions"), ("caption", "text"))
+        return picture(
+            rendition["href"],
+            caption=html.escape(caption or text(association, "description_text")),
+            by=html.escape(text(association, "by") or text(association, "byline")),
+            alt_text=html.escape(
+                ninjs_value(association.get("headlines"), ("main",))
+                or text(association, "headline")
+            ),
+            external_id=text(association, "uri"),
+        )
+    return None
+
+
+def values_of(value):
+    if isinstance(value, dict):
+        return list(value.values())
+    return value if isinstance(value, list) else []
+
+
+def width_of(rendition):
+    width = rendition.get("width")
+    is_number = isinstance(width, int | float) and not isinstance(width, bool)
+    return width if is_number else 0
 
 
 def text(item, key):
@@ -342,6 +464,10 @@ class Outcome:
     unchanged: int = 0
     left_alone: int = 0
     skipped: int = 0
+    pictures_missing: int = 0
+
+    def count(self, action):
+        setattr(self, action, getattr(self, action) + 1)
 
     def __str__(self):
         summary = (
@@ -350,6 +476,11 @@ class Outcome:
         )
         if self.skipped:
             summary += f", {self.skipped} skipped (no ID, no text, or not a story)"
+        if self.pictures_missing:
+            summary += (
+                f"; {self.pictures_missing} without their picture (it could not "
+                "be fetched or is not a picture)"
+            )
         return summary
 
 
@@ -372,14 +503,20 @@ def unique_slug(model, base, max_length=255):
     return slug
 
 
-@transaction.atomic
-def take_in(feed, section, agency):
+class Action:
+    """What a run does with a story (named as Outcome counts them)."""
+
+    NEW = "new"
+    UPDATE = "updated"
+    UNCHANGED = "unchanged"
+    LEAVE_ALONE = "left_alone"
+
+
+def planned(feed, source):
     """
-    Write the stories of `feed` (from read_feed) as drafts in `section`
-    credited to `agency` (an Author), and return the Outcome.
+    (story, its record or None, its article or None, Action) for each story
+    of `feed`, as the database stands.
     """
-    outcome = Outcome(skipped=feed.skipped)
-    source = agency_source(agency.name)
     records = {
         record.external_id: record
         for record in ImportRecord.objects.of(source, KIND).filter(
@@ -388,34 +525,132 @@ def take_in(feed, section, agency):
     }
     articles = Article.objects.in_bulk([r.object_id for r in records.values()])
     for item in feed.stories:
-        new_fingerprint = item.fingerprint()
         record = records.get(item.external_id)
         if record is None:
-            article = Article(section=section, status=Article.Status.DRAFT)
-            write(article, item, agency, new=True)
-            outcome.new += 1
+            yield item, None, None, Action.NEW
+            continue
+        article = articles.get(record.object_id)
+        decision = record.decide(item.fingerprint(), article)
+        if decision == ImportRecord.Decision.UNCHANGED:
+            action = Action.UNCHANGED
+        elif (
+            decision == ImportRecord.Decision.UPDATE
+            and article.status == Article.Status.DRAFT
+        ):
+            action = Action.UPDATE
         else:
-            article = articles.get(record.object_id)
-            decision = record.decide(new_fingerprint, article)
-            if decision == ImportRecord.Decision.UNCHANGED:
-                outcome.unchanged += 1
+            action = Action.LEAVE_ALONE
+        yield item, record, article, action
+
+
+def take_in(feed, section, agency):
+    """
+    Write the stories of `feed` (from read_feed) as drafts in `section`
+    credited to `agency` (an Author), and return the Outcome.
+
+    The pictures of the stories to write are fetched first, outside the
+    transaction; what to write is then decided again inside it, so an edit
+    made meanwhile is not overwritten.
+    """
+    source = agency_source(agency.name)
+    wanted = [
+        item.picture
+        for item, _, _, action in planned(feed, source)
+        if item.picture and action in (Action.NEW, Action.UPDATE)
+    ]
+    files = fetch_pictures(wanted, source)
+    with transaction.atomic():
+        outcome = Outcome(skipped=feed.skipped)
+        for item, _, article, action in planned(feed, source):
+            outcome.count(action)
+            if action not in (Action.NEW, Action.UPDATE):
                 continue
-            if (
-                decision != ImportRecord.Decision.UPDATE
-                or article.status != Article.Status.DRAFT
-            ):
-                outcome.left_alone += 1
-                continue
-            write(article, item, agency, new=False)
-            outcome.updated += 1
-        ImportRecord.record(source, KIND, item.external_id, article, new_fingerprint)
+            image = item.picture and lead_picture(item, agency, source, files)
+            if item.picture and image is None:
+                outcome.pictures_missing += 1
+            if action == Action.NEW:
+                article = Article(section=section, status=Article.Status.DRAFT)
+            write(article, item, agency, image, new=action == Action.NEW)
+            ImportRecord.record(
+                source, KIND, item.external_id, article, item.fingerprint()
+            )
     return outcome
 
 
-def write(article, item, agency, new):
+def fetch_pictures(pictures, source):
+    """
+    {picture's external_id: ContentFile} of those `pictures` not taken in
+    before, fetched as embeds' thumbnails are and checked as uploads are;
+    one that cannot be fetched or is no acceptable picture is left out.
+    """
+    known = set(
+        ImportRecord.objects.of(source, PICTURE_KIND)
+        .filter(external_id__in=[p.external_id for p in pictures])
+        .values_list("external_id", flat=True)
+    )
+    files = {}
+    for item in pictures:
+        if item.external_id in known or item.external_id in files:
+            continue
+        host = urlsplit(item.url).hostname
+        try:
+            body, _ = fetch(
+                item.url,
+                hosts={host},
+                max_bytes=settings.IMAGE_MAX_UPLOAD_BYTES,
+                accept="image/avif,image/webp,image/jpeg,image/png;q=0.9,*/*;q=0.1",
+            )
+            name = PurePosixPath(urlsplit(item.url).path).name or "agency-picture"
+            upload = ContentFile(body, name=name[-100:])
+            open_upload(upload)
+        except (Refused, Unavailable, ValidationError) as error:
+            logger.warning("Agency picture left out (%s): %s", host, error)
+            continue
+        files[item.external_id] = upload
+    return files
+
+
+def lead_picture(item, agency, source, files):
+    """
+    The Image for `item`'s picture: the one taken in before, else a new one
+    from its fetched file (credited to the photographer and the agency),
+    else None.
+    """
+    found = ImportRecord.objects.of(source, PICTURE_KIND).filter(
+        external_id=item.picture.external_id
+    )
+    record = found.first()
+    if record is not None:
+        return Image.objects.filter(pk=record.object_id).first()
+    upload = files.get(item.picture.external_id)
+    if upload is None:
+        return None
+    by = item.picture.by
+    credit = by if agency.name.lower() in by.lower() else f"{by} / {agency.name}"
+    image = Image.objects.create(
+        file=upload,
+        alt_text=item.picture.alt_text or item.picture.caption[:300] or item.title,
+        caption=item.picture.caption,
+        credit=(credit if by else agency.name)[:200],
+        licence="Agency subscription",
+        source=f"{agency.name}: {item.picture.url}"[:300],
+    )
+    ImportRecord.record(
+        source,
+        PICTURE_KIND,
+        item.picture.external_id,
+        image,
+        fingerprint(item.picture.url),
+    )
+    return image
+
+
+def write(article, item, agency, image, new):
     article.title = item.title
     article.standfirst = item.standfirst
     article.body = item.body
+    if image is not None:
+        article.lead_image = image
     if new:
         article.slug = unique_slug(Article, slugify(item.title) or "agency-story")
     article.save()

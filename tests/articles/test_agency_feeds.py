@@ -25,7 +25,7 @@ from articles.models import Article, ArticleAuthor, Author, ImportRecord, Revisi
 from tests.factories import make_article, make_editor, make_section
 from tests.hostile import hostile_text
 
-from .embeds.provider_server import Answer, ProviderServer, certificate
+from .embeds.provider_server import Answer, ProviderServer, certificate, jpeg_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +33,10 @@ Status = Article.Status
 
 
 def rss(*items):
-    """An RSS 2.0 feed of `items`: dicts of guid, title, description, body, tags."""
+    """
+    An RSS 2.0 feed of `items`: dicts of guid, title, description, body, tags
+    and more XML for the item.
+    """
     entries = "".join(
         "<item>"
         f"<title>{escape(item['title'])}</title>"
@@ -46,12 +49,14 @@ def rss(*items):
             else ""
         )
         + "".join(f"<category>{escape(tag)}</category>" for tag in item.get("tags", []))
+        + item.get("xml", "")
         + "<pubDate>Sun, 06 Dec 2026 09:00:00 GMT</pubDate></item>"
         for item in items
     )
     return (
         '<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0" '
-        'xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel>'
+        'xmlns:content="http://purl.org/rss/1.0/modules/content/" '
+        'xmlns:media="http://search.yahoo.com/mrss/"><channel>'
         "<title>Agency wire</title><link>https://agency.example/</link>"
         f"<description>Stories</description>{entries}</channel></rss>"
     ).encode()
@@ -554,3 +559,132 @@ def test_the_desk_lists_agency_copy(
     with django_assert_max_num_queries(AGENCY_LIST_QUERIES):
         page = client.get(url, {"desk": "agency"})
     assert len(page.context["cl"].result_list) == 12
+
+
+def serve_picture(agency, path, **size):
+    agency.answers[path] = Answer(
+        body=jpeg_bytes(**size), headers={"Content-Type": "image/jpeg"}
+    )
+    return f"{agency.origin}{path}"
+
+
+def test_a_ninjs_picture_becomes_the_lead_credited_to_the_agency(
+    agency, section, tmp_path
+):
+    """
+    The first associated picture, in its widest rendition that is not too
+    wide, comes in once with its caption, alt text and the photographer's
+    and agency's credit; a re-run uses it again without asking for it.
+    """
+    serve_picture(agency, "/pictures/preview.jpg", width=640, height=360)
+    story = ninjs_item(
+        "urn:story:1",
+        "Boats return",
+        associations=[
+            {
+                "name": "featureimage",
+                "type": "picture",
+                "uri": "urn:picture:1",
+                "by": "Ann Photo",
+                "headlines": [{"value": "Fishing boats in the harbour"}],
+                "descriptions": [{"role": "caption", "value": "Back at dawn."}],
+                "renditions": [
+                    {"name": "thumb", "href": f"{agency.origin}/t.jpg", "width": 90},
+                    {"name": "hires", "href": f"{agency.origin}/h.jpg", "width": 6000},
+                    {
+                        "name": "preview",
+                        "href": f"{agency.origin}/pictures/preview.jpg",
+                        "width": 640,
+                    },
+                ],
+            }
+        ],
+    )
+    summary = import_feed(tmp_path, json.dumps(story).encode())
+    assert summary == "Wire Agency: 1 new, 0 updated, 0 unchanged, 0 left alone."
+    article = imported("Boats return")
+    image = article.lead_image
+    assert (image.alt_text, image.caption, image.credit) == (
+        "Fishing boats in the harbour",
+        "Back at dawn.",
+        "Ann Photo / Wire Agency",
+    )
+    assert (image.width, image.height) == (640, 360)
+    assert image.renditions.exists()
+    assert agency.requests == ["/pictures/preview.jpg"]
+    assert ImportRecord.objects.for_object(image).get().external_id == "urn:picture:1"
+
+    story["headlines"] = [{"role": "main", "value": "Boats return at last"}]
+    import_feed(tmp_path, json.dumps(story).encode())
+    article.refresh_from_db()
+    assert (article.title, article.lead_image) == ("Boats return at last", image)
+    assert agency.requests == ["/pictures/preview.jpg"]
+
+
+def test_rss_and_atom_pictures_become_leads(agency, section, tmp_path):
+    """Media RSS content (its own credit kept when it names the agency) and
+    an Atom enclosure (credited to the agency)."""
+    media = serve_picture(agency, "/media.jpg")
+    enclosure = serve_picture(agency, "/enclosure.jpg")
+    feed = rss(
+        {
+            "guid": "urn:1",
+            "title": "With media",
+            "xml": f'<media:content url="{media}" medium="image">'
+            "<media:title>Crowd at the quay</media:title>"
+            "<media:credit>Bo Lens/Wire Agency</media:credit>"
+            "<media:description>The quay on Sunday.</media:description>"
+            "</media:content>",
+        }
+    )
+    import_feed(tmp_path, feed)
+    image = imported("With media").lead_image
+    assert (image.alt_text, image.caption, image.credit) == (
+        "Crowd at the quay",
+        "The quay on Sunday.",
+        "Bo Lens/Wire Agency",
+    )
+    import_feed(
+        tmp_path,
+        atom(
+            "<id>urn:2</id><title>With enclosure</title>"
+            f'<link rel="enclosure" type="image/jpeg" href="{enclosure}"'
+            ' title="The new bridge"/>'
+        ),
+    )
+    image = imported("With enclosure").lead_image
+    assert (image.alt_text, image.caption, image.credit) == (
+        "The new bridge",
+        "The new bridge",
+        "Wire Agency",
+    )
+
+
+def test_a_picture_that_cannot_be_had_leaves_its_story_without_it(
+    agency, section, tmp_path
+):
+    """Missing, not a picture, or at a private address: the story comes in
+    without it, and the summary says so."""
+    agency.answers["/text.jpg"] = Answer(body=b"not a picture")
+
+    def with_picture(n, href):
+        return ninjs_item(
+            f"urn:{n}",
+            f"Story {n}",
+            associations=[
+                {"type": "picture", "uri": f"urn:p:{n}", "renditions": [{"href": href}]}
+            ],
+        )
+
+    items = [
+        with_picture(1, f"{agency.origin}/missing.jpg"),
+        with_picture(2, f"{agency.origin}/text.jpg"),
+        with_picture(3, "https://10.0.0.1/private.jpg"),
+    ]
+    summary = import_feed(tmp_path, json.dumps(items).encode())
+    assert summary == (
+        "Wire Agency: 3 new, 0 updated, 0 unchanged, 0 left alone; 3 without "
+        "their picture (it could not be fetched or is not a picture)."
+    )
+    assert not Article.objects.filter(lead_image__isnull=False).exists()
+    assert not ImportRecord.objects.filter(kind="picture").exists()
