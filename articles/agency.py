@@ -5,19 +5,20 @@ Agency copy: stories from a news agency's feed taken in as drafts
 - `read_feed(data)`: the stories in a feed, whatever its format (RSS 2.0,
   Atom 1.0 or IPTC's ninjs 2.x JSON, told apart by its content); raises
   `FeedError` with one line saying why when it is none of them or broken.
-- `take_in(feed, section, agency)`: each story becomes a draft in
-  `section`, credited to the `agency` (an Author), with its first picture
-  as the lead (credited to the photographer and the agency), and its ID at
-  the agency is kept (ImportRecord, source "agency:<name>", kind "story";
-  pictures as kind "picture", fetched once). Run again,
-  a story changed at the agency updates its draft while nobody has edited
-  it here; one that someone has edited, has moved on (review, published)
-  or deleted is left alone; nothing is ever made twice.
+- `take_in(feed, section, name)`: each story becomes a draft in `section`,
+  credited to the agency `name` (an Author, made once), with its first
+  picture as the lead (credited to the photographer and the agency); its
+  ID at the agency is kept (ImportRecord, source "agency:<name>", kind
+  "story"; pictures as kind "picture", fetched once). Run again, a story
+  changed at the agency updates its draft while nobody has edited it here;
+  one that someone has edited, has moved on (review, published) or deleted
+  is left alone; nothing is ever made twice.
 
 The agency's HTML is untrusted: the body goes through the body's sanitizer
 (Article.save), the headline and standfirst become plain text.
 """
 
+import hashlib
 import html
 import json
 import logging
@@ -30,7 +31,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import connections, router, transaction
 from django.utils.text import slugify
 
 from . import revisions
@@ -543,16 +544,17 @@ def planned(feed, source):
         yield item, record, article, action
 
 
-def take_in(feed, section, agency):
+def take_in(feed, section, name):
     """
     Write the stories of `feed` (from read_feed) as drafts in `section`
-    credited to `agency` (an Author), and return the Outcome.
+    credited to the agency `name` (an Author, made when missing), and
+    return the Outcome.
 
     The pictures of the stories to write are fetched first, outside the
     transaction; what to write is then decided again inside it, so an edit
     made meanwhile is not overwritten.
     """
-    source = agency_source(agency.name)
+    source = agency_source(name)
     wanted = [
         item.picture
         for item, _, _, action in planned(feed, source)
@@ -560,6 +562,8 @@ def take_in(feed, section, agency):
     ]
     files = fetch_pictures(wanted, source)
     with transaction.atomic():
+        one_run_at_a_time(source)
+        agency = agency_author(name)
         outcome = Outcome(skipped=feed.skipped)
         for item, _, article, action in planned(feed, source):
             outcome.count(action)
@@ -575,6 +579,22 @@ def take_in(feed, section, agency):
                 source, KIND, item.external_id, article, item.fingerprint()
             )
     return outcome
+
+
+def one_run_at_a_time(source):
+    """
+    Wait, inside the transaction, until no other run for `source` holds it
+    (the timer's run and one started by hand): the second then finds the
+    first's records and author rather than making them again. PostgreSQL
+    takes an advisory lock for the transaction; SQLite needs none, as its
+    transactions take the write lock as they begin (transaction_mode
+    IMMEDIATE).
+    """
+    connection = connections[router.db_for_write(ImportRecord)]
+    if connection.vendor == "postgresql":
+        key = int.from_bytes(hashlib.sha256(source.encode()).digest()[:8], signed=True)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
 
 
 def fetch_pictures(pictures, source):

@@ -8,19 +8,22 @@ article list.
 
 import json
 import re
+import threading
+import time
 from datetime import timedelta
 from io import StringIO
 from xml.sax.saxutils import escape
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from articles.agency import FeedError, agency_author, read_feed, take_in
+from articles.agency import FeedError, read_feed, take_in
 from articles.models import Article, ArticleAuthor, Author, ImportRecord, Revision
 from tests.factories import make_article, make_editor, make_section
 from tests.hostile import hostile_text
@@ -448,8 +451,8 @@ def test_any_json_is_read_as_stories_or_refused_in_a_line(section, document):
     except FeedError as error:
         assert "\n" not in str(error)
         return
-    agency = agency_author("Wire Agency")
-    take_in(feed, section, agency)
+    take_in(feed, section, "Wire Agency")
+    agency = Author.objects.get(name="Wire Agency")
     records = ImportRecord.objects.filter(source="agency:Wire Agency")
     assert set(records.values_list("external_id", flat=True)) >= {
         story.external_id for story in feed.stories
@@ -559,6 +562,53 @@ def test_the_desk_lists_agency_copy(
     with django_assert_max_num_queries(AGENCY_LIST_QUERIES):
         page = client.get(url, {"desk": "agency"})
     assert len(page.context["cl"].result_list) == 12
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="SQLite's transactions take the write lock as they begin",
+)
+def test_two_runs_at_once_take_each_story_in_once(section):
+    """
+    A second run started while the first is still writing waits for it,
+    then finds its stories and its author: nothing is made twice.
+    """
+    feed = read_feed(stories())
+    outcomes = []
+
+    def second_run():
+        try:
+            outcomes.append(str(take_in(feed, section, "Wire Agency")))
+        finally:
+            connection.close()
+
+    second = threading.Thread(target=second_run)
+    with transaction.atomic():
+        first = take_in(feed, section, "Wire Agency")
+        second.start()
+        wait_for_a_run_waiting_on_a_lock()
+    second.join()
+    assert str(first) == "5 new, 0 updated, 0 unchanged, 0 left alone"
+    assert outcomes == ["0 new, 0 updated, 5 unchanged, 0 left alone"]
+    assert Article.objects.count() == 5
+    assert Author.objects.filter(name="Wire Agency").count() == 1
+
+
+def wait_for_a_run_waiting_on_a_lock():
+    with connection.cursor() as cursor:
+        for _ in range(400):
+            # Inside a transaction the activity view is read once and kept,
+            # unless its snapshot is cleared.
+            cursor.execute("SELECT pg_stat_clear_snapshot()")
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity "
+                "WHERE wait_event_type = 'Lock' AND datname = current_database()"
+            )
+            if cursor.fetchone()[0]:
+                return
+            time.sleep(0.05)
+    pytest.fail("The second run never waited for the first.")
 
 
 def serve_picture(agency, path, **size):

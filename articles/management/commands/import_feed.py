@@ -4,13 +4,14 @@ from urllib.parse import urlsplit
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 
-from articles.agency import FeedError, agency_author, read_feed, take_in
+from articles.agency import FeedError, read_feed, take_in
 from articles.fetching import Refused, Unavailable, fetch
-from articles.models import Section
+from articles.models import Author, Section
 
 # Larger than any agency's feed of the day; the limit keeps a runaway answer
 # from filling memory.
 FEED_MAX_BYTES = 20 * 1024 * 1024
+AUTHOR_NAME_LENGTH = Author._meta.get_field("name").max_length
 ACCEPT = (
     "application/rss+xml, application/atom+xml, application/json, "
     "application/xml;q=0.9, text/xml;q=0.9, */*;q=0.1"
@@ -41,16 +42,24 @@ class Command(BaseCommand):
         name = " ".join(author.split())
         if not name:
             raise CommandError("--author is empty: give the agency's name.")
+        if len(name) > AUTHOR_NAME_LENGTH:
+            raise CommandError(
+                f"--author is longer than {AUTHOR_NAME_LENGTH} characters."
+            )
         try:
             target = Section.objects.filter(slug=section).first()
             if target is None:
                 raise CommandError(f"No section with the slug “{section}”.")
             feed = read_feed(self.load(source))
-            outcome = take_in(feed, target, agency_author(name))
+            outcome = take_in(feed, target, name)
         except FeedError as error:
             raise CommandError(f"{source}: {error}") from error
         except DatabaseError as error:
-            raise CommandError(f"The database is unavailable: {error}") from error
+            first_line = str(error).strip().splitlines()[:1]
+            raise CommandError(
+                f"The database refused the import, nothing was changed: "
+                f"{' '.join(first_line)}"
+            ) from error
         self.stdout.write(f"{name}: {outcome}.")
 
     def load(self, source):
