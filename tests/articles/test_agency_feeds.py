@@ -7,7 +7,10 @@ article list.
 """
 
 import json
+import os
 import re
+import subprocess
+import sys
 import threading
 import time
 from datetime import timedelta
@@ -15,6 +18,7 @@ from io import StringIO
 from xml.sax.saxutils import escape
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 from django.urls import reverse
@@ -27,6 +31,7 @@ from articles.agency import FeedError, read_feed, take_in
 from articles.models import Article, ArticleAuthor, Author, ImportRecord, Revision
 from tests.factories import make_article, make_editor, make_section
 from tests.hostile import hostile_text
+from tests.subscriptions.test_newsletter_worker import database_url
 
 from .embeds.provider_server import Answer, ProviderServer, certificate, jpeg_bytes
 
@@ -381,6 +386,26 @@ def test_an_unknown_section_changes_nothing(tmp_path, section):
     with pytest.raises(CommandError, match="No section with the slug “sport”"):
         import_feed(tmp_path, rss({"guid": "urn:1", "title": "A"}), section="sport")
     assert not Article.objects.exists() and not Author.objects.exists()
+
+
+# Committed, so that the program's own connection finds the database free.
+@pytest.mark.django_db(transaction=True)
+def test_the_command_exits_non_zero_with_one_line(tmp_path):
+    """Run as a program: the reason on one line of stderr, exit status 1."""
+    path = tmp_path / "feed.xml"
+    path.write_bytes(rss({"guid": "urn:1", "title": "A"}))
+    command = [sys.executable, "manage.py", "import_feed", str(path)]
+    done = subprocess.run(
+        [*command, "--section", "nowhere", "--author", "Wire Agency"],
+        cwd=django_settings.BASE_DIR,
+        env={**os.environ, "DATABASE_URL": database_url()},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 1
+    assert done.stderr == "CommandError: No section with the slug “nowhere”.\n"
+    assert done.stdout == ""
 
 
 def test_a_missing_file_is_reported(section):
