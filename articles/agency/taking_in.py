@@ -94,8 +94,8 @@ class Action:
 
 def planned(feed, source):
     """
-    (story, its record or None, its article or None, Action) for each story
-    of `feed`, as the database stands.
+    (story, the article it became or None, Action) for each story of
+    `feed`, as the database stands.
     """
     records = {
         record.external_id: record
@@ -107,7 +107,7 @@ def planned(feed, source):
     for item in feed.stories:
         record = records.get(item.external_id)
         if record is None:
-            yield item, None, None, Action.NEW
+            yield item, None, Action.NEW
             continue
         article = articles.get(record.object_id)
         decision = record.decide(item.fingerprint(), article)
@@ -120,7 +120,7 @@ def planned(feed, source):
             action = Action.UPDATE
         else:
             action = Action.LEAVE_ALONE
-        yield item, record, article, action
+        yield item, article, action
 
 
 def take_in(feed, section, name):
@@ -136,7 +136,7 @@ def take_in(feed, section, name):
     source = agency_source(name)
     wanted = [
         item.picture
-        for item, _, _, action in planned(feed, source)
+        for item, _, action in planned(feed, source)
         if item.picture and action in (Action.NEW, Action.UPDATE)
     ]
     files = fetch_pictures(wanted, source)
@@ -144,7 +144,7 @@ def take_in(feed, section, name):
         one_run_at_a_time(source)
         agency = agency_author(name)
         outcome = Outcome(skipped=feed.skipped)
-        for item, _, article, action in planned(feed, source):
+        for item, article, action in planned(feed, source):
             outcome.count(action)
             if action not in (Action.NEW, Action.UPDATE):
                 continue
