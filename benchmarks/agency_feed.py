@@ -55,26 +55,20 @@ def feed(items, version):
     ).encode()
 
 
-class QueryCounter:
-    """A database execute wrapper that counts the statements it sees."""
+def run(data, section, label, items):
+    queries = []
 
-    def __init__(self):
-        self.count = 0
-
-    def __call__(self, execute, sql, params, many, context):
-        self.count += 1
+    def counted(execute, sql, params, many, context):
+        queries.append(None)
         return execute(sql, params, many, context)
 
-
-def run(data, section, label, items):
-    counter = QueryCounter()
     start = time.perf_counter()
-    with connection.execute_wrapper(counter):
+    with connection.execute_wrapper(counted):
         outcome = take_in(read_feed(data), section, AGENCY)
     seconds = time.perf_counter() - start
     print(
         f"{label:<10} {seconds:7.2f} s  {seconds / items * 1000:6.1f} ms a story  "
-        f"{counter.count / items:5.1f} queries a story  ({outcome})"
+        f"{len(queries) / items:5.1f} queries a story  ({outcome})"
     )
 
 
