@@ -1,6 +1,7 @@
 """
-Safe fetching from the outside world, for embeds: the oEmbed answer and the
-thumbnail it names (articles.embeds).
+Safe fetching from the outside world, for embeds (the oEmbed answer and the
+thumbnail it names: articles.embeds) and agency feeds (`manage.py
+import_feed`).
 
 `fetch()` asks only https URLs on the hosts it is given; resolves their names
 itself and refuses any that has a private, loopback, link-local, multicast,

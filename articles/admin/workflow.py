@@ -252,7 +252,10 @@ class WorkflowAdminMixin:
 
 
 class DeskFilter(admin.SimpleListFilter):
-    """The desk's lists: my drafts, awaiting review, going live soon."""
+    """
+    The desk's lists: my drafts, awaiting review, going live soon, lapsed
+    pictures, copy from news agencies.
+    """
 
     title = "desk"
     parameter_name = "desk"
@@ -263,6 +266,7 @@ class DeskFilter(admin.SimpleListFilter):
             ("review", "Awaiting review"),
             ("next24", "Going live in the next 24 hours"),
             ("rights", "Live with a picture whose rights expired"),
+            ("agency", "From agencies"),
         ]
 
     def queryset(self, request, queryset):
@@ -275,6 +279,8 @@ class DeskFilter(admin.SimpleListFilter):
                 return queryset.going_live_within(timedelta(hours=24))
             case "rights":
                 return queryset.published().with_lapsed_picture()
+            case "agency":
+                return queryset.from_agencies()
         return queryset
 
 

@@ -38,7 +38,7 @@ from .images import (
     day_start,
     prefetch_renditions,
 )
-from .imports import ImportRecord, fingerprint
+from .imports import ImportRecord, agency_source, fingerprint
 from .live import LiveEntry, LiveEntryQuerySet
 from .live_state import LiveState
 from .pages import Page, PageQuerySet, page_path_problem
@@ -102,6 +102,7 @@ __all__ = [
     "reference_rows",
     "bylines_in_order",
     "day_start",
+    "agency_source",
     "fingerprint",
     "normalise_path",
     "page_path_problem",

@@ -33,9 +33,18 @@ def fingerprint(value):
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+def agency_source(name):
+    """The source of what the news agency `name`'s feed brought in."""
+    return f"agency:{name}"
+
+
 class ImportRecordQuerySet(models.QuerySet):
     def of(self, source, kind):
         return self.filter(source=source, kind=kind)
+
+    def from_agencies(self):
+        """What any news agency's feed brought in (articles/agency.py)."""
+        return self.filter(source__startswith=agency_source(""))
 
     def for_object(self, obj):
         return self.filter(

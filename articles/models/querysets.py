@@ -6,14 +6,16 @@ the thin calls into search (articles/search.py).
 
 from datetime import timedelta
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import connections, models
-from django.db.models import Count, OuterRef, Q, Subquery, Value
+from django.db.models import Count, Exists, OuterRef, Q, Subquery, Value
 from django.utils import timezone
 
 from .. import search
 from .body import body_references
 from .bylines import ArticleAuthor, bylines_in_order
 from .images import Image, day_start
+from .imports import ImportRecord
 from .pages import Page
 from .publishing import PublishingQuerySet
 from .taxonomy import Section, TaggedArticle
@@ -69,6 +71,14 @@ class ArticleQuerySet(PublishingQuerySet):
             published_at__gt=moment,
             published_at__lte=moment + period,
         )
+
+    def from_agencies(self):
+        """Articles that came in from a news agency's feed (articles/agency/)."""
+        records = ImportRecord.objects.from_agencies().filter(
+            content_type=ContentType.objects.get_for_model(self.model),
+            object_id=OuterRef("pk"),
+        )
+        return self.filter(Exists(records))
 
     def owned_by(self, user):
         """
