@@ -5,7 +5,6 @@ test (tests/conftest.py's s3_server and s3_media fixtures).
 """
 
 import json
-import socket
 import subprocess
 import sys
 import time
@@ -16,16 +15,11 @@ from dataclasses import dataclass
 import boto3
 
 from newsroom import media_storage
+from tests.subscriptions.smtp import free_port
 
 REGION = "us-east-1"
 # moto accepts any key pair; the servers under test are given the same.
 ACCESS_KEY, SECRET_KEY = "newsroom-test", "newsroom-test-secret"
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def start_server(log_path):
