@@ -337,3 +337,23 @@ def test_copy_media_to_storage_refuses_the_file_system_and_a_missing_folder(
     }
     with pytest.raises(CommandError, match="The storage is the file system"):
         copy_media()
+
+
+def test_an_embeds_thumbnail_leaves_the_bucket_only_when_its_deletion_commits(
+    s3_media,
+):
+    embed = ResolvedEmbed.objects.create(
+        url="https://www.youtube.com/watch?v=abc",
+        provider="YouTube",
+        status=ResolvedEmbed.Status.RESOLVED,
+        thumbnail=ContentFile(image_bytes(480, 360), name="thumbnail.jpg"),
+    )
+    assert s3_media.names() == [embed.thumbnail.name]
+    with pytest.raises(RuntimeError), transaction.atomic():
+        ResolvedEmbed.objects.filter(pk=embed.pk).delete()
+        raise RuntimeError("the deletion fails")
+    assert s3_media.names() == [embed.thumbnail.name]
+
+    ResolvedEmbed.objects.filter(pk=embed.pk).delete()
+
+    assert s3_media.names() == []
