@@ -27,6 +27,7 @@ from tests.factories import (
     make_editor,
     make_image,
 )
+from tests.subscriptions.smtp import free_port
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -357,3 +358,30 @@ def test_an_embeds_thumbnail_leaves_the_bucket_only_when_its_deletion_commits(
     ResolvedEmbed.objects.filter(pk=embed.pk).delete()
 
     assert s3_media.names() == []
+
+
+def test_pages_render_without_asking_the_bucket_anything(
+    client, s3_media, settings, django_assert_max_num_queries
+):
+    """
+    Addresses are MEDIA_URL and the stored names joined: with the S3 server
+    unreachable, the article and home pages still render, in their query
+    budgets, naming the pictures.
+    """
+    article = make_article(lead_image=make_image())
+    storage = settings.STORAGES["default"]
+    unreachable = f"http://127.0.0.1:{free_port()}"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            **storage,
+            "OPTIONS": {**storage["OPTIONS"], "endpoint_url": unreachable},
+        },
+    }
+    for url, budget in ((article.get_absolute_url(), 10), ("/", 12)):
+        with django_assert_max_num_queries(budget):
+            response = client.get(url)
+        assert response.status_code == 200
+        urls = page_picture_urls(response.content.decode())
+        assert urls
+        assert all(u.startswith(settings.MEDIA_URL + "renditions/") for u in urls)
