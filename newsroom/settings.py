@@ -309,9 +309,9 @@ MEDIA_ROOT = Path(env("MEDIA_ROOT", BASE_DIR / "media"))
 # application server finds them (newsroom.media_storage).
 MEDIA_STORAGE = env("MEDIA_STORAGE", "filesystem")
 if MEDIA_STORAGE == "filesystem":
-    DEFAULT_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    media_backend = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 elif MEDIA_STORAGE == "s3":
-    DEFAULT_STORAGE, MEDIA_URL = media_storage.s3(
+    media_backend, MEDIA_URL = media_storage.s3(
         bucket_name=env("AWS_STORAGE_BUCKET_NAME"),
         endpoint_url=env("AWS_S3_ENDPOINT_URL"),
         region_name=env("AWS_S3_REGION_NAME"),
@@ -326,8 +326,10 @@ else:
     raise ImproperlyConfigured(
         f"MEDIA_STORAGE must be filesystem or s3, not {MEDIA_STORAGE!r}."
     )
+# Where pages' pictures come from when not from the site itself.
+media_origin = media_storage.origin(MEDIA_URL)
 STORAGES = {
-    "default": DEFAULT_STORAGE,
+    "default": media_backend,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -616,7 +618,7 @@ SECURE_CSP = {
     "style-src": ["'self'", CSP.NONCE, csp_hash(site_css())],
     # Pictures on object storage, a CDN or a media host: MEDIA_URL's origin.
     "img-src": ["'self'", "data:"]
-    + [o for o in [media_storage.origin(MEDIA_URL)] if o]
+    + ([media_origin] if media_origin else [])
     + env_list("DJANGO_CSP_IMG_SRC"),
     "font-src": ["'self'"],
     "connect-src": ["'self'"],
