@@ -20,6 +20,7 @@ from PIL import Image as PILImage
 
 from articles.models import Image, Rendition, ResolvedEmbed
 from subscriptions import mail
+from tests.articles.test_images import post_image
 from tests.factories import (
     image_bytes,
     image_upload,
@@ -57,22 +58,22 @@ def page_picture_urls(html):
     return urls
 
 
+def make_bucket_unreachable(settings):
+    """Point the storage at a port nothing listens on."""
+    storage = settings.STORAGES["default"]
+    options = {**storage["OPTIONS"], "endpoint_url": f"http://127.0.0.1:{free_port()}"}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {**storage, "OPTIONS": options},
+    }
+
+
 def test_an_uploaded_picture_and_its_renditions_are_stored_in_the_bucket(
     client, s3_media, settings
 ):
     """The admin's upload stores the original and every rendition as objects."""
     client.force_login(make_editor())
-    response = client.post(
-        reverse("admin:articles_image_add"),
-        {
-            "file": image_upload("harbour.jpg", 1600, 900),
-            "alt_text": "Boats in the harbour at dawn",
-            "caption": "Fishing boats return to Howth.",
-            "credit": "Jane Photographer",
-            "focal_point_x": "0.5",
-            "focal_point_y": "0.5",
-        },
-    )
+    response = post_image(client, image_upload("harbour.jpg", 1600, 900))
     assert response.status_code == 302
     image = Image.objects.get()
     names = image_names(image)
@@ -369,15 +370,7 @@ def test_pages_render_without_asking_the_bucket_anything(
     budgets, naming the pictures.
     """
     article = make_article(lead_image=make_image())
-    storage = settings.STORAGES["default"]
-    unreachable = f"http://127.0.0.1:{free_port()}"
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            **storage,
-            "OPTIONS": {**storage["OPTIONS"], "endpoint_url": unreachable},
-        },
-    }
+    make_bucket_unreachable(settings)
     for url, budget in ((article.get_absolute_url(), 10), ("/", 12)):
         with django_assert_max_num_queries(budget):
             response = client.get(url)
@@ -385,3 +378,24 @@ def test_pages_render_without_asking_the_bucket_anything(
         urls = page_picture_urls(response.content.decode())
         assert urls
         assert all(u.startswith(settings.MEDIA_URL + "renditions/") for u in urls)
+
+
+def test_an_upload_the_bucket_does_not_take_keeps_the_form_as_typed(
+    client, s3_media, settings
+):
+    """
+    With the S3 server unreachable, the editor gets the form back with what
+    was typed and a message saying nothing was saved, not an error page.
+    """
+    make_bucket_unreachable(settings)
+    client.force_login(make_editor())
+    response = post_image(client, image_upload("harbour.jpg", 900, 600))
+    assert response.status_code == 200
+    soup = BeautifulSoup(response.content, "html.parser")
+    errors = soup.select_one(".errorlist.nonfield").get_text()
+    assert "the picture storage did not answer" in errors
+    assert soup.select_one("#id_alt_text").get_text().strip() == (
+        "Boats in the harbour at dawn"
+    )
+    assert soup.select_one("#id_credit")["value"] == "Jane Photographer"
+    assert not Image.objects.exists()

@@ -22,7 +22,7 @@ print(json.dumps({
     "default": settings.STORAGES["default"],
     "MEDIA_URL": settings.MEDIA_URL,
     "img-src": settings.SECURE_CSP["img-src"],
-}))
+}, default=repr))
 """
 
 
