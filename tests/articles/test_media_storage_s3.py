@@ -20,6 +20,7 @@ from PIL import Image as PILImage
 
 from articles.models import Image, Rendition, ResolvedEmbed
 from subscriptions import mail
+from tests.articles.test_body_insert import upload_data
 from tests.articles.test_images import post_image
 from tests.factories import (
     image_bytes,
@@ -398,4 +399,16 @@ def test_an_upload_the_bucket_does_not_take_keeps_the_form_as_typed(
         "Boats in the harbour at dawn"
     )
     assert soup.select_one("#id_credit")["value"] == "Jane Photographer"
+    assert not Image.objects.exists()
+
+
+def test_an_upload_from_the_body_editor_the_bucket_does_not_take_says_so(
+    client, s3_media, settings
+):
+    """The body editor's upload answers 400 with the message on the file."""
+    make_bucket_unreachable(settings)
+    client.force_login(make_editor())
+    response = client.post(reverse("admin:articles_image_insert_upload"), upload_data())
+    assert response.status_code == 400
+    assert "the picture storage did not answer" in response.json()["errors"]["file"][0]
     assert not Image.objects.exists()
