@@ -15,8 +15,11 @@ from django.utils.feedgenerator import Enclosure
 from django.utils.html import escape
 from taggit.models import Tag
 
+from newsroom.media_storage import STORAGE_ERRORS
+
 from .elements import portable_body
 from .models import Article, Author, Section, body_pictures_of, prefetch_renditions
+from .templatetags.article_tags import absolute_url
 
 # Characters XML 1.0 cannot carry. One pasted into a headline or a name
 # would otherwise make every feed that lists it fail to render.
@@ -155,10 +158,10 @@ class LatestArticlesFeed(Feed):
         file = rendition.file if rendition else image.file
         try:
             length = file.size
-        except OSError:
+        except STORAGE_ERRORS:
             length = 0
         mime_type = rendition.mime_type if rendition else "image/jpeg"
-        return [Enclosure(settings.SITE_URL + file.url, str(length), mime_type)]
+        return [Enclosure(absolute_url(file.url), str(length), mime_type)]
 
 
 class LatestArticlesAtomFeed(LatestArticlesFeed):

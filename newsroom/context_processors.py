@@ -1,17 +1,10 @@
 """Context available to every template."""
 
-from urllib.parse import urlsplit
-
 from django.conf import settings
 from django.utils.safestring import mark_safe
 
+from newsroom.media_storage import origin
 from newsroom.stylesheet import site_css
-
-
-def origin(url):
-    """The scheme and host of an absolute URL ("" for a relative one)."""
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
 
 
 def site(request):

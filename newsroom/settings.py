@@ -17,6 +17,7 @@ from django.utils.csp import CSP
 from django_prose_editor.config import html_tags
 from js_asset import static_lazy
 
+from newsroom import media_storage
 from newsroom.stylesheet import csp_hash, site_css
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -325,8 +326,32 @@ STATIC_ROOT = Path(env("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "newsroom" / "static"]
 MEDIA_URL = env("MEDIA_URL", "/media/")
 MEDIA_ROOT = Path(env("MEDIA_ROOT", BASE_DIR / "media"))
+# Pictures (originals, renditions, embeds' thumbnails) on this server's disk,
+# or on S3-compatible object storage through django-storages, where every
+# application server finds them (newsroom.media_storage).
+MEDIA_STORAGE = env("MEDIA_STORAGE", "filesystem")
+if MEDIA_STORAGE == "filesystem":
+    media_backend = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+elif MEDIA_STORAGE == "s3":
+    media_backend, MEDIA_URL = media_storage.s3(
+        bucket_name=env("AWS_STORAGE_BUCKET_NAME"),
+        endpoint_url=env("AWS_S3_ENDPOINT_URL"),
+        region_name=env("AWS_S3_REGION_NAME"),
+        access_key=env("AWS_ACCESS_KEY_ID"),
+        secret_key=env("AWS_SECRET_ACCESS_KEY"),
+        custom_domain=env("AWS_S3_CUSTOM_DOMAIN"),
+        url_protocol=env("AWS_S3_URL_PROTOCOL", "https:"),
+        addressing_style=env("AWS_S3_ADDRESSING_STYLE"),
+        location=env("AWS_LOCATION", ""),
+    )
+else:
+    raise ImproperlyConfigured(
+        f"MEDIA_STORAGE must be filesystem or s3, not {MEDIA_STORAGE!r}."
+    )
+# Where pages' pictures come from when not from the site itself.
+media_origin = media_storage.origin(MEDIA_URL)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": media_backend,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -622,7 +647,10 @@ SECURE_CSP = {
     "default-src": ["'self'"],
     "script-src": ["'self'", CSP.NONCE],
     "style-src": ["'self'", CSP.NONCE, csp_hash(site_css())],
-    "img-src": ["'self'", "data:"] + env_list("DJANGO_CSP_IMG_SRC"),
+    # Pictures on object storage, a CDN or a media host: MEDIA_URL's origin.
+    "img-src": ["'self'", "data:"]
+    + ([media_origin] if media_origin else [])
+    + env_list("DJANGO_CSP_IMG_SRC"),
     "font-src": ["'self'"],
     "connect-src": ["'self'"],
     # Only the iframes embeds open once the reader presses (articles.embeds).

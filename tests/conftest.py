@@ -9,6 +9,7 @@ from django.core.files.base import ContentFile
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
+from tests import s3
 from tests.browser.chrome import AXE_SCRIPT, find_chrome, left_out, required
 
 # Property tests: no deadline (a shared CI machine is slow at times), the
@@ -206,3 +207,25 @@ def _encode_each_picture_once():
         for name in ("encode_renditions", "encode_shapes"):
             patch.setattr(images, name, reusing(getattr(images, name)))
         yield
+
+
+@pytest.fixture(scope="session")
+def s3_server(tmp_path_factory):
+    """The endpoint of a real S3 API server (moto's), for this test session."""
+    from tests.subscriptions.test_newsletter_worker import stop
+
+    process, endpoint = s3.start_server(tmp_path_factory.mktemp("s3") / "server.log")
+    yield endpoint
+    stop(process)
+
+
+@pytest.fixture
+def s3_media(settings, s3_server):
+    """
+    Pictures stored in a fresh public bucket on the S3 server, as
+    MEDIA_STORAGE=s3 configures them; the bucket, for the test to look in.
+    """
+    bucket = s3.new_bucket(s3_server)
+    storage, settings.MEDIA_URL = bucket.storage_settings()
+    settings.STORAGES = {**settings.STORAGES, "default": storage}
+    return bucket

@@ -1,19 +1,30 @@
 """The picture library in the admin: upload, rights, focal point, renditions."""
 
+import logging
 from functools import partial
 
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.timezone import localtime
 
+from newsroom.media_storage import STORAGE_ERRORS
+
 from ..forms import ImageForm
 from ..models import Image
 from ..renditions import enqueue_renditions
 from . import insert
 from .pages import admin_page
+
+logger = logging.getLogger(__name__)
+
+STORAGE_FAILED = (
+    "The picture could not be stored: the picture storage did not answer. "
+    "Nothing was saved; choose the file again and save once more."
+)
 
 
 def thumbnail_html(image):
@@ -228,9 +239,41 @@ class ImageAdmin(admin.ModelAdmin):
         return f"{image.width} × {image.height}" if image.pk else "—"
 
     def save_model(self, request, obj, form, change):
+        """
+        Save the picture; raise a ValidationError (code "storage") when its
+        files cannot be stored, which the forms show instead of an error page.
+        """
         if not change:
             obj.uploaded_by = request.user
-        super().save_model(request, obj, form, change)
+        try:
+            super().save_model(request, obj, form, change)
+        except STORAGE_ERRORS as error:
+            logger.exception("Could not store the files of a picture")
+            raise ValidationError(STORAGE_FAILED, code="storage") from error
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ValidationError as error:
+            if error.code != "storage":
+                raise
+            # The change was rolled back: show the form again, as typed, with
+            # the error (get_form).
+            request.picture_storage_error = error
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        error = getattr(request, "picture_storage_error", None)
+        if error is None:
+            return form
+
+        class NotStored(form):
+            def clean(self):
+                super().clean()
+                raise error
+
+        return NotStored
 
     def response_change(self, request, obj):
         # A click on the picture sets the focal point: stay on the picture.

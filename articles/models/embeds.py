@@ -5,7 +5,9 @@ the thumbnail) and the iframe readers get once they press the facade.
 articles.embeds resolves them; the body only stores the URL.
 """
 
-from django.db import models
+from django.db import models, transaction
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.utils import timezone
 
 from newsroom.cache import ReaderVisible, ReaderVisibleQuerySet
@@ -81,3 +83,11 @@ class ResolvedEmbed(ReaderVisible, models.Model):
             if width and height:
                 return round(width / height, 4)
         return round(16 / 9, 4)
+
+
+@receiver(post_delete, sender=ResolvedEmbed)
+def delete_thumbnail_file(sender, instance, **kwargs):
+    """Remove a deleted embed's copy of its thumbnail once the deletion commits."""
+    if instance.thumbnail.name:
+        storage, name = instance.thumbnail.storage, instance.thumbnail.name
+        transaction.on_commit(lambda: storage.delete(name))

@@ -49,6 +49,9 @@ def code_digest():
     rendered thing kept in the cache (pages, fragments, cards, values kept
     under the content version; see newsroom.cache.keys): what one release
     rendered is never served by the next, with no step to remember when
-    deploying. Computed once a process.
+    deploying. Where pictures are served from (MEDIA_URL) counts too, so
+    pages kept before pictures moved to object storage or a CDN are not
+    served after. Computed once a process.
     """
-    return digest_of(project_code_folders())
+    rendered_by = f"{digest_of(project_code_folders())}\0{settings.MEDIA_URL}"
+    return hashlib.sha256(rendered_by.encode()).hexdigest()[:16]

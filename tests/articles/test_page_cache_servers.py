@@ -1,23 +1,31 @@
 """
 Two real application server processes sharing one database and one Redis:
-a change saved anywhere shows on the next request to either of them. And two
-processes on one machine without Redis, each keeping pages and parts in its
-own memory: the content version file they share makes a change show on
-the next request to either.
+a change saved anywhere shows on the next request to either of them; with
+MEDIA_STORAGE=s3 and no disk in common, so does a picture uploaded through
+either one's admin. And two processes on one machine without Redis, each
+keeping pages and parts in its own memory: the content version file they
+share makes a change show on the next request to either.
 """
 
 import os
+import re
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
 import uuid
+from contextlib import contextmanager
 
 import pytest
+from bs4 import BeautifulSoup
 from django.conf import settings as django_settings
 
-from tests.factories import make_article
+from articles.models import Image
+from tests import s3
+from tests.admin_over_http import StaffBrowser
+from tests.articles.test_media_storage_s3 import page_picture_urls
+from tests.factories import image_bytes, make_article, make_editor
 from tests.subscriptions.test_newsletter_worker import database_url
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -38,12 +46,14 @@ def fetch(url, headers=None):
         return response.read().decode()
 
 
-def start_server(port, log_path, **settings_env):
+def start_server(port, prefix, log_path, environment=()):
     env = {
-        **{name: value for name, value in os.environ.items() if name != "REDIS_URL"},
+        **os.environ,
         "DATABASE_URL": database_url(),
+        "REDIS_URL": REDIS_URL,
+        "CACHE_KEY_PREFIX": prefix,
         "PAGE_CACHE_SECONDS": "300",
-        **settings_env,
+        **dict(environment),
     }
     return subprocess.Popen(
         [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
@@ -81,12 +91,14 @@ def shared_redis(settings):
     return prefix
 
 
-def serving(tmp_path, **settings_env):
+@contextmanager
+def running_servers(prefix, log_path, environments):
+    """One server process for each of `environments`; their base URLs."""
     servers, bases = [], []
     try:
-        for _ in range(2):
+        for environment in environments:
             port = free_port()
-            servers.append(start_server(port, tmp_path / "servers.log", **settings_env))
+            servers.append(start_server(port, prefix, log_path, environment))
             bases.append(f"http://127.0.0.1:{port}")
         for server, base in zip(servers, bases, strict=True):
             wait_until_serving(server, base)
@@ -104,18 +116,8 @@ def serving(tmp_path, **settings_env):
 
 @pytest.fixture
 def two_servers(shared_redis, tmp_path):
-    yield from serving(tmp_path, REDIS_URL=REDIS_URL, CACHE_KEY_PREFIX=shared_redis)
-
-
-@pytest.fixture
-def two_processes_without_redis(settings, tmp_path):
-    """Each with its own local-memory cache; all share this test's version file."""
-    settings.PAGE_CACHE_SECONDS = 300
-    yield from serving(
-        tmp_path,
-        CONTENT_VERSION_FILE=settings.CONTENT_VERSION_FILE,
-        FRAGMENT_CACHE_SECONDS="86400",
-    )
+    with running_servers(shared_redis, tmp_path / "servers.log", [{}, {}]) as bases:
+        yield bases
 
 
 def test_two_servers_sharing_redis_both_show_a_published_change_next_request(
@@ -137,6 +139,21 @@ def test_two_servers_sharing_redis_both_show_a_published_change_next_request(
             page = fetch(url)
             assert "Harbour plan withdrawn" in page
             assert "Harbour plan approved" not in page
+
+
+@pytest.fixture
+def two_processes_without_redis(settings, tmp_path):
+    """Each with its own local-memory cache; all share this test's version file."""
+    settings.PAGE_CACHE_SECONDS = 300
+    without_redis = {
+        "REDIS_URL": "",  # empty is unset
+        "CONTENT_VERSION_FILE": settings.CONTENT_VERSION_FILE,
+        "FRAGMENT_CACHE_SECONDS": "86400",
+    }
+    with running_servers(
+        "unused", tmp_path / "servers.log", [without_redis, without_redis]
+    ) as bases:
+        yield bases
 
 
 def test_processes_without_redis_each_keep_pages_yet_show_a_change_next_request(
@@ -165,3 +182,73 @@ def test_processes_without_redis_each_keep_pages_yet_show_a_change_next_request(
         page = fetch(url)
         assert "Ferry timetable restored" in page
         assert "Ferry timetable cut" not in page
+
+
+@pytest.fixture
+def two_servers_on_s3(shared_redis, s3_server, tmp_path):
+    """
+    Two servers storing pictures in one bucket, each with a media folder of
+    its own (which must stay empty); the bucket and the servers' base URLs.
+    """
+    bucket = s3.new_bucket(s3_server)
+    environments = [
+        {**bucket.environment(), "MEDIA_ROOT": str(tmp_path / f"media-{n}")}
+        for n in range(2)
+    ]
+    with running_servers(shared_redis, tmp_path / "servers.log", environments) as bases:
+        yield bucket, bases
+
+
+def test_a_picture_uploaded_through_one_server_shows_on_the_other(
+    two_servers_on_s3, tmp_path, settings
+):
+    bucket, (server_a, server_b) = two_servers_on_s3
+    # Hashed as the servers check it (the tests' own fast hasher is not theirs).
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
+    make_editor("picture-editor")
+    staff = StaffBrowser(server_a)
+    staff.sign_in("picture-editor", "correct horse battery")
+    url, page = staff.upload(
+        "/admin/articles/image/add/",
+        {
+            "alt_text": "Trawlers tied up at the harbour wall",
+            "caption": "The fleet stayed in port.",
+            "credit": "Staff photographer",
+            "focal_point_x": "0.5",
+            "focal_point_y": "0.5",
+            "_save": "Save",
+        },
+        "file",
+        "trawlers.jpg",
+        image_bytes(1600, 900),
+    )
+    assert url.endswith("/admin/articles/image/"), page
+    image = Image.objects.get(alt_text="Trawlers tied up at the harbour wall")
+    assert image.file.name in bucket.names()
+    assert image.rendition_index
+    article = make_article(title="Fleet stays in port", lead_image=image)
+
+    headers = {}
+    with urllib.request.urlopen(
+        server_b + article.get_absolute_url(), timeout=30
+    ) as response:
+        headers.update(response.headers)
+        html = response.read().decode()
+
+    assert "Fleet stays in port" in html
+    picture = BeautifulSoup(html, "html.parser").select_one(
+        'img[alt="Trawlers tied up at the harbour wall"]'
+    )
+    assert picture is not None
+    urls = page_picture_urls(html)
+    bucket_base = f"{bucket.endpoint}/{bucket.name}/"
+    assert all(url.startswith(bucket_base) for url in urls), urls
+    with urllib.request.urlopen(picture["src"], timeout=30) as response:
+        assert response.status == 200
+        assert response.headers["Content-Type"] == "image/jpeg"
+        body = response.read()
+    assert body == bucket.read(picture["src"].removeprefix(bucket_base))
+    img_src = re.search(r"img-src ([^;]*)", headers["Content-Security-Policy"])[1]
+    assert bucket.endpoint in img_src.split()
+    # Neither server kept a file of its own.
+    assert not [p for p in tmp_path.glob("media-*/**/*") if p.is_file()]

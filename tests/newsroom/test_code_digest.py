@@ -64,3 +64,18 @@ def test_a_new_release_renders_the_page_afresh(client, monkeypatch):
     )
     assert client.get(url).status_code == 200
     assert rendered == [1]
+
+
+def test_pages_kept_before_pictures_moved_are_not_served_after(settings):
+    """
+    A move of the pictures (to a bucket, behind a CDN) changes MEDIA_URL, and
+    with it the digest, so no kept page names the old addresses.
+    """
+    page_cache.code_digest.cache_clear()
+    on_disk = page_cache.code_digest()
+    settings.MEDIA_URL = "https://pictures.example.org/"
+    page_cache.code_digest.cache_clear()
+    try:
+        assert page_cache.code_digest() != on_disk
+    finally:
+        page_cache.code_digest.cache_clear()
