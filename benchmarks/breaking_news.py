@@ -260,6 +260,11 @@ def main():
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--timeout", type=float, default=10.0, help="per request")
     parser.add_argument("--fresh", action="store_true", help="reload the database")
+    parser.add_argument(
+        "--modes",
+        default="Redis,no Redis",
+        help="which to run, comma-separated: 'Redis', 'no Redis'",
+    )
     options = parser.parse_args()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     folder = Path(tempfile.mkdtemp(prefix="newsroom-breaking-"))
@@ -280,7 +285,10 @@ def main():
         url = ensure_database(
             options.database, options.articles, folder / "media", options.fresh
         )
-        for name in ("Redis", "no Redis"):
+        modes = [mode.strip() for mode in options.modes.split(",")]
+        if unknown := set(modes) - {"Redis", "no Redis"}:
+            parser.error(f"--modes: no mode {', '.join(sorted(unknown))}")
+        for name in modes:
             print(f"{name}: {options.duration} s of readers and the editor", flush=True)
             results[name] = run_mode(name, options, url, env, folder, processes)
             print(f"  {results[name]}", flush=True)
