@@ -1,10 +1,8 @@
 """Context available to every template."""
 
 from django.conf import settings
-from django.utils.safestring import mark_safe
 
 from newsroom.media_storage import origin
-from newsroom.stylesheet import site_css
 
 
 def site(request):
@@ -12,8 +10,7 @@ def site(request):
     The paper's name and public address, for the masthead and meta tags, and
     the origin pictures come from when it is not the site's own (a CDN or a
     media host), for the head to connect to before the first picture is
-    asked for; and the site's stylesheet, which the head carries inline
-    (newsroom.stylesheet).
+    asked for.
     """
     media_origin = origin(settings.MEDIA_URL)
     if media_origin == origin(settings.SITE_URL):
@@ -22,6 +19,4 @@ def site(request):
         "SITE_NAME": settings.SITE_NAME,
         "SITE_URL": settings.SITE_URL,
         "MEDIA_ORIGIN": media_origin,
-        # Our own file, checked to hold no "<" (newsroom.stylesheet).
-        "SITE_STYLESHEET": mark_safe(site_css()),
     }

@@ -18,7 +18,6 @@ from django_prose_editor.config import html_tags
 from js_asset import static_lazy
 
 from newsroom import media_storage
-from newsroom.stylesheet import csp_hash, site_css
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -134,8 +133,18 @@ TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],
-        "APP_DIRS": True,
         "OPTIONS": {
+            # Our templates are read without their indentation, once per
+            # process (newsroom.template_loaders); the apps' as written.
+            "loaders": [
+                (
+                    "django.template.loaders.cached.Loader",
+                    [
+                        "newsroom.template_loaders.Loader",
+                        "django.template.loaders.app_directories.Loader",
+                    ],
+                )
+            ],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
@@ -640,13 +649,12 @@ DJANGO_PROSE_EDITOR_EXTENSIONS = [
 # CSP.NONCE adds a per-response nonce only to responses whose templates ask for
 # one ({% csp_nonce_attr %}): the admin does, e.g. for the body editor's import
 # map (an inline <script type="importmap">). Public pages ask for none, so they
-# stay `script-src 'self'` and cacheable. The one inline style is the site's
-# stylesheet in each page's head, let through by the hash of its text
-# (newsroom.stylesheet).
+# stay `script-src 'self'` and cacheable. Public pages carry no inline style:
+# the site's stylesheet is a file of our own, long-cached under its hash.
 SECURE_CSP = {
     "default-src": ["'self'"],
     "script-src": ["'self'", CSP.NONCE],
-    "style-src": ["'self'", CSP.NONCE, csp_hash(site_css())],
+    "style-src": ["'self'", CSP.NONCE],
     # Pictures on object storage, a CDN or a media host: MEDIA_URL's origin.
     "img-src": ["'self'", "data:"]
     + ([media_origin] if media_origin else [])

@@ -3,11 +3,11 @@ from urllib.parse import quote
 
 import pytest
 from django.core.files.base import ContentFile
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, ArticleAuthor, Correction, Rendition, Section
-from newsroom.stylesheet import csp_hash, site_css
 from tests.factories import (
     image_bytes,
     make_article,
@@ -521,8 +521,8 @@ def test_reader_pages_are_private_for_logged_in_staff(client, django_user_model)
 
 def test_pages_are_accessible_landmarks_with_one_h1_and_no_inline_code(client):
     """lang, a skip link to main, header/nav/main/footer, one h1, headings
-    without skipped levels, alt on every image, no inline script, and no
-    inline style but the site's stylesheet in the head."""
+    without skipped levels, alt on every image, no inline script and no
+    inline style."""
     image = make_image()
     author = make_author(photo=image)
     make_article(authors=[author], tags=["Weather"], lead_image=image)
@@ -542,7 +542,7 @@ def test_pages_are_accessible_landmarks_with_one_h1_and_no_inline_code(client):
         assert all(img.get("alt") for img in page.select("img")), url
         assert code_scripts(page) == [], url
         assert page.select("[style]") == [], url
-        assert [style.string for style in page.select("style")] == [site_css()], url
+        assert page.select("style") == [], url
 
 
 def test_meta_tags_use_the_seo_overrides_and_a_canonical_address(client, settings):
@@ -579,12 +579,15 @@ def test_meta_description_falls_back_to_the_standfirst(client):
 
 
 def test_picture_offers_modern_formats_and_a_jpeg_fallback(client):
-    """With renditions, WebP/AVIF sources and a JPEG srcset are offered."""
+    """
+    With renditions, WebP/AVIF sources are offered and the <img> names one
+    JPEG, without a srcset no browser would read.
+    """
     image = make_image()
     image.renditions.all().delete()
     webp_small = make_rendition(image, "webp", 333)
     webp_large = make_rendition(image, "webp", 666)
-    jpeg_small = make_rendition(image, "jpeg", 333)
+    make_rendition(image, "jpeg", 333)
     jpeg_large = make_rendition(image, "jpeg", 666)
     article = make_article(lead_image=image)
     picture = parse(client.get(article.get_absolute_url())).select_one("figure picture")
@@ -593,10 +596,24 @@ def test_picture_offers_modern_formats_and_a_jpeg_fallback(client):
         f"{webp_small.file.url} 333w, {webp_large.file.url} 666w"
     )
     img = picture.select_one("img")
+    assert img["src"] == jpeg_large.file.url
+    assert not img.has_attr("srcset") and not img.has_attr("sizes")
+    assert (img["width"], img["height"]) == ("1600", "900")
+
+
+def test_picture_in_jpeg_only_offers_the_jpeg_srcset(client):
+    """Without modern renditions the <img> offers its JPEGs by width."""
+    image = make_image()
+    image.renditions.all().delete()
+    jpeg_small = make_rendition(image, "jpeg", 333)
+    jpeg_large = make_rendition(image, "jpeg", 666)
+    article = make_article(lead_image=image)
+    picture = parse(client.get(article.get_absolute_url())).select_one("figure picture")
+    assert picture.select("source") == []
+    img = picture.select_one("img")
     assert img["srcset"] == f"{jpeg_small.file.url} 333w, {jpeg_large.file.url} 666w"
     assert img["src"] == jpeg_large.file.url
-    assert img["sizes"]
-    assert (img["width"], img["height"]) == ("1600", "900")
+    assert img["sizes"] == "(min-width: 52rem) 48rem, 100vw"
 
 
 def test_picture_without_renditions_falls_back_to_the_original_file(client):
@@ -840,13 +857,12 @@ def test_head_connects_to_a_separate_media_host_before_anything_else(
             )
 
 
-def test_reading_pages_carry_their_stylesheet_and_wait_for_no_other(client):
+def test_reading_pages_link_the_site_stylesheet_and_carry_no_inline_style(client):
     """
     Home, section and article pages (the article with its newsletter offer)
-    carry the site's stylesheet in their head and link none: a render-blocking
-    file would hold the first paint for one more request. The policy lets
-    that one inline style through by the hash of its exact text, so a page
-    whose style and policy disagree fails here rather than showing unstyled.
+    link the site's stylesheet from their head, a file browsers keep for a
+    year under its hash (so a reader pays for it once, not on every page),
+    and carry no inline style: the policy lets styles come only from the site.
     """
     make_newsletter()
     section = make_section()
@@ -859,16 +875,15 @@ def test_reading_pages_carry_their_stylesheet_and_wait_for_no_other(client):
     ):
         response = client.get(url)
         page = parse(response)
-        assert not page.select('link[rel="stylesheet"]'), url
-        [style] = page.select("style")
-        assert style.parent.name == "head"
-        assert style.string == site_css(), url
-        assert ".masthead" in style.string
+        assert page.select("style") == [], url
+        [link] = page.select('link[rel="stylesheet"]')
+        assert link.parent.name == "head"
+        assert link["href"] == static("newsroom/css/site.css"), url
         policy = dict(
             directive.strip().split(" ", 1)
             for directive in response["Content-Security-Policy"].split(";")
         )
-        assert policy["style-src"].split() == ["'self'", csp_hash(style.string)]
+        assert policy["style-src"].split() == ["'self'"]
 
 
 def test_reading_pages_go_out_compressed(client):

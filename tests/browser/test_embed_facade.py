@@ -16,7 +16,6 @@ from django.templatetags.static import static
 from django.urls import path
 
 from articles.models import ResolvedEmbed
-from newsroom.stylesheet import site_css
 from tests.articles.embeds.provider_server import jpeg_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -33,7 +32,9 @@ def embed_page(request):
     return HttpResponse(
         '<!doctype html><html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>Court report</title><style>{site_css()}</style></head><body><main>"
+        "<title>Court report</title>"
+        f'<link rel="stylesheet" href="{static("newsroom/css/site.css")}">'
+        "</head><body><main>"
         f'<h1>Court report</h1><div class="prose"><p>Gardaí appealed for help.</p>'
         f"{element}<p>The van was found later.</p></div></main>"
         f'<script src="{static("articles/embed-facade.js")}" defer></script>'
