@@ -123,3 +123,41 @@ class ImportRecord(models.Model):
             },
         )
         return record
+
+    @classmethod
+    def record_many(cls, source, rows):
+        """
+        `record()` for many at once, in one statement: `rows` are (kind,
+        external_id, obj, new_fingerprint).
+        """
+        types = {}
+        records = []
+        for kind, external_id, obj, new_fingerprint in rows:
+            model = type(obj)
+            if model not in types:
+                types[model] = ContentType.objects.get_for_model(
+                    obj, for_concrete_model=False
+                )
+            records.append(
+                cls(
+                    source=source,
+                    kind=kind,
+                    external_id=str(external_id),
+                    content_type=types[model],
+                    object_id=obj.pk,
+                    fingerprint=new_fingerprint,
+                    written_at=getattr(obj, "updated_at", None),
+                )
+            )
+        return cls.objects.bulk_create(
+            records,
+            update_conflicts=True,
+            unique_fields=["source", "kind", "external_id"],
+            update_fields=[
+                "content_type",
+                "object_id",
+                "fingerprint",
+                "written_at",
+                "last_imported_at",
+            ],
+        )

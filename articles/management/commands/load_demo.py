@@ -2,7 +2,6 @@
 
 import itertools
 import time
-from contextlib import contextmanager
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -27,6 +26,7 @@ from articles.models import (
     Section,
     TaggedArticle,
 )
+from articles.models.articles import explicit_timestamps
 from articles.signals import demo_paper_loading
 
 DEMO_PASSWORD = "newsroom-demo"
@@ -41,24 +41,6 @@ DEMO_ACCOUNTS = [
 ]
 DEFAULT_ARTICLES = 300
 BATCH_SIZE = 2000
-
-
-@contextmanager
-def explicit_timestamps(model, *names):
-    """
-    Let bulk_create keep the created/updated times we give it. Without this,
-    auto_now and auto_now_add stamp every demo article with the moment of the
-    run and each one would look edited long after it was published.
-    """
-    fields = [model._meta.get_field(name) for name in names]
-    saved = [(f.auto_now, f.auto_now_add) for f in fields]
-    for f in fields:
-        f.auto_now = f.auto_now_add = False
-    try:
-        yield
-    finally:
-        for f, (auto_now, auto_now_add) in zip(fields, saved, strict=True):
-            f.auto_now, f.auto_now_add = auto_now, auto_now_add
 
 
 def parse_article_count(value):
