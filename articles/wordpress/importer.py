@@ -125,7 +125,8 @@ class WordPressImport:
     One run of the importer over the export at `path`. `media`: a
     LocalMedia or RemoteMedia, or None (pictures are left out);
     `sections_map`: {"categories": {category slug: section slug},
-    "default": section slug}; `limit`: stop after writing this many posts.
+    "default": section slug}; `limit`: stop after writing this many posts;
+    `progress`: a stream to show the progress line on.
     """
 
     def __init__(
@@ -135,7 +136,7 @@ class WordPressImport:
         sections_map=None,
         dry_run=False,
         limit=None,
-        progress=False,
+        progress=None,
         category_base="category",
         tag_base="tag",
     ):
@@ -144,6 +145,7 @@ class WordPressImport:
         self.map = sections_map or {}
         self.dry_run = dry_run
         self.limit = limit
+        # Where the progress line goes (a stream), or None.
         self.show_progress = progress
         self.category_base = category_base.strip("/")
         self.tag_base = tag_base.strip("/")
@@ -226,7 +228,9 @@ class WordPressImport:
 
     def run(self):
         self.scan()
-        self.progress = Progress(self.total) if self.show_progress else None
+        self.progress = (
+            Progress(self.total, self.show_progress) if self.show_progress else None
+        )
         self.slugs = set(Article.objects.values_list("slug", flat=True))
         self.done = 0
         if self.dry_run:
@@ -290,7 +294,10 @@ class WordPressImport:
                 external_id__in=[str(i.post_id) for i in wanted]
             )
         }
-        current = Article.objects.in_bulk([r.object_id for r in records.values()])
+        # Only what deciding needs: most articles will be left alone.
+        current = Article.objects.only("pk", "updated_at").in_bulk(
+            [r.object_id for r in records.values()]
+        )
         new, updates = [], []
         for item in wanted:
             stamp = self.fingerprint(item)
@@ -310,6 +317,11 @@ class WordPressImport:
             else:
                 self.report.count("deleted_here")
                 self.report.note("deleted_here", id=item.post_id)
+        if updates:
+            full = Article.objects.select_related("section").in_bulk(
+                [article.pk for _, _, article in updates]
+            )
+            updates = [(item, stamp, full[a.pk]) for item, stamp, a in updates]
         to_write = new + updates
         stop = False
         if self.limit is not None and self.written + len(to_write) > self.limit:

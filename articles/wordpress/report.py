@@ -5,6 +5,8 @@ import sys
 import time
 from collections import Counter, defaultdict
 
+from django.core.management.base import OutputWrapper
+
 # Each kind of note keeps this many examples in the report; all are counted.
 EXAMPLES = 500
 
@@ -99,5 +101,9 @@ class Progress:
             f"{counts['updated']:,} updated, {counts['unchanged']:,} unchanged, "
             f"{counts['skipped']:,} skipped"
         )
-        self.stream.write(line + ("\n" if final else ""))
+        line += "\n" if final else ""
+        if isinstance(self.stream, OutputWrapper):
+            self.stream.write(line, ending="")
+        else:
+            self.stream.write(line)
         self.stream.flush()

@@ -530,3 +530,40 @@ def test_an_edited_article_keeps_its_timestamp_check(export_file, uploads):
     harbour = article_of(1)
     assert harbour.updated_at - harbour.published_at < timedelta(minutes=1)
     assert harbour.created_at < timezone.now() - timedelta(days=365)
+
+
+def test_a_progress_line_shows_counts_and_time_left(export_file, uploads):
+    errors = io.StringIO()
+    call_command(
+        "import_wordpress", str(export_file), "--media", str(uploads),
+        verbosity=2, stdout=io.StringIO(), stderr=errors,
+    )  # fmt: skip
+    # One line, written over as it goes, ended once at the end.
+    assert errors.getvalue().count("\n") == 1
+    last = errors.getvalue().rsplit("\r", 1)[-1]
+    assert last.startswith("12/12 items · ")
+    assert "s left · 9 new, 0 updated, 0 unchanged, 3 skipped" in last
+
+
+def test_posts_go_in_with_a_number_of_queries_that_does_not_grow_with_them(
+    tmp_path, django_assert_max_num_queries
+):
+    export = Export(site=SITE)
+    export.authors = [(1, "jdoe", "Jane Doe")]
+    export.items = [
+        Post(
+            n,
+            title=f"Story {n}",
+            slug=f"story-{n}",
+            link=f"{SITE}/2020/01/story-{n}/",
+            content="One.\n\nTwo.",
+            categories=[("news", "News")],
+            tags=[("harbour", "Harbour")],
+        )
+        for n in range(1, 151)
+    ]
+    path = export.write(tmp_path / "export.xml")
+    with django_assert_max_num_queries(60):
+        call_command("import_wordpress", str(path), stdout=io.StringIO())
+    assert Article.objects.count() == 150
+    assert Redirect.objects.count() == 2 * 150 + 4

@@ -120,7 +120,9 @@ class Command(BaseCommand):
             sections_map=sections_map,
             dry_run=options["dry_run"],
             limit=options["limit"],
-            progress=sys.stderr.isatty() or options["verbosity"] >= 2,
+            progress=self.stderr
+            if sys.stderr.isatty() or options["verbosity"] >= 2
+            else None,
             category_base=options["category_base"],
             tag_base=options["tag_base"],
         )
