@@ -28,6 +28,11 @@ IMG = re.compile(r"(?:<a\b[^>]*>\s*)?<img\b([^>]*?)/?>(?:\s*</a>)?", re.I)
 ATTRIBUTE = re.compile(r"""([\w-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""")
 CAPTION = re.compile(r"\[caption\b([^\]]*)\](.*?)\[/caption\]", re.S | re.I)
 GALLERY = re.compile(r"\[gallery\b([^\]]*)\]", re.I)
+GALLERY_IDS = re.compile(r"\[gallery\b[^\]]*\b(?:ids|include)=", re.I)
+IMG_START = re.compile(r"<img\b([^>]*?)/?>", re.I)
+WP_IMAGE = re.compile(r"wp-image-(\d+)")
+IDS = re.compile(r"""\b(?:ids|include)=["']?([\d, ]+)""")
+BLOCK_ID = re.compile(r'<!--\s*wp:(?:image|gallery)\s*\{[^}]*"ids?":\[?([\d,]+)')
 EMBED = re.compile(r"\[embed\b[^\]]*\](.*?)\[/embed\]", re.S | re.I)
 SHORTCODE = re.compile(r"\[(/?)([a-zA-Z][\w-]*)((?:\s[^\]]*)?)\]")
 LONE_URL = re.compile(r"^[ \t]*(https?://[^\s<>\"']+)[ \t]*$", re.M)
@@ -81,6 +86,25 @@ def attributes(text):
         m.group(1).lower(): html.unescape(m.group(2) or m.group(3) or m.group(4) or "")
         for m in ATTRIBUTE.finditer(text or "")
     }
+
+
+def pictures_in(content):
+    """
+    The pictures a post's content shows, as (attachment id or None, address)
+    pairs, found without converting it: what to fetch before converting.
+    """
+    found = [
+        (int(ident.group(1)) if (ident := WP_IMAGE.search(attrs)) else None,
+         attributes(attrs).get("src", ""))
+        for attrs in IMG_START.findall(content or "")
+    ]  # fmt: skip
+    for match in [*IDS.finditer(content or ""), *BLOCK_ID.finditer(content or "")]:
+        found += [(int(pk), "") for pk in re.findall(r"\d+", match.group(1))]
+    for match in CAPTION.finditer(content or ""):
+        ident = attributes(match.group(1)).get("id", "").removeprefix("attachment_")
+        if ident.isdigit():
+            found.append((int(ident), ""))
+    return found
 
 
 def unsized(url):

@@ -50,11 +50,11 @@ from ..models import (
 )
 from ..models.articles import explicit_timestamps
 from . import wxr
-from .content import Converter, unsized
+from .content import GALLERY, GALLERY_IDS, Converter, pictures_in, unsized
 from .media import Missing
 from .report import Progress, Report
 
-BATCH = 200
+BATCH = 500
 STATUSES = {
     "publish": Article.Status.PUBLISHED,
     "future": Article.Status.PUBLISHED,
@@ -362,19 +362,15 @@ class WordPressImport:
     def write_posts(self, entries):
         if not entries:
             return
-        # Which pictures the batch needs, found by converting once with a
-        # stand-in; then fetched and stored all together.
+        # The pictures the batch needs, fetched and stored all together.
         needed = {}
-
-        def note_picture(attachment_id, url):
-            key = self.attachment_key(attachment_id, url)
-            if key is not None:
-                needed.setdefault(key, None)
-            return 1
-
-        finder = Converter(note_picture, self.attached_to)
         for item, _, _ in entries:
-            finder.convert(item.content, item.post_id)
+            for attachment_id, url in pictures_in(item.content):
+                key = self.attachment_key(attachment_id, url)
+                if key is not None:
+                    needed.setdefault(key, None)
+            if GALLERY.search(item.content) and not GALLERY_IDS.search(item.content):
+                needed.update(dict.fromkeys(self.attached_to(item.post_id)))
             for key in self.images_of(item):
                 needed.setdefault(key, None)
         self.store_pictures(list(needed))

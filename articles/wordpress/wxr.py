@@ -10,6 +10,7 @@ differently): every tag is read as `wp:…`, `excerpt:…`, `content:…`,
 `dc:…` or its plain RSS name. CDATA or escaped text read the same.
 """
 
+import functools
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ PREFIXES = [
 ]
 
 
+@functools.cache
 def local_name(tag):
     """'{http://wordpress.org/export/1.2/}post_id' → 'wp:post_id'."""
     if not tag.startswith("{"):
