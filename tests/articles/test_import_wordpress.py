@@ -25,7 +25,12 @@ from articles.models import (
     Section,
 )
 from articles.wordpress import content
-from tests.articles.embeds.provider_server import Answer, ProviderServer, certificate
+from tests.articles.embeds.provider_server import (
+    Answer,
+    Handler,
+    ProviderServer,
+    certificate,
+)
 from tests.articles.wordpress_export import Export, Post
 
 pytestmark = pytest.mark.django_db
@@ -567,3 +572,38 @@ def test_posts_go_in_with_a_number_of_queries_that_does_not_grow_with_them(
         call_command("import_wordpress", str(path), stdout=io.StringIO())
     assert Article.objects.count() == 150
     assert Redirect.objects.count() == 2 * 150 + 4
+
+
+class BusyOnceHandler(Handler):
+    """Answers 503 to the first request for each path, then as configured."""
+
+    def do_GET(self):
+        path = self.path.split("?", 1)[0]
+        if path not in self.server.seen:
+            self.server.seen.add(path)
+            self.server.requests.append(self.path)
+            self.send_response(503)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        super().do_GET()
+
+
+def test_a_picture_server_that_is_busy_is_asked_again(export_file, tmp_path, settings):
+    cert, key = certificate(tmp_path)
+    server = ProviderServer(cert, key)
+    server.RequestHandlerClass = BusyOnceHandler
+    server.seen = set()
+    server.start()
+    settings.EMBED_FETCH_ALLOWED_ADDRESSES = [("127.0.0.1", server.server_address[1])]
+    settings.EMBED_FETCH_CA_FILE = str(cert)
+    for name in ("harbour", "quay", "net", "rope", "late", "boats"):
+        server.answers[f"/uploads/2019/05/{name}.jpg"] = Answer(body=jpeg())
+    try:
+        run(export_file, "--media-url-base", f"{server.origin}/uploads/")
+    finally:
+        server.stop()
+    assert article_of(1).lead_image.alt_text == "The harbour at dawn"
+    assert Image.objects.count() == 6
+    asked = [path for path in server.requests if path.endswith("harbour.jpg")]
+    assert len(asked) == 2
