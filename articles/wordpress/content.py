@@ -21,6 +21,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from django.utils.html import strip_tags
+
 from ..embeds import provider_for
 
 TOKEN = re.compile(r"WPELEMENT(\d+)WP")
@@ -79,6 +81,11 @@ EMBED_HOSTS = {
 }
 SIZED = re.compile(r"-\d+x\d+(?=\.\w+$)")
 HTTPS_URL = re.compile(r"https://[A-Za-z0-9.-]+(?::[0-9]{1,5})?(?:/[^\s\"'<>`\\]*)?")
+
+
+def plain(value):
+    """HTML (or text with entities) as plain words on one line."""
+    return " ".join(html.unescape(strip_tags(value or "")).split())
 
 
 def attributes(text):

@@ -14,23 +14,22 @@ second run finds it unchanged.
 Every item is remembered by its WordPress ID (ImportRecord), so a run
 changes only what changed in WordPress since the last one, and leaves alone
 what an editor has changed here since.
+
+The run's parts: reading the file (wxr.py), turning content into bodies
+(content.py), pictures (pictures.py, files from media.py), sections,
+authors and tags (taxonomy.py), old addresses (addresses.py), and the
+report and progress line (report.py).
 """
 
 import email.utils
-import html
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
-from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import strip_tags
 from django.utils.text import slugify
-from taggit.models import Tag
 
 from ..body import referenced_ids
 from ..embeds import queue_resolution
@@ -38,21 +37,17 @@ from ..models import (
     Article,
     ArticleAuthor,
     ArticleBodyReference,
-    Author,
-    Image,
     ImportRecord,
-    Redirect,
-    Section,
     TaggedArticle,
     fingerprint,
-    normalise_path,
-    reserved_section_slugs,
 )
 from ..models.articles import explicit_timestamps
 from . import wxr
-from .content import GALLERY, GALLERY_IDS, Converter, pictures_in, unsized
-from .media import Missing
+from .addresses import OldAddresses
+from .content import GALLERY, GALLERY_IDS, Converter, pictures_in, plain, unsized
+from .pictures import Pictures
 from .report import Progress, Report
+from .taxonomy import Taxonomy
 
 BATCH = 500
 STATUSES = {
@@ -87,11 +82,6 @@ class Attachment:
         return fingerprint([self.url, self.alt, self.caption, self.credit])
 
 
-def plain(value):
-    """HTML (or text with entities) as plain words on one line."""
-    return " ".join(html.unescape(strip_tags(value or "")).split())
-
-
 def parse_moment(gmt, local, pub_date):
     """A post's time, from its GMT date, else its local date, else pubDate."""
     for value, zone in ((gmt, UTC), (local, None)):
@@ -109,18 +99,7 @@ def parse_moment(gmt, local, pub_date):
         return None
 
 
-def path_of(url):
-    """An address's path and query, as redirects keep it; None if it has none."""
-    parts = urlsplit(url or "")
-    if not parts.path and not parts.query:
-        return None
-    value = normalise_path(
-        f"{parts.path or '/'}?{parts.query}" if parts.query else parts.path
-    )
-    return value if len(value) <= 600 and "\x00" not in value else None
-
-
-class WordPressImport:
+class WordPressImport(Pictures, Taxonomy, OldAddresses):
     """
     One run of the importer over the export at `path`. `media`: a
     LocalMedia or RemoteMedia, or None (pictures are left out);
@@ -429,112 +408,6 @@ class WordPressImport:
             [("post", row.item.post_id, row.article, row.stamp) for row in rows],
         )
 
-    # Pictures
-
-    def attachment_key(self, attachment_id, url):
-        """The attachment an <img> shows: by its ID, else by its address."""
-        if attachment_id in self.attachments:
-            return attachment_id
-        if url:
-            return self.by_url.get(urlsplit(unsized(url)).path)
-        return None
-
-    def attached_to(self, post_id):
-        """The pictures attached to a post, in their order (a bare [gallery])."""
-        ids = self.attached.get(post_id) or []
-        return sorted(ids, key=lambda pk: (self.attachments[pk].menu_order, pk))
-
-    def picture_for(self, attachment_id, url):
-        key = self.attachment_key(attachment_id, url)
-        return self.pictures.get(key) if key is not None else None
-
-    def store_pictures(self, keys):
-        """
-        Make sure each attachment in `keys` has its library picture (one
-        stored by an earlier run is reused), fetching the files not yet
-        stored all together. A file that cannot be had is reported.
-        """
-        keys = [key for key in keys if key not in self.pictures]
-        if not keys:
-            return
-        records = ImportRecord.objects.of(self.source, "attachment").filter(
-            external_id__in=[str(key) for key in keys]
-        )
-        stored = {int(r.external_id): r for r in records}
-        existing = Image.objects.in_bulk([r.object_id for r in stored.values()])
-        fetch = {}
-        for key in keys:
-            attachment = self.attachments[key]
-            record = stored.get(key)
-            image = existing.get(record.object_id) if record else None
-            if image is not None:
-                self.pictures[key] = image.pk
-                if record.fingerprint != attachment.fingerprint():
-                    self.update_picture(image, attachment)
-            elif record is not None:
-                self.pictures[key] = None  # deleted here: not brought back
-            else:
-                fetch[key] = (attachment.url, attachment.attached_file)
-        if not fetch:
-            return
-        if self.media is None:
-            for key in fetch:
-                self.pictures[key] = None
-                self.report.note(
-                    "missing_picture", id=key, why="no --media or --media-url-base"
-                )
-            return
-        if self.dry_run:
-            for key in fetch:
-                self.pictures[key] = None
-            self.report.count("pictures_not_fetched_in_dry_run", len(fetch))
-            return
-        for key, data in self.media.fetch_all(fetch).items():
-            self.pictures[key] = self.store_picture(self.attachments[key], data)
-
-    def picture_fields(self, attachment):
-        alt = attachment.alt
-        if not alt:
-            alt = attachment.title or attachment.caption or "Picture"
-            self.report.note("no_alt_text", id=attachment.post_id, used=alt)
-        return {
-            "alt_text": alt[:300],
-            "caption": attachment.caption[:500],
-            "credit": attachment.credit[:200],
-            "source": attachment.url[:300],
-        }
-
-    def store_picture(self, attachment, data):
-        if isinstance(data, Missing):
-            self.report.note("missing_picture", id=attachment.post_id, why=str(data))
-            return None
-        name = urlsplit(attachment.url).path.rsplit("/", 1)[-1] or "picture.jpg"
-        try:
-            with transaction.atomic():
-                image = Image.objects.create(
-                    file=ContentFile(data, name=name), **self.picture_fields(attachment)
-                )
-                self.record_picture(image, attachment)
-        except (ValidationError, OSError, ValueError) as error:
-            why = "; ".join(getattr(error, "messages", [str(error)]))
-            self.report.note("missing_picture", id=attachment.post_id, why=why)
-            return None
-        self.report.count("pictures")
-        return image.pk
-
-    def update_picture(self, image, attachment):
-        Image.objects.filter(pk=image.pk).update(**self.picture_fields(attachment))
-        self.record_picture(image, attachment)
-
-    def record_picture(self, image, attachment):
-        ImportRecord.record(
-            self.source,
-            "attachment",
-            attachment.post_id,
-            image,
-            attachment.fingerprint(),
-        )
-
     # One article
 
     def row(self, item, stamp, article):
@@ -623,215 +496,6 @@ class WordPressImport:
                 self.report.note("yoast", id=item.post_id, field=field, cut_to=most)
                 text = text[: most - 1].rsplit(" ", 1)[0] + "…"
             setattr(article, field, text)
-
-    # Sections, authors and tags, made once each and remembered
-
-    def section_for(self, item):
-        categories = [slug for slug, _ in item.terms_of("category")]
-        primary = item.meta.get("_yoast_wpseo_primary_category", "").strip()
-        if primary in self.category_ids:
-            slug = self.category_ids[primary].slug
-            categories = [slug] + [c for c in categories if c != slug]
-        mapped = self.map.get("categories", {})
-        for slug in categories:
-            if slug in mapped:
-                return self.section(mapped[slug], slug)
-        if self.map.get("default"):
-            return self.section(self.map["default"], None)
-        if not categories:
-            self.report.note("no_category", id=item.post_id)
-            default = Section.objects.order_by("position", "pk").first()
-            return default or self.section("news", None, name="News")
-        return self.section(slugify(categories[0]) or "news", categories[0])
-
-    def section(self, slug, category, name=None):
-        """The section `slug` (made when new, named after `category`)."""
-        if slug in self.sections:
-            return self.sections[slug]
-        term = self.categories.get(category) if category else None
-        name = name or (plain(term.name) if term else "") or slug.replace("-", " ")
-        section = (
-            Section.objects.filter(slug=slug).first()
-            or Section.objects.filter(name=name[:100]).first()
-        )
-        if section is None:
-            if slug in reserved_section_slugs():
-                slug = f"{slug}-section"
-            section = Section.objects.filter(slug=slug).first()
-        if section is None:
-            section = Section.objects.create(
-                slug=slug[:100],
-                name=name[:100] if name != name.lower() else name[:100].capitalize(),
-                description=plain(term.description) if term else "",
-                position=(Section.objects.count() + 1) * 10,
-            )
-            self.report.count("sections_created")
-        self.sections[slug] = section
-        if category:
-            self.sections.setdefault(f"category:{category}", section)
-        return section
-
-    def authors_for(self, item):
-        coauthors = [slug for slug, _ in item.terms_of("author")]
-        logins = [slug.removeprefix("cap-") for slug in coauthors] or [item.creator]
-        found = []
-        for login in filter(None, logins):
-            author = self.author(login)
-            if author not in found:
-                found.append(author)
-        return found
-
-    def author(self, login):
-        if login in self.made_authors:
-            return self.made_authors[login]
-        user = self.authors.get(login)
-        guest = self.guest_authors.get(login)
-        term = self.coauthor_terms.get(f"cap-{login}")
-        if user is not None:
-            name = user.display_name or f"{user.first_name} {user.last_name}".strip()
-        elif guest is not None:
-            name = plain(guest["name"])
-        else:
-            name = plain(term.name) if term else ""
-        name = (name or login)[:150]
-        record = (
-            ImportRecord.objects.of(self.source, "author")
-            .filter(external_id=login)
-            .first()
-        )
-        author = record and Author.objects.filter(pk=record.object_id).first()
-        if author is None:
-            slug = slugify(login)[:150] or slugify(name)[:150] or "author"
-            author = Author.objects.filter(slug=slug).first()
-            if author is None:
-                author = Author.objects.create(
-                    name=name, slug=slug, bio=plain(guest["bio"]) if guest else ""
-                )
-                self.report.count("authors_created")
-            ImportRecord.record(self.source, "author", login, author, fingerprint(name))
-        self.made_authors[login] = author
-        return author
-
-    def tags_for(self, item):
-        tags = []
-        for slug, name in item.terms_of("post_tag"):
-            name = plain(name)[:100]
-            if not name:
-                continue
-            key = name.lower()
-            if key not in self.made_tags:
-                tag = Tag.objects.filter(name__iexact=name).first()
-                if tag is None:
-                    tag = Tag.objects.create(name=name)
-                    self.report.count("tags_created")
-                self.made_tags[key] = tag
-                self.made_tags.setdefault(f"slug:{slug}", tag)
-            if self.made_tags[key] not in tags:
-                tags.append(self.made_tags[key])
-        return tags
-
-    # Old addresses
-
-    def old_paths(self, item, article):
-        paths = {path_of(item.link), normalise_path(f"/?p={item.post_id}")}
-        paths.discard(None)
-        paths.discard(article.get_absolute_url())
-        return sorted(paths)
-
-    def write_redirects(self, wanted):
-        """
-        301s from old paths, each to an article or an address (`wanted`:
-        (path, article or None, target)); a path that already redirects
-        somewhere else is left as it is and reported.
-        """
-        wanted = {path: (article, target) for path, article, target in wanted}
-        for start in range(0, len(wanted), 1000):
-            chunk = dict(list(wanted.items())[start : start + 1000])
-            existing = {
-                r.old_path: r for r in Redirect.objects.filter(old_path__in=chunk)
-            }
-            new = []
-            for path, (article, target) in chunk.items():
-                there = existing.get(path)
-                if there is None:
-                    new.append(Redirect(old_path=path, article=article, target=target))
-                elif (there.article_id, there.target) != (
-                    article and article.pk,
-                    target,
-                ):
-                    self.report.note(
-                        "redirect_conflict", path=path, now=there.destination()
-                    )
-            Redirect.objects.bulk_create(new)
-            self.report.count("redirects", len(new))
-
-    def old_taxonomy_addresses(self):
-        """Old category, tag, author and attachment pages → ours."""
-        wanted = []
-        for key, section in self.sections.items():
-            if not key.startswith("category:"):
-                continue
-            term = self.categories.get(key.removeprefix("category:"))
-            if term is None:
-                continue
-            target = section.get_absolute_url()
-            wanted.append((self.category_path(term), None, target))
-            wanted.append((normalise_path(f"/?cat={term.term_id}"), None, target))
-        for key, tag in self.made_tags.items():
-            if key.startswith("slug:"):
-                slug = key.removeprefix("slug:")
-                target = reverse("articles:tag", args=[tag.slug])
-                wanted.append(
-                    (normalise_path(f"/{self.tag_base}/{slug}/"), None, target)
-                )
-                wanted.append((normalise_path(f"/?tag={slug}"), None, target))
-        for login, author in self.made_authors.items():
-            target = author.get_absolute_url()
-            wanted.append((normalise_path(f"/author/{slugify(login)}/"), None, target))
-            user = self.authors.get(login)
-            if user is not None and user.author_id:
-                wanted.append(
-                    (normalise_path(f"/?author={user.author_id}"), None, target)
-                )
-        wanted += self.attachment_addresses()
-        wanted = [(path, article, target) for path, article, target in wanted if path]
-        self.write_redirects(wanted)
-
-    def category_path(self, term):
-        slugs, seen = [term.slug], {term.slug}
-        parent = self.categories.get(term.parent)
-        while parent is not None and parent.slug not in seen:
-            slugs.insert(0, parent.slug)
-            seen.add(parent.slug)
-            parent = self.categories.get(parent.parent)
-        return normalise_path(f"/{self.category_base}/{'/'.join(slugs)}/")
-
-    def attachment_addresses(self):
-        """Attachment pages → the article of the post they belong to."""
-        parents = sorted({str(a.parent) for a in self.attachments.values() if a.parent})
-        articles = {}
-        for start in range(0, len(parents), 1000):
-            records = ImportRecord.objects.of(self.source, "post").filter(
-                external_id__in=parents[start : start + 1000]
-            )
-            by_pk = Article.objects.select_related("section").in_bulk(
-                [r.object_id for r in records]
-            )
-            for record in records:
-                if record.object_id in by_pk:
-                    articles[int(record.external_id)] = by_pk[record.object_id]
-        wanted = []
-        for attachment in self.attachments.values():
-            article = articles.get(attachment.parent)
-            if article is None:
-                continue
-            for path in (
-                path_of(attachment.link),
-                normalise_path(f"/?attachment_id={attachment.post_id}"),
-            ):
-                if path and path != article.get_absolute_url():
-                    wanted.append((path, article, ""))
-        return wanted
 
 
 @dataclass(slots=True)
