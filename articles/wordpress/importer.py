@@ -45,6 +45,7 @@ from ..models.articles import explicit_timestamps
 from . import wxr
 from .addresses import OldAddresses
 from .content import GALLERY, GALLERY_IDS, Converter, pictures_in, plain, unsized
+from .media import upload_path
 from .pictures import Pictures
 from .report import Progress, Report
 from .taxonomy import Taxonomy
@@ -199,7 +200,7 @@ class WordPressImport(Pictures, Taxonomy, OldAddresses):
             link=item.link,
         )
         self.attachments[item.post_id] = attachment
-        self.by_url[urlsplit(unsized(attachment.url)).path] = item.post_id
+        self.by_url[upload_path(unsized(attachment.url))] = item.post_id
         if item.parent:
             self.attached.setdefault(item.parent, []).append(item.post_id)
 

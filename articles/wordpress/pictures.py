@@ -12,18 +12,21 @@ from django.db import transaction
 
 from ..models import Image, ImportRecord
 from .content import unsized
-from .media import Missing
+from .media import Missing, upload_path
 
 
 class Pictures:
     """WordPressImport's pictures (a mixin: the run's state is its own)."""
 
     def attachment_key(self, attachment_id, url):
-        """The attachment an <img> shows: by its ID, else by its address."""
+        """
+        The attachment an <img> shows: by its ID, else by its address (any
+        size of it, on any host: a CDN's copy of an upload is found too).
+        """
         if attachment_id in self.attachments:
             return attachment_id
         if url:
-            return self.by_url.get(urlsplit(unsized(url)).path)
+            return self.by_url.get(upload_path(unsized(url)))
         return None
 
     def attached_to(self, post_id):

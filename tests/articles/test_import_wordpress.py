@@ -86,7 +86,9 @@ HARBOUR_BODY = "\n".join(
         "",
         '[contact-form-7 id="5" title="Tips"]',
         "",
-        f'Inline: <img src="{UPLOADS}/2019/05/boats-1024x768.jpg" alt="Boats" />',
+        "Inline: <img"
+        ' src="https://i0.wp.com/old.example.com/wp-content/uploads/2019/05/'
+        'boats-1024x768.jpg?resize=1024%2C768" alt="Boats" />',
     ]
 )
 
@@ -306,7 +308,8 @@ def test_pictures_become_the_lead_picture_and_body_elements(export_file, uploads
     ) in body
     assert "<p>It agreed the plan.<br>\nWork starts in June.</p>" in body
     assert '[contact-form-7 id="5" title="Tips"]' in body
-    # An inline picture found by its address (a smaller size of it); with no
+    # An inline picture found by its address (a smaller size of it, on a
+    # CDN); with no
     # alt text of its own it takes the attachment's title, reported.
     boats = Image.objects.get(alt_text="Picture 106")
     assert f'data-image="{boats.pk}"' in body
