@@ -309,8 +309,7 @@ def test_pictures_become_the_lead_picture_and_body_elements(export_file, uploads
     assert "<p>It agreed the plan.<br>\nWork starts in June.</p>" in body
     assert '[contact-form-7 id="5" title="Tips"]' in body
     # An inline picture found by its address (a smaller size of it, on a
-    # CDN); with no
-    # alt text of its own it takes the attachment's title, reported.
+    # CDN); with no alt text of its own it takes the attachment's title.
     boats = Image.objects.get(alt_text="Picture 106")
     assert f'data-image="{boats.pk}"' in body
     assert {quay.pk, net.pk, rope.pk, boats.pk} <= set(
