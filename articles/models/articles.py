@@ -5,7 +5,6 @@ prefetches) is in `querysets`. Bylines are in `bylines`, the body's sanitizer in
 articles/body.py, search itself in articles/search.py.
 """
 
-from contextlib import contextmanager
 from datetime import timedelta
 
 from django.conf import settings
@@ -44,25 +43,6 @@ from .taxonomy import Author, Section, TaggedArticle
 # Silent reading of non-fiction by adults (Brysbaert, 2019): about 238 words
 # a minute; a round 230 allows for headings and figures.
 WORDS_READ_A_MINUTE = 230
-
-
-@contextmanager
-def explicit_timestamps(model, *names):
-    """
-    Let bulk_create keep the created/updated times we give it. Without this,
-    auto_now and auto_now_add stamp every article loaded (the demo's, an
-    import's) with the moment of the run, and each one would look edited
-    long after it was published.
-    """
-    fields = [model._meta.get_field(name) for name in names]
-    saved = [(f.auto_now, f.auto_now_add) for f in fields]
-    for f in fields:
-        f.auto_now = f.auto_now_add = False
-    try:
-        yield
-    finally:
-        for f, (auto_now, auto_now_add) in zip(fields, saved, strict=True):
-            f.auto_now, f.auto_now_add = auto_now, auto_now_add
 
 
 class Article(ReaderVisible, models.Model):

@@ -21,6 +21,7 @@ it after a write.
 
 import hashlib
 import json
+from contextlib import contextmanager
 
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
@@ -31,6 +32,25 @@ def fingerprint(value):
     """A stable hash of `value` (anything json can write, keys in any order)."""
     text = json.dumps(value, sort_keys=True, default=str, ensure_ascii=False)
     return hashlib.sha256(text.encode()).hexdigest()
+
+
+@contextmanager
+def explicit_timestamps(model, *names):
+    """
+    Let bulk_create keep the created/updated times we give it. Without this,
+    auto_now and auto_now_add stamp every article loaded (the demo's, an
+    import's) with the moment of the run, and each one would look edited
+    long after it was published.
+    """
+    fields = [model._meta.get_field(name) for name in names]
+    saved = [(f.auto_now, f.auto_now_add) for f in fields]
+    for f in fields:
+        f.auto_now = f.auto_now_add = False
+    try:
+        yield
+    finally:
+        for f, (auto_now, auto_now_add) in zip(fields, saved, strict=True):
+            f.auto_now, f.auto_now_add = auto_now, auto_now_add
 
 
 class ImportRecordQuerySet(models.QuerySet):

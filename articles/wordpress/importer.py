@@ -41,7 +41,7 @@ from ..models import (
     TaggedArticle,
     fingerprint,
 )
-from ..models.articles import explicit_timestamps
+from ..models.imports import explicit_timestamps
 from . import wxr
 from .addresses import OldAddresses
 from .content import GALLERY, GALLERY_IDS, Converter, pictures_in, plain, unsized

@@ -26,7 +26,7 @@ from articles.models import (
     Section,
     TaggedArticle,
 )
-from articles.models.articles import explicit_timestamps
+from articles.models.imports import explicit_timestamps
 from articles.signals import demo_paper_loading
 
 DEMO_PASSWORD = "newsroom-demo"
