@@ -27,7 +27,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
-from django.db import transaction
+from django.conf import settings
+from django.db import reset_queries, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -249,6 +250,10 @@ class WordPressImport(Pictures, Taxonomy, OldAddresses):
         self.old_taxonomy_addresses()
 
     def step(self, n=1):
+        if settings.DEBUG:
+            # Django then keeps every query's SQL (the last 9,000): a long
+            # import would hold hundreds of megabytes of bodies in it.
+            reset_queries()
         self.done += n
         if self.progress:
             self.progress.show(self.done, self.report.counts)
