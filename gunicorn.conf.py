@@ -6,10 +6,13 @@ project folder (deploy/systemd/newsroom-web.service does).
   WEB_CONCURRENCY   worker processes (default: two per core, plus one)
   GUNICORN_MAX_REQUESTS  requests a worker serves before it is replaced
                     (default 100000; 0: never)
+  PROMETHEUS_MULTIPROC_DIR  where the workers keep their counts for /metrics
+                    (default: a fresh folder for this server's life)
 """
 
 import multiprocessing
 import os
+import tempfile
 
 wsgi_app = "newsroom.wsgi:application"
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
@@ -37,3 +40,18 @@ errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 # nginx on the same machine sets X-Forwarded-For / -Proto.
 forwarded_allow_ips = "127.0.0.1,::1"
+
+# /metrics counts every worker's requests: each writes its counts to files in
+# this folder (newsroom.metrics), which must be new for each start of the
+# server. Set here, before the master loads Django.
+if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(
+        prefix="newsroom-metrics-"
+    )
+
+
+def child_exit(server, worker):
+    """A worker that stops no longer counts in the gauges it kept live."""
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)

@@ -8,18 +8,20 @@ class ArticlesConfig(AppConfig):
     def ready(self):
         from newsroom import cache
 
-        # A saved article's embeds are queued for the worker (its receiver).
-        from . import (
+        # A saved article's embeds and a saved picture's renditions are
+        # queued for the worker (their receivers).
+        from . import (  # noqa: F401
             calendar,
-            embeds,  # noqa: F401
+            embeds,
             images,
+            renditions,
         )
         from .models import Article
 
         # What readers see of this app is watched because it is declared
-        # ReaderVisible (newsroom.cache.readers). A scheduled article goes
-        # live by itself, with no save; a picture whose rights end leaves
-        # the pages by itself too.
+        # ReaderVisible (newsroom.cache.readers). A scheduled article or
+        # static page goes live by itself, with no save; a picture whose
+        # rights end leaves the pages by itself too.
         cache.page_cache_schedule(Article.objects.next_change)
 
         # The planning calendar's stories and publications.

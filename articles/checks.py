@@ -1,7 +1,8 @@
 """
 The newsroom's rules for what may go live, checked whenever an article would
 go live: saved as published or scheduled in the change form, published by a
-list action, approved from review (articles.workflow calls `problems`). Each
+list action, approved from review (articles.workflow calls `problems`, and
+`page_problems` for a static page). Each
 problem is one sentence saying exactly what to fix. Lengths come from the
 PUBLISH_* settings.
 """
@@ -23,13 +24,7 @@ def problems(article, byline_count, moment=None):
     time; an empty list when nothing does.
     """
     moment = moment or timezone.now()
-    found = []
-    title = article.title.strip()
-    if len(title) > settings.PUBLISH_HEADLINE_MAX_CHARS:
-        found.append(
-            f"The headline has {len(title)} characters: shorten it to "
-            f"{settings.PUBLISH_HEADLINE_MAX_CHARS} at most."
-        )
+    found = title_problems(article, "headline")
     standfirst = " ".join(article.standfirst.split())
     if len(standfirst) < settings.PUBLISH_STANDFIRST_MIN_CHARS:
         found.append(
@@ -48,6 +43,30 @@ def problems(article, byline_count, moment=None):
         found.append("The body is empty: write the article before it goes live.")
     found.extend(picture_problems(article, moment))
     found.extend(body_picture_problems(article, moment))
+    return found
+
+
+def title_problems(row, name):
+    """The title (called `name`) longer than a headline may be, or nothing."""
+    title = row.title.strip()
+    if len(title) <= settings.PUBLISH_HEADLINE_MAX_CHARS:
+        return []
+    return [
+        f"The {name} has {len(title)} characters: shorten it to "
+        f"{settings.PUBLISH_HEADLINE_MAX_CHARS} at most."
+    ]
+
+
+def page_problems(page, moment=None):
+    """
+    What stops a static page from going live: those of an article's checks
+    that apply to it (its title's length, a body, the body's pictures).
+    """
+    moment = moment or timezone.now()
+    found = title_problems(page, "title")
+    if not body_text(page.body).strip():
+        found.append("The body is empty: write the page before it goes live.")
+    found.extend(body_picture_problems(page, moment))
     return found
 
 

@@ -15,7 +15,8 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from .body import GALLERY_MAX_PICTURES, Node, parse
+from .body import GALLERY_MAX_PICTURES, Node, parse, referenced_ids
+from .models import Article, Image, ResolvedEmbed
 from .templatetags.article_tags import absolute_url
 
 ELEMENT_TEMPLATE = "includes/elements/{}.html"
@@ -51,6 +52,38 @@ class BodyReferences:
         # gallery viewer and the facades' script only when there are.
         self.galleries = 0
         self.facades = 0
+
+    @classmethod
+    def looked_up(cls, body):
+        """
+        What `body` refers to, read for it: for a body with no reference
+        rows (a static page's), at most one query for each kind it holds
+        (pictures, articles with what their cards show, embeds).
+        """
+        ids = referenced_ids(body)
+        references = cls(())
+        references.pictures = {
+            pk: image
+            for pk, image in Image.objects.in_bulk(ids["image"]).items()
+            if not image.rights_expired()
+        }
+        references.articles = (
+            Article.objects.published()
+            .select_related("section", "lead_image")
+            .defer("body", "search_vector")
+            .in_bulk(ids["article"])
+        )
+        references.embeds = {
+            embed.url: embed
+            for embed in ResolvedEmbed.objects.filter(url__in=ids["embed"])
+            if embed.is_resolved
+        }
+        return references
+
+    def shown_pictures(self):
+        """The library pictures it shows, its cards' included (to prefetch)."""
+        cards = [article.lead_image for article in self.articles.values()]
+        return [*self.pictures.values(), *filter(None, cards)]
 
     def template(self, name):
         """The template of the element `name`, for our page or a portable one."""
@@ -201,16 +234,19 @@ class ReaderBody:
     first picture (preloaded in the head); `has_gallery` and
     `has_facade`, whether the page needs the gallery viewer and the embeds'
     facade script. Uses the article's prefetched
-    body_references (models.body_references()): no query.
+    body_references (models.body_references()): no query; or, for a
+    static page, the `references` read for it (BodyReferences.looked_up).
     """
 
-    def __init__(self, article):
+    def __init__(self, article, references=None):
         root = parse(article.body)
-        references = BodyReferences(article.body_references.all())
+        if references is None:
+            references = BodyReferences(article.body_references.all())
         children = list(root.children)
         self.lead_gallery = ""
         self.lead_image = None
-        if article.kind == article.Kind.PICTURES:
+        # A static page (given its `references`) has no kind.
+        if getattr(article, "kind", None) == "pictures":
             gallery = next((n for n in root.nodes() if n.element == "gallery"), None)
             if gallery is not None:
                 children.remove(gallery)

@@ -49,7 +49,8 @@ class PictureField(forms.FileField):
         uploaded = super().to_python(data)
         if uploaded is None:
             return None
-        with images.open_upload(uploaded) as picture:
+        # Checked here, decoded in full once, when the picture is saved.
+        with images.open_upload(uploaded, draft_width=1) as picture:
             uploaded.content_type = picture.get_format_mimetype()
         uploaded.seek(0)
         return uploaded

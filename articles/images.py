@@ -1,9 +1,11 @@
 """
 Image pipeline: checking uploads, cleaning originals, encoding renditions.
 
-Plain functions on files and Pillow images; the Image model calls them when it
-is saved (articles.models.Image.save), so renditions exist before any page
-asks for them and no page request ever resizes a picture.
+Plain functions on files and Pillow images. When a picture is saved
+(articles.models.Image.save) its original is cleaned and one small JPEG is
+made at once (`encode_small`); the full set (`encode_renditions`,
+`encode_shapes`) is made by the worker (articles.renditions). No page request
+ever resizes a picture.
 """
 
 import io
@@ -15,8 +17,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.template.defaultfilters import filesizeformat
+from PIL import ExifTags, ImageCms, ImageOps, UnidentifiedImageError
 from PIL import Image as PILImage
-from PIL import ImageCms, ImageOps, UnidentifiedImageError
 
 # Widths offered in srcset. A picture narrower than the smallest gets one
 # rendition at its own width; none is ever enlarged.
@@ -59,6 +61,7 @@ class CleanOriginal:
     content: ContentFile
     width: int
     height: int
+    small: "EncodedRendition"  # made from the pixels already decoded
 
 
 @dataclass
@@ -118,10 +121,13 @@ def apply_pixel_limit():
     return PILImage.MAX_IMAGE_PIXELS
 
 
-def open_upload(uploaded):
+def open_upload(uploaded, draft_width=None):
     """
     Open an uploaded file as a fully decoded Pillow image, or raise a
-    ValidationError that says what is wrong with it.
+    ValidationError that says what is wrong with it. With `draft_width`, a
+    JPEG is decoded at the smallest of its scales (1/8, 1/4, 1/2) at least
+    that wide: every byte of it is still read and decoded, so damage shows as
+    surely, at a fraction of the cost. Its size is then the reduced one.
 
     Refused: files over settings.IMAGE_MAX_UPLOAD_BYTES, SVG drawings, anything
     Pillow cannot read, formats other than ACCEPTED_FORMATS, damaged files, and
@@ -163,6 +169,10 @@ def open_upload(uploaded):
                 )
             if picture.width * picture.height > max_pixels:
                 raise PILImage.DecompressionBombError
+            if draft_width:
+                scale = draft_width / picture.width
+                height = max(1, round(picture.height * scale))
+                picture.draft(None, (draft_width, height))
             picture.load()
     except (PILImage.DecompressionBombError, PILImage.DecompressionBombWarning):
         _refuse(
@@ -184,13 +194,35 @@ def open_upload(uploaded):
 
 def clean_original(uploaded):
     """
-    Re-encode an upload without EXIF, GPS, XMP or comments, turned upright
-    first (cameras record the orientation in EXIF instead of rotating the
-    pixels). JPEGs stay JPEG; everything else becomes a lossless PNG.
+    Store an upload without EXIF, GPS, XMP or comments, upright (cameras
+    record the orientation in EXIF instead of turning the pixels). A JPEG
+    that is upright already, in colour or greyscale, loses its metadata
+    segments and keeps its compressed pixels as they are (`strip_jpeg`: no
+    loss, and a large photograph costs a reduced-scale decode instead of a
+    full decode and re-encode). Other JPEGs are turned or converted and
+    re-encoded as JPEG; everything else becomes a lossless PNG.
     """
+    size = _upright_jpeg_size(uploaded)
+    if size is not None:
+        picture = open_upload(uploaded, draft_width=FALLBACK_WIDTH * 2)
+        uploaded.seek(0)
+        try:
+            content = strip_jpeg(uploaded.read())
+        except ValueError:
+            pass  # not laid out as expected: re-encoded below
+        else:
+            return CleanOriginal(
+                content=ContentFile(content, name=f"{_stem(uploaded)}.jpg"),
+                width=size[0],
+                height=size[1],
+                small=_encode_small(picture, picture.info.get("icc_profile")),
+            )
     opened = open_upload(uploaded)
     fmt, extension = ("JPEG", "jpg") if opened.format == "JPEG" else ("PNG", "png")
-    picture = ImageOps.exif_transpose(opened)
+    # In place: a picture already upright is not copied (a large one's copy
+    # would cost a quarter of a second).
+    ImageOps.exif_transpose(opened, in_place=True)
+    picture = opened
     if fmt == "JPEG" and picture.mode not in {"RGB", "L"}:
         picture = _to_rgb(picture)
     if fmt == "PNG" and picture.mode not in {"RGB", "RGBA", "L", "LA"}:
@@ -204,12 +236,98 @@ def clean_original(uploaded):
         options["quality"] = 92
     buffer = io.BytesIO()
     picture.save(buffer, fmt, **options)
-    stem = PurePath(uploaded.name or "picture").stem or "picture"
     return CleanOriginal(
-        content=ContentFile(buffer.getvalue(), name=f"{stem}.{extension}"),
+        content=ContentFile(buffer.getvalue(), name=f"{_stem(uploaded)}.{extension}"),
         width=picture.width,
         height=picture.height,
+        small=_encode_small(picture, icc),
     )
+
+
+def _stem(uploaded):
+    return PurePath(uploaded.name or "picture").stem or "picture"
+
+
+def _upright_jpeg_size(uploaded):
+    """
+    The (width, height) of an upload that is a JPEG in RGB or greyscale with
+    no EXIF turn to apply, read from its headers; else None (open_upload
+    says what is wrong with a file that is no picture).
+    """
+    uploaded.seek(0)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", PILImage.DecompressionBombWarning)
+            with PILImage.open(uploaded) as opened:
+                upright = opened.getexif().get(ExifTags.Base.Orientation, 1) == 1
+                if opened.format == "JPEG" and opened.mode in {"RGB", "L"} and upright:
+                    return opened.size
+    except Exception:
+        return None
+    finally:
+        uploaded.seek(0)
+    return None
+
+
+# Segments a stored JPEG keeps besides those that code its pixels: the JFIF
+# header (pixel density), the colour profile (APP2 "ICC_PROFILE", possibly in
+# several chunks) and Adobe's (APP14, how to read the colour channels).
+_KEPT_APP_SEGMENTS = {0xE0: b"JFIF\0", 0xE2: b"ICC_PROFILE\0", 0xEE: b"Adobe"}
+
+
+def strip_jpeg(data):
+    """
+    The JPEG `data` without its metadata: EXIF (GPS, camera, thumbnail),
+    XMP, IPTC, comments and every other application segment but those in
+    _KEPT_APP_SEGMENTS, and nothing after its end marker. The compressed
+    pixels are copied unchanged. Raises ValueError for data not laid out as a
+    JPEG should be.
+    """
+    if data[:2] != b"\xff\xd8":
+        raise ValueError("no start of image")
+    kept = [data[:2]]
+    position, end = 2, len(data)
+    while position + 1 < end:
+        if data[position] != 0xFF:
+            raise ValueError(f"marker expected at {position}")
+        marker = data[position + 1]
+        if marker == 0xFF:  # fill byte
+            position += 1
+            continue
+        if marker == 0xD9:  # end of image
+            kept.append(data[position : position + 2])
+            return b"".join(kept)
+        if 0xD0 <= marker <= 0xD7 or marker == 0x01:  # no length
+            kept.append(data[position : position + 2])
+            position += 2
+            continue
+        length = int.from_bytes(data[position + 2 : position + 4], "big")
+        following = position + 2 + length
+        if length < 2 or following > end:
+            raise ValueError(f"segment at {position} is cut short")
+        payload = data[position + 4 : following]
+        prefix = _KEPT_APP_SEGMENTS.get(marker)
+        is_metadata = marker == 0xFE or (
+            0xE0 <= marker <= 0xEF and not (prefix and payload.startswith(prefix))
+        )
+        if not is_metadata:
+            kept.append(data[position:following])
+        position = following
+        if marker == 0xDA:  # a scan: its coded data runs to the next marker
+            scan = position
+            while True:
+                scan = data.find(b"\xff", scan)
+                if scan < 0 or scan + 1 >= end:
+                    raise ValueError("the scan is cut short")
+                if data[scan + 1] == 0 or 0xD0 <= data[scan + 1] <= 0xD7:
+                    scan += 2  # a stuffed 0xFF, or a restart marker
+                elif data[scan + 1] == 0xFF:
+                    scan += 1  # fill bytes before a marker
+                else:
+                    break
+            kept.append(data[position:scan])
+            position = scan
+    raise ValueError("no end of image")
 
 
 def _to_rgb(picture):
@@ -325,6 +443,64 @@ def encode_renditions(source, formats=RENDITION_FORMATS, widths=RENDITION_WIDTHS
     picture, icc = _open_source(source)
     sizes = rendition_sizes(picture.width, picture.height, widths)
     return _encode_sizes(picture, sizes, formats, icc)
+
+
+def encode_small(source):
+    """
+    The one JPEG a picture is shown with until the worker has made its full
+    set, from the stored original `source` (clean_original makes it from
+    the upload's pixels instead, see `_encode_small`). A JPEG original is
+    decoded at a reduced scale (its DCT scaling), which is much cheaper.
+    """
+    apply_pixel_limit()
+    source.seek(0)
+    with PILImage.open(source) as opened:
+        # The stored original is upright already (clean_original).
+        ((width, height),) = rendition_sizes(*opened.size, widths=(FALLBACK_WIDTH,))
+        # Never below twice the target, so Lanczos still has pixels to average.
+        opened.draft(None, (width * 2, height * 2))
+        opened.load()
+        icc = opened.info.get("icc_profile")
+        opened.info = {}
+        return _encode_small(opened, icc)
+
+
+def _encode_small(picture, icc):
+    """
+    FALLBACK_WIDTH wide (the <img src> of every page, sharp enough in a
+    column), or the picture's own width when narrower; in JPEG. Reduced by
+    whole factors first, then resampled: tens of milliseconds even from 30
+    megapixels.
+    """
+    ((width, height),) = rendition_sizes(*picture.size, widths=(FALLBACK_WIDTH,))
+    if (width, height) != picture.size:
+        picture = picture.resize(
+            (width, height), PILImage.Resampling.LANCZOS, reducing_gap=3.0
+        )
+    return _encode_sizes(picture, [(width, height)], ("jpeg",), icc)[0]
+
+
+def expected_renditions(width, height, focal_x, focal_y):
+    """
+    What make_renditions makes for a `width` × `height` picture with this
+    focal point, as a set of (shape, format, width): what pages may expect
+    of a picture whose renditions are complete for the current sizes.
+    """
+    expected = {
+        ("", fmt, w)
+        for w, _h in rendition_sizes(width, height)
+        for fmt in RENDITION_FORMATS
+    }
+    for shape in SHAPES:
+        left, _top, right, _bottom = crop_box(
+            width, height, shape.ratio, focal_x, focal_y
+        )
+        expected |= {
+            (shape.name, fmt, w)
+            for w, _h in shape_sizes(right - left, shape)
+            for fmt in shape.formats
+        }
+    return expected
 
 
 def encoder_options(fmt, width):

@@ -12,6 +12,9 @@ gives Editors newsletters and editions, and makes Circulation), and
   authors, sections, tags, images, corrections and the front page.
 - Writers and Editors manage redirects; only Editors send readers to
   other sites.
+- Writers and Editors write static pages; they go live and come off the
+  site with the articles' permissions (a Writer publishes their own pages,
+  an Editor every page and takes live ones off the site).
 
 Which articles are "their own", and what each permission allows, is decided
 in articles/workflow.py.
@@ -45,6 +48,7 @@ ROLES = {
             **_WRITING["articles"],
             "article": [*_WRITING["articles"]["article"], "publish_article"],
             "redirect": ALL,
+            "page": ALL,
         },
     },
     EDITOR: {
@@ -62,6 +66,7 @@ ROLES = {
             "frontpageslot": ALL,
             "frontpagepin": ALL,
             "redirect": [*ALL, "offsite_redirect"],
+            "page": ALL,
         },
         "taggit": {"tag": ALL},
     },

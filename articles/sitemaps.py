@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from taggit.models import Tag
 
-from .models import Article, Author, Section
+from .models import Article, Author, Page, Section
 
 
 class SiteURLSitemap(Sitemap):
@@ -83,6 +83,21 @@ class TagSitemap(SiteURLSitemap):
         return reverse("articles:tag", args=[item.slug])
 
 
+class PageSitemap(SiteURLSitemap):
+    """The live static pages."""
+
+    changefreq = "monthly"
+
+    def items(self):
+        return Page.objects.published().only("path", "updated_at").order_by("path")
+
+    def lastmod(self, item):
+        return item.updated_at
+
+    def get_latest_lastmod(self):
+        return Page.objects.published().aggregate(latest=Max("updated_at"))["latest"]
+
+
 class NewsSitemap(ArticleSitemap):
     """
     Google News: the articles published in the last 48 hours (at most 1,000,
@@ -121,6 +136,7 @@ SITEMAPS = {
     "articles": ArticleSitemap,
     "authors": AuthorSitemap,
     "tags": TagSitemap,
+    "pages": PageSitemap,
 }
 
 NEWS_SITEMAPS = {"news": NewsSitemap}

@@ -26,6 +26,25 @@ class TagSlugConverter:
 
 register_converter(TagSlugConverter, "tag")
 
+
+class PagePathConverter:
+    """
+    A static page's address: one or more segments, each ending with a
+    slash, without a NUL byte; given to the view with its leading slash
+    ("/about/team/"), as pages keep it.
+    """
+
+    regex = "(?:[^/\x00]+/)+"
+
+    def to_python(self, value):
+        return f"/{value}"
+
+    def to_url(self, value):
+        return value.lstrip("/")
+
+
+register_converter(PagePathConverter, "page")
+
 # Feeds, sitemaps and robots.txt are the same for everyone; caches may keep them.
 shared = cache_control(public=True, max_age=300)
 
@@ -88,4 +107,7 @@ urlpatterns = [
         views.ArticleDetailView.as_view(),
         name="article",
     ),
+    # Last: any address no pattern above names may be a static page's
+    # (articles/views.py says how pages, sections and redirects share them).
+    path("<page:path>", views.PageView.as_view(), name="page"),
 ]

@@ -1,14 +1,26 @@
-"""Public reading pages. Every query starts from Article.objects.published()."""
+"""
+Public reading pages. Every query starts from Article.objects.published()
+(or Page.objects.published() for static pages).
+
+Static pages answer at their own addresses (PageView): an address that
+no other URL pattern names reaches PageView through the last, catch-all
+pattern; one shaped like a section's or an article's reaches it when that
+section or article does not exist (OrStaticPage). So a page never hides a
+section or an article, and since a page's address is refused inside a
+section's (articles.models.pages), none hides a page either. An address
+with no page either is answered by the redirects (articles/redirects.py),
+which come after pages.
+"""
 
 from django.conf import settings
 from django.contrib.sitemaps.views import x_robots_tag
 from django.core.paginator import (
     EmptyPage,
     InvalidPage,
-    Page,
     PageNotAnInteger,
     Paginator,
 )
+from django.core.paginator import Page as PaginatorPage
 from django.db.models import prefetch_related_objects
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -24,11 +36,12 @@ from newsroom.cache import Fragments, content_version, fragment_seconds
 from newsroom.http import cache_for_readers, is_anonymous
 
 from . import front_page, live, search, sitemaps
-from .elements import ReaderBody
+from .elements import BodyReferences, ReaderBody
 from .forms import SearchForm
 from .models import (
     Article,
     Author,
+    Page,
     Section,
     body_pictures_of,
     body_references,
@@ -121,13 +134,52 @@ class HomeView(PublicPageMixin, TemplateView):
         return super().get_context_data(front=front_page.FrontPage(), **kwargs)
 
 
-class NewerOlderPage(Page):
+class NewerOlderPage(PaginatorPage):
     def __init__(self, object_list, number, paginator, has_more):
         super().__init__(object_list, number, paginator)
         self._has_more = has_more
 
     def has_next(self):
         return self._has_more
+
+
+class PageView(PublicPageMixin, DetailView):
+    """
+    One live static page, at its address (`path`, else the request's). Its
+    lookup starts from the live pages' addresses kept under the content
+    version, so an address that is no page's costs no query (the redirects
+    answer it next).
+    """
+
+    template_name = "articles/page_detail.html"
+    context_object_name = "page"
+
+    def get_object(self, queryset=None):
+        path = self.kwargs.get("path") or self.request.path_info
+        if path not in Page.objects.live_paths():
+            raise Http404("No such page")
+        return get_object_or_404(Page.objects.published(), path=path)
+
+    def get_context_data(self, **kwargs):
+        references = BodyReferences.looked_up(self.object.body)
+        prefetch_renditions(references.shown_pictures())
+        return super().get_context_data(
+            body=ReaderBody(self.object, references), **kwargs
+        )
+
+
+class OrStaticPage:
+    """
+    A section's or an article's view whose address names none: the static
+    page at that address answers instead, if there is one (see the module's
+    docstring).
+    """
+
+    def dispatch(self, request, *args, **kwargs):
+        try:
+            return super().dispatch(request, *args, **kwargs)
+        except Http404:
+            return PageView.as_view()(request, path=request.path_info)
 
 
 class NewerOlderPaginator(Paginator):
@@ -250,7 +302,7 @@ class ArticleListMixin(PublicPageMixin, SingleObjectMixin):
         return self.page_number()
 
 
-class SectionDetailView(ArticleListMixin, ListView):
+class SectionDetailView(OrStaticPage, ArticleListMixin, ListView):
     subject_queryset = Section.objects.all()
     template_name = "articles/section_detail.html"
     fragment_kind = "section"
@@ -386,7 +438,7 @@ class ArticleParts:
         return self._loaded[2]
 
 
-class ArticleDetailView(PublicPageMixin, DetailView):
+class ArticleDetailView(OrStaticPage, PublicPageMixin, DetailView):
     """
     One live article. An old address of the article (a changed slug or
     section) answers a permanent redirect to the current one
@@ -443,6 +495,9 @@ class ArticleDetailView(PublicPageMixin, DetailView):
             # An old address 404s here; RedirectMiddleware answers it.
             self.object = self.get_object()
             if self.object.section.slug != kwargs["section_slug"]:
+                if request.path_info in Page.objects.live_paths():
+                    # Not an old address of the article: a page's own.
+                    raise Http404("A static page's address")
                 return redirect(self.object, permanent=True)
             self.fragments().keep("article-row", self.object)
         context = self.get_context_data(object=self.object)

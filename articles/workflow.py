@@ -1,6 +1,6 @@
 """
-The newsroom's workflow: who may do what to an article, and the steps an
-article takes from draft to live.
+The newsroom's workflow: who may do what to an article or a static page,
+and the steps each takes from draft to live.
 
 States: draft → in review (submitted) → published (live now, or scheduled
 when its publication time is to come); a piece in review may be sent back to
@@ -14,6 +14,12 @@ Permissions (handed out by the roles of articles/roles.py):
 - `publish_article`: publish and schedule (approve from review), change the
   publication time, withdraw a scheduled piece.
 - `unpublish_article`: take a live article off the site.
+
+Static pages take the same steps with the same `publish_article` and
+`unpublish_article` permissions, their own `change_page` and `delete_page`,
+and "their own" meaning those they created; every page is everyone's with
+`edit_any_article`. Their steps are kept in the admin's history, not as
+ArticleTransitions, and their publish checks are those that apply to a page.
 
 Every step that goes live runs the publish checks (articles/checks.py) and
 refuses a publication time that has passed unless the editor chose to
@@ -32,10 +38,9 @@ from django.utils import timezone
 from newsroom import formats
 
 from . import checks, revisions
-from .models import Article, ArticleAuthor, ArticleTransition
+from .models import Article, ArticleAuthor, ArticleTransition, Page
 
 CHANGE = "articles.change_article"
-DELETE = "articles.delete_article"
 PUBLISH = "articles.publish_article"
 UNPUBLISH = "articles.unpublish_article"
 EDIT_ANY = "articles.edit_any_article"
@@ -50,10 +55,25 @@ class WorkflowError(Exception):
     """A step refused; the message says why and what to do."""
 
 
+def permission(obj, action):
+    """The model permission `action` ("change", "delete") on `obj`'s model."""
+    return f"{obj._meta.app_label}.{action}_{obj._meta.model_name}"
+
+
+def noun(obj):
+    """What `obj` is called in messages: "article", "page"."""
+    return "page" if isinstance(obj, Page) else "article"
+
+
 def owns(user, article):
-    """Whether `article` is `user`'s own: they created it or are in its byline."""
+    """
+    Whether `article` (or a page) is `user`'s own: they created it or are in
+    its byline.
+    """
     if article.pk is None or article.created_by_id == user.pk:
         return True
+    if not isinstance(article, Article):
+        return False
     cache = article.__dict__.setdefault("_owned_by", {})
     if user.pk not in cache:
         cache[user.pk] = ArticleAuthor.objects.filter(
@@ -73,8 +93,8 @@ def visible_to(user, articles):
 
 
 def can_edit(user, article):
-    """Whether `user` may change `article` as it is stored."""
-    if not user.has_perm(CHANGE):
+    """Whether `user` may change `article` (or a page) as it is stored."""
+    if not user.has_perm(permission(article, "change")):
         return False
     if user.has_perm(EDIT_ANY):
         return True
@@ -86,7 +106,7 @@ def can_edit(user, article):
 def can_delete(user, article):
     """Whether `user` may delete `article`: as editing it, and a live one
     only with the right to take it off the site."""
-    if not user.has_perm(DELETE) or not can_edit(user, article):
+    if not user.has_perm(permission(article, "delete")) or not can_edit(user, article):
         return False
     if article.is_published():
         return user.has_perm(UNPUBLISH)
@@ -124,6 +144,7 @@ def form_problems(user, before, article, *, publish_now=False, moment=None):
     need the byline, are run by the caller (`going_live`, `publish_problems`).
     """
     moment = moment or timezone.now()
+    what = noun(article)
     before_status, before_at = before or ("", None)
     if publish_now:
         article.status = Status.PUBLISHED
@@ -140,7 +161,7 @@ def form_problems(user, before, article, *, publish_now=False, moment=None):
             found.append(
                 (
                     "status",
-                    "You may not publish or schedule articles: choose “In review” "
+                    f"You may not publish or schedule {what}s: choose “In review” "
                     "to send this one to an editor.",
                 )
             )
@@ -153,7 +174,7 @@ def form_problems(user, before, article, *, publish_now=False, moment=None):
                 (
                     "published_at",
                     f"{_when(article.published_at)} has passed: give a time to "
-                    "come to schedule the article, or tick “Publish now”.",
+                    f"come to schedule the {what}, or tick “Publish now”.",
                 )
             )
     elif time_changed and not publisher:
@@ -169,11 +190,11 @@ def form_problems(user, before, article, *, publish_now=False, moment=None):
             found.append(
                 (
                     "status",
-                    "Only an editor may take a live article off the site.",
+                    f"Only an editor may take a live {what} off the site.",
                 )
             )
         elif not live and not publisher:
-            found.append(("status", "You may not withdraw a scheduled article."))
+            found.append(("status", f"You may not withdraw a scheduled {what}."))
     return found
 
 
@@ -189,7 +210,9 @@ def going_live(before, article):
 
 def publish_problems(article, byline_count=None, moment=None):
     """The publish checks of `article` (its stored byline unless a count is
-    given); see articles/checks.py."""
+    given), or of a page; see articles/checks.py."""
+    if isinstance(article, Page):
+        return checks.page_problems(article, moment)
     if byline_count is None:
         byline_count = article.bylines.count()
     return checks.problems(article, byline_count, moment)
@@ -200,8 +223,11 @@ def record_step(article, user, from_status, comment="", revision=True, via=""):
     Record that `user` moved `article` from `from_status` to its current
     status (a no-op when the status and time did not change): the
     transition, and a revision unless the caller records one itself.
-    Returns the transition or None.
+    Returns the transition, or None for a page (the admin's history keeps
+    its steps).
     """
+    if not isinstance(article, Article):
+        return None
     transition = ArticleTransition(
         article=article,
         created_by=user if user is not None and user.is_authenticated else None,
@@ -233,7 +259,7 @@ def submit(article, user, comment="", via=""):
     """Draft → in review."""
     article = _locked(article)
     if not can_edit(user, article):
-        raise WorkflowError("You may not change this article.")
+        raise WorkflowError(f"You may not change this {noun(article)}.")
     if article.status != Status.DRAFT:
         raise WorkflowError(
             f"Only drafts are submitted for review; this one is "
@@ -252,7 +278,7 @@ def publish(article, user, comment="", at=None, via=""):
     """
     article = _locked(article)
     if not can_publish(user, article):
-        raise WorkflowError("You may not publish this article.")
+        raise WorkflowError(f"You may not publish this {noun(article)}.")
     moment = timezone.now()
     before = article.status
     if before == Status.PUBLISHED and at is None and article.is_published():
@@ -296,17 +322,16 @@ def unpublish(article, user, comment="", via=""):
         raise WorkflowError("It is not published.")
     if not can_unpublish(user, article):
         raise WorkflowError(
-            "Only an editor may take a live article off the site."
+            f"Only an editor may take a live {noun(article)} off the site."
             if article.is_published()
-            else "You may not withdraw this article."
+            else f"You may not withdraw this {noun(article)}."
         )
     article.unpublish()
     return record_step(article, user, Status.PUBLISHED, comment, via=via)
 
 
 def _locked(article):
-    return (
-        Article.objects.select_for_update(of=("self",))
-        .select_related("lead_image", "section")
-        .get(pk=article.pk)
-    )
+    rows = type(article).objects.select_for_update(of=("self",))
+    if isinstance(article, Article):
+        rows = rows.select_related("lead_image", "section")
+    return rows.get(pk=article.pk)

@@ -6,6 +6,7 @@ Production sets at least DJANGO_DEBUG=false, DJANGO_SECRET_KEY,
 DJANGO_ALLOWED_HOSTS, DATABASE_URL, REDIS_URL and SITE_URL.
 """
 
+import ipaddress
 import os
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -99,6 +100,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Counts and times every request Django answers, for /metrics.
+    "newsroom.metrics.RequestMetricsMiddleware",
     # First: it keeps reading pages as they leave Django, with every header
     # the middleware below adds and compressed by GZipMiddleware, and sends
     # them back as they are, so a hit runs none of it. It must also see the
@@ -196,13 +199,18 @@ else:
         }
     }
 
+# Without Redis each process keeps pages and their parts in its own memory,
+# under the content version kept in this file, which every process on the
+# machine reads (a few microseconds a request) and bumps on any change
+# readers see: so a change shows in every process on the next request. Right
+# on one server; a second needs REDIS_URL. (newsroom.cache.versions)
+CONTENT_VERSION_FILE = env(
+    "CONTENT_VERSION_FILE", str(BASE_DIR / "var" / "content-version")
+)
 # Seconds parts of the reading pages (an article's body and cards, the
 # section bar, the front page's slots) may be kept under the content version
-# (0: not at all). Only with a cache every process shares: a per-process one
-# would keep serving a part another process has changed.
-FRAGMENT_CACHE_SECONDS = env_int(
-    "FRAGMENT_CACHE_SECONDS", 24 * 3600 if REDIS_URL else 0
-)
+# (0: not at all).
+FRAGMENT_CACHE_SECONDS = env_int("FRAGMENT_CACHE_SECONDS", 24 * 3600)
 # A {% fragment %} given no Fragments by its view (newsroom.cache.fragments)
 # raises while this is on (DEBUG, and tests); otherwise it renders uncached
 # and the mistake is logged once.
@@ -535,6 +543,15 @@ EMBED_FETCH_SECONDS = env_int("EMBED_FETCH_SECONDS", 10)
 EMBED_RETRY_SECONDS = env_int("EMBED_RETRY_SECONDS", 60)
 EMBED_RETRY_MAX_SECONDS = env_int("EMBED_RETRY_MAX_SECONDS", 6 * 3600)
 EMBED_RETRY_ATTEMPTS = env_int("EMBED_RETRY_ATTEMPTS", 10)
+
+# Renditions the worker failed to make are tried again after
+# RENDITION_RETRY_SECONDS, doubling up to RENDITION_RETRY_MAX_SECONDS,
+# RENDITION_ATTEMPTS times in all; a worker that stops mid-picture leaves it
+# due again after RENDITION_CLAIM_SECONDS.
+RENDITION_RETRY_SECONDS = env_int("RENDITION_RETRY_SECONDS", 60)
+RENDITION_RETRY_MAX_SECONDS = env_int("RENDITION_RETRY_MAX_SECONDS", 3600)
+RENDITION_ATTEMPTS = env_int("RENDITION_ATTEMPTS", 5)
+RENDITION_CLAIM_SECONDS = env_int("RENDITION_CLAIM_SECONDS", 15 * 60)
 # Not environment variables: tests name here the one local server that plays
 # a provider (its address and port, let past the private-address rule) and
 # the certificate authority it is trusted through.
@@ -549,6 +566,9 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
+# Load balancers and the monitoring system ask the application server itself,
+# over plain HTTP on the private network: no redirect to HTTPS for them.
+SECURE_REDIRECT_EXEMPT = [r"^healthz/", r"^metrics$"]
 SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", True)
 SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", not DEBUG)
@@ -602,12 +622,47 @@ SECURE_CSP = {
     "object-src": ["'none'"],
 }
 
+# LOG_FORMAT=json: one JSON object a line, for log shippers (newsroom.logs).
+LOG_FORMAT = env("LOG_FORMAT", "text").lower()
+if LOG_FORMAT not in {"text", "json"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be text or json, not {LOG_FORMAT!r}.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "newsroom.logs.JsonFormatter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            **({"formatter": "json"} if LOG_FORMAT == "json" else {}),
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO").upper()},
     "loggers": {"django": {"level": env("DJANGO_LOG_LEVEL", "INFO").upper()}},
 }
 
 TAGGIT_CASE_INSENSITIVE = True
+
+# /metrics (newsroom.metrics): answered to a request bearing METRICS_TOKEN
+# ("Authorization: Bearer …") or made straight to the application server from
+# one of METRICS_NETWORKS (addresses or CIDR blocks); to anyone else, 404.
+METRICS_TOKEN = env("METRICS_TOKEN", "")
+METRICS_NETWORKS = env_list("METRICS_NETWORKS")
+for _network in METRICS_NETWORKS:
+    try:
+        ipaddress.ip_network(_network, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"METRICS_NETWORKS: {_network!r} is not an address or a CIDR block."
+        ) from None
+
+# Errors reported to Sentry (or a server speaking its protocol) when
+# SENTRY_DSN is set, scrubbed of readers' addresses, tokens and form contents
+# first (newsroom.error_reports).
+SENTRY_DSN = env("SENTRY_DSN", "")
+SENTRY_ENVIRONMENT = env(
+    "SENTRY_ENVIRONMENT", "production" if not DEBUG else "development"
+)
+if SENTRY_DSN:
+    from newsroom.error_reports import start_reporting
+
+    start_reporting(SENTRY_DSN, SENTRY_ENVIRONMENT)

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from . import views
+from . import metrics, views
 
 admin.site.site_header = f"{settings.SITE_NAME} newsroom"
 admin.site.site_title = "Newsroom"
@@ -16,6 +16,8 @@ urlpatterns = [
     # Health checks: cheap, never cached, safe to poll every second.
     path("healthz/live", views.live, name="healthz-live"),
     path("healthz/ready", views.ready, name="healthz-ready"),
+    # For the monitoring system: only to METRICS_TOKEN or METRICS_NETWORKS.
+    path("metrics", metrics.metrics, name="metrics"),
     path("favicon.ico", views.favicon, name="favicon"),
     # The admin's sign-in, with its lockout (accounts), before the admin.
     path("admin/login/", include("accounts.urls")),

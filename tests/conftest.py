@@ -78,6 +78,8 @@ def _test_settings(settings, tmp_path):
     settings.FRAGMENTS_STRICT = True
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
+    # Each test's own content version, as each machine has its own.
+    settings.CONTENT_VERSION_FILE = str(tmp_path / "content-version")
     settings.TASKS = {
         "default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}
     }

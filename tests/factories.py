@@ -14,7 +14,15 @@ from django.utils import timezone
 from PIL import Image as PILImage
 from PIL.ExifTags import GPS, IFD, Base
 
-from articles.models import Article, ArticleAuthor, Author, Correction, Image, Section
+from articles.models import (
+    Article,
+    ArticleAuthor,
+    Author,
+    Correction,
+    Image,
+    Page,
+    Section,
+)
 from articles.roles import ensure_roles
 from subscriptions import roles as subscriptions_roles
 
@@ -89,6 +97,16 @@ def make_article(*, authors=(), tags=(), **kwargs):
     if tags:
         article.tags.add(*tags)
     return article
+
+
+def make_page(**kwargs):
+    """A live static page at /page-N/ unless told otherwise."""
+    n = _n()
+    kwargs.setdefault("title", f"Page {n}")
+    kwargs.setdefault("path", f"/page-{n}/")
+    kwargs.setdefault("body", f"<p>What page {n} says.</p>")
+    kwargs.setdefault("status", Page.Status.PUBLISHED)
+    return Page.objects.create(**kwargs)
 
 
 def make_correction(article, **kwargs):

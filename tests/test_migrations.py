@@ -30,6 +30,7 @@ SCHEMA_MODULES = {
 ROLE_MIGRATIONS = [
     ("articles", "0007_workflow_roles_image_rights", "make_roles"),
     ("articles", "0017_redirects", "grant_redirect_permissions"),
+    ("articles", "0019_static_pages", "grant_page_permissions"),
     ("subscriptions", "0003_circulation_group", "create_circulation_group"),
     (
         "subscriptions",

@@ -10,8 +10,7 @@ calendar (`planning`). The workflow's rules are in articles/workflow.py.
 from functools import partial
 
 from django.conf import settings
-from django.contrib import admin, messages
-from django.contrib.admin.utils import flatten_fieldsets
+from django.contrib import admin
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, IntegerField, Prefetch, Value, When
@@ -42,7 +41,12 @@ from .revisions import (
     revision_restore_view,
     revisions_view,
 )
-from .workflow import WORKFLOW_FIELDS, DeskFilter, WorkflowFormMixin, format_state
+from .workflow import (
+    ADVANCED_FIELDSET,
+    DeskFilter,
+    WorkflowAdminMixin,
+    format_state,
+)
 
 # The body editor (Tiptap inside django-prose-editor 0.28) injects its base
 # stylesheet as an inline <style> without a nonce. On the article forms only,
@@ -110,7 +114,7 @@ class ArticleChangeList(ChangeList):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(WorkflowAdminMixin, admin.ModelAdmin):
     form = ArticleAdminForm
     # The time beside the headline, so that it stays in view at 1280 pixels
     # with the admin's menu and the filters open.
@@ -139,7 +143,6 @@ class ArticleAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["title"]}
     readonly_fields = ["created_by", "created_at", "updated_at"]
     inlines = [BylineInline, CorrectionInline]
-    actions = ["submit_for_review", "publish_now", "unpublish"]
     # Writing first: the first fieldset is the wide main column (headline,
     # standfirst, body); the others, with the byline inline after "Story",
     # make the side column at 1280 pixels and more, and below that follow
@@ -187,19 +190,7 @@ class ArticleAdmin(admin.ModelAdmin):
                 f"it goes live by itself at that time ({settings.TIME_ZONE}).",
             },
         ),
-        (
-            "Advanced",
-            {
-                "classes": ["collapse"],
-                "fields": [
-                    "seo_title",
-                    "seo_description",
-                    "created_by",
-                    "created_at",
-                    "updated_at",
-                ],
-            },
-        ),
+        ADVANCED_FIELDSET,
     ]
 
     class Media:
@@ -229,18 +220,6 @@ class ArticleAdmin(admin.ModelAdmin):
         )
         return [mine.asc(), *ordering]
 
-    def has_change_permission(self, request, obj=None):
-        allowed = super().has_change_permission(request, obj)
-        if obj is None or not allowed:
-            return allowed
-        return workflow.can_edit(request.user, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        allowed = super().has_delete_permission(request, obj)
-        if obj is None or not allowed:
-            return allowed
-        return workflow.can_delete(request.user, obj)
-
     def get_deleted_objects(self, objs, request):
         deleted, counts, perms_needed, protected = super().get_deleted_objects(
             objs, request
@@ -258,14 +237,6 @@ class ArticleAdmin(admin.ModelAdmin):
             }
         return deleted, counts, perms_needed, protected
 
-    def has_publish_permission(self, request):
-        return request.user.has_perm(workflow.PUBLISH)
-
-    def has_unpublish_permission(self, request):
-        return request.user.has_perm(workflow.PUBLISH) or request.user.has_perm(
-            workflow.UNPUBLISH
-        )
-
     # The change form
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
@@ -273,47 +244,17 @@ class ArticleAdmin(admin.ModelAdmin):
             kwargs["widget"] = TagSuggestionsWidget(model=Article)
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
-    def get_fieldsets(self, request, obj=None):
-        fieldsets = super().get_fieldsets(request, obj)
-        if obj is not None and not self.has_change_permission(request, obj):
-            return fieldsets  # read only: no step to take
-        extra = [
-            name
-            for name in WORKFLOW_FIELDS
-            if name != "go_live_now" or request.user.has_perm(workflow.PUBLISH)
-        ]
-        return [
-            (name, {**options, "fields": [*options["fields"], *extra]})
-            if "status" in options.get("fields", ())
-            else (name, options)
-            for name, options in fieldsets
-        ]
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
+    def workflow_form_extras(self, request, obj):
         """
-        The article form, checked against the workflow (WorkflowFormMixin)
-        and, for an article already saved, refusing a save that would
+        The article form is checked against the workflow (WorkflowAdminMixin)
+        and, for an article already saved, refuses a save that would
         overwrite someone else's (SaveConflictFormMixin): the change form
         carries an editing token for that.
         """
-        fields = kwargs.get("fields")
-        if fields is None:
-            fields = flatten_fieldsets(self.get_fieldsets(request, obj))
-        # The workflow's own fields are added by WorkflowFormMixin.
-        kwargs["fields"] = [f for f in fields if f not in WORKFLOW_FIELDS]
-        form = super().get_form(request, obj, change=change, **kwargs)
         if obj is None:
-            mixins, attrs = (WorkflowFormMixin,), {"workflow_before": None}
-        else:
-            token = revisions.editing_token(obj) if request.method == "GET" else ""
-            mixins = (WorkflowFormMixin, SaveConflictFormMixin)
-            attrs = {
-                "workflow_before": (obj.status, obj.published_at),
-                "issued_token": token,
-            }
-        return type(
-            form.__name__, (*mixins, form), {"workflow_user": request.user, **attrs}
-        )
+            return (), {}
+        token = revisions.editing_token(obj) if request.method == "GET" else ""
+        return (SaveConflictFormMixin,), {"issued_token": token}
 
     def get_formset_kwargs(self, request, obj, inline, prefix):
         """A new article's byline starts with the writer's own name."""
@@ -446,39 +387,6 @@ class ArticleAdmin(admin.ModelAdmin):
             article.live_state,
             "Live coverage" if article.is_live_now else "Live coverage ended",
         )
-
-    @admin.action(description="Submit for review", permissions=["change"])
-    def submit_for_review(self, request, queryset):
-        self._each_step(request, queryset, workflow.submit, "submitted for review")
-
-    @admin.action(description="Publish now", permissions=["publish"])
-    def publish_now(self, request, queryset):
-        """Make the selected articles live (see workflow.publish)."""
-        self._each_step(request, queryset, workflow.publish, "published")
-
-    @admin.action(description="Unpublish (back to draft)", permissions=["unpublish"])
-    def unpublish(self, request, queryset):
-        """Take the selected articles off the site (see workflow.unpublish)."""
-        self._each_step(request, queryset, workflow.unpublish, "taken off the site")
-
-    def _each_step(self, request, queryset, step, done):
-        # One step (and one save) per article, each checked on its own.
-        count = 0
-        for article in queryset.order_by("pk"):
-            try:
-                step(article, request.user, via=" (list)")
-            except workflow.WorkflowError as refusal:
-                self.message_user(
-                    request, f"“{article}” was not {done}: {refusal}", messages.ERROR
-                )
-            else:
-                count += 1
-        if count or not queryset.exists():
-            self.message_user(
-                request,
-                f"{count} article{'s' if count != 1 else ''} {done}.",
-                messages.SUCCESS,
-            )
 
     # Pages of the admin's own: the planning calendar, and each article's
     # pages beside its change form. Their views are functions of this admin

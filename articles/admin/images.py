@@ -4,10 +4,14 @@ from functools import partial
 
 from django.contrib import admin, messages
 from django.http import HttpResponseRedirect
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
+from django.utils.timezone import localtime
 
 from ..forms import ImageForm
 from ..models import Image
+from ..renditions import enqueue_renditions
 from . import insert
 from .pages import admin_page
 
@@ -32,8 +36,17 @@ class ImageAdmin(admin.ModelAdmin):
     # The top Save button comes first in the form, so pressing Enter in a
     # field saves rather than "clicking" the focal point picker at 0, 0.
     save_on_top = True
-    list_display = ["thumbnail", "alt_text", "caption", "credit", "dimensions"]
+    list_display = [
+        "thumbnail",
+        "alt_text",
+        "caption",
+        "credit",
+        "dimensions",
+        "renditions_state",
+    ]
     list_display_links = ["thumbnail", "alt_text"]
+    list_filter = ["renditions_status"]
+    actions = ["queue_renditions"]
     search_fields = ["alt_text", "caption", "credit", "tags__name"]
     readonly_fields = [
         "preview",
@@ -41,6 +54,7 @@ class ImageAdmin(admin.ModelAdmin):
         "dimensions",
         "uploaded_by",
         "created_at",
+        "renditions_state",
         "renditions_made",
     ]
     fieldsets = [
@@ -55,7 +69,7 @@ class ImageAdmin(admin.ModelAdmin):
                 "fields": ["focal_point_picker", "focal_point_x", "focal_point_y"],
                 "description": "Click the most important part of the picture: "
                 "the cards' 3:2 crop and the 1200 × 630 sharing image are cut "
-                "around it when the picture is saved.",
+                "around it by the worker once the picture is saved.",
             },
         ),
         (
@@ -71,9 +85,10 @@ class ImageAdmin(admin.ModelAdmin):
         (
             "Renditions",
             {
-                "fields": ["renditions_made"],
-                "description": "Made from the picture when it is saved; "
-                "upload a new picture to make them again.",
+                "fields": ["renditions_state", "renditions_made"],
+                "description": "Made from the picture by the worker after it "
+                "is saved; until then pages show one small JPEG of it. Upload "
+                "a new picture to make them again.",
             },
         ),
     ]
@@ -166,6 +181,48 @@ class ImageAdmin(admin.ModelAdmin):
             ),
         )
 
+    @admin.display(description="renditions", ordering="renditions_status")
+    def renditions_state(self, image):
+        """Waiting (and until when), ready, or failed with the error."""
+        if not image.pk:
+            return "—"
+        state = image.get_renditions_status_display()
+        if image.renditions_status == Image.RenditionsStatus.FAILED:
+            return format_html(
+                '<span class="renditions-failed">{} after {} attempt(s): {}</span>',
+                state,
+                image.renditions_attempts,
+                image.renditions_error,
+            )
+        if (
+            image.renditions_status == Image.RenditionsStatus.WAITING
+            and image.renditions_attempts
+        ):
+            return format_html(
+                "{} (attempt {} failed: {}; next at {})",
+                state,
+                image.renditions_attempts,
+                image.renditions_error,
+                date_format(localtime(image.renditions_due_at), "DATETIME_FORMAT"),
+            )
+        return state
+
+    @admin.action(description="Make their renditions again (in the worker)")
+    def queue_renditions(self, request, queryset):
+        count = queryset.update(
+            renditions_status=Image.RenditionsStatus.WAITING,
+            renditions_attempts=0,
+            renditions_due_at=timezone.now(),
+            renditions_error="",
+        )
+        enqueue_renditions()
+        self.message_user(
+            request,
+            f"The worker will make the renditions of {count} picture(s); until "
+            "then pages show their small JPEG or the renditions they had.",
+            messages.SUCCESS,
+        )
+
     @admin.display(description="size")
     def dimensions(self, image):
         return f"{image.width} × {image.height}" if image.pk else "—"
@@ -180,7 +237,8 @@ class ImageAdmin(admin.ModelAdmin):
         if f"{ImageForm.FOCAL_POINT_PICKER}.x" in request.POST:
             self.message_user(
                 request,
-                f"Focal point set; the crops were cut again around it "
+                f"Focal point set; the crops are cut again around it by the "
+                f"worker "
                 f"({round(obj.focal_point_x * 100)}% from the left, "
                 f"{round(obj.focal_point_y * 100)}% from the top).",
                 messages.SUCCESS,

@@ -1,15 +1,18 @@
 """
-The workflow on the article's change form and list: the form checked
-against the workflow when it is cleaned, the desk's list filter and the
-state column. ArticleAdmin (articles/admin/articles.py) uses them; the rules
-themselves are in articles/workflow.py.
+The workflow on the change forms and lists of articles and static pages:
+the form checked against the workflow when it is cleaned, the permissions,
+list actions and fieldsets both admins share (WorkflowAdminMixin), the
+desk's list filter and the state column. ArticleAdmin
+(articles/admin/articles.py) and PageAdmin (articles/admin/static_pages.py)
+use them; the rules themselves are in articles/workflow.py.
 """
 
 from datetime import timedelta
 
 from django import forms
 from django.conf import settings
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.utils import flatten_fieldsets
 from django.utils.html import format_html
 
 from .. import workflow
@@ -19,6 +22,20 @@ Status = Article.Status
 
 # Fields the change form gains for the workflow (not model fields).
 WORKFLOW_FIELDS = ["go_live_now", "review_note"]
+# The collapsed group both change forms end with.
+ADVANCED_FIELDSET = (
+    "Advanced",
+    {
+        "classes": ["collapse"],
+        "fields": [
+            "seo_title",
+            "seo_description",
+            "created_by",
+            "created_at",
+            "updated_at",
+        ],
+    },
+)
 
 
 class WorkflowFormMixin:
@@ -54,7 +71,8 @@ class WorkflowFormMixin:
             if publisher:
                 field.help_text = (
                     f"In the newsroom's time zone, {settings.TIME_ZONE}. A time to "
-                    "come schedules the article; it goes live by itself then."
+                    f"come schedules the {workflow.noun(self.instance)}; it goes "
+                    "live by itself then."
                 )
             else:
                 field.help_text = "Set by an editor when the article is approved."
@@ -71,7 +89,8 @@ class WorkflowFormMixin:
             label="Note",
             required=False,
             widget=forms.Textarea(attrs={"rows": 2, "cols": 60}),
-            help_text="Kept in the article's history with a change of status. "
+            help_text=f"Kept in the {workflow.noun(self.instance)}'s history with "
+            "a change of status. "
             "Sending a piece back to draft needs one: say what to change.",
         )
 
@@ -108,7 +127,10 @@ class WorkflowFormMixin:
     publish_problems = ()
 
     def byline_count(self):
-        """The names the byline rows posted with this form keep."""
+        """The names the byline rows posted with this form keep (an
+        article's; None for a page, which has none)."""
+        if not isinstance(self.instance, Article):
+            return None
         prefix = "bylines"
         try:
             total = int(self.data.get(f"{prefix}-TOTAL_FORMS", 0))
@@ -120,6 +142,113 @@ class WorkflowFormMixin:
             if self.data.get(f"{prefix}-{index}-author")
             and not self.data.get(f"{prefix}-{index}-DELETE")
         )
+
+
+class WorkflowAdminMixin:
+    """
+    What the admins of articles and static pages share of the workflow: who
+    may change and delete which (workflow.can_edit, can_delete), the
+    Publish and Unpublish permissions the list actions ask for, the
+    workflow's fields added beside the status, and the list actions, each
+    one step taken on each chosen row.
+    """
+
+    actions = ["submit_for_review", "publish_now", "unpublish"]
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        if obj is None or not allowed:
+            return allowed
+        return workflow.can_edit(request.user, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        if obj is None or not allowed:
+            return allowed
+        return workflow.can_delete(request.user, obj)
+
+    def has_publish_permission(self, request):
+        return request.user.has_perm(workflow.PUBLISH)
+
+    def has_unpublish_permission(self, request):
+        return request.user.has_perm(workflow.PUBLISH) or request.user.has_perm(
+            workflow.UNPUBLISH
+        )
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None and not self.has_change_permission(request, obj):
+            return fieldsets  # read only: no step to take
+        extra = [
+            name
+            for name in WORKFLOW_FIELDS
+            if name != "go_live_now" or request.user.has_perm(workflow.PUBLISH)
+        ]
+        return [
+            (name, {**options, "fields": [*options["fields"], *extra]})
+            if "status" in options.get("fields", ())
+            else (name, options)
+            for name, options in fieldsets
+        ]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        """
+        The form, checked against the workflow (WorkflowFormMixin), with the
+        mixins and class attributes of workflow_form_extras().
+        """
+        fields = kwargs.get("fields")
+        if fields is None:
+            fields = flatten_fieldsets(self.get_fieldsets(request, obj))
+        # The workflow's own fields are added by WorkflowFormMixin.
+        kwargs["fields"] = [f for f in fields if f not in WORKFLOW_FIELDS]
+        form = super().get_form(request, obj, change=change, **kwargs)
+        before = None if obj is None else (obj.status, obj.published_at)
+        mixins, attrs = self.workflow_form_extras(request, obj)
+        return type(
+            form.__name__,
+            (WorkflowFormMixin, *mixins, form),
+            {"workflow_user": request.user, "workflow_before": before, **attrs},
+        )
+
+    def workflow_form_extras(self, request, obj):
+        """Other form mixins and class attributes, as ((mixin, …), {name: value})."""
+        return (), {}
+
+    @admin.action(description="Submit for review", permissions=["change"])
+    def submit_for_review(self, request, queryset):
+        self._each_step(request, queryset, workflow.submit, "submitted for review")
+
+    @admin.action(description="Publish now", permissions=["publish"])
+    def publish_now(self, request, queryset):
+        """Make the selected rows live (see workflow.publish)."""
+        self._each_step(request, queryset, workflow.publish, "published")
+
+    @admin.action(description="Unpublish (back to draft)", permissions=["unpublish"])
+    def unpublish(self, request, queryset):
+        """Take the selected rows off the site (see workflow.unpublish)."""
+        self._each_step(request, queryset, workflow.unpublish, "taken off the site")
+
+    def _each_step(self, request, queryset, step, done):
+        # One step (and one save) per row, each checked on its own.
+        count = 0
+        for obj in queryset.order_by("pk"):
+            try:
+                step(obj, request.user, via=" (list)")
+            except workflow.WorkflowError as refusal:
+                self.message_user(
+                    request, f"“{obj}” was not {done}: {refusal}", messages.ERROR
+                )
+            else:
+                self.workflow_step_taken(request, obj, done)
+                count += 1
+        if count or not queryset.exists():
+            noun = (
+                self.opts.verbose_name if count == 1 else self.opts.verbose_name_plural
+            )
+            self.message_user(request, f"{count} {noun} {done}.", messages.SUCCESS)
+
+    def workflow_step_taken(self, request, obj, done):
+        """Called after a list action's step on `obj` (its history is kept)."""
 
 
 class DeskFilter(admin.SimpleListFilter):

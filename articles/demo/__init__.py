@@ -7,9 +7,9 @@ What the paper says lives in data files beside this module: paper.toml
 (sections, staff, tags, the words that fill headlines), topics.toml (what the
 articles say), pictures.toml (scenes and palettes), showcase.toml (recent
 articles that between them use every body element), live.toml (live
-coverage with its entries) and embeds.toml (their embeds, as already
-resolved). This module is the generator: plain functions
-over that data; the command does the saving.
+coverage with its entries), embeds.toml (their embeds, as already
+resolved) and pages.toml (static pages: About us, Contact…). This module is
+the generator: plain functions over that data; the command does the saving.
 """
 
 import html
@@ -32,12 +32,14 @@ __all__ = [
     "SCENES",
     "SECTIONS",
     "SHOWCASE",
+    "STATIC_PAGES",
     "TAGS",
     "DemoArticle",
     "DemoAuthor",
     "DemoEmbed",
     "DemoImage",
     "DemoLiveEntry",
+    "DemoPage",
     "LIVE",
     "LiveArticle",
     "ShowcaseArticle",
@@ -410,6 +412,31 @@ EMBEDS = [DemoEmbed(**embed) for embed in _read("embeds.toml")["embeds"]]
 
 def _text(value):
     return html.escape(value, quote=False)
+
+
+@dataclass
+class DemoPage:
+    """A static page of pages.toml."""
+
+    title: str
+    path: str
+    body: list
+    seo_description: str = ""
+    footer: int | None = None
+
+    def html(self, paper):
+        """The body as stored: paragraphs, and subheadings ("## …")."""
+        blocks = []
+        for block in self.body:
+            text = _text(block.format(paper=paper))
+            if text.startswith("## "):
+                blocks.append(f"<h2>{text[3:]}</h2>")
+            else:
+                blocks.append(f"<p>{text}</p>")
+        return "".join(blocks)
+
+
+STATIC_PAGES = [DemoPage(**page) for page in _read("pages.toml")["pages"]]
 
 
 def _figure_picture(key, caption, ids, placement=None):

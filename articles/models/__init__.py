@@ -7,10 +7,12 @@ bodies refer to), `querysets` (what is
 asked of articles), `bylines`, `revisions`
 (revisions and workflow steps), `drafts` (what an editor was writing,
 saved as they type), `sharing` (share links, who has an article
-open), `live` (live coverage's entries), `front_page` (its slots and
-pins), `embeds` (embeds as the worker resolved them) and `imports` (what
-importers brought in, by the ID it had at its source). The body's sanitizer is in
-articles/body.py, search in articles/search.py.
+open), `live` (live coverage's entries), `pages` (static pages),
+`publishing` (what articles and pages share as things that go live),
+`front_page` (its slots and pins), `embeds` (embeds as the worker
+resolved them) and `imports` (what importers brought in, by the ID it
+had at its source). The body's sanitizer is in articles/body.py, search
+in articles/search.py.
 """
 
 from ..body import BODY_EDITOR_EXTENSIONS, sanitize_body, validate_body
@@ -29,6 +31,7 @@ from .images import (
     Image,
     ImageQuerySet,
     Rendition,
+    RenditionRebuild,
     ShapedPicture,
     StoredRendition,
     TaggedImage,
@@ -38,6 +41,8 @@ from .images import (
 from .imports import ImportRecord, fingerprint
 from .live import LiveEntry, LiveEntryQuerySet
 from .live_state import LiveState
+from .pages import Page, PageQuerySet, page_path_problem
+from .publishing import Publishing, PublishingQuerySet
 from .querysets import ArticleManager, ArticleQuerySet, tags_in_order
 from .redirects import Redirect, RedirectQuerySet, normalise_path
 from .revisions import ArticleTransition, Revision
@@ -73,10 +78,15 @@ __all__ = [
     "LiveEntry",
     "LiveEntryQuerySet",
     "LiveState",
+    "Page",
+    "PageQuerySet",
+    "Publishing",
+    "PublishingQuerySet",
     "ImageQuerySet",
     "Redirect",
     "RedirectQuerySet",
     "Rendition",
+    "RenditionRebuild",
     "ResolvedEmbed",
     "ResolvedEmbedQuerySet",
     "Revision",
@@ -94,6 +104,7 @@ __all__ = [
     "day_start",
     "fingerprint",
     "normalise_path",
+    "page_path_problem",
     "prefetch_renditions",
     "reader_cached",
     "reserved_section_slugs",

@@ -36,6 +36,7 @@ from .body import refresh_body_references
 from .bylines import ArticleAuthor
 from .images import Image
 from .live_state import LiveState
+from .publishing import Publishing, Status, published_has_time
 from .querysets import ArticleManager
 from .redirects import Redirect
 from .taxonomy import Author, Section, TaggedArticle
@@ -45,12 +46,7 @@ from .taxonomy import Author, Section, TaggedArticle
 WORDS_READ_A_MINUTE = 230
 
 
-class Article(ReaderVisible, models.Model):
-    class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        REVIEW = "review", "In review"
-        PUBLISHED = "published", "Published"
-
+class Article(Publishing, ReaderVisible, models.Model):
     class Kind(models.TextChoices):
         NEWS = "news", "News"
         OPINION = "opinion", "Opinion"
@@ -180,13 +176,7 @@ class Article(ReaderVisible, models.Model):
             ),
             models.Index(fields=["status", "-updated_at"], name="article_status_idx"),
         ]
-        constraints = [
-            models.CheckConstraint(
-                condition=~Q(status="published") | Q(published_at__isnull=False),
-                name="article_published_has_time",
-                violation_error_message="A published article needs a publication time.",
-            )
-        ]
+        constraints = [published_has_time("article")]
 
     def __str__(self):
         return self.title
@@ -197,8 +187,7 @@ class Article(ReaderVisible, models.Model):
         self.body = sanitize_body(self.body)
         if not self.slug:
             self.slug = slugify(self.title)[:255]
-        if self.status == self.Status.PUBLISHED and self.published_at is None:
-            self.published_at = timezone.now()
+        self.fill_publication_time()
         previous_url = self._previous_url()
         super().save(*args, **kwargs)
         update_fields = kwargs.get("update_fields")
@@ -229,56 +218,7 @@ class Article(ReaderVisible, models.Model):
         return reverse("articles:article", args=[old[1], old[0]])
 
     def clean(self):
-        if self.status == self.Status.PUBLISHED and self.published_at is None:
-            # Filled in on save; set here too so the form's checks see it.
-            self.published_at = timezone.now()
-
-    def publish_time(self, moment):
-        """
-        When the article goes live if published at `moment` ("publish now"):
-        a publication time already passed is kept (it was live before, e.g.
-        taken down for a fix, and keeps its place in the lists); a draft or
-        a scheduled piece gets `moment`.
-        """
-        if self.published_at is None or self.published_at > moment:
-            return moment
-        return self.published_at
-
-    def unpublish(self):
-        """
-        Take the article off the site (back to draft) and save it. The
-        publication time is kept, so publishing again restores its place.
-        """
-        self.status = self.Status.DRAFT
-        self.save()
-
-    def is_published(self):
-        return (
-            self.status == self.Status.PUBLISHED
-            and self.published_at is not None
-            and self.published_at <= timezone.now()
-        )
-
-    @property
-    def publication_state(self):
-        """Live, Scheduled, In review or Draft: what an editor needs to know."""
-        if self.status == self.Status.PUBLISHED:
-            return "Live" if self.is_published() else "Scheduled"
-        return self.get_status_display()
-
-    def state_label(self, moment=None):
-        """
-        The one state an editor reads in the article list: "Draft", "In
-        review", "Scheduled for Tue 14:00" (in the newsroom's time zone; the
-        date is added beyond the coming week, the year beyond this one) or
-        "Live".
-        """
-        moment = moment or timezone.now()
-        if self.status != self.Status.PUBLISHED or self.published_at is None:
-            return self.get_status_display()
-        if self.published_at <= moment:
-            return "Live"
-        return f"Scheduled for {formats.ahead(self.published_at, moment)}"
+        self.fill_publication_time()
 
     @property
     def lead_picture(self):

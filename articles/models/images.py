@@ -2,7 +2,8 @@
 Pictures: the Image with its editorial metadata and rights, its Rendition
 rows, the records pages read instead of them (StoredRendition, ShapedPicture)
 and the receivers that keep files and the rendition index right. Encoding is
-in articles/images.py.
+in articles/images.py; the worker that makes the full set of renditions, and
+retries it, in articles/renditions.py.
 """
 
 from datetime import datetime, time
@@ -12,7 +13,7 @@ from django.db import models, transaction
 from django.db.models import Q, prefetch_related_objects
 from django.db.models.fields.files import FieldFile
 from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 from django.utils import timezone
 from django.utils.functional import cached_property
 from taggit.managers import TaggableManager
@@ -22,6 +23,11 @@ from newsroom.cache import ReaderVisible
 from newsroom.fields import staff_member
 
 from .. import images
+
+# Sent inside Image.save() when a picture's renditions are to be made (its
+# file changed or its focal point moved); articles.renditions queues the
+# worker and answers with the task's result.
+renditions_wanted = Signal()
 
 
 def day_start(day):
@@ -59,6 +65,13 @@ class ImageQuerySet(models.QuerySet):
                 | Q(pk__in=tagged.values("content_object"))
             )
         return pictures.order_by("-created_at", "-pk")
+
+    def renditions_due(self, now=None):
+        """Pictures waiting for their renditions whose next attempt has come."""
+        return self.filter(
+            renditions_status=Image.RenditionsStatus.WAITING,
+            renditions_due_at__lte=now or timezone.now(),
+        )
 
 
 class PictureSources:
@@ -120,6 +133,11 @@ class PictureSources:
 class Image(ReaderVisible, PictureSources, models.Model):
     """An uploaded picture with its editorial metadata and its renditions."""
 
+    class RenditionsStatus(models.TextChoices):
+        WAITING = "waiting", "Waiting for the worker"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Failed"
+
     file = models.ImageField(
         upload_to="images/%Y/%m/", width_field="width", height_field="height"
     )
@@ -169,6 +187,29 @@ class Image(ReaderVisible, PictureSources, models.Model):
         "recorded when they are made, so pages show the picture without "
         "reading its renditions. Empty (null) while unknown.",
     )
+    renditions_status = models.CharField(
+        "renditions",
+        max_length=8,
+        choices=RenditionsStatus,
+        default=RenditionsStatus.WAITING,
+        editable=False,
+        help_text="Whether the worker has made the full set of renditions; "
+        "until it has, pages show the small one made when the picture was saved.",
+    )
+    renditions_attempts = models.PositiveSmallIntegerField(default=0, editable=False)
+    renditions_due_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the worker next tries to make the renditions (while waiting).",
+    )
+    renditions_error = models.CharField(max_length=300, blank=True, editable=False)
+    renditions_made_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the full set of renditions was last made.",
+    )
     tags = TaggableManager(
         through="TaggedImage",
         blank=True,
@@ -179,6 +220,12 @@ class Image(ReaderVisible, PictureSources, models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [
+            models.Index(
+                fields=["renditions_status", "renditions_due_at"],
+                name="image_renditions_due_idx",
+            )
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(focal_point_x__gte=0, focal_point_x__lte=1)
@@ -193,28 +240,38 @@ class Image(ReaderVisible, PictureSources, models.Model):
     def save(self, *args, **kwargs):
         """
         Store a newly assigned file cleaned (upright, without EXIF/GPS and
-        other metadata, see images.clean_original) and rebuild the renditions
-        whenever the file changed, so every way of saving an Image (admin,
-        shell, `Image.objects.create(...)`) leaves it ready to show.
+        other metadata, see images.clean_original) with one small JPEG to
+        show it by, and queue the full set of renditions for the worker
+        whenever the file changed; a moved focal point queues its crops. So
+        every way of saving an Image (admin, shell, `Image.objects.create()`)
+        returns quickly and leaves it ready to show.
         Raises ValidationError for a file that is not an acceptable picture.
         """
-        stored_now = None
+        stored_now = small = None
         if self.file and not self.file._committed:
             original = images.clean_original(self.file)
             self.file.save(original.content.name, original.content, save=False)
             self.width, self.height = original.width, original.height
-            stored_now = self.file.name
+            stored_now, small = self.file.name, original.small
         previous = self._stored_file_name
         file_changed = bool(self.file) and self.file.name != previous
         focal_point = (self.focal_point_x, self.focal_point_y)
         focal_changed = self._stored_focal_point not in (None, focal_point)
+        queue = file_changed or (focal_changed and bool(self.file))
+        if queue:
+            self.renditions_status = self.RenditionsStatus.WAITING
+            self.renditions_attempts = 0
+            self.renditions_due_at = timezone.now()
+            self.renditions_error = ""
+            if "update_fields" in kwargs:
+                kwargs["update_fields"] = {*kwargs["update_fields"], *RENDITION_STATE}
         try:
             with transaction.atomic():
                 super().save(*args, **kwargs)
                 if file_changed:
-                    self.make_renditions()
-                elif focal_changed and self.file:
-                    self.make_renditions(shapes_only=True)
+                    self.make_small_rendition(small)
+                if queue:
+                    answers = renditions_wanted.send(sender=Image, image=self)
         except BaseException:
             if stored_now:
                 self.file.storage.delete(stored_now)
@@ -224,6 +281,14 @@ class Image(ReaderVisible, PictureSources, models.Model):
             transaction.on_commit(lambda: storage.delete(previous))
         self._stored_file_name = self.file.name
         self._stored_focal_point = focal_point
+        if queue and any(
+            result is not None and result.is_finished for _receiver, result in answers
+        ):
+            # Made at once (the immediate task backend): show them.
+            self.refresh_from_db(
+                fields=[*RENDITION_STATE, "renditions_made_at", "rendition_index"]
+            )
+            self.forget_shown_renditions()
 
     @classmethod
     def from_db(cls, db, field_names, values, **kwargs):
@@ -253,6 +318,17 @@ class Image(ReaderVisible, PictureSources, models.Model):
         lapse = self.rights_lapse_at
         return lapse is not None and lapse <= (moment or timezone.now())
 
+    def make_small_rendition(self, encoded=None):
+        """
+        Replace this image's renditions with the one small JPEG pages show
+        until the full set exists: `encoded` (made as the upload was
+        cleaned), else encoded from the stored file (images.encode_small).
+        """
+        if encoded is None:
+            with self.file.open("rb") as source:
+                encoded = images.encode_small(source)
+        return self._store_renditions([encoded], self.renditions.all())
+
     def make_renditions(self, formats=images.RENDITION_FORMATS, shapes_only=False):
         """
         Replace this image's renditions with freshly encoded ones: every
@@ -260,22 +336,32 @@ class Image(ReaderVisible, PictureSources, models.Model):
         original is at least as wide as (one at its own width if it is
         narrower), and the fixed shapes of images.SHAPES cut around the focal
         point. With shapes_only, only the shapes are made again (the focal
-        point moved). The old rendition files are deleted once the
-        transaction commits; the new ones are deleted again if storing them
-        fails.
+        point moved). Raises RenditionsOutdated, storing nothing, when the
+        file or focal point in the database changed meanwhile (they were
+        encoded from what is no longer there).
         """
         with self.file.open("rb") as source:
             encoded = [] if shapes_only else images.encode_renditions(source, formats)
             encoded += images.encode_shapes(
                 source, self.focal_point_x, self.focal_point_y, formats=formats
             )
+        replaced = self.renditions.all()
+        if shapes_only:
+            replaced = replaced.exclude(shape="")
+        return self._store_renditions(encoded, replaced, check_source=True)
+
+    def _store_renditions(self, encoded, replaced, check_source=False):
+        """
+        Store `encoded` renditions in place of the `replaced` ones and record
+        the index. The old files are deleted once the transaction commits;
+        the new ones are deleted again if storing them fails.
+        """
         stem = Path(self.file.name).stem
         renditions = []
         try:
             with transaction.atomic():
-                replaced = self.renditions.all()
-                if shapes_only:
-                    replaced = replaced.exclude(shape="")
+                if check_source:
+                    self._check_source()
                 replaced.delete()
                 for item in encoded:
                     rendition = Rendition(
@@ -297,18 +383,46 @@ class Image(ReaderVisible, PictureSources, models.Model):
             raise
         return renditions
 
+    def _check_source(self):
+        """Lock the row; raise RenditionsOutdated unless it shows what was encoded."""
+        stored = (
+            Image.objects.select_for_update()
+            .filter(pk=self.pk)
+            .values_list("file", "focal_point_x", "focal_point_y")
+            .first()
+        )
+        if stored != (self.file.name, self.focal_point_x, self.focal_point_y):
+            raise RenditionsOutdated(f"Picture {self.pk} changed meanwhile.")
+
+    def missing_renditions(self, shapes=True):
+        """
+        The (shape, format, width) this picture should have for the current
+        sizes (images.expected_renditions) but has not: its whole picture's,
+        and its crops' unless `shapes` is false.
+        """
+        expected = images.expected_renditions(
+            self.width, self.height, self.focal_point_x, self.focal_point_y
+        )
+        if not shapes:
+            expected = {entry for entry in expected if not entry[0]}
+        present = {(r.shape, r.format, r.width) for r in self.shown_renditions()}
+        return expected - present
+
     def record_renditions(self):
         """
         Store the index of this image's renditions (rendition_index), read
         from the table, so pages need not read the table again.
         """
-        getattr(self, "_prefetched_objects_cache", {}).pop("renditions", None)
-        self.__dict__.pop("_shown_renditions", None)
+        self.forget_shown_renditions()
         self.rendition_index = [
             [r.shape, r.format, r.width, r.height, r.file.name]
             for r in self.renditions.order_by("shape", "format", "width")
         ]
         Image.objects.filter(pk=self.pk).update(rendition_index=self.rendition_index)
+
+    def forget_shown_renditions(self):
+        getattr(self, "_prefetched_objects_cache", {}).pop("renditions", None)
+        self.__dict__.pop("_shown_renditions", None)
 
     # For templates (includes/picture.html) and structured data. These read
     # the stored rendition_index, so they run no query; an image without one
@@ -375,6 +489,19 @@ class Image(ReaderVisible, PictureSources, models.Model):
         """The 1200×630 JPEG for og:image and twitter:image, or None."""
         jpegs = self._renditions(Rendition.Format.JPEG, "share")
         return jpegs[-1] if jpegs else None
+
+
+# What Image.save resets when it queues the renditions (for update_fields).
+RENDITION_STATE = [
+    "renditions_status",
+    "renditions_attempts",
+    "renditions_due_at",
+    "renditions_error",
+]
+
+
+class RenditionsOutdated(Exception):
+    """The picture's file or focal point changed while its renditions were made."""
 
 
 class TaggedImage(TaggedItemBase):
@@ -472,6 +599,30 @@ class Rendition(ReaderVisible, models.Model):
     @property
     def mime_type(self):
         return f"image/{self.format}"
+
+
+class RenditionRebuild(models.Model):
+    """
+    One `manage.py make_renditions --all`: the pictures whose renditions
+    were made before it started are made again. Stopped before the end, it
+    is continued, not begun again, by the next `--all`.
+    """
+
+    started_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        get_latest_by = "started_at"
+
+    def __str__(self):
+        return f"Renditions rebuilt from {self.started_at:%Y-%m-%d %H:%M}"
+
+    def pictures_left(self):
+        """The pictures this rebuild has still to make, oldest first."""
+        return Image.objects.filter(
+            Q(renditions_made_at__lt=self.started_at)
+            | Q(renditions_made_at__isnull=True)
+        ).order_by("pk")
 
 
 @receiver(post_delete, sender=Image)

@@ -10,13 +10,12 @@ from django.db import connections, models
 from django.db.models import Count, OuterRef, Q, Subquery, Value
 from django.utils import timezone
 
-from newsroom.cache import ReaderVisibleQuerySet
-
 from .. import search
-from ..body import sanitize_body
 from .body import body_references
 from .bylines import ArticleAuthor, bylines_in_order
 from .images import Image, day_start
+from .pages import Page
+from .publishing import PublishingQuerySet
 from .taxonomy import Section, TaggedArticle
 
 
@@ -28,42 +27,7 @@ def tags_in_order():
     )
 
 
-class ArticleQuerySet(ReaderVisibleQuerySet):
-    # Bulk writes skip Article.save(), so they sanitize the body themselves
-    # (ReaderVisibleQuerySet drops the cached pages).
-
-    def bulk_create(self, objs, *args, **kwargs):
-        objs = list(objs)
-        for article in objs:
-            article.body = sanitize_body(article.body)
-        return super().bulk_create(objs, *args, **kwargs)
-
-    def bulk_update(self, objs, fields, *args, **kwargs):
-        objs = list(objs)
-        if "body" in fields:
-            for article in objs:
-                article.body = sanitize_body(article.body)
-        return super().bulk_update(objs, fields, *args, **kwargs)
-
-    def update(self, **kwargs):
-        if isinstance(kwargs.get("body"), str):
-            kwargs["body"] = sanitize_body(kwargs["body"])
-        return super().update(**kwargs)
-
-    def published(self):
-        """Live articles: published, with a publication time that has come."""
-        return self.live_at(timezone.now())
-
-    def live_at(self, moment):
-        """The articles live at `moment` (a time to come previews the schedule)."""
-        return self.filter(status=self.model.Status.PUBLISHED, published_at__lte=moment)
-
-    def scheduled(self):
-        """Published articles whose publication time is still to come."""
-        return self.filter(
-            status=self.model.Status.PUBLISHED, published_at__gt=timezone.now()
-        )
-
+class ArticleQuerySet(PublishingQuerySet):
     def next_publication(self):
         """When the next scheduled article goes live, or None."""
         upcoming = self.scheduled().order_by("published_at")
@@ -72,24 +36,28 @@ class ArticleQuerySet(ReaderVisibleQuerySet):
     def next_change(self):
         """
         When what readers see next changes by itself, or None: a scheduled
-        article goes live, or a picture's rights end (the pages then drop
-        it). The page cache keeps no page past it. One query.
+        article or static page goes live, or a picture's rights end (the
+        pages then drop it). The page cache keeps no page past it. One query.
         """
         first = self.scheduled().order_by("published_at").values("published_at")
+        page = Page.objects.scheduled().order_by("published_at")
         lapse = Image.objects.rights_lapsing().values("rights_expire_on")
         # Any one row to hang the two lookups on; an article needs a section,
         # so without one there is nothing to change.
         row = (
             Section.objects.order_by()
             .annotate(
-                first=models.Subquery(first[:1]), lapse=models.Subquery(lapse[:1])
+                first=models.Subquery(first[:1]),
+                page=models.Subquery(page.values("published_at")[:1]),
+                lapse=models.Subquery(lapse[:1]),
             )
-            .values_list("first", "lapse")
+            .values_list("first", "page", "lapse")
             .first()
         )
         if row is None:
-            return None
-        moments = [row[0], day_start(row[1]) if row[1] else None]
+            # No section, so no article: only a page can be scheduled.
+            return page.values_list("published_at", flat=True).first()
+        moments = [row[0], row[1], day_start(row[2]) if row[2] else None]
         return min((m for m in moments if m), default=None)
 
     def going_live_within(self, period, moment=None):
@@ -101,9 +69,6 @@ class ArticleQuerySet(ReaderVisibleQuerySet):
             published_at__gt=moment,
             published_at__lte=moment + period,
         )
-
-    def awaiting_review(self):
-        return self.filter(status=self.model.Status.REVIEW)
 
     def owned_by(self, user):
         """

@@ -5,6 +5,7 @@ may not take), authors, and the tag links of articles.
 
 import re
 
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -12,6 +13,8 @@ from django.urls import URLResolver, get_resolver, reverse
 from taggit.models import TaggedItemBase
 
 from newsroom.cache import ReaderVisible, ReaderVisibleQuerySet, content_cached
+
+from .navigation import site_frame
 
 
 def reserved_section_slugs():
@@ -46,6 +49,13 @@ def validate_section_slug(value):
             "“%(value)s” is used by another part of the site; choose another.",
             params={"value": value},
         )
+    # Static pages (articles/models/pages.py) live outside every section.
+    Page = apps.get_model("articles", "Page")
+    if Page.objects.filter(path__startswith=f"/{value}/").exists():
+        raise ValidationError(
+            "/%(value)s/ is a static page's address; choose another.",
+            params={"value": value},
+        )
 
 
 def reader_cached(name, compute):
@@ -62,10 +72,10 @@ class SectionQuerySet(ReaderVisibleQuerySet):
     def in_menu(self):
         """
         Every section in menu order, from the cache when possible (the
-        section bar on every page, the default front page): see
-        `reader_cached`.
+        section bar on every page, the default front page): read with the
+        footer's pages and kept under the content version (`site_frame`).
         """
-        return reader_cached("sections", lambda: list(self.all()))
+        return site_frame().sections
 
 
 class Section(ReaderVisible, models.Model):

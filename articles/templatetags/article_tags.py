@@ -1,4 +1,7 @@
-"""Display helpers for the public pages: section bar, pictures, bylines."""
+"""
+Display helpers for the public pages: section bar, footer links, pictures,
+bylines.
+"""
 
 from urllib.parse import quote, urlencode
 
@@ -8,7 +11,8 @@ from django.core.cache import cache
 from django.template.loader import get_template
 from django.utils.safestring import mark_safe
 
-from articles.models import ArticleAuthor, Section, reader_cached
+from articles.models import ArticleAuthor, Page, Section, navigation, reader_cached
+from newsroom import metrics
 from newsroom.cache import cache_key, fragments
 
 register = template.Library()
@@ -26,19 +30,40 @@ BYLINE_LEADS = {
 
 
 @register.simple_tag
-def section_bar(current=None):
+def site_frame():
+    """
+    The sections and the published static pages, read together once for
+    the page's section bar and footer (models.navigation.site_frame).
+    """
+    return navigation.site_frame()
+
+
+@register.simple_tag
+def section_bar(current=None, frame=None):
     """
     The sections in menu order, the current one marked: rendered once for
-    each section (and none) under the content version (reader_cached).
+    each section (and none) under the content version (reader_cached), from
+    `frame` (site_frame) when given.
     """
 
     def render():
+        sections = frame.sections if frame else Section.objects.in_menu()
         return get_template("includes/section_bar.html").render(
-            {"sections": Section.objects.in_menu(), "current": current}
+            {"sections": sections, "current": current}
         )
 
     html = reader_cached(f"section-bar:{current.pk if current else ''}", render)
     return mark_safe(html)  # rendered by our own template
+
+
+@register.simple_tag
+def footer_pages(frame=None):
+    """
+    (address, title) of the live static pages the footer links, in the
+    order editors chose (Page.objects.footer), from `frame` (site_frame)
+    when given.
+    """
+    return Page.objects.footer(frame.pages if frame else None)
 
 
 @register.inclusion_tag("includes/picture.html")
@@ -102,6 +127,7 @@ def article_cards(articles, level=2, featured=False, show_section=False, lead=Fa
         cards.append(mark_safe(html))  # rendered by our own template
     if missing:
         cache.set_many(missing, timeout=CARD_SECONDS)
+    metrics.looked_up("card", hits=len(keys) - len(missing), misses=len(missing))
     return cards
 
 

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 
+from .. import metrics
 from .keys import cache_key
 
 logger = logging.getLogger(__name__)
@@ -102,6 +103,7 @@ class FragmentNode(template.Node):
         if not fragments.seconds:  # not kept: never read either (previews)
             return self.nodelist.render(context)
         html = fragments.get(self.name)
+        metrics.looked_up("fragment", hits=html is not None, misses=html is None)
         if html is None:
             html = self.nodelist.render(context)
             fragments.keep(self.name, html)

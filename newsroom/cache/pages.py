@@ -20,6 +20,7 @@ from django.http import HttpResponse
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date, parse_http_date_safe, split_header_value
 
+from .. import metrics
 from .backends import tracking
 from .keys import cache_key
 from .versions import (
@@ -27,6 +28,7 @@ from .versions import (
     content_version,
     page_cache_seconds,
     seconds_to_next_change,
+    version_file,
 )
 
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")  # as GZipMiddleware decides
@@ -94,6 +96,11 @@ def read_page(key):
     together in one.
     """
     now = time.time()
+    if version_file():
+        version, page = content_version(), cache.get(key)
+        if page is None or page[0] != version or page[4] <= now:
+            return version, None
+        return version, page
     tracked = tracking()
     if tracked is not None:
         version = tracked.current(CONTENT_VERSION_KEY)
@@ -170,9 +177,14 @@ class PageCacheWSGIHandler(WSGIHandler):
             and may_use_page_cache(environ)
             and not any(header in environ for header in CONDITIONAL_HEADERS)
         ):
+            started = time.perf_counter()
             _version, page = read_page(page_key(environ))
             if page is not None:
                 start_response("200 OK", served_headers(page, time.time()))
+                metrics.looked_up("page", hits=1)
+                metrics.answered(
+                    metrics.PAGE_CACHE_HIT, 200, time.perf_counter() - started
+                )
                 return [b"" if environ["REQUEST_METHOD"] == "HEAD" else page[3]]
         return super().__call__(environ, start_response)
 
@@ -219,13 +231,19 @@ class PageCacheMiddleware:
             request.page_cache_key = page_key(request.META)
             version, page = read_page(request.page_cache_key)
             if page is not None:
+                request.page_cache_hit = True
+                metrics.looked_up("page", hits=1)
                 response = HttpResponse(page[3])
                 for name, value in served_headers(page, time.time()):
                     response[name] = value
                 return not_modified(request, response) or response
             request.page_cache_version = version
         response = self.get_response(request)
-        if not getattr(request, "page_cacheable", False) or not storable(response):
+        if not getattr(request, "page_cacheable", False):
+            return response
+        if settings.PAGE_CACHE_SECONDS:
+            metrics.looked_up("page", misses=1)
+        if not storable(response):
             return response
         if not response.has_header("ETag"):
             response["ETag"] = strong_etag(response.content)

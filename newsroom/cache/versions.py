@@ -11,6 +11,8 @@ live by itself, with no save (a scheduled article), is registered with
 page_cache_schedule(): nothing is kept past the next such moment.
 """
 
+import os
+import tempfile
 import time
 from datetime import datetime, timedelta
 
@@ -25,13 +27,66 @@ from .keys import cache_key
 CONTENT_VERSION_KEY = cache_key("content-version")
 
 
+def version_file():
+    """
+    The file that holds the content version when the cache is this process's
+    own (no Redis), or None. Every process on the machine (gunicorn's
+    workers, the task worker, management commands) reads and bumps the same
+    file, so the pages and parts each keeps in its own memory are keyed by
+    one version, and a change made anywhere shows everywhere on the next
+    request. Reading it costs one small file read (a few microseconds).
+    """
+    path = settings.CONTENT_VERSION_FILE
+    if path and settings.CACHES["default"]["BACKEND"].endswith("LocMemCache"):
+        return path
+    return None
+
+
+def read_version_file(path):
+    try:
+        descriptor = os.open(path, os.O_RDONLY)
+    except FileNotFoundError:
+        return write_version_file(path)
+    try:
+        text = os.read(descriptor, 32)
+    finally:
+        os.close(descriptor)
+    try:
+        return int(text)
+    except ValueError:  # not ours, or emptied by hand: start again
+        return write_version_file(path)
+
+
+def write_version_file(path):
+    """
+    A new version, from the clock, written whole: readers see the old file
+    or the new one (os.replace), never a part of one.
+    """
+    version = time.time_ns()
+    folder = os.path.dirname(path)
+    os.makedirs(folder, exist_ok=True)
+    descriptor, temporary = tempfile.mkstemp(dir=folder, prefix=".content-version-")
+    try:
+        os.write(descriptor, str(version).encode())
+        os.close(descriptor)
+        os.chmod(temporary, 0o664)
+        os.replace(temporary, path)
+    except BaseException:
+        os.unlink(temporary)
+        raise
+    return version
+
+
 def content_version():
     """
     The current content version. A version evicted from the cache starts
     again from the clock, never from a number pages were cached under. With
     Redis, this process's tracked copy is used while Redis says it has not
-    changed (RedisTracking), which costs no round trip.
+    changed (RedisTracking), which costs no round trip. Without Redis it is
+    read from the version file every process shares (version_file).
     """
+    if path := version_file():
+        return read_version_file(path)
     tracked = tracking()
     if tracked is not None:
         version = tracked.current(CONTENT_VERSION_KEY)
@@ -68,6 +123,9 @@ version_memo = VersionMemo()
 
 def bump_content_version():
     """Forget every cached page (new version, new keys)."""
+    if path := version_file():
+        write_version_file(path)
+        return
     try:
         if cache.incr(CONTENT_VERSION_KEY) is not None:
             return
@@ -177,35 +235,51 @@ def page_cache_seconds(version):
 
 
 @checks.register(checks.Tags.caches, deploy=True)
-def check_page_cache_is_shared(app_configs, **kwargs):
+def check_what_is_shared(app_configs, **kwargs):
     """
-    In production the page cache must be shared by every process (Redis) or
-    off: a per-process cache leaves the other processes serving a page
-    changed elsewhere (another worker, a management command) until it
-    expires, since the content version each one checks is its own.
+    Says what is shared between processes and servers. With Redis, every
+    kept page, part and value and the content version are shared by every
+    process on every server. Without it, each process keeps its own, and the
+    content version file keeps them right on one machine only; without that
+    file, kept pages and parts would be stale in every process but the one
+    that made the change.
     """
     backend = settings.CACHES.get("default", {}).get("BACKEND", "")
     if not backend.endswith("LocMemCache"):
         return []
-    found = []
-    if settings.PAGE_CACHE_SECONDS:
-        found.append(
+    keeps = settings.PAGE_CACHE_SECONDS or settings.FRAGMENT_CACHE_SECONDS
+    if not keeps:
+        return []
+    path = settings.CONTENT_VERSION_FILE
+    if not path:
+        return [
             checks.Warning(
-                "The page cache is on (PAGE_CACHE_SECONDS) in a per-process "
-                "local-memory cache: a change made by one process shows on "
-                "the others only when their copies expire.",
-                hint="Set REDIS_URL, or PAGE_CACHE_SECONDS=0.",
+                "Pages or their parts are kept in each process's own memory "
+                "with no CONTENT_VERSION_FILE: a change made by one process "
+                "shows on the others only when their copies expire.",
+                hint="Set CONTENT_VERSION_FILE (one server) or REDIS_URL.",
                 id="newsroom.W001",
             )
-        )
-    if getattr(settings, "FRAGMENT_CACHE_SECONDS", 0):
-        found.append(
-            checks.Warning(
-                "Page fragments are kept (FRAGMENT_CACHE_SECONDS) in a "
-                "per-process local-memory cache: a change made by one process "
-                "shows on the others only when their fragments expire.",
-                hint="Set REDIS_URL, or FRAGMENT_CACHE_SECONDS=0.",
-                id="newsroom.W002",
+        ]
+    folder = os.path.dirname(path) or "."
+    probe = folder
+    while not os.path.exists(probe):
+        probe = os.path.dirname(probe) or "."
+    if not (os.path.isdir(probe) and os.access(probe, os.W_OK)):
+        return [
+            checks.Error(
+                f"CONTENT_VERSION_FILE's folder {folder} cannot be written: "
+                "a change would not reach the kept pages.",
+                hint="Give the application's user write access to it.",
+                id="newsroom.E002",
             )
+        ]
+    return [
+        checks.Info(
+            "Kept pages, parts and values live in each process's own memory "
+            f"and follow the content version in {path}, which every process "
+            "on this machine shares: correct on one server. A second server "
+            "needs REDIS_URL (shared cache and version).",
+            id="newsroom.I001",
         )
-    return found
+    ]

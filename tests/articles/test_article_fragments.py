@@ -81,13 +81,10 @@ def test_a_scheduled_article_joins_more_in_section_when_its_time_comes(client, s
     assert more_titles()[0] == scheduled.title
 
 
-def test_without_a_shared_cache_nothing_is_kept(
+def test_with_fragments_off_nothing_is_kept(
     client, story, settings, django_assert_num_queries
 ):
-    """
-    FRAGMENT_CACHE_SECONDS=0 (the default without Redis, where every process
-    would keep its own copies): every request reads what it shows.
-    """
+    """FRAGMENT_CACHE_SECONDS=0: every request reads what it shows."""
     settings.FRAGMENT_CACHE_SECONDS = 0
     first = client.get(story.get_absolute_url())
     # The seven of the page and the newsletters its offer shows.

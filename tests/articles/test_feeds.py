@@ -243,7 +243,15 @@ def test_sitemap_index_points_at_every_sitemap_on_site_url(client):
     site = "https://news.example.org"
     assert locations == [
         f"{site}/sitemap-{name}.xml"
-        for name in ("home", "sections", "articles", "authors", "tags", "news")
+        for name in (
+            "home",
+            "sections",
+            "articles",
+            "authors",
+            "tags",
+            "pages",
+            "news",
+        )
     ]
     articles = root[2]
     assert articles.findtext(f"{SITEMAP}lastmod")

@@ -84,7 +84,8 @@ def test_a_hit_is_one_cache_round_trip_and_no_query(
     CountingLocMemCache.calls.clear()
     with django_assert_num_queries(0):
         assert client.get(url).status_code == 200
-    assert CountingLocMemCache.calls == ["get_many"]
+    # The content version comes from the version file (no Redis here).
+    assert CountingLocMemCache.calls == ["get"]
 
 
 def test_the_page_cache_runs_before_session_csrf_auth_messages_and_csp():
@@ -100,9 +101,15 @@ def test_the_page_cache_runs_before_session_csrf_auth_messages_and_csp():
         assert middleware.index(later) > page_cache, later
 
 
-def test_the_page_cache_comes_before_every_other_middleware():
-    """So a hit runs none, and the copy it keeps has every header and the gzip."""
-    assert django_settings.MIDDLEWARE[0] == "newsroom.cache.pages.PageCacheMiddleware"
+def test_the_page_cache_comes_before_every_other_middleware_but_the_count():
+    """
+    So a hit runs none, and the copy it keeps has every header and the gzip.
+    Only the metrics' count of requests, which changes nothing, comes first.
+    """
+    assert django_settings.MIDDLEWARE[:2] == [
+        "newsroom.metrics.RequestMetricsMiddleware",
+        "newsroom.cache.pages.PageCacheMiddleware",
+    ]
 
 
 def test_a_hit_sends_the_compressed_copy_it_keeps(client):
@@ -270,27 +277,32 @@ def test_staff_get_reading_pages_private_and_no_store(client):
     assert cached_pages() == []
 
 
-def test_check_deploy_warns_when_the_page_cache_is_per_process(settings):
+def ids(checked):
+    return [message.id for message in checked]
+
+
+def test_check_deploy_warns_when_per_process_copies_share_no_version(settings):
     settings.CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     }
-    warnings = run_checks(include_deployment_checks=True)
-    assert "newsroom.W001" in [warning.id for warning in warnings]
-    settings.PAGE_CACHE_SECONDS = 0
-    warnings = run_checks(include_deployment_checks=True)
-    assert "newsroom.W001" not in [warning.id for warning in warnings]
+    settings.CONTENT_VERSION_FILE = ""
+    assert "newsroom.W001" in ids(run_checks(include_deployment_checks=True))
+    settings.PAGE_CACHE_SECONDS = settings.FRAGMENT_CACHE_SECONDS = 0
+    assert "newsroom.W001" not in ids(run_checks(include_deployment_checks=True))
 
 
-def test_check_deploy_warns_when_page_fragments_are_kept_per_process(settings):
+def test_check_deploy_says_the_version_file_makes_one_server_right(settings, tmp_path):
     settings.CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     }
-    settings.FRAGMENT_CACHE_SECONDS = 3600
-    warnings = run_checks(include_deployment_checks=True)
-    assert "newsroom.W002" in [warning.id for warning in warnings]
-    settings.FRAGMENT_CACHE_SECONDS = 0
-    warnings = run_checks(include_deployment_checks=True)
-    assert "newsroom.W002" not in [warning.id for warning in warnings]
+    settings.CONTENT_VERSION_FILE = str(tmp_path / "var" / "content-version")
+    checked = run_checks(include_deployment_checks=True)
+    said = [message for message in checked if message.id == "newsroom.I001"]
+    assert said and "A second server needs REDIS_URL" in said[0].msg
+    assert "newsroom.W001" not in ids(checked)
+    (tmp_path / "a-file").write_text("")
+    settings.CONTENT_VERSION_FILE = str(tmp_path / "a-file" / "content-version")
+    assert "newsroom.E002" in ids(run_checks(include_deployment_checks=True))
 
 
 def test_check_deploy_is_content_with_a_shared_page_cache(settings):
@@ -300,9 +312,8 @@ def test_check_deploy_is_content_with_a_shared_page_cache(settings):
             "LOCATION": "redis://127.0.0.1:6379/10",
         }
     }
-    warnings = run_checks(include_deployment_checks=True)
-    assert "newsroom.W001" not in [warning.id for warning in warnings]
-    assert "newsroom.W002" not in [warning.id for warning in warnings]
+    checked = ids(run_checks(include_deployment_checks=True))
+    assert not {"newsroom.W001", "newsroom.I001", "newsroom.E002"} & set(checked)
 
 
 def test_anonymous_reading_pages_may_be_kept_by_shared_caches(client):

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from PIL import Image as PILImage
+from PIL import ImageChops, ImageCms
 
 from articles import images
 from articles.models import Article, Image, Rendition
@@ -180,6 +181,63 @@ def test_uploaded_photo_is_stored_upright_without_exif_and_with_renditions(
             assert not encoded.getexif()
 
 
+@pytest.mark.parametrize(
+    "layout",
+    [{}, {"progressive": True}, {"restart_marker_rows": 1}],
+    ids=["baseline", "progressive", "restart-markers"],
+)
+def test_an_upright_jpeg_keeps_its_coded_pixels_and_loses_its_metadata(layout):
+    """
+    An upright JPEG is stored without EXIF (GPS, camera), XMP, comment or
+    anything after its end, with its colour profile, and decodes to exactly
+    the uploaded pixels: its coded data is copied, not encoded again.
+    """
+    noise = PILImage.effect_noise((640, 480), 60)
+    picture = PILImage.merge("RGB", (noise, noise.rotate(90), noise.transpose(0)))
+    exif = PILImage.Exif()
+    exif[0x010F] = "Harbour Camera Co."
+    exif[0x8825] = {1: "N", 2: (53.0, 20.0, 0.0)}  # GPS
+    icc = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    buffer = io.BytesIO()
+    picture.save(
+        buffer,
+        "JPEG",
+        quality=85,
+        exif=exif,
+        icc_profile=icc,
+        comment=b"shot from the pier",
+        xmp=b"<x:xmpmeta xmlns:x='adobe:ns:meta/'>secret place</x:xmpmeta>",
+        **layout,
+    )
+    # Some cameras append more after the end of the image.
+    uploaded = buffer.getvalue() + b"appended after the end"
+
+    image = make_image(file=upload("pier.jpg", uploaded))
+
+    stored = Path(image.file.path).read_bytes()
+    assert stored.endswith(b"\xff\xd9")
+    for secret in (
+        b"Exif",
+        b"Harbour Camera",
+        b"from the pier",
+        b"xmpmeta",
+        b"appended",
+    ):
+        assert secret in uploaded and secret not in stored
+    with (
+        PILImage.open(image.file.path) as kept,
+        PILImage.open(io.BytesIO(uploaded)) as sent,
+    ):
+        assert not kept.getexif()
+        assert kept.info.get("icc_profile") == icc
+        assert (
+            ImageChops.difference(kept.convert("RGB"), sent.convert("RGB")).getbbox()
+            is None
+        )
+    assert (image.width, image.height) == (640, 480)
+    assert len(stored) < len(uploaded)
+
+
 def test_renditions_cover_all_widths_and_keep_the_aspect_ratio():
     """A 3000×2000 picture gets 400, 800, 1200 and 1600 wide copies at 3:2."""
     image = make_image(file=image_upload("wide.jpg", 3000, 2000))
@@ -299,7 +357,8 @@ def test_saving_without_a_new_file_keeps_the_renditions():
 @pytest.mark.parametrize("how", ["instance", "queryset"])
 def test_deleting_an_image_deletes_its_files(how, django_capture_on_commit_callbacks):
     """Original and renditions disappear from storage with the row."""
-    image = make_image()
+    with django_capture_on_commit_callbacks(execute=True):
+        image = make_image()  # its small JPEG goes when the full set commits
     assert stored_files()
     with django_capture_on_commit_callbacks(execute=True):
         if how == "instance":

@@ -24,6 +24,7 @@ from articles.models import (
     Correction,
     Image,
     LiveEntry,
+    Page,
     ResolvedEmbed,
     Section,
     TaggedArticle,
@@ -49,7 +50,7 @@ def load_demo(*args):
 
 
 def table_counts():
-    models = [Section, Author, Image, Article, ArticleAuthor, TaggedArticle]
+    models = [Section, Author, Image, Article, ArticleAuthor, TaggedArticle, Page]
     counts = {model.__name__: model.objects.count() for model in models}
     counts["Correction"] = Correction.objects.count()
     counts["LiveEntry"] = LiveEntry.objects.count()
@@ -65,6 +66,7 @@ def remove_demo_paper():
     (groups, permissions) must survive for the modules that run after this one.
     """
     Article.objects.all().delete()
+    Page.objects.all().delete()
     Edition.objects.all().delete()
     Newsletter.objects.all().delete()
     DeliveryRoutingKey.objects.all().delete()
@@ -129,6 +131,19 @@ def test_load_demo_builds_a_paper_with_sections_staff_and_articles(demo_paper):
     assert "1pm" in news_wrap.rhythm
     assert DeliveryArea.objects.filter(is_active=True).count() >= 3
     assert delivery_area_for("H91").name == "Galway city"
+
+
+def test_the_demo_has_static_pages_linked_from_the_footer_in_order(client):
+    """About us, Contact, Corrections policy… live, the footer in its order."""
+    assert Page.objects.published().count() == len(demo.STATIC_PAGES)
+    titles = [title for _, title in Page.objects.footer()]
+    assert titles[:3] == ["About us", "Contact", "Corrections policy"]
+    assert "Our team" not in titles  # a nested page, not in the footer
+    response = client.get("/about/team/")
+    assert response.status_code == 200
+    assert "Aoife Brennan" in response.text
+    footer = client.get("/about/").text.split('class="site-footer"')[1]
+    assert footer.index(">About us</a>") < footer.index(">Privacy</a>")
 
 
 def test_every_demo_article_has_a_byline_tags_and_a_rich_body():

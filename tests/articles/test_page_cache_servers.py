@@ -1,6 +1,9 @@
 """
 Two real application server processes sharing one database and one Redis:
-a change saved anywhere shows on the next request to either of them.
+a change saved anywhere shows on the next request to either of them. And two
+processes on one machine without Redis, each keeping pages and parts in its
+own memory: the content version file they share makes a change show on
+the next request to either.
 """
 
 import os
@@ -35,13 +38,12 @@ def fetch(url, headers=None):
         return response.read().decode()
 
 
-def start_server(port, prefix, log_path):
+def start_server(port, log_path, **settings_env):
     env = {
-        **os.environ,
+        **{name: value for name, value in os.environ.items() if name != "REDIS_URL"},
         "DATABASE_URL": database_url(),
-        "REDIS_URL": REDIS_URL,
-        "CACHE_KEY_PREFIX": prefix,
         "PAGE_CACHE_SECONDS": "300",
+        **settings_env,
     }
     return subprocess.Popen(
         [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
@@ -79,13 +81,12 @@ def shared_redis(settings):
     return prefix
 
 
-@pytest.fixture
-def two_servers(shared_redis, tmp_path):
+def serving(tmp_path, **settings_env):
     servers, bases = [], []
     try:
         for _ in range(2):
             port = free_port()
-            servers.append(start_server(port, shared_redis, tmp_path / "servers.log"))
+            servers.append(start_server(port, tmp_path / "servers.log", **settings_env))
             bases.append(f"http://127.0.0.1:{port}")
         for server, base in zip(servers, bases, strict=True):
             wait_until_serving(server, base)
@@ -99,6 +100,22 @@ def two_servers(shared_redis, tmp_path):
             except subprocess.TimeoutExpired:
                 server.kill()
                 server.wait()
+
+
+@pytest.fixture
+def two_servers(shared_redis, tmp_path):
+    yield from serving(tmp_path, REDIS_URL=REDIS_URL, CACHE_KEY_PREFIX=shared_redis)
+
+
+@pytest.fixture
+def two_processes_without_redis(settings, tmp_path):
+    """Each with its own local-memory cache; all share this test's version file."""
+    settings.PAGE_CACHE_SECONDS = 300
+    yield from serving(
+        tmp_path,
+        CONTENT_VERSION_FILE=settings.CONTENT_VERSION_FILE,
+        FRAGMENT_CACHE_SECONDS="86400",
+    )
 
 
 def test_two_servers_sharing_redis_both_show_a_published_change_next_request(
@@ -120,3 +137,31 @@ def test_two_servers_sharing_redis_both_show_a_published_change_next_request(
             page = fetch(url)
             assert "Harbour plan withdrawn" in page
             assert "Harbour plan approved" not in page
+
+
+def test_processes_without_redis_each_keep_pages_yet_show_a_change_next_request(
+    two_processes_without_redis,
+):
+    article = make_article(title="Ferry timetable cut")
+    urls = [
+        base + path
+        for base in two_processes_without_redis
+        for path in (
+            article.get_absolute_url(),
+            "/",
+            article.section.get_absolute_url(),
+        )
+    ]
+    for url in urls:
+        assert "Ferry timetable cut" in fetch(url)
+        headers = {}
+        assert "Ferry timetable cut" in fetch(url, headers)
+        assert "Age" in headers  # kept in that process's own memory
+
+    article.title = "Ferry timetable restored"
+    article.save()  # from this process: it bumps the shared version file
+
+    for url in urls:
+        page = fetch(url)
+        assert "Ferry timetable restored" in page
+        assert "Ferry timetable cut" not in page

@@ -23,6 +23,7 @@ from tests.factories import (
     make_author,
     make_correction,
     make_image,
+    make_page,
     make_section,
 )
 
@@ -139,6 +140,18 @@ def paper():
     )
     for position, story in enumerate((article, storm)):
         EditionArticle.objects.create(edition=edition, article=story, position=position)
+    # A static page with every body element, nested, linked from the footer.
+    make_page(
+        title="About the pier project",
+        path="/about/pier/",
+        in_footer=True,
+        body=EVERY_ELEMENT.format(
+            picture=shots[0].pk,
+            first=shots[1].pk,
+            second=shots[2].pk,
+            article=article.pk,
+        ),
+    )
     return {
         "home": "/",
         "live": storm.get_absolute_url(),
@@ -154,6 +167,7 @@ def paper():
         "newsletter": wrap.get_absolute_url(),
         "edition": edition.get_absolute_url(),
         "delivery": "/delivery/",
+        "static-page": "/about/pier/",
     }
 
 
@@ -171,6 +185,7 @@ READER_PAGES = [
     "newsletter",
     "edition",
     "delivery",
+    "static-page",
 ]
 
 

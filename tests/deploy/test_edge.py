@@ -17,6 +17,7 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from prometheus_client.parser import text_string_to_metric_families
 
 from articles.models import Article
 from tests.articles.live_factories import make_entry, make_live_article
@@ -36,6 +37,7 @@ pytestmark = [
 
 REDIS_URL = "redis://127.0.0.1:6379/10"
 PREFIX = f"test-edge-{uuid.uuid4().hex}"
+METRICS_TOKEN = uuid.uuid4().hex
 
 
 @pytest.fixture(scope="module")
@@ -89,6 +91,8 @@ def servers(config, folder, django_db_setup):
         PAGE_CACHE_SECONDS="300",
         STATIC_ROOT=str(static_root),
         MEDIA_ROOT=str(folder / "media"),
+        METRICS_TOKEN=METRICS_TOKEN,
+        METRICS_NETWORKS="127.0.0.1",
     )
     gunicorn = Gunicorn(ports["app_port"], env, folder / "gunicorn.log")
     nginx = edge.start_nginx(path)
@@ -167,6 +171,31 @@ def test_a_reading_page_goes_through_nginx_to_gunicorn_and_the_edge_keeps_it(sit
     assert again["X-Cache-Status"] in {"HIT", "UPDATING", "STALE"}
     status, _headers, body = edge.fetch(url, headers={"If-None-Match": headers["ETag"]})
     assert status == 304 and body == b""
+
+
+def requests_counted(url, page, **headers):
+    status, _headers, body = edge.fetch(url, headers=headers)
+    assert status == 200, status
+    return sum(
+        sample.value
+        for family in text_string_to_metric_families(body.decode())
+        for sample in family.samples
+        if sample.name == "newsroom_requests_total" and sample.labels["page"] == page
+    )
+
+
+def test_metrics_count_every_workers_requests_and_keep_out_the_public(site):
+    base, ports = site
+    app = f"http://127.0.0.1:{ports['app_port']}"
+    before = requests_counted(app + "/metrics", "healthz-live")
+    for _ in range(12):  # spread over gunicorn's two workers
+        assert edge.fetch(app + "/healthz/live")[0] == 200
+    assert requests_counted(app + "/metrics", "healthz-live") == before + 12
+    # Through the edge every request comes from nginx's address: only the
+    # token lets one in.
+    assert edge.fetch(base + "/metrics")[0] == 404
+    token = {"Authorization": f"Bearer {METRICS_TOKEN}"}
+    assert requests_counted(base + "/metrics", "healthz-live", **token) >= before + 12
 
 
 def test_gzip_for_pages_and_plain_http_sent_to_https(site):

@@ -1,4 +1,7 @@
-"""Build the demo paper: sections, staff, pictures, articles and an admin account."""
+"""
+Build the demo paper: sections, staff, pictures, articles, static pages and an
+admin account.
+"""
 
 import itertools
 import time
@@ -13,7 +16,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from taggit.models import Tag
 
-from articles import demo, roles
+from articles import demo, renditions, roles
 from articles.embeds import provider_for
 from articles.models import (
     Article,
@@ -22,6 +25,7 @@ from articles.models import (
     Correction,
     Image,
     LiveEntry,
+    Page,
     ResolvedEmbed,
     Section,
     TaggedArticle,
@@ -114,6 +118,7 @@ class Command(BaseCommand):
             pictures,
             tags,
         )
+        static_pages = timed("static pages", self.load_static_pages)
         others = timed("other apps' demo content", self.load_other_apps)
         timed("planner statistics", self.analyze)
         user_note = timed("staff accounts", self.load_staff_accounts, authors)
@@ -121,6 +126,7 @@ class Command(BaseCommand):
             f"{len(sections)} sections",
             f"{len(authors)} authors",
             f"{len(pictures)} pictures",
+            f"{static_pages} new static pages",
             *others,
             f"{showcase['made'] + live['made'] + made} new articles",
         ]
@@ -156,6 +162,24 @@ class Command(BaseCommand):
             )
         return sections
 
+    def load_static_pages(self):
+        """The static pages whose addresses are free; how many were made."""
+        made = 0
+        for page in demo.STATIC_PAGES:
+            _, created = Page.objects.get_or_create(
+                path=page.path,
+                defaults={
+                    "title": page.title,
+                    "body": page.html(settings.SITE_NAME),
+                    "seo_description": page.seo_description,
+                    "in_footer": page.footer is not None,
+                    "footer_position": page.footer or 0,
+                    "status": Page.Status.PUBLISHED,
+                },
+            )
+            made += created
+        return made
+
     def load_authors(self):
         authors = {}
         for author in demo.AUTHORS:
@@ -186,10 +210,13 @@ class Command(BaseCommand):
                     licence="Staff illustration: all rights reserved",
                     source=f"{settings.SITE_NAME} picture desk",
                 )
-            if not image.renditions.filter(shape="share").exists():
-                # Pictures stored before renditions (or their fixed shapes)
-                # existed get them now.
-                image.make_renditions()
+            if (
+                image.renditions_status != Image.RenditionsStatus.READY
+                or image.missing_renditions()
+            ):
+                # Made here rather than by the worker, which may not run yet;
+                # pictures stored before the current sizes get them now.
+                renditions.build(image, full=True, retry=False)
             images[picture.key] = image
         return images
 
