@@ -6,7 +6,7 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Articles"
 
     def ready(self):
-        from newsroom import cache
+        from newsroom import cache, metrics
 
         # A saved article's embeds and a saved picture's renditions are
         # queued for the worker (their receivers).
@@ -16,7 +16,7 @@ class ArticlesConfig(AppConfig):
             images,
             renditions,
         )
-        from .models import Article
+        from .models import Article, Image
 
         # What readers see of this app is watched because it is declared
         # ReaderVisible (newsroom.cache.readers). A scheduled article or
@@ -29,3 +29,12 @@ class ArticlesConfig(AppConfig):
 
         # Pillow refuses decompression bombs from the first image it opens.
         images.apply_pixel_limit()
+
+        # /metrics: pictures whose renditions the worker has still to make.
+        metrics.gauge(
+            "renditions_waiting",
+            "Pictures whose full set of renditions the worker has still to make.",
+            Image.objects.filter(
+                renditions_status=Image.RenditionsStatus.WAITING
+            ).count,
+        )

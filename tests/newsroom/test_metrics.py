@@ -15,11 +15,11 @@ from django.urls import reverse
 from django.utils import timezone
 from prometheus_client.parser import text_string_to_metric_families
 
-from articles.models import Article
+from articles.models import Article, Image
 from articles.templatetags.article_tags import article_cards
 from subscriptions.models import OutboundEmail
 from subscriptions.outbound import email_queue
-from tests.factories import make_article
+from tests.factories import make_article, make_image
 
 pytestmark = pytest.mark.django_db
 
@@ -143,3 +143,12 @@ def test_the_outbox_and_the_worker_are_reported():
     assert value(samples, "newsroom_outbox_waiting_emails") == 1
     assert 600 <= value(samples, "newsroom_outbox_oldest_waiting_seconds") < 700
     assert ("newsroom_tasks_waiting", ()) in samples
+
+
+def test_pictures_waiting_for_their_renditions_are_reported():
+    assert value(scrape(), "newsroom_renditions_waiting") == 0
+    picture = make_image()
+    Image.objects.filter(pk=picture.pk).update(
+        renditions_status=Image.RenditionsStatus.WAITING
+    )
+    assert value(scrape(), "newsroom_renditions_waiting") == 1
