@@ -1,5 +1,5 @@
 """
-Importing a WordPress export: two passes over the file.
+Importing a WordPress export: passes over the file, each a stream.
 
 The first pass keeps only what the posts need to find (authors, categories,
 tags, Co-Authors Plus terms and guest authors, and each attachment's address,
@@ -7,7 +7,8 @@ alt text, caption and credit), so attachments may come anywhere in the file.
 The second pass reads the posts in batches: each batch's pictures are
 fetched (a few at a time when over HTTP) and stored through the Image model,
 then its articles, bylines, tags, body references, old addresses and import
-records are written in one transaction. An interrupted run therefore
+records are written in one transaction. Pages come last, in a third pass
+over the file (when it has any). An interrupted run therefore
 resumes where it stopped: what was written has its import record, and a
 second run finds it unchanged.
 
@@ -17,8 +18,8 @@ what an editor has changed here since.
 
 The run's parts: reading the file (wxr.py), turning content into bodies
 (content.py), pictures (pictures.py, files from media.py), sections,
-authors and tags (taxonomy.py), old addresses (addresses.py), and the
-report and progress line (report.py).
+authors and tags (taxonomy.py), old addresses (addresses.py), pages
+(pages.py), and the report and progress line (report.py).
 """
 
 import email.utils
@@ -47,6 +48,7 @@ from . import wxr
 from .addresses import OldAddresses
 from .content import GALLERY, GALLERY_IDS, Converter, pictures_in, plain, unsized
 from .media import upload_path
+from .pages import Pages
 from .pictures import Pictures
 from .report import Progress, Report
 from .taxonomy import Taxonomy
@@ -101,7 +103,7 @@ def parse_moment(gmt, local, pub_date):
         return None
 
 
-class WordPressImport(Pictures, Taxonomy, OldAddresses):
+class WordPressImport(Pictures, Taxonomy, OldAddresses, Pages):
     """
     One run of the importer over the export at `path`. `media`: a
     LocalMedia or RemoteMedia, or None (pictures are left out);
@@ -141,6 +143,7 @@ class WordPressImport(Pictures, Taxonomy, OldAddresses):
         self.attachments = {}
         self.by_url = {}
         self.attached = {}
+        self.page_slugs = {}
         self.total = 0
         # What this run has made or found, by WordPress key.
         self.sections = {}
@@ -171,6 +174,8 @@ class WordPressImport(Pictures, Taxonomy, OldAddresses):
                 }
             elif thing.post_type in ("post", "page"):
                 self.total += 1
+                if thing.post_type == "page":
+                    self.page_slugs[thing.post_id] = (thing.slug, thing.parent)
         site = self.channel.base_site_url or self.channel.link
         self.source = f"wordpress:{urlsplit(site).hostname or site or 'unknown'}"
 
@@ -230,21 +235,19 @@ class WordPressImport(Pictures, Taxonomy, OldAddresses):
             for thing in wxr.read(self.path):
                 if not isinstance(thing, wxr.Item):
                     continue
-                if thing.post_type == "page":
-                    self.report.count("skipped")
-                    self.report.note(
-                        "pages",
-                        id=thing.post_id,
-                        title=plain(thing.title),
-                        why="static pages not available",
-                    )
-                    self.step()
-                elif thing.post_type == "post":
+                if thing.post_type == "post":
                     batch.append(thing)
                     if len(batch) >= BATCH:
                         self.import_posts(batch)
                         batch = []
             self.import_posts(batch)
+            if self.page_slugs:
+                # Pages last, in a pass of their own: their addresses are
+                # checked against every section the posts have made.
+                for thing in wxr.read(self.path):
+                    if isinstance(thing, wxr.Item) and thing.post_type == "page":
+                        self.import_page(thing, STATUSES)
+                        self.step()
         except Stop:
             self.report.count("stopped_at_limit")
         self.old_taxonomy_addresses()
@@ -347,18 +350,7 @@ class WordPressImport(Pictures, Taxonomy, OldAddresses):
     def write_posts(self, entries):
         if not entries:
             return
-        # The pictures the batch needs, fetched and stored all together.
-        needed = {}
-        for item, _, _ in entries:
-            for attachment_id, url in pictures_in(item.content):
-                key = self.attachment_key(attachment_id, url)
-                if key is not None:
-                    needed.setdefault(key, None)
-            if GALLERY.search(item.content) and not GALLERY_IDS.search(item.content):
-                needed.update(dict.fromkeys(self.attached_to(item.post_id)))
-            for key in self.images_of(item):
-                needed.setdefault(key, None)
-        self.store_pictures(list(needed))
+        self.store_pictures_of([item for item, _, _ in entries])
         rows = [self.row(item, stamp, article) for item, stamp, article in entries]
         fresh = [row for row in rows if row.article.pk is None]
         updated = [row for row in rows if row.article.pk is not None]
@@ -416,7 +408,22 @@ class WordPressImport(Pictures, Taxonomy, OldAddresses):
 
     # One article
 
-    def row(self, item, stamp, article):
+    def store_pictures_of(self, items):
+        """Fetch and store the pictures `items` show, all together."""
+        needed = {}
+        for item in items:
+            for attachment_id, url in pictures_in(item.content):
+                key = self.attachment_key(attachment_id, url)
+                if key is not None:
+                    needed.setdefault(key, None)
+            if GALLERY.search(item.content) and not GALLERY_IDS.search(item.content):
+                needed.update(dict.fromkeys(self.attached_to(item.post_id)))
+            for key in self.images_of(item):
+                needed.setdefault(key, None)
+        self.store_pictures(list(needed))
+
+    def convert(self, item):
+        """The item's content as a body, what was left out reported."""
         converted = Converter(self.picture_for, self.attached_to).convert(
             item.content, item.post_id
         )
@@ -425,6 +432,10 @@ class WordPressImport(Pictures, Taxonomy, OldAddresses):
         for missing in converted.missing:
             if isinstance(missing, str):
                 self.report.note("not_in_export", id=item.post_id, src=missing[:300])
+        return converted.html
+
+    def row(self, item, stamp, article):
+        body = self.convert(item)
         article = article or Article()
         title = plain(item.title) or f"Untitled ({item.post_id})"
         if len(title) > 255:
@@ -433,14 +444,20 @@ class WordPressImport(Pictures, Taxonomy, OldAddresses):
         if article.pk is None:
             article.slug = self.slug_for(item, title)
         article.standfirst = plain(item.excerpt)
-        article.body = converted.html
+        article.body = body
         article.section = self.section_for(item)
         self.status_for(item, article)
         lead = self.images_of(item)
         article.lead_image_id = self.pictures.get(lead[0]) if lead else None
         authors = self.authors_for(item)
         article.byline_names = " ".join(author.name for author in authors)
-        self.seo_for(item, article)
+        self.seo_for(
+            item,
+            article,
+            article.section.name,
+            article.standfirst,
+            article.byline_names,
+        )
         return Row(item, stamp, article, authors, self.tags_for(item))
 
     def status_for(self, item, article):
@@ -471,19 +488,23 @@ class WordPressImport(Pictures, Taxonomy, OldAddresses):
         self.slugs.add(slug)
         return slug
 
-    def seo_for(self, item, article):
+    def seo_for(self, item, target, section_name="", standfirst="", names=""):
+        """
+        Yoast's title and description of `item` as `target`'s SEO fields
+        (an article or a page), its variables filled in.
+        """
         values = {
-            "title": article.title,
+            "title": target.title,
             "sitename": plain(self.channel.title),
             "sep": "-",
             "page": "",
-            "primary_category": article.section.name,
-            "category": article.section.name,
-            "excerpt": article.standfirst,
-            "excerpt_only": article.standfirst,
-            "name": article.byline_names,
-            "date": article.published_at.date().isoformat()
-            if article.published_at
+            "primary_category": section_name,
+            "category": section_name,
+            "excerpt": standfirst,
+            "excerpt_only": standfirst,
+            "name": names,
+            "date": target.published_at.date().isoformat()
+            if target.published_at
             else "",
         }
         for field, key, most in (
@@ -501,7 +522,7 @@ class WordPressImport(Pictures, Taxonomy, OldAddresses):
             if len(text) > most:
                 self.report.note("yoast", id=item.post_id, field=field, cut_to=most)
                 text = text[: most - 1].rsplit(" ", 1)[0] + "…"
-            setattr(article, field, text)
+            setattr(target, field, text)
 
 
 @dataclass(slots=True)

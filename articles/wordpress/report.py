@@ -13,7 +13,7 @@ EXAMPLES = 500
 NOTES = {
     "skipped": "Skipped (private, trash or another status)",
     "password": "Password-protected: imported as drafts",
-    "pages": "Pages not imported",
+    "page_path": "Pages whose address the site already uses (left out)",
     "missing_picture": "Pictures whose file could not be had (left out)",
     "not_in_export": "Inline pictures that are not in the export (left out)",
     "no_alt_text": "Pictures without alt text (title or caption used)",

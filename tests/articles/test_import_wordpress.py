@@ -21,6 +21,7 @@ from articles.models import (
     Author,
     Image,
     ImportRecord,
+    Page,
     Redirect,
     Section,
 )
@@ -195,7 +196,16 @@ def build_export(variant="self-hosted"):
         # Its featured picture comes later in the file.
         Post(11, title="Late picture", slug="late-picture",
              categories=[("news", "News")], meta={"_thumbnail_id": "105"}),
-        Post(50, title="About us", slug="about", post_type="page"),
+        Post(50, title="About us", slug="about", post_type="page",
+             link=f"{SITE}/about/", content="Who we are.\n\nWhere we are.",
+             meta={"_yoast_wpseo_title": "About %%sitename%%"}),
+        # A child page under its parent's address; a page whose permalink
+        # is plain takes its slugs.
+        Post(51, title="Our team", slug="team", post_type="page", parent=50,
+             link=f"{SITE}/?page_id=51", content="Jane and Gráinne."),
+        # The address of a section here: left out, reported.
+        Post(52, title="News", slug="news", post_type="page",
+             link=f"{SITE}/news/"),
         attachment(105, "late.jpg", parent=11, alt="Late"),
     ]  # fmt: skip
     return export
@@ -267,7 +277,13 @@ def test_an_export_comes_in_with_statuses_bylines_sections_tags_and_seo(
     skipped = {n["id"]: n["status"] for n in report["notes"]["skipped"]["examples"]}
     assert skipped == {3: "private", 9: "trash"}
     assert not Article.objects.filter(title__in=["Private note", "Binned"]).exists()
-    assert report["notes"]["pages"]["count"] == 1
+    about = Page.objects.get(path="/about/")
+    assert (about.title, about.status) == ("About us", Page.Status.PUBLISHED)
+    assert about.body == "<p>Who we are.</p>\n<p>Where we are.</p>"
+    assert about.seo_title == "About The Old Gazette"
+    assert Page.objects.get(path="/about/team/").title == "Our team"
+    assert report["notes"]["page_path"]["examples"][0]["id"] == 52
+    assert not Page.objects.filter(title="News").exists()
     assert "Shortcodes left as text: 1" in summary
 
     # Non-ASCII slugs: made ASCII (Latin letters kept), the change reported.
@@ -353,6 +369,12 @@ def test_old_permalinks_and_query_addresses_answer_301(export_file, uploads, cli
         assert response.status_code == 301, old
         assert response["Location"] == article.get_absolute_url(), old
 
+    for old, target in [("/?page_id=50", "/about/"), ("/?page_id=51", "/about/team/")]:
+        response = client.get(old)
+        assert response.status_code == 301, old
+        assert response["Location"] == target, old
+    assert client.get("/about/team/").status_code == 200
+
     sport = Section.objects.get(slug="sport")
     harbour_tag = Tag.objects.get(name="Harbour")
     jane = Author.objects.get(name="Jane Doe")
@@ -381,6 +403,7 @@ def everything_imported():
         "sections": Section.objects.count(),
         "tags": Tag.objects.count(),
         "records": list(ImportRecord.objects.values_list("pk", "fingerprint")),
+        "pages": list(Page.objects.values_list("pk", "updated_at", "body")),
     }
 
 
@@ -390,7 +413,7 @@ def test_a_second_run_changes_nothing(export_file, uploads):
 
     report, _ = run(export_file, "--media", str(uploads))
 
-    assert report["counts"]["unchanged"] == 9
+    assert report["counts"]["unchanged"] == 11
     assert "created" not in report["counts"] and "updated" not in report["counts"]
     assert everything_imported() == before
 
@@ -432,7 +455,7 @@ def test_an_interrupted_run_resumes_without_duplicates(export_file, uploads):
     second, _ = run(export_file, "--media", str(uploads))
 
     assert second["counts"]["unchanged"] == 3
-    assert second["counts"]["created"] == 6
+    assert second["counts"]["created"] == 6 + 2
     assert Article.objects.count() == 9
     assert Image.objects.filter(alt_text="The harbour at dawn").count() == 1
     assert Redirect.objects.filter(old_path="/?p=1").count() == 1
@@ -487,8 +510,9 @@ def test_pictures_come_over_https_and_a_missing_one_is_reported(
 
 def test_a_dry_run_writes_nothing(export_file, uploads):
     report, summary = run(export_file, "--media", str(uploads), "--dry-run")
-    assert report["counts"]["created"] == 9
+    assert report["counts"]["created"] == 9 + 2
     assert summary.startswith("Dry run (nothing written)")
+    assert not Page.objects.exists()
     assert not Article.objects.exists()
     assert not Redirect.objects.exists()
     assert not ImportRecord.objects.exists()
@@ -548,8 +572,8 @@ def test_a_progress_line_shows_counts_and_time_left(export_file, uploads):
     # One line, written over as it goes, ended once at the end.
     assert errors.getvalue().count("\n") == 1
     last = errors.getvalue().rsplit("\r", 1)[-1]
-    assert last.startswith("12/12 items · ")
-    assert "s left · 9 new, 0 updated, 0 unchanged, 3 skipped" in last
+    assert last.startswith("14/14 items · ")
+    assert "s left · 11 new, 0 updated, 0 unchanged, 3 skipped" in last
 
 
 def test_posts_go_in_with_a_number_of_queries_that_does_not_grow_with_them(
