@@ -137,7 +137,6 @@ class WordPressImport(Pictures, Taxonomy, OldAddresses, Pages):
         self.authors = {}
         self.categories = {}
         self.category_ids = {}
-        self.tags = {}
         self.coauthor_terms = {}
         self.guest_authors = {}
         self.attachments = {}
@@ -183,8 +182,6 @@ class WordPressImport(Pictures, Taxonomy, OldAddresses, Pages):
         if term.taxonomy == "category":
             self.categories[term.slug] = term
             self.category_ids[term.term_id] = term
-        elif term.taxonomy == "post_tag":
-            self.tags[term.slug] = term
         elif term.taxonomy == "author":
             self.coauthor_terms[term.slug] = term
 
