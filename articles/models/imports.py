@@ -21,6 +21,7 @@ it after a write.
 
 import hashlib
 import json
+from contextlib import contextmanager
 
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
@@ -36,6 +37,25 @@ def fingerprint(value):
 def agency_source(name):
     """The source of what the news agency `name`'s feed brought in."""
     return f"agency:{name}"
+
+
+@contextmanager
+def explicit_timestamps(model, *names):
+    """
+    Let bulk_create keep the created/updated times we give it. Without this,
+    auto_now and auto_now_add stamp every article loaded (the demo's, an
+    import's) with the moment of the run, and each one would look edited
+    long after it was published.
+    """
+    fields = [model._meta.get_field(name) for name in names]
+    saved = [(f.auto_now, f.auto_now_add) for f in fields]
+    for f in fields:
+        f.auto_now = f.auto_now_add = False
+    try:
+        yield
+    finally:
+        for f, (auto_now, auto_now_add) in zip(fields, saved, strict=True):
+            f.auto_now, f.auto_now_add = auto_now, auto_now_add
 
 
 class ImportRecordQuerySet(models.QuerySet):
@@ -132,3 +152,41 @@ class ImportRecord(models.Model):
             },
         )
         return record
+
+    @classmethod
+    def record_many(cls, source, rows):
+        """
+        `record()` for many at once, in one statement: `rows` are (kind,
+        external_id, obj, new_fingerprint).
+        """
+        types = {}
+        records = []
+        for kind, external_id, obj, new_fingerprint in rows:
+            model = type(obj)
+            if model not in types:
+                types[model] = ContentType.objects.get_for_model(
+                    obj, for_concrete_model=False
+                )
+            records.append(
+                cls(
+                    source=source,
+                    kind=kind,
+                    external_id=str(external_id),
+                    content_type=types[model],
+                    object_id=obj.pk,
+                    fingerprint=new_fingerprint,
+                    written_at=getattr(obj, "updated_at", None),
+                )
+            )
+        return cls.objects.bulk_create(
+            records,
+            update_conflicts=True,
+            unique_fields=["source", "kind", "external_id"],
+            update_fields=[
+                "content_type",
+                "object_id",
+                "fingerprint",
+                "written_at",
+                "last_imported_at",
+            ],
+        )

@@ -5,7 +5,6 @@ admin account.
 
 import itertools
 import time
-from contextlib import contextmanager
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -31,6 +30,7 @@ from articles.models import (
     Section,
     TaggedArticle,
 )
+from articles.models.imports import explicit_timestamps
 from articles.signals import demo_paper_loading
 
 DEMO_PASSWORD = "newsroom-demo"
@@ -62,24 +62,6 @@ def two_factor_note():
 
 
 BATCH_SIZE = 2000
-
-
-@contextmanager
-def explicit_timestamps(model, *names):
-    """
-    Let bulk_create keep the created/updated times we give it. Without this,
-    auto_now and auto_now_add stamp every demo article with the moment of the
-    run and each one would look edited long after it was published.
-    """
-    fields = [model._meta.get_field(name) for name in names]
-    saved = [(f.auto_now, f.auto_now_add) for f in fields]
-    for f in fields:
-        f.auto_now = f.auto_now_add = False
-    try:
-        yield
-    finally:
-        for f, (auto_now, auto_now_add) in zip(fields, saved, strict=True):
-            f.auto_now, f.auto_now_add = auto_now, auto_now_add
 
 
 def parse_article_count(value):

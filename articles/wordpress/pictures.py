@@ -1,0 +1,126 @@
+"""
+The pictures of a WordPress import: each attachment a post shows becomes a
+library picture once, its file read or fetched (media.py) a batch at a
+time, and stored through the Image model like an upload.
+"""
+
+from urllib.parse import urlsplit
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+
+from ..models import Image, ImportRecord
+from .content import unsized
+from .media import Missing, upload_path
+
+
+class Pictures:
+    """WordPressImport's pictures (a mixin: the run's state is its own)."""
+
+    def attachment_key(self, attachment_id, url):
+        """
+        The attachment an <img> shows: by its ID, else by its address (any
+        size of it, on any host: a CDN's copy of an upload is found too).
+        """
+        if attachment_id in self.attachments:
+            return attachment_id
+        if url:
+            return self.by_url.get(upload_path(unsized(url)))
+        return None
+
+    def attached_to(self, post_id):
+        """The pictures attached to a post, in their order (a bare [gallery])."""
+        ids = self.attached.get(post_id) or []
+        return sorted(ids, key=lambda pk: (self.attachments[pk].menu_order, pk))
+
+    def picture_for(self, attachment_id, url):
+        key = self.attachment_key(attachment_id, url)
+        return self.pictures.get(key) if key is not None else None
+
+    def store_pictures(self, keys):
+        """
+        Make sure each attachment in `keys` has its library picture (one
+        stored by an earlier run is reused), fetching the files not yet
+        stored all together. A file that cannot be had is reported.
+        """
+        keys = [key for key in keys if key not in self.pictures]
+        if not keys:
+            return
+        records = ImportRecord.objects.of(self.source, "attachment").filter(
+            external_id__in=[str(key) for key in keys]
+        )
+        stored = {int(r.external_id): r for r in records}
+        existing = Image.objects.in_bulk([r.object_id for r in stored.values()])
+        fetch = {}
+        for key in keys:
+            attachment = self.attachments[key]
+            record = stored.get(key)
+            image = existing.get(record.object_id) if record else None
+            if image is not None:
+                self.pictures[key] = image.pk
+                if record.fingerprint != attachment.fingerprint():
+                    self.update_picture(image, attachment)
+            elif record is not None:
+                self.pictures[key] = None  # deleted here: not brought back
+            else:
+                fetch[key] = (attachment.url, attachment.attached_file)
+        if not fetch:
+            return
+        if self.media is None:
+            for key in fetch:
+                self.pictures[key] = None
+                self.report.note(
+                    "missing_picture", id=key, why="no --media or --media-url-base"
+                )
+            return
+        if self.dry_run:
+            for key in fetch:
+                self.pictures[key] = None
+            self.report.count("pictures_not_fetched_in_dry_run", len(fetch))
+            return
+        for key, data in self.media.fetch_all(fetch).items():
+            self.pictures[key] = self.store_picture(self.attachments[key], data)
+
+    def picture_fields(self, attachment):
+        alt = attachment.alt
+        if not alt:
+            alt = attachment.title or attachment.caption or "Picture"
+            self.report.note("no_alt_text", id=attachment.post_id, used=alt)
+        return {
+            "alt_text": alt[:300],
+            "caption": attachment.caption[:500],
+            "credit": attachment.credit[:200],
+            "source": attachment.url[:300],
+        }
+
+    def store_picture(self, attachment, data):
+        if isinstance(data, Missing):
+            self.report.note("missing_picture", id=attachment.post_id, why=str(data))
+            return None
+        name = urlsplit(attachment.url).path.rsplit("/", 1)[-1] or "picture.jpg"
+        try:
+            with transaction.atomic():
+                image = Image.objects.create(
+                    file=ContentFile(data, name=name), **self.picture_fields(attachment)
+                )
+                self.record_picture(image, attachment)
+        except (ValidationError, OSError, ValueError) as error:
+            why = "; ".join(getattr(error, "messages", [str(error)]))
+            self.report.note("missing_picture", id=attachment.post_id, why=why)
+            return None
+        self.report.count("pictures")
+        return image.pk
+
+    def update_picture(self, image, attachment):
+        Image.objects.filter(pk=image.pk).update(**self.picture_fields(attachment))
+        self.record_picture(image, attachment)
+
+    def record_picture(self, image, attachment):
+        ImportRecord.record(
+            self.source,
+            "attachment",
+            attachment.post_id,
+            image,
+            attachment.fingerprint(),
+        )
