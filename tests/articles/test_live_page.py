@@ -8,7 +8,6 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
 from django.db import IntegrityError
 from django.utils import timezone
 
@@ -18,6 +17,7 @@ from tests.articles.live_factories import make_entry, make_live_article
 from tests.articles.test_queries import ARTICLE_PAGE_BUDGET
 from tests.factories import make_article, make_author, make_correction, make_image
 from tests.html import parse
+from tests.kept import forget_everything_kept
 
 pytestmark = pytest.mark.django_db
 
@@ -129,7 +129,7 @@ def make_busy_entries(article, count, author, image, other):
 
 def cold_queries(client, url, assert_max_queries):
     """The queries of a render with nothing kept: the worst case."""
-    cache.clear()
+    forget_everything_kept()
     with assert_max_queries(ARTICLE_PAGE_BUDGET) as captured:
         assert client.get(url).status_code == 200
     return len(captured)

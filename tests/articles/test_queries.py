@@ -3,7 +3,6 @@
 from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
@@ -16,6 +15,7 @@ from tests.factories import (
     make_image,
     make_section,
 )
+from tests.kept import forget_everything_kept
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +36,7 @@ def _private_cache(settings):
 
 def count_queries(client, url, budget, assert_max_queries):
     """Queries of one request with nothing cached: the worst case."""
-    cache.clear()
+    forget_everything_kept()
     with assert_max_queries(budget) as captured:
         response = client.get(url)
     assert response.status_code == 200
