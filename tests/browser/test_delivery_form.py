@@ -4,6 +4,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from playwright.sync_api import expect
 
 from subscriptions.delivery import delivery_earliest_start
 from subscriptions.models import DeliveryRequest
@@ -49,7 +50,8 @@ def test_reader_requests_delivery_and_errors_are_accessible(
     page.get_by_label("I agree to the terms").check()
     page.get_by_role("button", name="Request delivery").click()
 
-    assert page.get_by_text("Enter a valid Eircode").first.is_visible()
+    # Waits for the answer to the press: the page's address stays the same.
+    expect(page.get_by_text("Enter a valid Eircode").first).to_be_visible()
     assert page.get_by_label("Full name").input_value() == "Máire Ní Bhriain"
     assert page.get_by_label("Saturday").is_checked()
     violations = _axe(page, axe_source)
@@ -59,6 +61,7 @@ def test_reader_requests_delivery_and_errors_are_accessible(
     page.get_by_label("Eircode").fill("n37 x2y3")
     page.get_by_role("button", name="Request delivery").click()
 
+    expect(page.locator(".reference")).to_be_visible()
     request = DeliveryRequest.objects.get()
     assert request.eircode == "N37 X2Y3"
     assert request.area.name == "Athlone"
