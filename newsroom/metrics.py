@@ -33,6 +33,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
+    REGISTRY,
     CollectorRegistry,
     Counter,
     Histogram,
@@ -137,26 +138,18 @@ def allowed(request):
     )
 
 
-def registry():
-    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-        collected = CollectorRegistry()
-        multiprocess.MultiProcessCollector(collected)
-    else:
-        from prometheus_client import REGISTRY as collected
-    scrape = CollectorRegistry()
-    scrape.register(_Both(collected))
-    return scrape
+# The apps' gauges, read at each scrape; one registry for the process's life.
+GAUGES = CollectorRegistry()
+GAUGES.register(AppGauges())
 
 
-class _Both:
-    """What the process (or every worker) counted, then the apps' gauges."""
-
-    def __init__(self, counted):
-        self.counted = counted
-
-    def collect(self):
-        yield from self.counted.collect()
-        yield from AppGauges().collect()
+def counted():
+    """What this process counted, or every worker with PROMETHEUS_MULTIPROC_DIR."""
+    if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        return REGISTRY
+    workers = CollectorRegistry()
+    multiprocess.MultiProcessCollector(workers)
+    return workers
 
 
 @never_cache
@@ -164,4 +157,7 @@ class _Both:
 def metrics(request):
     if not allowed(request):
         raise Http404
-    return HttpResponse(generate_latest(registry()), content_type=CONTENT_TYPE_LATEST)
+    return HttpResponse(
+        generate_latest(counted()) + generate_latest(GAUGES),
+        content_type=CONTENT_TYPE_LATEST,
+    )

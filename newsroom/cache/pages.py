@@ -27,6 +27,7 @@ from .versions import (
     CONTENT_VERSION_KEY,
     content_version,
     page_cache_seconds,
+    read_version_file,
     seconds_to_next_change,
     version_file,
 )
@@ -96,8 +97,8 @@ def read_page(key):
     together in one.
     """
     now = time.time()
-    if version_file():
-        version, page = content_version(), cache.get(key)
+    if path := version_file():
+        version, page = read_version_file(path), cache.get(key)
         if page is None or page[0] != version or page[4] <= now:
             return version, None
         return version, page
