@@ -46,6 +46,8 @@ from django.tasks import task
 from django.utils import timezone
 from PIL import ImageOps
 
+from newsroom.retries import claim_due, next_attempt_at
+
 from .body import referenced_ids
 from .fetching import Refused, Unavailable, fetch, refuse
 from .images import open_upload
@@ -201,14 +203,17 @@ def resolve(embed):
         answer = oembed_answer(provider, embed.url)
         thumbnail = copy_thumbnail(answer.get("thumbnail_url"), embed.url)
     except Unavailable as error:
-        if attempts >= settings.EMBED_RETRY_ATTEMPTS:
+        due_at = next_attempt_at(
+            now,
+            attempts,
+            first=settings.EMBED_RETRY_SECONDS,
+            longest=settings.EMBED_RETRY_MAX_SECONDS,
+            most=settings.EMBED_RETRY_ATTEMPTS,
+        )
+        if due_at is None:
             return record(embed, ResolvedEmbed.Status.FAILED, attempts, error)
         return record(
-            embed,
-            ResolvedEmbed.Status.PENDING,
-            attempts,
-            error,
-            next_attempt_at=now + retry_delay(attempts),
+            embed, ResolvedEmbed.Status.PENDING, attempts, error, next_attempt_at=due_at
         )
     except Refused as error:
         return record(embed, ResolvedEmbed.Status.FAILED, attempts, error)
@@ -241,20 +246,15 @@ def claim(embed, now):
     Take a due embed for this worker: a worker that read it at the same time
     finds it taken. Should this one stop, it is due again after the lease.
     """
-    lease = timedelta(seconds=settings.EMBED_FETCH_SECONDS * 4)
-    return (
+    return claim_due(
         ResolvedEmbed._base_manager.filter(
-            pk=embed.pk,
-            status=ResolvedEmbed.Status.PENDING,
-            next_attempt_at=embed.next_attempt_at,
-        ).update(next_attempt_at=now + lease)
-        == 1
+            pk=embed.pk, status=ResolvedEmbed.Status.PENDING
+        ),
+        "next_attempt_at",
+        embed.next_attempt_at,
+        now,
+        lease=timedelta(seconds=settings.EMBED_FETCH_SECONDS * 4),
     )
-
-
-def retry_delay(attempts):
-    seconds = settings.EMBED_RETRY_SECONDS * 2 ** (attempts - 1)
-    return timedelta(seconds=min(seconds, settings.EMBED_RETRY_MAX_SECONDS))
 
 
 def oembed_answer(provider, url):

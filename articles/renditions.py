@@ -27,6 +27,8 @@ from django.dispatch import receiver
 from django.tasks import task
 from django.utils import timezone
 
+from newsroom.retries import claim_due, next_attempt_at
+
 from .models import Image
 from .models.images import RENDITION_STATE, RenditionsOutdated, renditions_wanted
 
@@ -69,20 +71,13 @@ def claim(image, now):
     time finds it taken. Should this one stop, it is due again after the
     lease (RENDITION_CLAIM_SECONDS).
     """
-    lease = timedelta(seconds=settings.RENDITION_CLAIM_SECONDS)
-    return (
-        Image.objects.filter(
-            pk=image.pk,
-            renditions_status=Status.WAITING,
-            renditions_due_at=image.renditions_due_at,
-        ).update(renditions_due_at=now + lease)
-        == 1
+    return claim_due(
+        Image.objects.filter(pk=image.pk, renditions_status=Status.WAITING),
+        "renditions_due_at",
+        image.renditions_due_at,
+        now,
+        lease=timedelta(seconds=settings.RENDITION_CLAIM_SECONDS),
     )
-
-
-def retry_delay(attempts):
-    seconds = settings.RENDITION_RETRY_SECONDS * 2 ** (attempts - 1)
-    return timedelta(seconds=min(seconds, settings.RENDITION_RETRY_MAX_SECONDS))
 
 
 def build(image, now=None, full=False, retry=True):
@@ -90,9 +85,10 @@ def build(image, now=None, full=False, retry=True):
     Make the picture's renditions and record the outcome: the full set
     (always with `full`), or only the crops when the whole picture's are
     complete for the current sizes (the focal point moved). A failure is
-    retried after `retry_delay` while attempts remain (and `retry`), else
-    marked failed. Returns the status: "ready", "waiting", "failed", or
-    "outdated" when the picture changed meanwhile (its save queued it again).
+    retried after a doubling wait (newsroom.retries) while attempts remain
+    (and `retry`), else marked failed. Returns the status: "ready",
+    "waiting", "failed", or "outdated" when the picture changed meanwhile
+    (its save queued it again).
     """
     now = now or timezone.now()
     attempts = image.renditions_attempts + 1
@@ -113,13 +109,23 @@ def build(image, now=None, full=False, retry=True):
         return "outdated"
     except Exception as error:
         logger.exception("Could not make the renditions of picture %s", image.pk)
-        retrying = retry and attempts < settings.RENDITION_ATTEMPTS
-        status = Status.WAITING if retrying else Status.FAILED
+        due_at = (
+            next_attempt_at(
+                now,
+                attempts,
+                first=settings.RENDITION_RETRY_SECONDS,
+                longest=settings.RENDITION_RETRY_MAX_SECONDS,
+                most=settings.RENDITION_ATTEMPTS,
+            )
+            if retry
+            else None
+        )
+        status = Status.FAILED if due_at is None else Status.WAITING
         # Readers see nothing new: written past the kept pages.
         Image.objects.filter(pk=image.pk).update(
             renditions_status=status,
             renditions_attempts=attempts,
-            renditions_due_at=now + retry_delay(attempts) if retrying else None,
+            renditions_due_at=due_at,
             renditions_error=f"{type(error).__name__}: {error}"[:300],
         )
         image.refresh_from_db(fields=RENDITION_STATE)

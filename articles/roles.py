@@ -4,7 +4,9 @@ with a frozen copy of this table; `ensure_roles` puts each group back to
 exactly these permissions among the articles' and tags' own. Each app grants
 its own permissions to the groups from its own migrations (subscriptions
 gives Editors newsletters and editions, and makes Circulation), and
-`grant_roles` leaves every other app's permissions on a group alone.
+`grant_roles` leaves every other app's permissions on a group alone. It is
+the one way permissions reach a group: those migrations call it too, with
+their historical registry and their frozen tables.
 
 - Contributor: writes and edits their own drafts and submits them for review.
 - Writer: as a Contributor, and publishes and schedules their own articles.
@@ -90,12 +92,15 @@ def ensure_roles(apps=global_apps):
     grant_roles(ROLES, apps)
 
 
-def grant_roles(roles, apps=global_apps):
+def grant_roles(roles, apps=global_apps, *, exactly=True):
     """
     Give each group of `roles` ({group: {app label: {model: [actions]}}})
-    exactly its permissions among those apps' (creating the permissions
-    first, which Django otherwise does only after migrating), leaving its
-    permissions in other apps alone: each app grants its own.
+    its permissions among those apps' (creating the group, and the
+    permissions first, which Django otherwise does only after migrating).
+    With `exactly`, the group is left with no other permission of those
+    apps; without, it keeps those it had (a migration that adds some). Its
+    permissions in other apps stay alone either way: each app grants its
+    own. `apps` is a migration's historical registry, or the project's.
     """
     labels = {label for models in roles.values() for label in models}
     for label in sorted(labels):
@@ -121,5 +126,8 @@ def grant_roles(roles, apps=global_apps):
         missing = wanted - {(p.content_type.app_label, p.codename) for p in permissions}
         if missing:
             raise LookupError(f"Permissions missing for {name}: {sorted(missing)}")
-        kept = group.permissions.exclude(content_type__app_label__in=labels)
-        group.permissions.set([*kept, *permissions])
+        if exactly:
+            kept = group.permissions.exclude(content_type__app_label__in=labels)
+            group.permissions.set([*kept, *permissions])
+        else:
+            group.permissions.add(*permissions)

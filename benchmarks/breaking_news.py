@@ -53,6 +53,7 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.live_coverage import BROWSER, Connection, percentile  # noqa: E402
 from benchmarks.serving import Processes, ensure_database, reader_paths  # noqa: E402
+from tests import servers  # noqa: E402
 from tests.deploy import edge  # noqa: E402
 
 PYTHON = sys.executable
@@ -110,7 +111,7 @@ def metric(text, name):
 
 def origin_counts(port):
     """(page-cache misses, requests per page) from gunicorn's /metrics."""
-    _status, _headers, body = edge.fetch(
+    _status, _headers, body = servers.fetch(
         f"http://127.0.0.1:{port}/metrics",
         headers={"Authorization": f"Bearer {METRICS_TOKEN}"},
     )
@@ -181,8 +182,8 @@ def run_mode(name, options, url, env, folder, processes):
     }
     if not with_redis:
         mode_env.pop("REDIS_URL", None)
-    app_port = edge.free_port()
-    ports = {"http_port": edge.free_port(), "https_port": edge.free_port()}
+    app_port = servers.free_port()
+    ports = {"http_port": servers.free_port(), "https_port": servers.free_port()}
     started = [
         processes.add(
             edge.start_gunicorn(
@@ -199,9 +200,9 @@ def run_mode(name, options, url, env, folder, processes):
     )
     started.append(processes.add(edge.start_nginx(config)))
     base = f"https://localhost:{ports['https_port']}"
-    edge.wait_until_answering(base + "/robots.txt", started, timeout=120)
+    servers.wait_until_answering(base + "/robots.txt", started, timeout=120)
     for path in paths.values():
-        edge.fetch(base + path)  # fill the caches
+        servers.fetch(base + path)  # fill the caches
     section = paths["section"].strip("/")
     misses_before, requests_before = origin_counts(app_port)
     editor = processes.add(
@@ -225,7 +226,7 @@ def run_mode(name, options, url, env, folder, processes):
     editor_said = editor.communicate(timeout=60)[0].strip().splitlines()
     misses_after, requests_after = origin_counts(app_port)
     for process in reversed(started):
-        edge.stop(process)
+        servers.stop(process)
     every = [s for values in latencies.values() for s in values]
     return {
         "renders": (misses_after - misses_before) / options.duration,

@@ -61,6 +61,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.serving import Processes, ensure_database, parse_wrk  # noqa: E402
+from tests import servers  # noqa: E402
 from tests.deploy import edge  # noqa: E402
 
 PYTHON = sys.executable
@@ -517,7 +518,7 @@ def wrk_cached(base, article):
     wrk on the updates answer every reader asks for at the end (after the
     newest entry), as a client that adds no timing noise of its own sees it.
     """
-    _status, _headers, body = edge.fetch(f"{base}{article['updates']}?since=0")
+    _status, _headers, body = servers.fetch(f"{base}{article['updates']}?since=0")
     latest = json.loads(body)["latest"]
     done = subprocess.run(
         [
@@ -584,8 +585,8 @@ def main():
             options.database, options.articles, media_root, options.fresh
         )
         article = set_up_article(url, env)
-        app_port = edge.free_port()
-        ports = {"http_port": edge.free_port(), "https_port": edge.free_port()}
+        app_port = servers.free_port()
+        ports = {"http_port": servers.free_port(), "https_port": servers.free_port()}
         # Browsers send the address's port in Origin; the shipped site has none.
         origin = f"https://localhost:{ports['https_port']}"
         gunicorn_log = folder / "gunicorn.log"
@@ -608,7 +609,7 @@ def main():
             **ports,
         )
         processes.add(edge.start_nginx(config))
-        edge.wait_until_answering(
+        servers.wait_until_answering(
             f"https://localhost:{ports['https_port']}/robots.txt", processes.started
         )
         print(

@@ -33,9 +33,8 @@ from django.core.files.storage import FileSystemStorage  # noqa: E402
 from storages.backends.s3 import S3Storage  # noqa: E402
 
 from articles import images  # noqa: E402
-from tests import s3  # noqa: E402
+from tests import s3, servers  # noqa: E402
 from tests.factories import image_bytes  # noqa: E402
-from tests.subscriptions.test_newsletter_worker import stop  # noqa: E402
 
 NAME = "renditions/2026/12/harbour-at-dawn-card-800.avif"
 
@@ -99,7 +98,7 @@ def main():
                 f"{median * 1000:5.0f} ms median"
             )
     finally:
-        stop(process)
+        servers.stop(process)
 
 
 if __name__ == "__main__":

@@ -32,6 +32,7 @@ import psycopg
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from tests import servers  # noqa: E402
 from tests.deploy import edge  # noqa: E402  (the same start-up as the edge tests)
 
 PYTHON = sys.executable
@@ -144,7 +145,7 @@ def page_queries(url, env):
 
 def sign_up_script(folder, article_url):
     """A wrk script posting the sign-up form found on the article page."""
-    _status, _headers, page = edge.fetch(article_url)
+    _status, _headers, page = servers.fetch(article_url)
     page = page.decode()
     newsletter = re.search(r'name="newsletter" value="([^"]+)"', page).group(1)
     consent = re.search(r'name="consent_version" value="([^"]+)"', page).group(1)
@@ -186,7 +187,7 @@ class Processes:
 
     def stop_all(self):
         for process in reversed(self.started):
-            edge.stop(process)
+            servers.stop(process)
 
 
 def main():
@@ -233,7 +234,9 @@ def main():
             paths = reader_paths(url)
             queries = page_queries(url, env)
             prefix = f"serving-{uuid.uuid4().hex}"
-            ports = {name: edge.free_port() for name in ("uncached", "local", "redis")}
+            ports = {
+                name: servers.free_port() for name in ("uncached", "local", "redis")
+            }
             common = {**env, "DATABASE_URL": url}
             variants = {
                 "uncached": {"PAGE_CACHE_SECONDS": "0"},
@@ -256,7 +259,7 @@ def main():
                     )
                 )
             for name in variants:
-                edge.wait_until_answering(
+                servers.wait_until_answering(
                     f"http://127.0.0.1:{ports[name]}/robots.txt", processes.started
                 )
             targets = []
@@ -280,14 +283,14 @@ def main():
                 # The edge in front of the Redis variant, nginx serving the
                 # article as a file, and the bare Django floor.
                 static_root = folder / "static"
-                _status, _headers, article_bytes = edge.fetch(
+                _status, _headers, article_bytes = servers.fetch(
                     f"http://127.0.0.1:{ports['redis']}{paths['article']}"
                 )
                 (static_root / "article.html").write_bytes(article_bytes)
                 nginx_ports = {
                     "app_port": ports["redis"],
-                    "http_port": edge.free_port(),
-                    "https_port": edge.free_port(),
+                    "http_port": servers.free_port(),
+                    "https_port": servers.free_port(),
                 }
                 config = edge.nginx_config(
                     folder,
@@ -296,7 +299,7 @@ def main():
                     **nginx_ports,
                 )
                 processes.add(edge.start_nginx(config))
-                bare_port = edge.free_port()
+                bare_port = servers.free_port()
                 processes.add(
                     subprocess.Popen(
                         [
@@ -315,8 +318,10 @@ def main():
                     )
                 )  # fmt: skip
                 edge_base = f"https://localhost:{nginx_ports['https_port']}"
-                edge.wait_until_answering(edge_base + "/robots.txt", processes.started)
-                edge.wait_until_answering(
+                servers.wait_until_answering(
+                    edge_base + "/robots.txt", processes.started
+                )
+                servers.wait_until_answering(
                     f"http://127.0.0.1:{bare_port}/", processes.started
                 )
                 for page in ("article", "home", "section"):
@@ -341,7 +346,7 @@ def main():
                 continue
             for label, target, script, page in targets:
                 if script is None:
-                    edge.fetch(target)  # fill the caches
+                    servers.fetch(target)  # fill the caches
                 result = wrk(target, options, script)
                 if label.startswith("uncached") and page:
                     count = queries.get(("rendered", page))

@@ -49,7 +49,7 @@ error and retried, as every mail system does.
 
 Retries. A temporary refusal (a 4xx reply) or a server that cannot be reached
 (refused, timed out, hung up) puts the row back in the queue, the next
-attempt MAIL_RETRY_SECONDS later, doubling each time up to
+attempt MAIL_RETRY_SECONDS later, doubling each time (newsroom.retries) up to
 MAIL_RETRY_MAX_SECONDS; once the row has waited MAIL_RETRY_FOR_SECONDS since
 it was queued, the next temporary refusal fails it, saying so. With the
 defaults (1 minute, 1 hour, 24 hours) a mail server may be down for a day
@@ -70,6 +70,7 @@ from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
 from newsroom.mail_errors import describe_mail_error, is_permanent, is_unreachable
+from newsroom.retries import next_attempt_at
 
 logger = logging.getLogger(__name__)
 
@@ -84,12 +85,6 @@ IN_DOUBT = (
 
 def lease():
     return timedelta(seconds=settings.MAIL_CLAIM_SECONDS)
-
-
-def backoff(attempts):
-    """Seconds to wait after attempt `attempts`: base, 2×, 4×… up to the ceiling."""
-    doubling = settings.MAIL_RETRY_SECONDS * 2 ** min(max(attempts - 1, 0), 30)
-    return min(doubling, settings.MAIL_RETRY_MAX_SECONDS)
 
 
 def refusal_outcome(error, queued_at, attempts, now):
@@ -109,7 +104,20 @@ def refusal_outcome(error, queued_at, attempts, now):
             f"{_duration(now - queued_at)} (the retry window is "
             f"{_duration(window)}): {reason}",
         )
-    return False, now + timedelta(seconds=backoff(attempts)), reason
+    return False, retry_at(now, attempts), reason
+
+
+def retry_at(now, attempts):
+    """
+    When a message is tried again after `attempts` refusals: MAIL_RETRY_SECONDS
+    on, doubling up to MAIL_RETRY_MAX_SECONDS (newsroom.retries).
+    """
+    return next_attempt_at(
+        now,
+        attempts,
+        first=settings.MAIL_RETRY_SECONDS,
+        longest=settings.MAIL_RETRY_MAX_SECONDS,
+    )
 
 
 def not_tried(error):
@@ -350,7 +358,7 @@ class Courier:
             # they wait as long, untried, their attempts uncounted.
             self.record_accepted()
             if final:
-                next_attempt_at = now + timedelta(seconds=backoff(1))
+                next_attempt_at = retry_at(now, 1)
             self.mine().filter(status=Status.CLAIMED).update(
                 status=Status.QUEUED,
                 claim_token="",

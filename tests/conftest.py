@@ -212,7 +212,7 @@ def _encode_each_picture_once():
 @pytest.fixture(scope="session")
 def s3_server(tmp_path_factory):
     """The endpoint of a real S3 API server (moto's), for this test session."""
-    from tests.subscriptions.test_newsletter_worker import stop
+    from tests.servers import stop
 
     process, endpoint = s3.start_server(tmp_path_factory.mktemp("s3") / "server.log")
     yield endpoint

@@ -6,6 +6,8 @@ accepts connections and never answers, and a port where nothing listens.
 import socket
 import threading
 
+from tests.servers import free_port
+
 
 class HangingListener:
     """
@@ -59,6 +61,4 @@ class HangingListener:
 
 def closed_port():
     """A local port where nothing listens (connections are refused at once)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+    return free_port()

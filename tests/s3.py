@@ -5,17 +5,14 @@ test (tests/conftest.py's s3_server and s3_media fixtures).
 """
 
 import json
-import subprocess
 import sys
-import time
-import urllib.request
 import uuid
 from dataclasses import dataclass
 
 import boto3
 
 from newsroom import media_storage
-from tests.subscriptions.smtp import free_port
+from tests.servers import free_port, start, stop, wait_until_answering
 
 REGION = "us-east-1"
 # moto accepts any key pair; the servers under test are given the same.
@@ -25,22 +22,17 @@ ACCESS_KEY, SECRET_KEY = "newsroom-test", "newsroom-test-secret"
 def start_server(log_path):
     """Start moto's S3 server; return the process and its endpoint URL."""
     port = free_port()
-    process = subprocess.Popen(
+    process = start(
         [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-        stdout=log_path.open("a"),
-        stderr=subprocess.STDOUT,
+        log_path,
     )
     endpoint = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        assert process.poll() is None, f"the S3 server stopped (see {log_path})"
-        try:
-            with urllib.request.urlopen(endpoint + "/moto-api/", timeout=2):
-                return process, endpoint
-        except OSError:
-            time.sleep(0.1)
-    process.terminate()
-    raise AssertionError(f"the S3 server at {endpoint} never answered")
+    try:
+        wait_until_answering(endpoint + "/moto-api/", [process])
+    except BaseException:
+        stop(process)
+        raise
+    return process, endpoint
 
 
 def public_read_policy(bucket):

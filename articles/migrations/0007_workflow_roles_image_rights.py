@@ -3,8 +3,9 @@
 import django.db.models.deletion
 import django.utils.timezone
 from django.conf import settings
-from django.contrib.auth.management import create_permissions
 from django.db import migrations, models
+
+from articles.roles import grant_roles
 
 # The role groups and their articles and tags permissions, frozen as they were
 # made here (articles.roles is the live table). Each app grants its own:
@@ -49,30 +50,7 @@ ROLES = {
 
 
 def make_roles(apps, schema_editor):
-    for label in ("articles", "taggit"):
-        app_config = apps.get_app_config(label)
-        saved = getattr(app_config, "models_module", None)
-        app_config.models_module = saved or True
-        try:
-            create_permissions(app_config, apps=apps, verbosity=0)
-        finally:
-            app_config.models_module = saved
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for name, by_app in ROLES.items():
-        group, _ = Group.objects.get_or_create(name=name)
-        for app_label, by_model in by_app.items():
-            codenames = {
-                action if action.endswith(f"_{model}") else f"{action}_{model}"
-                for model, actions in by_model.items()
-                for action in actions
-            }
-            permissions = Permission.objects.filter(
-                content_type__app_label=app_label, codename__in=codenames
-            )
-            if permissions.count() != len(codenames):
-                raise LookupError(f"Permissions missing for {name} in {app_label}")
-            group.permissions.add(*permissions)
+    grant_roles(ROLES, apps, exactly=False)
 
 
 class Migration(migrations.Migration):

@@ -5,19 +5,20 @@ and editors manage redirects; only editors send readers to other sites.
 """
 
 import django.db.models.deletion
-from django.contrib.auth.management import create_permissions
 from django.db import migrations, models
 
+from articles.roles import grant_roles
+
 # Frozen as granted here; articles.roles is the live table.
-ROLE_PERMISSIONS = {
-    "Writer": ["view_redirect", "add_redirect", "change_redirect", "delete_redirect"],
-    "Editor": [
-        "view_redirect",
-        "add_redirect",
-        "change_redirect",
-        "delete_redirect",
-        "offsite_redirect",
-    ],
+ROLES = {
+    "Writer": {
+        "articles": {"redirect": ["view", "add", "change", "delete"]},
+    },
+    "Editor": {
+        "articles": {
+            "redirect": ["view", "add", "change", "delete", "offsite_redirect"],
+        },
+    },
 }
 
 
@@ -45,22 +46,7 @@ def move_back(apps, schema_editor):
 
 
 def grant_redirect_permissions(apps, schema_editor):
-    app_config = apps.get_app_config("articles")
-    saved = getattr(app_config, "models_module", None)
-    app_config.models_module = saved or True
-    try:
-        create_permissions(app_config, apps=apps, verbosity=0)
-    finally:
-        app_config.models_module = saved
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for name, codenames in ROLE_PERMISSIONS.items():
-        group, _ = Group.objects.get_or_create(name=name)
-        group.permissions.add(
-            *Permission.objects.filter(
-                content_type__app_label="articles", codename__in=codenames
-            )
-        )
+    grant_roles(ROLES, apps, exactly=False)
 
 
 class Migration(migrations.Migration):

@@ -6,34 +6,19 @@ them off the site is decided by the articles' own permissions.
 import articles.models
 import django.db.models.deletion
 from django.conf import settings
-from django.contrib.auth.management import create_permissions
 from django.db import migrations, models
 
+from articles.roles import grant_roles
 
 # Frozen as granted here; articles.roles is the live table.
-ROLE_PERMISSIONS = {
-    role: ["view_page", "add_page", "change_page", "delete_page"]
+ROLES = {
+    role: {"articles": {"page": ["view", "add", "change", "delete"]}}
     for role in ("Writer", "Editor")
 }
 
 
 def grant_page_permissions(apps, schema_editor):
-    app_config = apps.get_app_config("articles")
-    saved = getattr(app_config, "models_module", None)
-    app_config.models_module = saved or True
-    try:
-        create_permissions(app_config, apps=apps, verbosity=0)
-    finally:
-        app_config.models_module = saved
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for name, codenames in ROLE_PERMISSIONS.items():
-        group, _ = Group.objects.get_or_create(name=name)
-        group.permissions.add(
-            *Permission.objects.filter(
-                content_type__app_label="articles", codename__in=codenames
-            )
-        )
+    grant_roles(ROLES, apps, exactly=False)
 
 
 class Migration(migrations.Migration):

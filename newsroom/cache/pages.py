@@ -26,8 +26,8 @@ from .keys import cache_key
 from .versions import (
     CONTENT_VERSION_KEY,
     content_version,
+    one_version_per_request,
     page_cache_seconds,
-    read_version_file,
     seconds_to_next_change,
     version_file,
 )
@@ -97,8 +97,8 @@ def read_page(key):
     together in one.
     """
     now = time.time()
-    if path := version_file():
-        version, page = read_version_file(path), cache.get(key)
+    if version_file():
+        version, page = content_version(), cache.get(key)
         if page is None or page[0] != version or page[4] <= now:
             return version, None
         return version, page
@@ -173,6 +173,10 @@ class PageCacheWSGIHandler(WSGIHandler):
     """
 
     def __call__(self, environ, start_response):
+        with one_version_per_request():
+            return self.respond(environ, start_response)
+
+    def respond(self, environ, start_response):
         if (
             settings.PAGE_CACHE_SECONDS
             and may_use_page_cache(environ)
@@ -215,7 +219,8 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        response = self.respond(request)
+        with one_version_per_request():
+            response = self.respond(request)
         # Every answer, not only the pages kept here: the edge reads
         # Cache-Control, and would otherwise keep a feed or a redirect as
         # long as its max-age says. Set last, after Cache-Control, which

@@ -14,6 +14,8 @@ page_cache_schedule(): nothing is kept past the next such moment.
 import os
 import tempfile
 import time
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -25,6 +27,10 @@ from .backends import tracking
 from .keys import cache_key
 
 CONTENT_VERSION_KEY = cache_key("content-version")
+
+# The version read from the version file in the current request, if any
+# (one_version_per_request).
+_request_versions = ContextVar("request_versions", default=None)
 
 
 def version_file():
@@ -83,16 +89,42 @@ def content_version():
     again from the clock, never from a number pages were cached under. With
     Redis, this process's tracked copy is used while Redis says it has not
     changed (RedisTracking), which costs no round trip. Without Redis it is
-    read from the version file every process shares (version_file).
+    read from the version file every process shares (version_file), once a
+    request (one_version_per_request).
     """
     if path := version_file():
-        return read_version_file(path)
+        read = _request_versions.get()
+        if read is None:
+            return read_version_file(path)
+        if path not in read:
+            read[path] = read_version_file(path)
+        return read[path]
     tracked = tracking()
     if tracked is not None:
         version = tracked.current(CONTENT_VERSION_KEY)
         if version is not None:
             return version
     return cache.get_or_set(CONTENT_VERSION_KEY, time.time_ns, timeout=None)
+
+
+@contextmanager
+def one_version_per_request():
+    """
+    Within, the version file is read once: a render asks for the version
+    several times (the page cache, the page's parts, kept values), and each
+    asking would otherwise be a file read. Entered as a request starts and
+    left as it ends, so no request sees a version an earlier one read; a
+    request that bumps the version goes on with the new one. Entered again
+    within the same request, it keeps the version already read.
+    """
+    if _request_versions.get() is not None:
+        yield
+        return
+    token = _request_versions.set({})
+    try:
+        yield
+    finally:
+        _request_versions.reset(token)
 
 
 class VersionMemo:
@@ -124,7 +156,9 @@ version_memo = VersionMemo()
 def bump_content_version():
     """Forget every cached page (new version, new keys)."""
     if path := version_file():
-        write_version_file(path)
+        version = write_version_file(path)
+        if (read := _request_versions.get()) is not None:
+            read[path] = version
         return
     try:
         if cache.incr(CONTENT_VERSION_KEY) is not None:

@@ -4,34 +4,23 @@ used to grant this; each app now grants its own permissions to the groups.
 On a database where it already did, this changes nothing.
 """
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
+from articles.roles import grant_roles
+
 # Frozen as granted here; subscriptions.roles is the live table.
-EDITOR_PERMISSIONS = [
-    f"{action}_{model}"
-    for model in ("newsletter", "edition", "editionarticle")
-    for action in ("view", "add", "change", "delete")
-]
+ROLES = {
+    "Editor": {
+        "subscriptions": {
+            model: ["view", "add", "change", "delete"]
+            for model in ("newsletter", "edition", "editionarticle")
+        },
+    },
+}
 
 
 def grant_editor_permissions(apps, schema_editor):
-    app_config = apps.get_app_config("subscriptions")
-    saved = getattr(app_config, "models_module", None)
-    app_config.models_module = saved or True
-    try:
-        create_permissions(app_config, apps=apps, verbosity=0)
-    finally:
-        app_config.models_module = saved
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    group, _ = Group.objects.get_or_create(name="Editor")
-    group.permissions.add(
-        *Permission.objects.filter(
-            content_type__app_label="subscriptions",
-            codename__in=EDITOR_PERMISSIONS,
-        )
-    )
+    grant_roles(ROLES, apps, exactly=False)
 
 
 class Migration(migrations.Migration):

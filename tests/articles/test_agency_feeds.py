@@ -31,7 +31,7 @@ from articles.agency import FeedError, read_feed, take_in
 from articles.models import Article, ArticleAuthor, Author, ImportRecord, Revision
 from tests.factories import make_article, make_editor, make_section
 from tests.hostile import hostile_text
-from tests.subscriptions.test_newsletter_worker import database_url
+from tests.servers import database_url
 
 from .embeds.provider_server import Answer, ProviderServer, certificate, jpeg_bytes
 

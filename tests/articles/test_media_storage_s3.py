@@ -29,7 +29,7 @@ from tests.factories import (
     make_editor,
     make_image,
 )
-from tests.subscriptions.smtp import free_port
+from tests.servers import free_port
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

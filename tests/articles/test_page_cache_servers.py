@@ -9,34 +9,24 @@ share makes a change show on the next request to either.
 
 import os
 import re
-import socket
-import subprocess
 import sys
-import time
 import urllib.request
 import uuid
 from contextlib import contextmanager
 
 import pytest
 from bs4 import BeautifulSoup
-from django.conf import settings as django_settings
 
 from articles.models import Image
 from tests import s3
 from tests.admin_over_http import StaffBrowser
 from tests.articles.test_media_storage_s3 import page_picture_urls
 from tests.factories import image_bytes, make_article, make_editor
-from tests.subscriptions.test_newsletter_worker import database_url
+from tests.servers import database_url, free_port, start, stop, wait_until_answering
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/10")
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def fetch(url, headers=None):
@@ -55,25 +45,11 @@ def start_server(port, prefix, log_path, environment=()):
         "PAGE_CACHE_SECONDS": "300",
         **dict(environment),
     }
-    return subprocess.Popen(
+    return start(
         [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
-        cwd=django_settings.BASE_DIR,
-        env=env,
-        stdout=log_path.open("a"),
-        stderr=subprocess.STDOUT,
+        log_path,
+        env,
     )
-
-
-def wait_until_serving(server, base):
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        assert server.poll() is None, "the server stopped"
-        try:
-            fetch(base + "/robots.txt")
-            return
-        except OSError:
-            time.sleep(0.1)
-    raise AssertionError(f"{base} never answered")
 
 
 @pytest.fixture
@@ -101,17 +77,10 @@ def running_servers(prefix, log_path, environments):
             servers.append(start_server(port, prefix, log_path, environment))
             bases.append(f"http://127.0.0.1:{port}")
         for server, base in zip(servers, bases, strict=True):
-            wait_until_serving(server, base)
+            wait_until_answering(base + "/robots.txt", [server])
         yield bases
     finally:
-        for server in servers:
-            server.terminate()
-        for server in servers:
-            try:
-                server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
+        stop(*servers)
 
 
 @pytest.fixture

@@ -400,7 +400,7 @@ def test_the_real_worker_makes_the_renditions_of_an_uploaded_picture(client, set
     The picture uploaded in the admin waits; `manage.py db_worker`, in a
     process of its own, makes the full set and marks it ready.
     """
-    from tests.subscriptions.test_newsletter_worker import database_url
+    from tests.servers import database_url
 
     client.force_login(make_editor())
     response = client.post(

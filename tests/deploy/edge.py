@@ -1,30 +1,21 @@
 """
 The shipped production setup on loopback: gunicorn with gunicorn.conf.py and
 nginx with deploy/nginx/newsroom.conf, rewritten only for its addresses and
-paths (ports, folders, a throwaway certificate). benchmarks/serving.py
-starts them the same way.
+paths (ports, folders, a throwaway certificate), started as every test
+server is (tests/servers.py). benchmarks/serving.py starts them the same way.
 """
 
 import os
 import shutil
-import socket
-import ssl
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 from pathlib import Path
+
+from tests import servers
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 NGINX_CONF = ROOT / "deploy" / "nginx" / "newsroom.conf"
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def self_signed_certificate(folder):
@@ -127,10 +118,9 @@ def nginx_test(config):
 
 
 def start_nginx(config):
-    return subprocess.Popen(
+    return servers.start(
         [NGINX, "-c", str(config), "-p", str(config.parent), "-g", "daemon off;"],
-        stdout=subprocess.DEVNULL,
-        stderr=(config.parent / "nginx.out").open("a"),
+        config.parent / "nginx.out",
     )
 
 
@@ -159,63 +149,12 @@ def collect_static(static_root, env):
 
 
 def start_gunicorn(port, env, log_path, workers=2):
-    return subprocess.Popen(
+    return servers.start(
         [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py"],
-        cwd=ROOT,
+        log_path,
         env={
             **env,
             "GUNICORN_BIND": f"127.0.0.1:{port}",
             "WEB_CONCURRENCY": str(workers),
         },
-        stdout=log_path.open("a"),
-        stderr=subprocess.STDOUT,
     )
-
-
-def stop(process, timeout=15):
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
-UNVERIFIED = ssl.create_default_context()
-UNVERIFIED.check_hostname = False
-UNVERIFIED.verify_mode = ssl.CERT_NONE
-
-
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
-OPENER = urllib.request.build_opener(
-    urllib.request.HTTPSHandler(context=UNVERIFIED), NoRedirect
-)
-
-
-def fetch(url, headers=None, method="GET"):
-    """(status, headers, body) of one request; errors are answers too."""
-    request = urllib.request.Request(url, headers=headers or {}, method=method)
-    try:
-        with OPENER.open(request, timeout=10) as response:
-            return response.status, response.headers, response.read()
-    except urllib.error.HTTPError as error:
-        return error.code, error.headers, error.read()
-
-
-def wait_until_answering(url, processes, timeout=30):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        for process in processes:
-            assert process.poll() is None, f"{process.args[:3]} stopped"
-        try:
-            if fetch(url)[0] == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.1)
-    raise AssertionError(f"{url} never answered")

@@ -37,13 +37,13 @@ from tests.factories import (
     make_image,
     make_section,
 )
+from tests.servers import database_url, fetch, free_port, stop, wait_until_answering
 from tests.subscriptions.factories import (
     make_delivery_area,
     make_delivery_request,
     make_newsletter,
     make_subscription,
 )
-from tests.subscriptions.test_newsletter_worker import database_url
 
 BACKUP = edge.ROOT / "deploy" / "backup" / "newsroom-backup"
 RESTORE = edge.ROOT / "deploy" / "backup" / "newsroom-restore"
@@ -181,19 +181,19 @@ def read_pages(database, media_root, paths, folder):
         "SITE_URL": "https://news.example.org",
     }
     env.pop("REDIS_URL", None)
-    port = edge.free_port()
+    port = free_port()
     server = edge.start_gunicorn(port, env, folder / "gunicorn.log", workers=1)
     base = f"http://127.0.0.1:{port}"
     try:
-        edge.wait_until_answering(base + "/healthz/live", [server])
+        wait_until_answering(base + "/healthz/live", [server])
         pages = {}
         for path in paths:
-            status, headers, body = edge.fetch(base + path)
+            status, headers, body = fetch(base + path)
             assert status == 200, (path, status)
             pages[path] = (status, headers["Content-Type"], body)
         return pages
     finally:
-        edge.stop(server)
+        stop(server)
 
 
 def without_the_day(pages):

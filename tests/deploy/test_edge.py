@@ -23,7 +23,7 @@ from articles.models import Article
 from tests.articles.live_factories import make_entry, make_live_article
 from tests.deploy import edge
 from tests.factories import make_article
-from tests.subscriptions.test_newsletter_worker import database_url
+from tests.servers import database_url, fetch, free_port, stop, wait_until_answering
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -52,9 +52,9 @@ def config(folder):
     env = edge.production_env()
     edge.collect_static(static_root, env)
     ports = {
-        "app_port": edge.free_port(),
-        "http_port": edge.free_port(),
-        "https_port": edge.free_port(),
+        "app_port": free_port(),
+        "http_port": free_port(),
+        "https_port": free_port(),
     }
     path = edge.nginx_config(
         folder, static_root=static_root, media_root=media_root, **ports
@@ -73,7 +73,7 @@ class Gunicorn:
         self.process = edge.start_gunicorn(self.port, self.env, self.log)
 
     def stop(self):
-        edge.stop(self.process)
+        stop(self.process)
 
     def requests_for(self, path):
         """How many requests for `path` gunicorn has answered (its access log)."""
@@ -98,10 +98,10 @@ def servers(config, folder, django_db_setup):
     nginx = edge.start_nginx(path)
     base = f"https://localhost:{ports['https_port']}"
     try:
-        edge.wait_until_answering(base + "/robots.txt", [gunicorn.process, nginx])
+        wait_until_answering(base + "/robots.txt", [gunicorn.process, nginx])
         yield base, ports, gunicorn, nginx
     finally:
-        edge.stop(nginx)
+        stop(nginx)
         gunicorn.stop()
 
 
@@ -125,7 +125,7 @@ def shared_cache(settings):
 
 
 def text(url, **kwargs):
-    status, headers, body = edge.fetch(url, **kwargs)
+    status, headers, body = fetch(url, **kwargs)
     assert status == 200, (url, status)
     return body.decode()
 
@@ -159,22 +159,22 @@ def test_a_reading_page_goes_through_nginx_to_gunicorn_and_the_edge_keeps_it(sit
     base, _ports = site
     article = make_article(title="Harbour plan approved")
     url = base + article.get_absolute_url()
-    status, headers, body = edge.fetch(url)
+    status, headers, body = fetch(url)
     assert status == 200
     assert b"Harbour plan approved" in body
     assert headers["X-Cache-Status"] == "MISS"
     assert "s-maxage=300" in headers["Cache-Control"]
     assert "Set-Cookie" not in headers
     assert "X-Accel-Expires" not in headers  # for nginx only
-    _status, again, _body = edge.fetch(url)
+    _status, again, _body = fetch(url)
     # Kept at the edge: gunicorn is not asked again within the second.
     assert again["X-Cache-Status"] in {"HIT", "UPDATING", "STALE"}
-    status, _headers, body = edge.fetch(url, headers={"If-None-Match": headers["ETag"]})
+    status, _headers, body = fetch(url, headers={"If-None-Match": headers["ETag"]})
     assert status == 304 and body == b""
 
 
 def requests_counted(url, page, **headers):
-    status, _headers, body = edge.fetch(url, headers=headers)
+    status, _headers, body = fetch(url, headers=headers)
     assert status == 200, status
     return sum(
         sample.value
@@ -189,11 +189,11 @@ def test_metrics_count_every_workers_requests_and_keep_out_the_public(site):
     app = f"http://127.0.0.1:{ports['app_port']}"
     before = requests_counted(app + "/metrics", "healthz-live")
     for _ in range(12):  # spread over gunicorn's two workers
-        assert edge.fetch(app + "/healthz/live")[0] == 200
+        assert fetch(app + "/healthz/live")[0] == 200
     assert requests_counted(app + "/metrics", "healthz-live") == before + 12
     # Through the edge every request comes from nginx's address: only the
     # token lets one in.
-    assert edge.fetch(base + "/metrics")[0] == 404
+    assert fetch(base + "/metrics")[0] == 404
     token = {"Authorization": f"Bearer {METRICS_TOKEN}"}
     assert requests_counted(base + "/metrics", "healthz-live", **token) >= before + 12
 
@@ -201,9 +201,9 @@ def test_metrics_count_every_workers_requests_and_keep_out_the_public(site):
 def test_gzip_for_pages_and_plain_http_sent_to_https(site):
     base, ports = site
     url = base + make_article().get_absolute_url()
-    _status, headers, _body = edge.fetch(url, headers={"Accept-Encoding": "gzip"})
+    _status, headers, _body = fetch(url, headers={"Accept-Encoding": "gzip"})
     assert headers["Content-Encoding"] == "gzip"
-    status, headers, _body = edge.fetch(f"http://localhost:{ports['http_port']}/news/")
+    status, headers, _body = fetch(f"http://localhost:{ports['http_port']}/news/")
     assert status == 301
     assert headers["Location"] == "https://localhost/news/"
 
@@ -269,14 +269,14 @@ def test_a_live_article_followed_by_few_gets_each_post_at_its_next_poll(site):
     path = reverse("articles:live-updates", args=[article.pk])
     url = f"{base}{path}?since={first.pk}"
     json_ = {"Accept": "application/json"}
-    _status, headers, body = edge.fetch(url, headers=json_)
+    _status, headers, body = fetch(url, headers=json_)
     assert json.loads(body)["count"] == 0
     assert headers["X-Cache-Status"] == "MISS"
-    _status, headers, _body = edge.fetch(url, headers=json_)
+    _status, headers, _body = fetch(url, headers=json_)
     assert headers["X-Cache-Status"] in {"HIT", "UPDATING", "STALE"}
     make_entry(article, headline="Bridge closed")
     time.sleep(3)  # the next poll, seconds later
-    _status, headers, body = edge.fetch(url, headers=json_)
+    _status, headers, body = fetch(url, headers=json_)
     answer = json.loads(body)
     assert answer["count"] == 1 and "Bridge closed" in answer["html"]
     assert headers["X-Cache-Status"] in {"MISS", "EXPIRED"}
@@ -286,13 +286,13 @@ def test_forms_and_staff_go_straight_through_and_are_never_kept(site):
     base, _ports = site
     url = base + reverse("subscriptions:delivery-request")
     for _ in range(3):
-        status, headers, _body = edge.fetch(url)
+        status, headers, _body = fetch(url)
         assert status == 200
         assert headers["X-Cache-Status"] == "MISS"
         assert "no-store" in headers["Cache-Control"]
     article_url = base + make_article().get_absolute_url()
-    edge.fetch(article_url)
-    _status, headers, _body = edge.fetch(
+    fetch(article_url)
+    _status, headers, _body = fetch(
         article_url, headers={"Cookie": "sessionid=someone"}
     )
     assert headers["X-Cache-Status"] == "BYPASS"
@@ -303,7 +303,7 @@ def test_static_files_come_from_nginx_hashed_names_cached_for_a_year(site, confi
     static_root = config[2]
     manifest = json.loads((static_root / "staticfiles.json").read_text())["paths"]
     hashed = next(name for plain, name in manifest.items() if plain.endswith(".css"))
-    status, headers, _body = edge.fetch(
+    status, headers, _body = fetch(
         f"{base}/static/{hashed}", headers={"Accept-Encoding": "gzip"}
     )
     assert status == 200
@@ -323,7 +323,7 @@ def test_ending_live_coverage_stops_the_updates_through_the_edge(site):
     url = base + reverse("articles:live-updates", args=[article.pk])
     url += f"?since={seen.pk}"
     assert json.loads(text(url))["ended"] is False
-    _status, headers, body = edge.fetch(url)
+    _status, headers, body = fetch(url)
     assert json.loads(body)["ended"] is False
     assert headers["X-Cache-Status"] in {"HIT", "UPDATING", "STALE"}  # kept
     article.live_state = Article.LiveState.ENDED
@@ -346,12 +346,12 @@ def test_a_correction_to_a_page_nobody_read_for_a_while_shows_to_its_next_reader
     article = make_article(title="Harbour plan approved")
     url = base + article.get_absolute_url()
     assert "Harbour plan approved" in text(url)
-    _status, headers, _body = edge.fetch(url)
+    _status, headers, _body = fetch(url)
     assert headers["X-Cache-Status"] in {"HIT", "UPDATING", "STALE"}  # kept
     time.sleep(IDLE_SECONDS)
     article.title = "Harbour plan withdrawn"
     article.save()
-    status, headers, body = edge.fetch(url)
+    status, headers, body = fetch(url)
     assert status == 200
     assert "Harbour plan withdrawn" in body.decode()
     assert headers["X-Cache-Status"] == "EXPIRED"  # fetched, not the old copy
@@ -362,11 +362,11 @@ def test_an_article_taken_down_after_an_idle_gap_is_gone_for_its_next_reader(sit
     article = make_article(title="Council leak")
     url = base + article.get_absolute_url()
     text(url)
-    _status, headers, _body = edge.fetch(url)
+    _status, headers, _body = fetch(url)
     assert headers["X-Cache-Status"] in {"HIT", "UPDATING", "STALE"}  # kept
     time.sleep(IDLE_SECONDS)
     article.unpublish()
-    status, _headers, body = edge.fetch(url)
+    status, _headers, body = fetch(url)
     assert status in {404, 410}
     assert "Council leak" not in body.decode()
 
@@ -389,7 +389,7 @@ def test_a_burst_just_after_a_page_expires_reaches_gunicorn_about_once(servers):
     at_next_second(0.1)  # the copy has just expired
     assert int(time.time()) == kept_in + 1, "too slow a machine to time the burst"
     with ThreadPoolExecutor(max_workers=20) as pool:
-        answers = list(pool.map(edge.fetch, [url] * 20))
+        answers = list(pool.map(fetch, [url] * 20))
     assert all(status == 200 for status, _headers, _body in answers)
     statuses = sorted(headers["X-Cache-Status"] for _s, headers, _b in answers)
     time.sleep(0.5)  # the background fetch is logged
@@ -404,10 +404,10 @@ def test_while_gunicorn_is_down_the_edge_serves_the_kept_copy(servers):
     gunicorn.stop()
     try:
         time.sleep(IDLE_SECONDS)  # past the copy's life and its bound
-        status, headers, body = edge.fetch(url)
+        status, headers, body = fetch(url)
         assert status == 200
         assert "Harbour plan approved" in body.decode()
         assert headers["X-Cache-Status"] == "STALE"
     finally:
         gunicorn.start()
-        edge.wait_until_answering(base + "/robots.txt", [gunicorn.process, nginx])
+        wait_until_answering(base + "/robots.txt", [gunicorn.process, nginx])

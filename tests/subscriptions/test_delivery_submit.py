@@ -12,12 +12,13 @@ from subscriptions.forms import DeliveryRequestForm
 from subscriptions.models import DeliveryRequest, DeliveryRequestEvent, OutboundEmail
 from subscriptions.models.weekdays import weekdays_written_out
 from tests.factories import make_staff
+from tests.servers import free_port
 from tests.subscriptions.factories import (
     delivery_form_data,
     make_delivery_area,
     make_delivery_request,
 )
-from tests.subscriptions.smtp import SMTPSink, free_port
+from tests.subscriptions.smtp import SMTPSink
 
 pytestmark = pytest.mark.django_db
 

@@ -20,13 +20,14 @@ from django.utils import timezone
 from subscriptions import delivery, outbound, outbox
 from subscriptions.models import DeliveryRequest, OutboundEmail, Subscription
 from tests.factories import make_staff
+from tests.servers import free_port
 
 from .factories import (
     delivery_form_data,
     make_newsletter,
     sign_up_data,
 )
-from .smtp import SMTPSink, free_port
+from .smtp import SMTPSink
 
 pytestmark = pytest.mark.django_db
 

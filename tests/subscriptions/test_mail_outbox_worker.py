@@ -13,10 +13,11 @@ from django.test import Client
 
 from subscriptions import outbound
 from subscriptions.models import OutboundEmail
+from tests.servers import free_port, stop, wait_for
 
 from .factories import delivery_form_data
-from .smtp import SMTPSink, free_port
-from .test_newsletter_worker import start_worker, stop, wait_for
+from .smtp import SMTPSink
+from .test_newsletter_worker import start_worker
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -14,9 +14,10 @@ from articles.models import Article
 from subscriptions import edition_sends, editions
 from subscriptions.models import Edition, EditionArticle, EditionSend, Subscription
 from tests.factories import make_article, make_section
+from tests.servers import free_port
 
 from .factories import make_due_newsletter, make_newsletter, make_subscription
-from .smtp import SMTPSink, free_port
+from .smtp import SMTPSink
 
 pytestmark = pytest.mark.django_db
 

@@ -13,9 +13,9 @@ from django.utils import timezone
 from subscriptions import outbound
 from subscriptions.consent import CURRENT, NEWSLETTER_SIGN_UP, wording
 from subscriptions.models import OutboundEmail, Subscription
+from tests.servers import free_port
 
 from .factories import make_newsletter, make_subscription, sign_up_data
-from .smtp import free_port
 
 pytestmark = pytest.mark.django_db
 

@@ -6,19 +6,17 @@ mid-batch and restarted.
 
 import io
 import os
-import subprocess
 import sys
 import time
 from collections import Counter
 
 import pytest
-from django.conf import settings as django_settings
 from django.core.management import call_command
-from django.db import connection
 
 from subscriptions.models import Edition, EditionSend, Subscription
 from subscriptions.outbox import IN_DOUBT
 from tests.factories import make_article
+from tests.servers import database_url, start, stop, wait_for
 
 from .factories import make_due_newsletter, make_subscription
 from .smtp import SMTPSink
@@ -27,18 +25,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 BATCH_SIZE = 5
 CLAIM_SECONDS = 3
-
-
-def database_url():
-    """The test database, as the worker subprocess must be told to find it."""
-    db = connection.settings_dict
-    if db["ENGINE"] == "django.db.backends.sqlite3":
-        return f"sqlite:///{db['NAME']}"
-    user = db.get("USER") or "postgres"
-    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
-    host = db.get("HOST") or "127.0.0.1"
-    port = db.get("PORT") or 5432
-    return f"postgres://{user}{password}@{host}:{port}/{db['NAME']}"
 
 
 def start_worker(sink, log_path, **extra_env):
@@ -55,7 +41,7 @@ def start_worker(sink, log_path, **extra_env):
         "TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
         **extra_env,
     }
-    return subprocess.Popen(
+    return start(
         [
             sys.executable,
             "manage.py",
@@ -64,30 +50,9 @@ def start_worker(sink, log_path, **extra_env):
             "--no-startup-delay",
             "--interval=0.1",
         ],
-        cwd=django_settings.BASE_DIR,
-        env=env,
-        stdout=log_path.open("a"),
-        stderr=subprocess.STDOUT,
+        log_path,
+        env,
     )
-
-
-def wait_for(condition, timeout, what):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.05)
-    raise AssertionError(f"Timed out waiting for {what}")
-
-
-def stop(worker):
-    if worker.poll() is None:
-        worker.terminate()
-        try:
-            worker.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-            worker.wait()
 
 
 @pytest.fixture
