@@ -1,7 +1,9 @@
 """
 The pictures of a WordPress import: each attachment a post shows becomes a
 library picture once, its file read or fetched (media.py) a batch at a
-time, and stored through the Image model like an upload.
+time. An upright JPEG is stored undecoded, its rows written together and
+its renditions left to the worker (Image.awaiting_renditions); any other
+file goes through Image.save like an upload.
 """
 
 from urllib.parse import urlsplit
@@ -11,8 +13,14 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 
 from ..models import Image, ImportRecord
+from ..renditions import enqueue_renditions
 from .content import unsized
 from .media import Missing, upload_path
+
+
+def file_name(attachment):
+    """The name of an attachment's file, from its address."""
+    return urlsplit(attachment.url).path.rsplit("/", 1)[-1] or "picture.jpg"
 
 
 class Pictures:
@@ -79,8 +87,52 @@ class Pictures:
                 self.pictures[key] = None
             self.report.count("pictures_not_fetched_in_dry_run", len(fetch))
             return
+        quick = []
         for key, data in self.media.fetch_all(fetch).items():
-            self.pictures[key] = self.store_picture(self.attachments[key], data)
+            attachment = self.attachments[key]
+            if isinstance(data, Missing):
+                self.report.note("missing_picture", id=key, why=str(data))
+                self.pictures[key] = None
+                continue
+            upload = ContentFile(data, name=file_name(attachment))
+            image = Image.awaiting_renditions(upload, **self.picture_fields(attachment))
+            if image is None:
+                self.pictures[key] = self.store_picture(attachment, upload)
+            else:
+                quick.append((attachment, image))
+        self.store_quick_pictures(quick)
+
+    def store_quick_pictures(self, stored):
+        """
+        Write the rows of pictures whose files `Image.awaiting_renditions`
+        has stored (`stored`: (attachment, image) pairs), with their import
+        records, and queue the worker for their renditions.
+        """
+        if not stored:
+            return
+        try:
+            with transaction.atomic():
+                Image.objects.bulk_create([image for _, image in stored])
+                ImportRecord.record_many(
+                    self.source,
+                    [
+                        (
+                            "attachment",
+                            attachment.post_id,
+                            image,
+                            attachment.fingerprint(),
+                        )
+                        for attachment, image in stored
+                    ],
+                )
+                enqueue_renditions()
+        except BaseException:
+            for _, image in stored:
+                image.file.storage.delete(image.file.name)
+            raise
+        for attachment, image in stored:
+            self.pictures[attachment.post_id] = image.pk
+        self.report.count("pictures", len(stored))
 
     def picture_fields(self, attachment):
         alt = attachment.alt
@@ -94,15 +146,12 @@ class Pictures:
             "source": attachment.url[:300],
         }
 
-    def store_picture(self, attachment, data):
-        if isinstance(data, Missing):
-            self.report.note("missing_picture", id=attachment.post_id, why=str(data))
-            return None
-        name = urlsplit(attachment.url).path.rsplit("/", 1)[-1] or "picture.jpg"
+    def store_picture(self, attachment, upload):
+        """Store a picture the usual way (Image.save cleans its file)."""
         try:
             with transaction.atomic():
                 image = Image.objects.create(
-                    file=ContentFile(data, name=name), **self.picture_fields(attachment)
+                    file=upload, **self.picture_fields(attachment)
                 )
                 self.record_picture(image, attachment)
         except (ValidationError, OSError, ValueError) as error:
