@@ -6,16 +6,39 @@ its renditions left to the worker (Image.awaiting_renditions); any other
 file goes through Image.save like an upload.
 """
 
-from urllib.parse import urlsplit
+from dataclasses import dataclass
+from urllib.parse import unquote, urlsplit
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 
-from ..models import Image, ImportRecord
+from ..models import Image, ImportRecord, fingerprint
 from ..renditions import enqueue_renditions
-from .content import unsized
-from .media import Missing, upload_path
+from .content import plain, unsized
+from .media import UPLOADS, Missing, upload_path
+
+
+@dataclass(slots=True)
+class Attachment:
+    """
+    A picture of the export: an attachment (`post_id` its ID), or an
+    uploaded file only an <img> names (`post_id` "file:" and its path).
+    """
+
+    post_id: int | str
+    url: str
+    attached_file: str
+    alt: str
+    caption: str
+    credit: str
+    title: str
+    parent: int
+    menu_order: int
+    link: str
+
+    def fingerprint(self):
+        return fingerprint([self.url, self.alt, self.caption, self.credit])
 
 
 def file_name(attachment):
@@ -26,16 +49,48 @@ def file_name(attachment):
 class Pictures:
     """WordPressImport's pictures (a mixin: the run's state is its own)."""
 
-    def attachment_key(self, attachment_id, url):
+    def attachment_key(self, attachment_id, url, alt=""):
         """
         The attachment an <img> shows: by its ID, else by its address (any
-        size of it, on any host: a CDN's copy of an upload is found too).
+        size of it, on any host: a CDN's copy of an upload is found too),
+        else the uploaded file it names (`upload_not_in_export`).
         """
         if attachment_id in self.attachments:
             return attachment_id
         if url:
-            return self.by_url.get(upload_path(unsized(url)))
+            found = self.by_url.get(upload_path(unsized(url)))
+            return found if found is not None else self.upload_not_in_export(url, alt)
         return None
+
+    def upload_not_in_export(self, url, alt):
+        """
+        An <img> of an uploaded file the export has no attachment for (one
+        deleted from the media library, still in the uploads folder): with
+        --media or --media-url-base, that file, at the size it names, is
+        taken as an attachment of its own, keyed and remembered by its path
+        ("file:2019/05/quay-300x200.jpg"), its alt text the <img>'s. None
+        for an address outside the uploads folder, or without media.
+        """
+        address = url.split("?", 1)[0].split("#", 1)[0]
+        if self.media is None or UPLOADS not in unquote(urlsplit(address).path):
+            return None
+        key = f"file:{upload_path(address)}"
+        if len(key) > 255:
+            return None
+        if key not in self.attachments:
+            self.attachments[key] = Attachment(
+                post_id=key,
+                url=address,
+                attached_file=upload_path(address),
+                alt=plain(alt),
+                caption="",
+                credit="",
+                title="",
+                parent=0,
+                menu_order=0,
+                link="",
+            )
+        return key
 
     def attached_to(self, post_id):
         """The pictures attached to a post, in their order (a bare [gallery])."""
@@ -58,7 +113,8 @@ class Pictures:
         records = ImportRecord.objects.of(self.source, "attachment").filter(
             external_id__in=[str(key) for key in keys]
         )
-        stored = {int(r.external_id): r for r in records}
+        by_id = {str(key): key for key in keys}
+        stored = {by_id[r.external_id]: r for r in records}
         existing = Image.objects.in_bulk([r.object_id for r in stored.values()])
         fetch = {}
         for key in keys:
@@ -87,7 +143,7 @@ class Pictures:
                 self.pictures[key] = None
             self.report.count("pictures_not_fetched_in_dry_run", len(fetch))
             return
-        quick = []
+        uploads = []
         for key, data in self.media.fetch_all(fetch).items():
             attachment = self.attachments[key]
             if isinstance(data, Missing):
@@ -95,9 +151,14 @@ class Pictures:
                 self.pictures[key] = None
                 continue
             upload = ContentFile(data, name=file_name(attachment))
-            image = Image.awaiting_renditions(upload, **self.picture_fields(attachment))
+            uploads.append((attachment, upload, self.picture_fields(attachment)))
+        quick = []
+        for attachment, upload, fields in uploads:
+            image = Image.awaiting_renditions(upload, **fields)
             if image is None:
-                self.pictures[key] = self.store_picture(attachment, upload)
+                self.pictures[attachment.post_id] = self.store_picture(
+                    attachment, upload
+                )
             else:
                 quick.append((attachment, image))
         self.store_quick_pictures(quick)

@@ -405,6 +405,50 @@ def test_pictures_come_in_unencoded_and_wait_for_the_worker(
     assert not lead.missing_renditions()
 
 
+def test_an_inline_picture_not_in_the_export_is_taken_from_the_uploads(
+    tmp_path, uploads
+):
+    """
+    An <img> of an uploaded file the export names no attachment for comes
+    in from --media by its address's path, with the <img>'s alt text, once
+    however many posts show it; a second run changes nothing. One outside
+    the uploads folder, or whose file is not there, is reported.
+    """
+    (uploads / "2019/05/stray-300x200.jpg").write_bytes(jpeg())
+    stray = f'<img src="{UPLOADS}/2019/05/stray-300x200.jpg?w=300" alt="A stray cat">'
+    export = Export(site=SITE)
+    export.authors = [(1, "jdoe", "Jane Doe")]
+    export.items = [
+        Post(1, title="Strays", slug="strays", content=f"One.\n\n{stray}"),
+        Post(2, title="Again", slug="again", content=f"Two.\n\n{stray}"),
+        Post(
+            3,
+            title="Elsewhere",
+            slug="elsewhere",
+            content='<img src="https://elsewhere.example.org/cat.jpg">\n\n'
+            f'<img src="{UPLOADS}/2019/05/gone.jpg">',
+        ),
+    ]
+    path = export.write(tmp_path / "export.xml")
+
+    report, _ = run(path, "--media", str(uploads))
+
+    picture = Image.objects.get()
+    assert picture.alt_text == "A stray cat"
+    assert (picture.width, picture.height) == (64, 48)
+    for post_id in (1, 2):
+        assert f'data-image="{picture.pk}"' in article_of(post_id).body
+    assert article_of(3).body == ""
+    outside = report["notes"]["not_in_export"]["examples"]
+    assert [n["src"] for n in outside] == ["https://elsewhere.example.org/cat.jpg"]
+    missing = report["notes"]["missing_picture"]["examples"]
+    assert [n["id"] for n in missing] == ["file:2019/05/gone.jpg"]
+
+    report, _ = run(path, "--media", str(uploads))
+    assert report["counts"] == {"unchanged": 3}
+    assert Image.objects.count() == 1
+
+
 def test_old_permalinks_and_query_addresses_answer_301(export_file, uploads, client):
     run(export_file, "--media", str(uploads))
     harbour = article_of(1)
