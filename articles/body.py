@@ -280,6 +280,9 @@ def referenced_ids(body):
     cards, and embeds by URL).
     """
     found = {"image": {}, "article": {}, "embed": {}}
+    if "data-element" not in (body or "").lower():
+        # No element, nothing referred to: most bodies need no parse.
+        return {kind: [] for kind in found}
     for node in parse(body).descendants():
         if node.element == "picture" and node.attrs.get("data-image"):
             found["image"][int(node.attrs["data-image"])] = None

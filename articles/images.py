@@ -56,12 +56,13 @@ _ENCODER_OPTIONS = {
 
 @dataclass
 class CleanOriginal:
-    """An upload re-encoded without metadata, ready to store."""
+    """An upload without its metadata, ready to store."""
 
     content: ContentFile
     width: int
     height: int
-    small: "EncodedRendition"  # made from the pixels already decoded
+    # Made from the pixels already decoded; None when they were not decoded.
+    small: "EncodedRendition | None" = None
 
 
 @dataclass
@@ -197,26 +198,17 @@ def clean_original(uploaded):
     Store an upload without EXIF, GPS, XMP or comments, upright (cameras
     record the orientation in EXIF instead of turning the pixels). A JPEG
     that is upright already, in colour or greyscale, loses its metadata
-    segments and keeps its compressed pixels as they are (`strip_jpeg`: no
-    loss, and a large photograph costs a reduced-scale decode instead of a
+    segments and keeps its compressed pixels as they are
+    (`stripped_upright_jpeg`: no loss, and a large photograph costs a
+    reduced-scale decode, to check it and make the small JPEG, instead of a
     full decode and re-encode). Other JPEGs are turned or converted and
     re-encoded as JPEG; everything else becomes a lossless PNG.
     """
-    size = _upright_jpeg_size(uploaded)
-    if size is not None:
+    stripped = stripped_upright_jpeg(uploaded)
+    if stripped is not None:
         picture = open_upload(uploaded, draft_width=FALLBACK_WIDTH * 2)
-        uploaded.seek(0)
-        try:
-            content = strip_jpeg(uploaded.read())
-        except ValueError:
-            pass  # not laid out as expected: re-encoded below
-        else:
-            return CleanOriginal(
-                content=ContentFile(content, name=f"{_stem(uploaded)}.jpg"),
-                width=size[0],
-                height=size[1],
-                small=_encode_small(picture, picture.info.get("icc_profile")),
-            )
+        stripped.small = _encode_small(picture, picture.info.get("icc_profile"))
+        return stripped
     opened = open_upload(uploaded)
     fmt, extension = ("JPEG", "jpg") if opened.format == "JPEG" else ("PNG", "png")
     # In place: a picture already upright is not copied (a large one's copy
@@ -248,25 +240,40 @@ def _stem(uploaded):
     return PurePath(uploaded.name or "picture").stem or "picture"
 
 
-def _upright_jpeg_size(uploaded):
+def stripped_upright_jpeg(uploaded):
     """
-    The (width, height) of an upload that is a JPEG in RGB or greyscale with
-    no EXIF turn to apply, read from its headers; else None (open_upload
-    says what is wrong with a file that is no picture).
+    An upload that is a JPEG in RGB or greyscale with no EXIF turn to apply,
+    without its metadata (`strip_jpeg`), as a CleanOriginal with no small
+    JPEG: its size read from its headers, its pixels neither decoded nor
+    checked (a damaged scan shows when the renditions are made). None for
+    any other file, and for one over the upload or pixel limits or not laid
+    out as a JPEG should be: clean_original decodes those, or says what is
+    wrong with them.
     """
+    if uploaded.size is not None and uploaded.size > settings.IMAGE_MAX_UPLOAD_BYTES:
+        return None
     uploaded.seek(0)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", PILImage.DecompressionBombWarning)
             with PILImage.open(uploaded) as opened:
                 upright = opened.getexif().get(ExifTags.Base.Orientation, 1) == 1
-                if opened.format == "JPEG" and opened.mode in {"RGB", "L"} and upright:
-                    return opened.size
+                if opened.format != "JPEG" or opened.mode not in {"RGB", "L"}:
+                    return None
+                size = opened.size
+        if not upright or size[0] * size[1] > apply_pixel_limit():
+            return None
+        uploaded.seek(0)
+        content = strip_jpeg(uploaded.read())
     except Exception:
         return None
     finally:
         uploaded.seek(0)
-    return None
+    return CleanOriginal(
+        content=ContentFile(content, name=f"{_stem(uploaded)}.jpg"),
+        width=size[0],
+        height=size[1],
+    )
 
 
 # Segments a stored JPEG keeps besides those that code its pixels: the JFIF

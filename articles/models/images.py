@@ -306,6 +306,32 @@ class Image(ReaderVisible, PictureSources, models.Model):
     _stored_file_name = None
     _stored_focal_point = None
 
+    @classmethod
+    def awaiting_renditions(cls, upload, **fields):
+        """
+        An unsaved picture of `upload` for bulk_create, when it is an upright
+        JPEG: its file stored at once without its metadata, read and copied
+        but not decoded (images.stripped_upright_jpeg), and every rendition,
+        the small JPEG too, left to the worker; pages show the original at
+        its own size meanwhile. None for any other file (save it as usual,
+        which cleans it). Queue the worker once the rows are written
+        (articles.renditions.enqueue_renditions), and delete the stored file
+        should they not be.
+        """
+        original = images.stripped_upright_jpeg(upload)
+        if original is None:
+            return None
+        image = cls(
+            width=original.width,
+            height=original.height,
+            rendition_index=[],
+            renditions_due_at=timezone.now(),
+            **fields,
+        )
+        image.file.save(original.content.name, original.content, save=False)
+        image._stored_file_name = image.file.name
+        return image
+
     @property
     def rights_lapse_at(self):
         """The moment the rights end (midnight starting rights_expire_on), or None."""

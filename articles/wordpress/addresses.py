@@ -108,8 +108,12 @@ class OldAddresses:
             records = ImportRecord.objects.of(self.source, "post").filter(
                 external_id__in=parents[start : start + 1000]
             )
-            by_pk = Article.objects.select_related("section").in_bulk(
-                [r.object_id for r in records]
+            # Only what their addresses need: a body each, for every post
+            # with a picture, would hold hundreds of megabytes.
+            by_pk = (
+                Article.objects.select_related("section")
+                .only("slug", "section__slug")
+                .in_bulk([r.object_id for r in records])
             )
             for record in records:
                 if record.object_id in by_pk:

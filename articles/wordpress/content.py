@@ -97,20 +97,27 @@ def attributes(text):
 
 def pictures_in(content):
     """
-    The pictures a post's content shows, as (attachment id or None, address)
-    pairs, found without converting it: what to fetch before converting.
+    The pictures a post's content shows, as (attachment id or None, address,
+    alt text) triples, found without converting it: what to fetch before
+    converting.
     """
-    found = [
-        (int(ident.group(1)) if (ident := WP_IMAGE.search(attrs)) else None,
-         attributes(attrs).get("src", ""))
-        for attrs in IMG_START.findall(content or "")
-    ]  # fmt: skip
+    found = []
+    for text in IMG_START.findall(content or ""):
+        attrs = attributes(text)
+        ident = WP_IMAGE.search(text)
+        found.append(
+            (
+                int(ident.group(1)) if ident else None,
+                attrs.get("src", ""),
+                attrs.get("alt", ""),
+            )
+        )
     for match in [*IDS.finditer(content or ""), *BLOCK_ID.finditer(content or "")]:
-        found += [(int(pk), "") for pk in re.findall(r"\d+", match.group(1))]
+        found += [(int(pk), "", "") for pk in re.findall(r"\d+", match.group(1))]
     for match in CAPTION.finditer(content or ""):
         ident = attributes(match.group(1)).get("id", "").removeprefix("attachment_")
         if ident.isdigit():
-            found.append((int(ident), ""))
+            found.append((int(ident), "", ""))
     return found
 
 

@@ -49,7 +49,7 @@ from .addresses import OldAddresses
 from .content import GALLERY, GALLERY_IDS, Converter, pictures_in, plain, unsized
 from .media import upload_path
 from .pages import Pages
-from .pictures import Pictures
+from .pictures import Attachment, Pictures
 from .report import Progress, Report
 from .taxonomy import Taxonomy
 
@@ -67,23 +67,6 @@ CREDIT = re.compile(r's:6:"credit";s:\d+:"(.*?)";', re.S)
 
 class Stop(Exception):
     """The run was asked to stop here (--limit)."""
-
-
-@dataclass(slots=True)
-class Attachment:
-    post_id: int
-    url: str
-    attached_file: str
-    alt: str
-    caption: str
-    credit: str
-    title: str
-    parent: int
-    menu_order: int
-    link: str
-
-    def fingerprint(self):
-        return fingerprint([self.url, self.alt, self.caption, self.credit])
 
 
 def parse_moment(gmt, local, pub_date):
@@ -409,8 +392,8 @@ class WordPressImport(Pictures, Taxonomy, OldAddresses, Pages):
         """Fetch and store the pictures `items` show, all together."""
         needed = {}
         for item in items:
-            for attachment_id, url in pictures_in(item.content):
-                key = self.attachment_key(attachment_id, url)
+            for attachment_id, url, alt in pictures_in(item.content):
+                key = self.attachment_key(attachment_id, url, alt)
                 if key is not None:
                     needed.setdefault(key, None)
             if GALLERY.search(item.content) and not GALLERY_IDS.search(item.content):
@@ -427,7 +410,7 @@ class WordPressImport(Pictures, Taxonomy, OldAddresses, Pages):
         for name, count in converted.shortcodes.items():
             self.report.note("shortcode", id=item.post_id, shortcode=name, times=count)
         for missing in converted.missing:
-            if isinstance(missing, str):
+            if isinstance(missing, str) and self.attachment_key(None, missing) is None:
                 self.report.note("not_in_export", id=item.post_id, src=missing[:300])
         return converted.html
 

@@ -15,7 +15,7 @@ NOTES = {
     "password": "Password-protected: imported as drafts",
     "page_path": "Pages whose address the site already uses (left out)",
     "missing_picture": "Pictures whose file could not be had (left out)",
-    "not_in_export": "Inline pictures that are not in the export (left out)",
+    "not_in_export": "Inline pictures neither in the export nor uploaded (left out)",
     "no_alt_text": "Pictures without alt text (title or caption used)",
     "shortcode": "Shortcodes left as text",
     "yoast": "Yoast SEO fields changed to fit",

@@ -12,9 +12,12 @@ from datetime import timedelta
 import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+from PIL import ExifTags
 from PIL import Image as PILImage
 from taggit.models import Tag
 
+from articles import images
 from articles.models import (
     Article,
     ArticleAuthor,
@@ -33,6 +36,7 @@ from tests.articles.embeds.provider_server import (
     certificate,
 )
 from tests.articles.wordpress_export import Export, Post
+from tests.html import parse
 
 pytestmark = pytest.mark.django_db
 
@@ -348,6 +352,101 @@ def test_pictures_become_the_lead_picture_and_body_elements(export_file, uploads
     assert cafe.body == "<p>Words stay.</p>"
     missing = report["notes"]["missing_picture"]["examples"]
     assert [m["id"] for m in missing] == [104]
+
+
+def test_pictures_come_in_unencoded_and_wait_for_the_worker(
+    export_file, uploads, settings, client
+):
+    """
+    An upright JPEG is stored as it came, without its metadata and with its
+    size read from its headers; no rendition is made during the import (the
+    page shows the original at its own size) and the worker is queued, which
+    then makes them all. Another kind of file is cleaned as an upload is.
+    """
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    exif = PILImage.Exif()
+    exif[ExifTags.Base.Make] = "Harbour Camera Co"
+    output = io.BytesIO()
+    PILImage.new("RGB", (120, 80), (200, 90, 30)).save(output, "JPEG", exif=exif)
+    (uploads / "2019/05/harbour.jpg").write_bytes(output.getvalue())
+    output = io.BytesIO()
+    PILImage.new("RGB", (64, 48), (0, 90, 30)).save(output, "PNG")
+    (uploads / "2019/05/quay.jpg").write_bytes(output.getvalue())
+    earlier = list(DBTaskResult.objects.values_list("pk", flat=True))
+
+    run(export_file, "--media", str(uploads))
+
+    lead = article_of(1).lead_image
+    assert (lead.width, lead.height) == (120, 80)
+    assert lead.renditions_status == Image.RenditionsStatus.WAITING
+    assert lead.renditions_due_at <= timezone.now()
+    assert lead.rendition_index == [] and not lead.renditions.exists()
+    stored = lead.file.read()
+    assert b"Harbour Camera Co" not in stored
+    assert images.strip_jpeg((uploads / "2019/05/harbour.jpg").read_bytes()) == stored
+    img = parse(client.get(article_of(1).get_absolute_url())).select_one(
+        "article picture img"
+    )
+    assert img["src"] == lead.file.url
+    assert (img["width"], img["height"]) == ("120", "80")
+    queued = DBTaskResult.objects.exclude(pk__in=earlier)
+    assert "articles.renditions.make_due_renditions" in {
+        task.task_path for task in queued
+    }
+    # Not a JPEG: cleaned (a PNG) with its small JPEG, as an upload.
+    quay = Image.objects.get(alt_text="The quay")
+    assert quay.file.name.endswith(".png")
+    assert quay.renditions.count() == 1
+
+    call_command("make_renditions", "--missing", stdout=io.StringIO())
+
+    lead.refresh_from_db()
+    assert lead.renditions_status == Image.RenditionsStatus.READY
+    assert not lead.missing_renditions()
+
+
+def test_an_inline_picture_not_in_the_export_is_taken_from_the_uploads(
+    tmp_path, uploads
+):
+    """
+    An <img> of an uploaded file the export names no attachment for comes
+    in from --media by its address's path, with the <img>'s alt text, once
+    however many posts show it; a second run changes nothing. One outside
+    the uploads folder, or whose file is not there, is reported.
+    """
+    (uploads / "2019/05/stray-300x200.jpg").write_bytes(jpeg())
+    stray = f'<img src="{UPLOADS}/2019/05/stray-300x200.jpg?w=300" alt="A stray cat">'
+    export = Export(site=SITE)
+    export.authors = [(1, "jdoe", "Jane Doe")]
+    export.items = [
+        Post(1, title="Strays", slug="strays", content=f"One.\n\n{stray}"),
+        Post(2, title="Again", slug="again", content=f"Two.\n\n{stray}"),
+        Post(
+            3,
+            title="Elsewhere",
+            slug="elsewhere",
+            content='<img src="https://elsewhere.example.org/cat.jpg">\n\n'
+            f'<img src="{UPLOADS}/2019/05/gone.jpg">',
+        ),
+    ]
+    path = export.write(tmp_path / "export.xml")
+
+    report, _ = run(path, "--media", str(uploads))
+
+    picture = Image.objects.get()
+    assert picture.alt_text == "A stray cat"
+    assert (picture.width, picture.height) == (64, 48)
+    for post_id in (1, 2):
+        assert f'data-image="{picture.pk}"' in article_of(post_id).body
+    assert article_of(3).body == ""
+    outside = report["notes"]["not_in_export"]["examples"]
+    assert [n["src"] for n in outside] == ["https://elsewhere.example.org/cat.jpg"]
+    missing = report["notes"]["missing_picture"]["examples"]
+    assert [n["id"] for n in missing] == ["file:2019/05/gone.jpg"]
+
+    report, _ = run(path, "--media", str(uploads))
+    assert report["counts"] == {"unchanged": 3}
+    assert Image.objects.count() == 1
 
 
 def test_old_permalinks_and_query_addresses_answer_301(export_file, uploads, client):
