@@ -75,9 +75,13 @@ def render(client, url):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[1])
     parser.add_argument("--renders", type=int, default=50)
+    parser.add_argument(
+        "--pages", default="home,article,section,author,tag", help="comma-separated"
+    )
     options = parser.parse_args()
     client = Client(secure=True)
     urls = reader_urls()
+    urls = {name: urls[name] for name in options.pages.split(",")}
     load = " ".join(f"{figure:.2f}" for figure in os.getloadavg())
     print(
         f"cold render: {connection.vendor}, "
