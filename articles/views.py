@@ -46,6 +46,7 @@ from .models import (
     body_pictures_of,
     body_references,
     bylines_in_order,
+    corrections_prefetch,
     prefetch_renditions,
     tags_in_order,
 )
@@ -383,7 +384,10 @@ class ArticleParts:
         article = self._article
         shown = self._entries_page and self._entries_page[2]
         prefetch_related_objects(
-            [article], tags_in_order(), "corrections", body_references(shown)
+            [article],
+            tags_in_order(),
+            corrections_prefetch(article),
+            body_references(shown),
         )
         more, related = Article.objects.published().around(
             article, self.more_count, self.related_count
@@ -487,6 +491,7 @@ class ArticleDetailView(OrStaticPage, PublicPageMixin, DetailView):
             Article.objects.published()
             .select_related("section", "lead_image", "share_image")
             .with_coverage()
+            .with_corrections_flag()
         )
 
     def get(self, request, *args, **kwargs):

@@ -21,6 +21,18 @@ from .publishing import PublishingQuerySet
 from .taxonomy import Section, TaggedArticle
 
 
+def corrections_prefetch(article):
+    """
+    Prefetch of `article`'s corrections: none fetched when its row says it
+    has none (ArticleQuerySet.with_corrections_flag).
+    """
+    if getattr(article, "has_corrections", True):
+        return "corrections"
+    return models.Prefetch(
+        "corrections", queryset=article.corrections.model.objects.none()
+    )
+
+
 def tags_in_order():
     """Prefetch of an article's tag links with their tags, by tag name."""
     return models.Prefetch(
@@ -137,6 +149,17 @@ class ArticleQuerySet(PublishingQuerySet):
         return self.with_latest_update().annotate(
             first_entry_at=Subquery(first[:1]),
             latest_entry_id=Subquery(entries.order_by("-pk").values("pk")[:1]),
+        )
+
+    def with_corrections_flag(self):
+        """
+        Each article with `has_corrections`, read in the same query, so a
+        page asks for an article's corrections only when it has some
+        (corrections_prefetch).
+        """
+        corrections = self.model._meta.get_field("corrections").related_model
+        return self.annotate(
+            has_corrections=Exists(corrections.objects.filter(article=OuterRef("pk")))
         )
 
     def with_latest_line(self):
