@@ -274,8 +274,16 @@ class ArticleListMixin(PublicPageMixin, SingleObjectMixin):
         return None if self.from_fragments else self.paginate_by
 
     def get_allow_empty(self):
-        # A page kept in the cache had articles when it was rendered.
-        return self.from_fragments or super().get_allow_empty()
+        # A page kept in the cache had articles when it was rendered; a list
+        # that may not be empty (allow_empty) is found empty by reading its
+        # page (paginate_queryset), not by a query of its own beforehand.
+        return True
+
+    def paginate_queryset(self, queryset, page_size):
+        paginated = super().paginate_queryset(queryset, page_size)
+        if not paginated[2] and not self.allow_empty:
+            raise Http404("No live articles")
+        return paginated
 
     def get_queryset(self):
         live = Article.objects.published()
