@@ -46,6 +46,7 @@ from .models import (
     body_pictures_of,
     body_references,
     bylines_in_order,
+    corrections_prefetch,
     prefetch_renditions,
     tags_in_order,
 )
@@ -273,8 +274,16 @@ class ArticleListMixin(PublicPageMixin, SingleObjectMixin):
         return None if self.from_fragments else self.paginate_by
 
     def get_allow_empty(self):
-        # A page kept in the cache had articles when it was rendered.
-        return self.from_fragments or super().get_allow_empty()
+        # A page kept in the cache had articles when it was rendered; a list
+        # that may not be empty (allow_empty) is found empty by reading its
+        # page (paginate_queryset), not by a query of its own beforehand.
+        return True
+
+    def paginate_queryset(self, queryset, page_size):
+        paginated = super().paginate_queryset(queryset, page_size)
+        if not paginated[2] and not self.allow_empty:
+            raise Http404("No live articles")
+        return paginated
 
     def get_queryset(self):
         live = Article.objects.published()
@@ -383,7 +392,10 @@ class ArticleParts:
         article = self._article
         shown = self._entries_page and self._entries_page[2]
         prefetch_related_objects(
-            [article], tags_in_order(), "corrections", body_references(shown)
+            [article],
+            tags_in_order(),
+            corrections_prefetch(article),
+            body_references(shown),
         )
         more, related = Article.objects.published().around(
             article, self.more_count, self.related_count
@@ -487,6 +499,7 @@ class ArticleDetailView(OrStaticPage, PublicPageMixin, DetailView):
             Article.objects.published()
             .select_related("section", "lead_image", "share_image")
             .with_coverage()
+            .with_corrections_flag()
         )
 
     def get(self, request, *args, **kwargs):

@@ -33,6 +33,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from reading_pages import reader_urls  # noqa: E402
 
 from articles.models import Article  # noqa: E402
+from tests.kept import forget_everything_kept  # noqa: E402
 
 # A sequential scan of a table with more rows than this is a failure (the
 # planner rightly reads a small table, such as the demo's 24 pictures, whole).
@@ -76,6 +77,8 @@ def main():
     failures = []
     for name, url in reader_urls().items():
         client.get(url)  # warm the connection and Python's caches
+        # Cold: every query the page can run, none answered by a kept part.
+        forget_everything_kept()
         with CaptureQueriesContext(connection) as captured:
             status = client.get(url).status_code
         print(f"\n{name} {url} ({status}, {len(captured)} queries)")
@@ -92,9 +95,12 @@ def main():
                 for n in nodes
                 if n["Node Type"] == "Seq Scan" and n.get("Relation Name") in large
             ]
+            # What a scan read: the rows it passed on and those its filter
+            # dropped (a scan of the whole table that keeps 8 rows read all).
             read = max(
                 (
-                    n.get("Actual Rows", 0) * n.get("Actual Loops", 1)
+                    (n.get("Actual Rows", 0) + n.get("Rows Removed by Filter", 0))
+                    * n.get("Actual Loops", 1)
                     for n in nodes
                     if n.get("Relation Name") in large
                 ),
@@ -117,7 +123,7 @@ def main():
         for failure in failures:
             print("FAIL", failure)
         sys.exit(1)
-    print("\nEvery list page query uses an index and reads a bounded number of rows.")
+    print("\nEvery reading page query uses an index and reads a bounded number of rows")
 
 
 if __name__ == "__main__":

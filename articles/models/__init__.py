@@ -43,7 +43,12 @@ from .live import LiveEntry, LiveEntryQuerySet
 from .live_state import LiveState
 from .pages import Page, PageQuerySet, page_path_problem
 from .publishing import Publishing, PublishingQuerySet
-from .querysets import ArticleManager, ArticleQuerySet, tags_in_order
+from .querysets import (
+    ArticleManager,
+    ArticleQuerySet,
+    corrections_prefetch,
+    tags_in_order,
+)
 from .redirects import Redirect, RedirectQuerySet, normalise_path
 from .revisions import ArticleTransition, Revision
 from .sharing import ArticleOpening, ShareLink
@@ -101,6 +106,7 @@ __all__ = [
     "body_references",
     "reference_rows",
     "bylines_in_order",
+    "corrections_prefetch",
     "day_start",
     "agency_source",
     "fingerprint",

@@ -9,6 +9,7 @@ retries it, in articles/renditions.py.
 from datetime import datetime, time
 from pathlib import Path
 
+from django.conf import settings
 from django.db import models, transaction
 from django.db.models import Q, prefetch_related_objects
 from django.db.models.fields.files import FieldFile
@@ -76,10 +77,16 @@ class ImageQuerySet(models.QuerySet):
 
 class PictureSources:
     """
-    What includes/picture.html reads of a picture, from the renditions
-    `renditions_in(format)` gives (narrowest first): a `srcset` per format,
-    the `<source>` list, and the JPEG for `<img src>`.
+    What includes/picture.html reads of a picture: a `srcset` per format,
+    the `<source>` list, and the JPEG for `<img src>`. They come from the
+    picture's stored sources (Image.picture_sources, written with its
+    renditions) when those hold, else from the renditions `renditions_in(format)`
+    gives (narrowest first).
     """
+
+    def stored_sources(self):
+        """The stored sources of this picture's shape, or None (see Image)."""
+        return None
 
     def srcset(self, format):
         """
@@ -87,6 +94,12 @@ class PictureSources:
         "<url> 400w, <url> 800w, …", narrowest first; "" when there are no
         renditions in that format.
         """
+        stored = self.stored_sources()
+        if stored is not None:
+            return stored[format]
+        return self.srcset_of_renditions(format)
+
+    def srcset_of_renditions(self, format):
         return ", ".join(f"{r.file.url} {r.width}w" for r in self.renditions_in(format))
 
     @property
@@ -128,6 +141,30 @@ class PictureSources:
         if fitting:
             return fitting[-1]
         return jpegs[0] if jpegs else None
+
+    def fallback(self):
+        """fallback_rendition's [url, width, height], or None."""
+        stored = self.stored_sources()
+        if stored is not None:
+            return stored["fallback"]
+        return self.fallback_of_renditions()
+
+    def fallback_of_renditions(self):
+        rendition = self.fallback_rendition
+        return rendition and [rendition.file.url, rendition.width, rendition.height]
+
+    def sources_to_store(self):
+        """
+        What Image.picture_sources keeps of this picture's shape, made from
+        its renditions: a srcset per format and fallback().
+        """
+        return {
+            **{
+                format: self.srcset_of_renditions(format)
+                for format in Rendition.Format.values
+            },
+            "fallback": self.fallback_of_renditions(),
+        }
 
 
 class Image(ReaderVisible, PictureSources, models.Model):
@@ -186,6 +223,15 @@ class Image(ReaderVisible, PictureSources, models.Model):
         help_text="Every rendition as [shape, format, width, height, file name], "
         "recorded when they are made, so pages show the picture without "
         "reading its renditions. Empty (null) while unknown.",
+    )
+    picture_sources = models.JSONField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="What pages write of the picture, per shape: a srcset per "
+        "format and the <img> JPEG's URL, width and height, made with the "
+        "renditions (picture_sources_recipe() says under which settings), so "
+        "no page builds them again. Empty (null) while unknown.",
     )
     renditions_status = models.CharField(
         "renditions",
@@ -286,7 +332,7 @@ class Image(ReaderVisible, PictureSources, models.Model):
         ):
             # Made at once (the immediate task backend): show them.
             self.refresh_from_db(
-                fields=[*RENDITION_STATE, "renditions_made_at", "rendition_index"]
+                fields=[*RENDITION_STATE, "renditions_made_at", *RECORDED]
             )
             self.forget_shown_renditions()
 
@@ -444,11 +490,51 @@ class Image(ReaderVisible, PictureSources, models.Model):
             [r.shape, r.format, r.width, r.height, r.file.name]
             for r in self.renditions.order_by("shape", "format", "width")
         ]
-        Image.objects.filter(pk=self.pk).update(rendition_index=self.rendition_index)
+        self.record_sources()
+        Image.objects.filter(pk=self.pk).update(
+            rendition_index=self.rendition_index, picture_sources=self.picture_sources
+        )
+
+    def record_sources(self):
+        """
+        Make picture_sources from the rendition index, for every shape that
+        has renditions, under the current picture_sources_recipe().
+        """
+        shapes = sorted({entry[0] for entry in self.rendition_index or ()})
+        self.picture_sources = {
+            "recipe": picture_sources_recipe(),
+            "shapes": {
+                shape: (
+                    ShapedPicture(self, shape) if shape else self
+                ).sources_to_store()
+                for shape in shapes
+            },
+        }
+        # Made from the index just read: what is shown is read again on use.
+        self.forget_shown_renditions()
 
     def forget_shown_renditions(self):
         getattr(self, "_prefetched_objects_cache", {}).pop("renditions", None)
         self.__dict__.pop("_shown_renditions", None)
+
+    @property
+    def _stored_shapes(self):
+        """
+        picture_sources' shapes while they hold (made under the current
+        recipe, with the rendition index known), else None.
+        """
+        stored = self.picture_sources
+        if (
+            stored is None
+            or self.rendition_index is None
+            or stored["recipe"] != picture_sources_recipe()
+        ):
+            return None
+        return stored["shapes"]
+
+    def stored_sources(self, shape=""):
+        shapes = self._stored_shapes
+        return None if shapes is None else shapes.get(shape)
 
     # For templates (includes/picture.html) and structured data. These read
     # the stored rendition_index, so they run no query; an image without one
@@ -491,8 +577,8 @@ class Image(ReaderVisible, PictureSources, models.Model):
     @property
     def fallback_url(self):
         """URL of fallback_rendition, or of the original when there is none."""
-        rendition = self.fallback_rendition
-        return rendition.file.url if rendition else self.file.url
+        fallback = self.fallback()
+        return fallback[0] if fallback else self.file.url
 
     @property
     def thumbnail_rendition(self):
@@ -506,9 +592,12 @@ class Image(ReaderVisible, PictureSources, models.Model):
         same attributes as an Image for includes/picture.html; the whole
         picture while that shape has not been made.
         """
-        if self._renditions(Rendition.Format.JPEG, shape):
-            return ShapedPicture(self, shape)
-        return self
+        shapes = self._stored_shapes
+        if shapes is not None:
+            shown = shape in shapes and shapes[shape]["fallback"]
+        else:
+            shown = self._renditions(Rendition.Format.JPEG, shape)
+        return ShapedPicture(self, shape) if shown else self
 
     @property
     def share_rendition(self):
@@ -516,6 +605,9 @@ class Image(ReaderVisible, PictureSources, models.Model):
         jpegs = self._renditions(Rendition.Format.JPEG, "share")
         return jpegs[-1] if jpegs else None
 
+
+# What Image.record_renditions writes of the renditions made.
+RECORDED = ["rendition_index", "picture_sources"]
 
 # What Image.save resets when it queues the renditions (for update_fields).
 RENDITION_STATE = [
@@ -573,17 +665,24 @@ class ShapedPicture(PictureSources):
     def renditions_in(self, format):
         return self.image._renditions(format, self.shape)
 
+    def stored_sources(self):
+        return self.image.stored_sources(self.shape)
+
+    @cached_property
+    def _fallback(self):
+        return self.fallback()
+
     @property
     def fallback_url(self):
-        return self.fallback_rendition.file.url
+        return self._fallback[0]
 
     @property
     def width(self):
-        return self.fallback_rendition.width
+        return self._fallback[1]
 
     @property
     def height(self):
-        return self.fallback_rendition.height
+        return self._fallback[2]
 
 
 class Rendition(ReaderVisible, models.Model):
@@ -671,7 +770,19 @@ def forget_rendition_index(sender, instance, **kwargs):
     records the index afterwards) leaves its image's index unknown, so pages
     read the renditions themselves until they are made again.
     """
-    Image.objects.filter(pk=instance.image_id).update(rendition_index=None)
+    Image.objects.filter(pk=instance.image_id).update(
+        rendition_index=None, picture_sources=None
+    )
+
+
+def picture_sources_recipe():
+    """
+    What Image.picture_sources depend on besides the renditions: where
+    stored files are served from and which JPEG an <img> names. Stored
+    sources made under another recipe are not used (the renditions are read
+    instead) until the renditions are recorded again.
+    """
+    return [settings.MEDIA_URL, images.FALLBACK_WIDTH]
 
 
 def prefetch_renditions(images):

@@ -21,6 +21,18 @@ from .publishing import PublishingQuerySet
 from .taxonomy import Section, TaggedArticle
 
 
+def corrections_prefetch(article):
+    """
+    Prefetch of `article`'s corrections: none fetched when its row says it
+    has none (ArticleQuerySet.with_corrections_flag).
+    """
+    if getattr(article, "has_corrections", True):
+        return "corrections"
+    return models.Prefetch(
+        "corrections", queryset=article.corrections.model.objects.none()
+    )
+
+
 def tags_in_order():
     """Prefetch of an article's tag links with their tags, by tag name."""
     return models.Prefetch(
@@ -139,6 +151,17 @@ class ArticleQuerySet(PublishingQuerySet):
             latest_entry_id=Subquery(entries.order_by("-pk").values("pk")[:1]),
         )
 
+    def with_corrections_flag(self):
+        """
+        Each article with `has_corrections`, read in the same query, so a
+        page asks for an article's corrections only when it has some
+        (corrections_prefetch).
+        """
+        corrections = self.model._meta.get_field("corrections").related_model
+        return self.annotate(
+            has_corrections=Exists(corrections.objects.filter(article=OuterRef("pk")))
+        )
+
     def with_latest_line(self):
         """
         Each article with `latest_entry_body`, the body of its live entry
@@ -199,7 +222,7 @@ class ArticleQuerySet(PublishingQuerySet):
         more = more[:more_count]
         tags = [item.tag_id for item in article.tagged_items.all()]
         shared = Value(0)
-        wanted = Q(pk__in=more)
+        wanted = more
         if tags:
             shared = Count("tagged_items", filter=Q(tagged_items__tag__in=tags))
             newest_matches = (
@@ -215,9 +238,11 @@ class ArticleQuerySet(PublishingQuerySet):
                 .order_by("-shared", "-published_at", "-pk")
                 .values("pk")[:related_count]
             )
-            wanted |= Q(pk__in=ranked)
+            # One list of ids, not "in more OR in ranked": PostgreSQL reads
+            # that OR by testing every live article against both lists.
+            wanted = self.ids_in(more).union(self.ids_in(ranked))
         found = list(
-            self.filter(wanted)
+            self.filter(pk__in=wanted)
             .annotate(shared=shared)
             .select_related("section", "lead_image")
             .defer("body")
@@ -233,6 +258,13 @@ class ArticleQuerySet(PublishingQuerySet):
             [a for a in newest if a.pk in chosen],
             [a for a in best if a.pk not in chosen],
         )
+
+    def ids_in(self, subquery):
+        """
+        The ids `subquery` (a sliced, ordered values("pk")) selects, as a
+        query a UNION may combine (SQLite allows no LIMIT in one's parts).
+        """
+        return self.model.objects.filter(pk__in=subquery).order_by().values("pk")
 
     def others_in_section(self, article):
         """Articles of the same section as `article`, without it."""

@@ -87,8 +87,9 @@ def test_with_fragments_off_nothing_is_kept(
     """FRAGMENT_CACHE_SECONDS=0: every request reads what it shows."""
     settings.FRAGMENT_CACHE_SECONDS = 0
     first = client.get(story.get_absolute_url())
-    # The seven of the page and the newsletters its offer shows.
-    with django_assert_num_queries(8):
+    # The six of the page (no corrections to read) and the newsletters its
+    # offer shows.
+    with django_assert_num_queries(7):
         again = client.get(story.get_absolute_url())
     assert again.content == first.content
 

@@ -401,6 +401,47 @@ def test_making_renditions_records_their_index_on_the_picture():
     assert ["", "jpeg", 800, 533] in [entry[:4] for entry in stored]
 
 
+def test_making_renditions_stores_each_shapes_srcsets_and_img_jpeg():
+    """
+    The srcset of every format and the <img> JPEG of the whole picture and
+    of each crop are written on the picture with its renditions, and pages
+    read them as they are, building nothing from the renditions.
+    """
+    image = make_image(file=image_upload("lead.jpg", 2000, 1000))
+    built = Image.objects.get(pk=image.pk)
+    built.picture_sources = None
+    expected = (
+        built.avif_srcset,
+        built.webp_srcset,
+        built.jpeg_srcset,
+        built.fallback_url,
+        built.in_shape("card").fallback_url,
+        (built.in_shape("card").width, built.in_shape("card").height),
+    )
+    stored = Image.objects.get(pk=image.pk)
+    assert set(stored.picture_sources["shapes"]) == {"", "card", "share"}
+    card = stored.in_shape("card")
+    shown = (
+        stored.avif_srcset,
+        stored.webp_srcset,
+        stored.jpeg_srcset,
+        stored.fallback_url,
+        card.fallback_url,
+        (card.width, card.height),
+    )
+    assert shown == expected
+    assert "_shown_renditions" not in stored.__dict__
+
+
+def test_stored_sources_made_for_another_media_url_are_not_used(settings):
+    """A moved media host shows at once, before the renditions are made again."""
+    image = make_image()
+    settings.MEDIA_URL = "https://media.example.ie/"
+    image = Image.objects.get(pk=image.pk)
+    assert image.webp_srcset.startswith("https://media.example.ie/")
+    assert image.fallback_url.startswith("https://media.example.ie/")
+
+
 def test_a_rendition_changed_one_by_one_makes_the_index_unknown():
     """
     Renditions written outside make_renditions are read from the table
@@ -410,6 +451,7 @@ def test_a_rendition_changed_one_by_one_makes_the_index_unknown():
     image.renditions.filter(format="avif").delete()
     reloaded = Image.objects.get(pk=image.pk)
     assert reloaded.rendition_index is None
+    assert reloaded.picture_sources is None
     assert reloaded.avif_srcset == ""
     assert reloaded.webp_srcset
 
