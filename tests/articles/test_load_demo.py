@@ -38,7 +38,13 @@ from subscriptions.models import (
     Newsletter,
 )
 
-pytestmark = pytest.mark.django_db
+# In a parallel run the modules that load the demo paper share one worker:
+# encoding its pictures' renditions is most of what load_demo takes, and a
+# worker encodes given pixels once (tests/conftest.py), so the paper's
+# pictures are encoded once in a run rather than on every worker.
+DEMO_WORKER = pytest.mark.xdist_group("demo")
+
+pytestmark = [pytest.mark.django_db, DEMO_WORKER]
 
 REQUIRED_SECTIONS = {"News", "Opinion", "Business", "Sport", "Culture", "Lifestyle"}
 DEMO_ARTICLES = 80

@@ -5,6 +5,7 @@ reading pane and a 360-pixel phone: nothing is wider than the window.
 
 import pytest
 
+from tests.articles.test_load_demo import DEMO_WORKER
 from tests.browser.conftest import (
     WCAG_AND_BEST_PRACTICE,
     format_violations,
@@ -12,7 +13,7 @@ from tests.browser.conftest import (
 )
 from tests.subscriptions.test_demo_editions import demo_messages, demo_paper  # noqa: F401
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db, DEMO_WORKER]
 
 WIDTHS = [600, 360]
 

@@ -16,9 +16,9 @@ from django.test import override_settings
 
 from subscriptions import mail
 from subscriptions.models import Edition, Subscription
-from tests.articles.test_load_demo import remove_demo_paper
+from tests.articles.test_load_demo import DEMO_WORKER, remove_demo_paper
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, DEMO_WORKER]
 
 SITE = "https://news.example.org"
 # Gmail shows "[Message clipped]" past 102 KB of HTML; editions stay under 100 KB.
