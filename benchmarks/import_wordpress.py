@@ -22,18 +22,15 @@ import io
 import os
 import random
 import resource
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-import psycopg
+from load_demo import manage, recreate_postgres  # this folder: run as a script
 from PIL import Image, ImageFilter
 
 ROOT = Path(__file__).resolve().parent.parent
-PYTHON = sys.executable
 SITE = "https://old.example.com"
 BLANK_LINE = "\n\n"
 WORDS = [
@@ -175,24 +172,6 @@ def generate(posts, folder, featured_share=0.4, inline_share=0.1, seed=7):
                 )
         out.write("</channel>\n</rss>\n")
     return pictures
-
-
-def manage(env, *args):
-    started = time.perf_counter()
-    result = subprocess.run(
-        [PYTHON, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True
-    )
-    elapsed = time.perf_counter() - started
-    if result.returncode != 0:
-        sys.exit(f"manage.py {' '.join(args)} failed:\n{result.stderr}")
-    return elapsed, result.stdout.rstrip().splitlines()
-
-
-def recreate_postgres(url):
-    base, name = url.rsplit("/", 1)
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def run(label, database_url, folder, posts, pictures):
