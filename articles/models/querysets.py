@@ -41,6 +41,30 @@ def tags_in_order():
     )
 
 
+# What an article's card (Article.CARD_SHOWS) reads of the article, its
+# section and its picture (Image.lead_picture, includes/picture.html,
+# Image.rendition_signature): the body, the desk's and SEO columns, and the
+# picture's caption, credit, licence and rendition bookkeeping stay in the
+# database.
+CARD_FIELDS = [
+    "title",
+    "slug",
+    "standfirst",
+    "kind",
+    "live_state",
+    "published_at",
+    "section",
+    "lead_image",
+    "lead_image__file",
+    "lead_image__alt_text",
+    "lead_image__rights_expire_on",
+    "lead_image__width",
+    "lead_image__height",
+    "lead_image__rendition_index",
+    "lead_image__picture_sources",
+]
+
+
 class ArticleQuerySet(PublishingQuerySet):
     def next_publication(self):
         """When the next scheduled article goes live, or None."""
@@ -173,26 +197,30 @@ class ArticleQuerySet(PublishingQuerySet):
 
     def for_listing(self, with_body=False):
         """
-        What an article card needs, in a fixed number of queries: the
-        pictures come with their rendition_index (see `prefetch_renditions`
-        for pictures without one). The body, which cards never show, is
-        left in the database unless `with_body` (search's snippets).
+        What an article card needs, in a fixed number of queries, and only
+        the columns it shows (CARD_FIELDS, CARD_BYLINE_FIELDS): the pictures
+        come with their rendition_index (see `prefetch_renditions` for
+        pictures without one). The body, which cards never show, is left in
+        the database unless `with_body` (search's snippets).
         """
-        queryset = self.select_related("section", "lead_image").prefetch_related(
-            bylines_in_order()
+        fields = [*CARD_FIELDS, "body"] if with_body else CARD_FIELDS
+        return (
+            self.select_related("section", "lead_image")
+            .prefetch_related(bylines_in_order(for_cards=True))
+            .only(*fields)
         )
-        return queryset if with_body else queryset.defer("body")
 
     def for_feed(self):
         """
-        What a feed item needs: a card's worth, the tags, when live coverage
-        last added to it, and the body with what it refers to
-        (body_references; its pictures' renditions are left to
-        prefetch_renditions, with body_pictures_of).
+        What a feed item needs: the article's and its picture's every column
+        (its dates, the picture's caption and credit), its section and
+        byline, the tags, when live coverage last added to it, and the body
+        with what it refers to (body_references; its pictures' renditions
+        are left to prefetch_renditions, with body_pictures_of).
         """
         return (
-            self.for_listing(with_body=True)
-            .prefetch_related(tags_in_order(), body_references())
+            self.select_related("section", "lead_image")
+            .prefetch_related(bylines_in_order(), tags_in_order(), body_references())
             .with_latest_update()
         )
 

@@ -10,6 +10,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.conf import settings
+from django.template.loader import get_template
 
 from articles.models import Article, ArticleAuthor
 from tests.articles.live_factories import make_entry
@@ -131,3 +132,28 @@ def test_the_card_template_shows_only_what_the_fingerprint_covers():
         if path not in declared and path.split(".")[0] not in whole
     )
     assert uncovered == []
+
+
+def test_a_listed_articles_card_reads_nothing_more(article, django_assert_num_queries):
+    """
+    for_listing() loads every column the card and its fingerprint read,
+    though it leaves the others in the database.
+    """
+    card = fresh(article)
+    template = get_template(CARD_TEMPLATES[0])
+    with django_assert_num_queries(0):
+        card.card_fingerprint(OPTIONS)
+        html = template.render({"article": card, **dict(OPTIONS)})
+    assert "Aoife Byrne" in html
+
+
+def test_listed_articles_leave_what_cards_never_show_in_the_database(article):
+    card = fresh(article)
+    assert {"body", "seo_description", "created_by_id", "byline_names"} <= (
+        card.get_deferred_fields()
+    )
+    assert {"caption", "credit", "licence", "renditions_error"} <= (
+        card.lead_image.get_deferred_fields()
+    )
+    author = card.ordered_bylines()[0].author
+    assert {"bio", "role", "photo_id"} <= author.get_deferred_fields()
