@@ -9,6 +9,7 @@ from datetime import timedelta
 from django.contrib.contenttypes.models import ContentType
 from django.db import connections, models
 from django.db.models import Count, Exists, OuterRef, Q, Subquery, Value
+from django.db.models.query import ModelIterable
 from django.utils import timezone
 
 from .. import search
@@ -41,11 +42,11 @@ def tags_in_order():
     )
 
 
-# What an article's card (Article.CARD_SHOWS) reads of the article, its
-# section and its picture (Image.lead_picture, includes/picture.html,
+# What an article's card (Article.CARD_SHOWS) reads of the article and its
+# picture (Image.lead_picture, includes/picture.html,
 # Image.rendition_signature): the body, the desk's and SEO columns, and the
 # picture's caption, credit, licence and rendition bookkeeping stay in the
-# database.
+# database. The section comes from the site frame (WithFrameSections).
 CARD_FIELDS = [
     "title",
     "slug",
@@ -63,6 +64,28 @@ CARD_FIELDS = [
     "lead_image__rendition_index",
     "lead_image__picture_sources",
 ]
+
+
+class WithFrameSections(ModelIterable):
+    """
+    Articles given their section from the site frame (Section.objects.
+    in_menu(): kept under the content version, and read by every reading
+    page's section bar anyway) rather than a copy of it joined to each row
+    and built with each article. A section the frame lacks (one added since
+    it was read) is left to be read when asked for.
+    """
+
+    def __iter__(self):
+        sections = None
+        field = self.queryset.model._meta.get_field("section")
+        for article in super().__iter__():
+            if sections is None:
+                sections = {
+                    section.pk: section for section in Section.objects.in_menu()
+                }
+            if section := sections.get(article.section_id):
+                field.set_cached_value(article, section)
+            yield article
 
 
 class ArticleQuerySet(PublishingQuerySet):
@@ -198,17 +221,20 @@ class ArticleQuerySet(PublishingQuerySet):
     def for_listing(self, with_body=False):
         """
         What an article card needs, in a fixed number of queries, and only
-        the columns it shows (CARD_FIELDS, CARD_BYLINE_FIELDS): the pictures
+        the columns it shows (CARD_FIELDS, CARD_BYLINE_FIELDS), the sections
+        from the site frame (WithFrameSections): the pictures
         come with their rendition_index (see `prefetch_renditions` for
         pictures without one). The body, which cards never show, is left in
         the database unless `with_body` (search's snippets).
         """
         fields = [*CARD_FIELDS, "body"] if with_body else CARD_FIELDS
-        return (
-            self.select_related("section", "lead_image")
+        queryset = (
+            self.select_related("lead_image")
             .prefetch_related(bylines_in_order(for_cards=True))
             .only(*fields)
         )
+        queryset._iterable_class = WithFrameSections
+        return queryset
 
     def for_feed(self):
         """

@@ -12,7 +12,7 @@ import pytest
 from django.conf import settings
 from django.template.loader import get_template
 
-from articles.models import Article, ArticleAuthor
+from articles.models import Article, ArticleAuthor, Section
 from tests.articles.live_factories import make_entry
 from tests.factories import make_article, make_author, make_image, make_section
 
@@ -157,3 +157,22 @@ def test_listed_articles_leave_what_cards_never_show_in_the_database(article):
     )
     author = card.ordered_bylines()[0].author
     assert {"bio", "role", "photo_id"} <= author.get_deferred_fields()
+
+
+def test_listed_articles_share_the_site_frames_sections(article):
+    """Their sections come from the site frame, not joined to each row."""
+    other = make_article(section=article.section)
+    listed = list(Article.objects.for_listing().filter(pk__in=[article.pk, other.pk]))
+    (frame_section,) = [
+        section
+        for section in Section.objects.in_menu()
+        if section.pk == article.section_id
+    ]
+    assert all(card.section is frame_section for card in listed)
+
+
+def test_a_listed_article_moved_to_a_new_section_shows_that_section(article):
+    Section.objects.in_menu()  # the frame is read, then a section is added
+    section = Section.objects.create(name="Islands", slug="islands")
+    Article.objects.filter(pk=article.pk).update(section=section)
+    assert fresh(article).section.name == "Islands"
