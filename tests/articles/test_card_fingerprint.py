@@ -176,3 +176,17 @@ def test_a_listed_article_moved_to_a_new_section_shows_that_section(article):
     section = Section.objects.create(name="Islands", slug="islands")
     Article.objects.filter(pk=article.pk).update(section=section)
     assert fresh(article).section.name == "Islands"
+
+
+def test_cards_hand_out_copies_of_querysets_built_once(article):
+    """
+    Article.objects.cards() is built once per process: what a page narrows
+    and runs is a copy, so the one kept never holds a page's rows.
+    """
+    first = Article.objects.cards(latest_line=True)
+    assert first is not Article.objects.cards(latest_line=True)
+    (card,) = first.filter(pk=article.pk)
+    assert card.latest_line == "" and card.section.name == "Harbour"
+    assert list(Article.objects.cards()) == [article]
+    kept = Article.objects._cards.values()
+    assert all(queryset._result_cache is None for queryset in kept)
