@@ -14,6 +14,7 @@ from tests.browser.conftest import (
     VIEWPORTS,
     WCAG,
     WCAG_AND_BEST_PRACTICE,
+    axe_scan,
     format_violations,
     serve_media,
 )
@@ -210,13 +211,11 @@ def test_reader_page_is_accessible_at_both_widths_in_both_schemes(
                 page.emulate_media(color_scheme=scheme)
                 response = page.goto(url)
                 assert response.status == 200, url
-                page.evaluate(axe_source)
-                results = page.evaluate(
-                    """tags => axe.run(document, {
-                      runOnly: {type: 'tag', values: tags},
-                      rules: {'color-contrast-enhanced': {enabled: true}},
-                    })""",
+                results = axe_scan(
+                    page,
+                    axe_source,
                     WCAG_AND_BEST_PRACTICE,
+                    rules={"color-contrast-enhanced": True},
                 )
                 violations = results["violations"]
                 assert not violations, (
@@ -259,8 +258,7 @@ def test_admin_login_page_meets_wcag(live_server, assert_accessible):
 def test_the_scan_reports_what_it_finds(page, axe_source):
     """An image without alt text is caught and described, so a pass means something."""
     page.set_content('<html lang="en"><title>t</title><main><img src="x.png"></main>')
-    page.evaluate(axe_source)
-    results = page.evaluate("axe.run(document, {runOnly: ['wcag2a']})")
+    results = axe_scan(page, axe_source, ["wcag2a"])
     found = {violation["id"] for violation in results["violations"]}
     assert "image-alt" in found
     assert "image-alt" in format_violations(results["violations"])
