@@ -348,7 +348,7 @@ class Article(Publishing, ReaderVisible, models.Model):
     # these, and tests/articles/test_card_cache.py fails when the card
     # template names anything else. "bylines" is the byline (names, links and
     # roles, includes/byline.html); "lead_picture" the picture in the card's
-    # shape (includes/picture.html).
+    # shape (the picture template tag).
     CARD_SHOWS = (
         "pk",
         "title",

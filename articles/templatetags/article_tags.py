@@ -9,6 +9,8 @@ from django import template
 from django.conf import settings
 from django.core.cache import cache
 from django.template.loader import get_template
+from django.utils.formats import localize
+from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
 from articles.models import ArticleAuthor, Page, Section, navigation, reader_cached
@@ -66,7 +68,7 @@ def footer_pages(frame=None):
     return Page.objects.footer(frame.pages if frame else None)
 
 
-@register.inclusion_tag("includes/picture.html")
+@register.simple_tag
 def picture(image, sizes="100vw", loading="lazy", css_class="", shape=""):
     """
     A responsive <picture> for `image`: a <source> per modern format and a
@@ -74,13 +76,40 @@ def picture(image, sizes="100vw", loading="lazy", css_class="", shape=""):
     are no renditions). With `shape` ("card"), the renditions of that fixed
     shape, cut around the focal point. Prefetch the image's renditions to
     keep it queryless.
+
+    Every browser in use decodes WebP, and renditions are made in every
+    format together, so where <source>s offer the modern formats the <img>
+    names only a JPEG (for anything that reads no <source>) and carries no
+    srcset: a JPEG srcset there is bytes no browser acts on, on every picture
+    of every page. A picture with JPEG renditions only gets the JPEG srcset.
+
+    Built here rather than in a template: it is drawn for every card of
+    every list, and an included template costs several times as much.
     """
-    return {
-        "image": image.in_shape(shape) if shape else image,
-        "sizes": sizes,
-        "loading": loading,
-        "css_class": css_class,
-    }
+    if shape:
+        image = image.in_shape(shape)
+    sizes = conditional_escape(sizes)
+    html = [f' class="{conditional_escape(css_class)}">\n' if css_class else ">\n"]
+    sources = image.sources
+    for source in sources:
+        html.append(
+            f'<source type="{conditional_escape(source["type"])}" srcset="'
+            f'{conditional_escape(source["srcset"])}" sizes="{sizes}">\n'
+        )
+    html.append(f'<img src="{conditional_escape(image.fallback_url)}"')
+    if not sources and (srcset := image.jpeg_srcset):
+        html.append(f' srcset="{conditional_escape(srcset)}" sizes="{sizes}"')
+    width, height = image.width, image.height
+    if width and height:
+        html.append(f' width="{localize(width)}" height="{localize(height)}"')
+    html.append(
+        f' alt="{conditional_escape(image.alt_text)}"'
+        f' loading="{conditional_escape(loading)}"'
+    )
+    if loading == "eager":
+        html.append(' fetchpriority="high"')
+    html.append(' decoding="async">\n</picture>\n')
+    return mark_safe("<picture" + "".join(html))  # every value escaped above
 
 
 # How long a rendered card is kept. Its key changes with everything the card
