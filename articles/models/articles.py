@@ -345,10 +345,10 @@ class Article(Publishing, ReaderVisible, models.Model):
 
     # What an article's card (templates/includes/article_card.html) shows of
     # it, named as the template names it: card_fingerprint() is made of
-    # these, and tests/articles/test_card_cache.py fails when the card
+    # these, and tests/articles/test_card_fingerprint.py fails when the card
     # template names anything else. "bylines" is the byline (names, links and
-    # roles, includes/byline.html); "lead_picture" the picture in the card's
-    # shape (the picture template tag).
+    # roles, the byline template tag); "lead_picture" the picture in the
+    # card's shape (the picture template tag).
     CARD_SHOWS = (
         "pk",
         "title",

@@ -12,6 +12,7 @@ from django.template.loader import get_template
 from django.utils.formats import localize
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
+from django.utils.text import capfirst
 
 from articles.models import ArticleAuthor, Page, Section, navigation, reader_cached
 from newsroom import metrics
@@ -210,6 +211,33 @@ def byline_groups(article):
         else:
             groups.append({"lead": lead, "authors": [byline.author]})
     return groups
+
+
+@register.simple_tag(takes_context=True)
+def byline(context, article, linked=False):
+    """
+    The byline, its clauses (byline_groups) parted by semicolons: "By Jane
+    Doe, Ann Lee and John Roe; photographs by Kim Mor", each name a link to
+    the author's page when `linked`; escaped where the template escapes.
+    Built here rather than in a template: every card of every list shows one.
+    """
+    escape = conditional_escape if context.autoescape else str
+    clauses = []
+    for group in byline_groups(article):
+        names = [escape(author.name) for author in group["authors"]]
+        if linked:
+            names = [
+                f'<a class="byline__author" href="{escape(author.get_absolute_url())}">'
+                f"{name}</a>"
+                for author, name in zip(group["authors"], names, strict=True)
+            ]
+        text = names[-1]
+        if len(names) > 1:
+            text = f"{', '.join(names[:-1])} and {text}"
+        if lead := group["lead"]:
+            text = f"{lead if clauses else capfirst(lead)} {text}"
+        clauses.append(text)
+    return mark_safe("; ".join(clauses))  # escaped above where it is due
 
 
 @register.filter

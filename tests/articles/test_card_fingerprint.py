@@ -18,7 +18,10 @@ from tests.factories import make_article, make_author, make_image, make_section
 pytestmark = pytest.mark.django_db
 
 OPTIONS = [("featured", False), ("level", 2), ("show_section", True)]
-CARD_TEMPLATES = ("includes/article_card.html", "includes/byline.html")
+CARD_TEMPLATE = "includes/article_card.html"
+# The template tags the card hands the whole article to, and the part of
+# CARD_SHOWS each one shows of it.
+WHOLE_ARTICLE_TAGS = {"byline": "bylines"}
 
 
 @pytest.fixture
@@ -116,14 +119,13 @@ def test_an_unchanged_article_keeps_its_fingerprint(article):
 def test_the_card_template_shows_only_what_the_fingerprint_covers():
     """A field added to the card without adding it to CARD_SHOWS fails here."""
     declared = set(Article.CARD_SHOWS)
-    # Declared whole: the byline (includes/byline.html, through the
-    # byline_groups filter) and the picture (includes/picture.html).
+    # Declared whole: the byline (the byline tag, through byline_groups) and
+    # the picture (the picture tag).
     whole = {"bylines", "lead_picture"}
     assert whole <= declared
-    named = set()
-    for name in CARD_TEMPLATES:
-        text = (settings.BASE_DIR / "templates" / name).read_text()
-        named |= set(re.findall(r"\barticle\.([\w.]+)", text))
+    assert set(WHOLE_ARTICLE_TAGS.values()) <= whole
+    text = (settings.BASE_DIR / "templates" / CARD_TEMPLATE).read_text()
+    named = set(re.findall(r"\barticle\.([\w.]+)", text))
     assert {"title", "section.name"} <= named  # the template was read
     uncovered = sorted(
         path
@@ -131,3 +133,8 @@ def test_the_card_template_shows_only_what_the_fingerprint_covers():
         if path not in declared and path.split(".")[0] not in whole
     )
     assert uncovered == []
+    # Whatever takes the article itself, not one of its fields, is a tag
+    # known to show only a part declared whole.
+    handed = re.findall(r"\{%\s*(\w+)[^%]*\barticle\b(?![.\w])", text)
+    assert handed and set(handed) <= set(WHOLE_ARTICLE_TAGS)
+    assert not re.search(r"\barticle\s*\|", text)
