@@ -118,9 +118,12 @@ def picture(image, sizes="100vw", loading="lazy", css_class="", shape=""):
 CARD_SECONDS = 24 * 3600
 
 
-def card_key(article, options):
-    """The cache key of an article's card shown with `options`."""
-    return cache_key("card", article.card_fingerprint(options))
+def card_key(article, options, shown=None):
+    """
+    The cache key of an article's card shown with `options` (from `shown`,
+    its card_shows(), when read already).
+    """
+    return cache_key("card", article.card_fingerprint(options, shown))
 
 
 @register.simple_tag
@@ -131,9 +134,12 @@ def article_cards(articles, level=2, featured=False, show_section=False, lead=Fa
     card_fingerprint), and the ones missing are rendered and stored
     together. A page of 20 cards renders only those whose article, section,
     bylines or picture changed since. With `lead`,
-    the first card is a featured one (a list page's lead story).
+    the first card is a featured one (a list page's lead story). What a card
+    shows is read once (card_shows), for its key and its render alike.
     """
     articles = list(articles)
+    section_urls = {}
+    shown = [article.card_shows(section_urls) for article in articles]
     options = [
         {
             "level": level,
@@ -143,17 +149,17 @@ def article_cards(articles, level=2, featured=False, show_section=False, lead=Fa
         for n in range(len(articles))
     ]
     keys = [
-        card_key(article, sorted(shown.items()))
-        for article, shown in zip(articles, options, strict=True)
+        card_key(article, sorted(how.items()), card)
+        for article, how, card in zip(articles, options, shown, strict=True)
     ]
     found = cache.get_many(keys) if keys else {}
     missing = {}
     card_template = get_template("includes/article_card.html")
     cards = []
-    for article, key, shown in zip(articles, keys, options, strict=True):
+    for card, key, how in zip(shown, keys, options, strict=True):
         html = found.get(key)
         if html is None:
-            html = missing[key] = card_template.render({"article": article, **shown})
+            html = missing[key] = card_template.render({"card": card, **how})
         cards.append(mark_safe(html))  # rendered by our own template
     if missing:
         cache.set_many(missing, timeout=CARD_SECONDS)
@@ -197,14 +203,13 @@ def absolute_url(path):
     return path
 
 
-@register.filter
-def byline_groups(article):
+def byline_groups(bylines):
     """
-    The byline in ArticleAuthor order as clauses, each an introduction
-    ("by", "photographs by", "" for an agency) and its names.
+    The byline (ArticleAuthor rows in order) as clauses, each an
+    introduction ("by", "photographs by", "" for an agency) and its names.
     """
     groups = []
-    for byline in article.ordered_bylines():
+    for byline in bylines:
         lead = BYLINE_LEADS.get(byline.role, "by")
         if groups and groups[-1]["lead"] == lead:
             groups[-1]["authors"].append(byline.author)
@@ -214,16 +219,18 @@ def byline_groups(article):
 
 
 @register.simple_tag(takes_context=True)
-def byline(context, article, linked=False):
+def byline(context, bylines, linked=False):
     """
-    The byline, its clauses (byline_groups) parted by semicolons: "By Jane
+    The byline of `bylines` (ArticleAuthor rows in order, as
+    Article.ordered_bylines gives them), its clauses (byline_groups) parted
+    by semicolons: "By Jane
     Doe, Ann Lee and John Roe; photographs by Kim Mor", each name a link to
     the author's page when `linked`; escaped where the template escapes.
     Built here rather than in a template: every card of every list shows one.
     """
     escape = conditional_escape if context.autoescape else str
     clauses = []
-    for group in byline_groups(article):
+    for group in byline_groups(bylines):
         names = [escape(author.name) for author in group["authors"]]
         if linked:
             names = [
