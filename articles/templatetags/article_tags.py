@@ -9,7 +9,6 @@ from django import template
 from django.conf import settings
 from django.core.cache import cache
 from django.template.loader import get_template
-from django.utils.formats import localize
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
@@ -102,7 +101,7 @@ def picture(image, sizes="100vw", loading="lazy", css_class="", shape=""):
         html.append(f' srcset="{conditional_escape(srcset)}" sizes="{sizes}"')
     width, height = image.width, image.height
     if width and height:
-        html.append(f' width="{localize(width)}" height="{localize(height)}"')
+        html.append(f' width="{width}" height="{height}"')  # pixels, never localized
     html.append(
         f' alt="{conditional_escape(image.alt_text)}"'
         f' loading="{conditional_escape(loading)}"'
@@ -142,7 +141,7 @@ def article_cards(articles, level=2, featured=False, show_section=False, lead=Fa
     shown = [article.card_shows(section_urls) for article in articles]
     options = [
         {
-            "level": level,
+            "level": str(level),  # as the card writes it: <h2>, <h3>
             "featured": featured or (lead and n == 0),
             "show_section": show_section,
         }
