@@ -222,10 +222,10 @@ def byline(context, bylines, linked=False):
     """
     The byline of `bylines` (ArticleAuthor rows in order, as
     Article.ordered_bylines gives them), its clauses (byline_groups) parted
-    by semicolons: "By Jane
-    Doe, Ann Lee and John Roe; photographs by Kim Mor", each name a link to
-    the author's page when `linked`; escaped where the template escapes.
-    Built here rather than in a template: every card of every list shows one.
+    by semicolons: "By Jane Doe, Ann Lee and John Roe; photographs by Kim
+    Mor", each name a link to the author's page when `linked`; escaped where
+    the template escapes. Built here rather than in a template: every card
+    of every list shows one.
     """
     escape = conditional_escape if context.autoescape else str
     clauses = []
