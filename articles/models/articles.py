@@ -344,11 +344,13 @@ class Article(Publishing, ReaderVisible, models.Model):
         return sorted(self.bylines.all(), key=lambda b: (b.position, b.pk))
 
     # What an article's card (templates/includes/article_card.html) shows of
-    # it, named as the template names it: card_fingerprint() is made of
-    # these, and tests/articles/test_card_cache.py fails when the card
-    # template names anything else. "bylines" is the byline (names, links and
-    # roles, includes/byline.html); "lead_picture" the picture in the card's
-    # shape (includes/picture.html).
+    # it, named as the template names it (card.title, card.section.name):
+    # card_shows() reads these once, the card is rendered from them alone, and
+    # card_fingerprint() is made of them. tests/articles/test_card_fingerprint.py
+    # fails when the card template names anything else. "bylines" is the
+    # byline (ArticleAuthor rows in order: names, links and roles, the byline
+    # template tag); "lead_picture" the picture, shown in the card's shape
+    # (the picture template tag).
     CARD_SHOWS = (
         "pk",
         "title",
@@ -364,35 +366,63 @@ class Article(Publishing, ReaderVisible, models.Model):
         "latest_line",
     )
 
-    def card_fingerprint(self, options):
+    def card_shows(self, section_urls=None):
         """
-        Everything the article's card shows (CARD_SHOWS), and how it is shown
-        (`options`): its cache key changes with any edit to any of them.
+        What the article's card shows (CARD_SHOWS), read once, nested as the
+        card template reads it: {"title": …, "section": {"name": …}, …}.
+        `section_urls` ({section slug: address}), shared by the cards of one
+        list, spares reversing the same section's address for each card.
         """
-        shown = [options, settings.MEDIA_URL]
+        shown = {}
         for path in self.CARD_SHOWS:
             if path == "bylines":
-                value = [
-                    (b.author.pk, b.author.name, b.author.slug, b.role)
-                    for b in self.ordered_bylines()
-                ]
+                value = self.ordered_bylines()
             elif path == "lead_picture":
-                image = self.lead_picture  # none once its rights have lapsed
-                value = image and (
-                    image.pk,
-                    image.file.name,
-                    image.alt_text,
-                    image.width,
-                    image.height,
-                    image.rendition_signature(),
-                )
+                value = self.lead_picture  # none once its rights have lapsed
+            elif path == "section.get_absolute_url" and section_urls is not None:
+                slug = self.section.slug
+                value = section_urls.get(slug)
+                if value is None:
+                    value = section_urls[slug] = self.section.get_absolute_url()
             else:
                 value = self
                 for name in path.split("."):
                     value = getattr(value, name)
                     value = value() if callable(value) else value
-            shown.append((path, value))
-        return tuple(shown)
+            *parents, name = path.split(".")
+            level = shown
+            for parent in parents:
+                level = level.setdefault(parent, {})
+            level[name] = value
+        return shown
+
+    def card_fingerprint(self, options, shown=None):
+        """
+        Everything the article's card shows (CARD_SHOWS, as card_shows()
+        reads it, or `shown`), and how it is shown (`options`): its cache key
+        changes with any edit to any of them.
+        """
+        shown = self.card_shows() if shown is None else shown
+        fingerprint = [options, settings.MEDIA_URL]
+        for path in self.CARD_SHOWS:
+            value = shown
+            for name in path.split("."):
+                value = value[name]
+            if path == "bylines":
+                value = [
+                    (b.author.pk, b.author.name, b.author.slug, b.role) for b in value
+                ]
+            elif path == "lead_picture":
+                value = value and (
+                    value.pk,
+                    value.file.name,
+                    value.alt_text,
+                    value.width,
+                    value.height,
+                    value.rendition_signature(),
+                )
+            fingerprint.append((path, value))
+        return tuple(fingerprint)
 
 
 class Correction(ReaderVisible, models.Model):

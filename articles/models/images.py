@@ -77,11 +77,11 @@ class ImageQuerySet(models.QuerySet):
 
 class PictureSources:
     """
-    What includes/picture.html reads of a picture: a `srcset` per format,
-    the `<source>` list, and the JPEG for `<img src>`. They come from the
-    picture's stored sources (Image.picture_sources, written with its
-    renditions) when those hold, else from the renditions `renditions_in(format)`
-    gives (narrowest first).
+    What the picture template tag (article_tags.picture) reads of a picture:
+    a `srcset` per format, the `<source>` list, and the JPEG for `<img src>`.
+    They come from the picture's stored sources (Image.picture_sources,
+    written with its renditions) when those hold, else from the renditions
+    `renditions_in(format)` gives (narrowest first).
     """
 
     def stored_sources(self):
@@ -536,7 +536,7 @@ class Image(ReaderVisible, PictureSources, models.Model):
         shapes = self._stored_shapes
         return None if shapes is None else shapes.get(shape)
 
-    # For templates (includes/picture.html) and structured data. These read
+    # For the picture template tag and structured data. These read
     # the stored rendition_index, so they run no query; an image without one
     # (its renditions changed outside make_renditions) uses its prefetched
     # renditions, else fetches them once for this instance.
@@ -589,7 +589,7 @@ class Image(ReaderVisible, PictureSources, models.Model):
     def in_shape(self, shape):
         """
         The picture cut to one of images.SHAPES ("card", "share"), with the
-        same attributes as an Image for includes/picture.html; the whole
+        same attributes as an Image for the picture template tag; the whole
         picture while that shape has not been made.
         """
         shapes = self._stored_shapes

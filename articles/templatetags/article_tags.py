@@ -9,7 +9,9 @@ from django import template
 from django.conf import settings
 from django.core.cache import cache
 from django.template.loader import get_template
+from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
+from django.utils.text import capfirst
 
 from articles.models import ArticleAuthor, Page, Section, navigation, reader_cached
 from newsroom import metrics
@@ -66,7 +68,7 @@ def footer_pages(frame=None):
     return Page.objects.footer(frame.pages if frame else None)
 
 
-@register.inclusion_tag("includes/picture.html")
+@register.simple_tag
 def picture(image, sizes="100vw", loading="lazy", css_class="", shape=""):
     """
     A responsive <picture> for `image`: a <source> per modern format and a
@@ -74,13 +76,40 @@ def picture(image, sizes="100vw", loading="lazy", css_class="", shape=""):
     are no renditions). With `shape` ("card"), the renditions of that fixed
     shape, cut around the focal point. Prefetch the image's renditions to
     keep it queryless.
+
+    Every browser in use decodes WebP, and renditions are made in every
+    format together, so where <source>s offer the modern formats the <img>
+    names only a JPEG (for anything that reads no <source>) and carries no
+    srcset: a JPEG srcset there is bytes no browser acts on, on every picture
+    of every page. A picture with JPEG renditions only gets the JPEG srcset.
+
+    Built here rather than in a template: it is drawn for every card of
+    every list, and an included template costs several times as much.
     """
-    return {
-        "image": image.in_shape(shape) if shape else image,
-        "sizes": sizes,
-        "loading": loading,
-        "css_class": css_class,
-    }
+    if shape:
+        image = image.in_shape(shape)
+    sizes = conditional_escape(sizes)
+    html = [f' class="{conditional_escape(css_class)}">\n' if css_class else ">\n"]
+    sources = image.sources
+    for source in sources:
+        html.append(
+            f'<source type="{conditional_escape(source["type"])}" srcset="'
+            f'{conditional_escape(source["srcset"])}" sizes="{sizes}">\n'
+        )
+    html.append(f'<img src="{conditional_escape(image.fallback_url)}"')
+    if not sources and (srcset := image.jpeg_srcset):
+        html.append(f' srcset="{conditional_escape(srcset)}" sizes="{sizes}"')
+    width, height = image.width, image.height
+    if width and height:
+        html.append(f' width="{width}" height="{height}"')  # pixels, never localized
+    html.append(
+        f' alt="{conditional_escape(image.alt_text)}"'
+        f' loading="{conditional_escape(loading)}"'
+    )
+    if loading == "eager":
+        html.append(' fetchpriority="high"')
+    html.append(' decoding="async">\n</picture>\n')
+    return mark_safe("<picture" + "".join(html))  # every value escaped above
 
 
 # How long a rendered card is kept. Its key changes with everything the card
@@ -88,9 +117,12 @@ def picture(image, sizes="100vw", loading="lazy", css_class="", shape=""):
 CARD_SECONDS = 24 * 3600
 
 
-def card_key(article, options):
-    """The cache key of an article's card shown with `options`."""
-    return cache_key("card", article.card_fingerprint(options))
+def card_key(article, options, shown=None):
+    """
+    The cache key of an article's card shown with `options` (from `shown`,
+    its card_shows(), when read already).
+    """
+    return cache_key("card", article.card_fingerprint(options, shown))
 
 
 @register.simple_tag
@@ -101,29 +133,32 @@ def article_cards(articles, level=2, featured=False, show_section=False, lead=Fa
     card_fingerprint), and the ones missing are rendered and stored
     together. A page of 20 cards renders only those whose article, section,
     bylines or picture changed since. With `lead`,
-    the first card is a featured one (a list page's lead story).
+    the first card is a featured one (a list page's lead story). What a card
+    shows is read once (card_shows), for its key and its render alike.
     """
     articles = list(articles)
+    section_urls = {}
+    shown = [article.card_shows(section_urls) for article in articles]
     options = [
         {
-            "level": level,
+            "level": str(level),  # as the card writes it: <h2>, <h3>
             "featured": featured or (lead and n == 0),
             "show_section": show_section,
         }
         for n in range(len(articles))
     ]
     keys = [
-        card_key(article, sorted(shown.items()))
-        for article, shown in zip(articles, options, strict=True)
+        card_key(article, sorted(how.items()), card)
+        for article, how, card in zip(articles, options, shown, strict=True)
     ]
     found = cache.get_many(keys) if keys else {}
     missing = {}
     card_template = get_template("includes/article_card.html")
     cards = []
-    for article, key, shown in zip(articles, keys, options, strict=True):
+    for card, key, how in zip(shown, keys, options, strict=True):
         html = found.get(key)
         if html is None:
-            html = missing[key] = card_template.render({"article": article, **shown})
+            html = missing[key] = card_template.render({"card": card, **how})
         cards.append(mark_safe(html))  # rendered by our own template
     if missing:
         cache.set_many(missing, timeout=CARD_SECONDS)
@@ -167,20 +202,48 @@ def absolute_url(path):
     return path
 
 
-@register.filter
-def byline_groups(article):
+def byline_groups(bylines):
     """
-    The byline in ArticleAuthor order as clauses, each an introduction
-    ("by", "photographs by", "" for an agency) and its names.
+    The byline (ArticleAuthor rows in order) as clauses, each an
+    introduction ("by", "photographs by", "" for an agency) and its names.
     """
     groups = []
-    for byline in article.ordered_bylines():
+    for byline in bylines:
         lead = BYLINE_LEADS.get(byline.role, "by")
         if groups and groups[-1]["lead"] == lead:
             groups[-1]["authors"].append(byline.author)
         else:
             groups.append({"lead": lead, "authors": [byline.author]})
     return groups
+
+
+@register.simple_tag(takes_context=True)
+def byline(context, bylines, linked=False):
+    """
+    The byline of `bylines` (ArticleAuthor rows in order, as
+    Article.ordered_bylines gives them), its clauses (byline_groups) parted
+    by semicolons: "By Jane Doe, Ann Lee and John Roe; photographs by Kim
+    Mor", each name a link to the author's page when `linked`; escaped where
+    the template escapes. Built here rather than in a template: every card
+    of every list shows one.
+    """
+    escape = conditional_escape if context.autoescape else str
+    clauses = []
+    for group in byline_groups(bylines):
+        names = [escape(author.name) for author in group["authors"]]
+        if linked:
+            names = [
+                f'<a class="byline__author" href="{escape(author.get_absolute_url())}">'
+                f"{name}</a>"
+                for author, name in zip(group["authors"], names, strict=True)
+            ]
+        text = names[-1]
+        if len(names) > 1:
+            text = f"{', '.join(names[:-1])} and {text}"
+        if lead := group["lead"]:
+            text = f"{lead if clauses else capfirst(lead)} {text}"
+        clauses.append(text)
+    return mark_safe("; ".join(clauses))  # escaped above where it is due
 
 
 @register.filter

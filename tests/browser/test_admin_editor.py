@@ -8,7 +8,7 @@ from django.urls import reverse
 from playwright.sync_api import sync_playwright
 
 from articles.models import ArticleDraft
-from tests.browser.conftest import CHROMIUM_ARGS, WCAG, format_violations
+from tests.browser.conftest import CHROMIUM_ARGS, axe_scan, format_violations
 from tests.factories import make_article, make_editor
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -173,10 +173,7 @@ def open_at_width(page, live_server, article, width, height):
 
 
 def assert_no_wcag_violation(page, axe_source):
-    page.evaluate(axe_source)
-    results = page.evaluate(
-        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG
-    )
+    results = axe_scan(page, axe_source)
     assert not results["violations"], format_violations(results["violations"])
 
 

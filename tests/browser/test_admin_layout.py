@@ -11,7 +11,7 @@ from django.conf import settings
 from django.urls import reverse
 from playwright.sync_api import sync_playwright
 
-from tests.browser.conftest import CHROMIUM_ARGS, WCAG, format_violations
+from tests.browser.conftest import CHROMIUM_ARGS, axe_scan, format_violations
 from tests.factories import (
     image_upload,
     make_article,
@@ -146,10 +146,7 @@ def test_planning_calendar_meets_wcag(live_server, desk, editor_page, axe_source
     url = reverse("admin:articles_article_calendar") + "?week=2030-03-04"
     page.goto(live_server.url + url)
     assert "Budget reaction from the ports" in page.inner_text("#content-main")
-    page.evaluate(axe_source)
-    results = page.evaluate(
-        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG
-    )
+    results = axe_scan(page, axe_source)
     assert not results["violations"], format_violations(results["violations"])
     assert page.evaluate("window.cspViolations") == []
 

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from articles.models import Image
-from tests.browser.conftest import VIEWPORTS, WCAG, format_violations
+from tests.browser.conftest import VIEWPORTS, axe_scan, format_violations
 from tests.browser.test_admin_editor import editor_page  # noqa: F401 (fixture)
 from tests.browser.test_body_elements_editor import BODY_EDITOR, elements
 from tests.factories import image_bytes, image_upload, make_article, make_image
@@ -581,7 +581,6 @@ def test_every_insert_dialog_passes_axe_at_desktop_and_phone_widths(
     page = editor_page
     page.set_viewport_size(VIEWPORTS[viewport])
     open_form(page, live_server, library["story"]).locator("p").first.click()
-    page.evaluate(axe_source)
     for label in ELEMENT_LABELS:
         dialog = insert(page, label)
         if label in ("Picture", "Gallery", "“Read more” card"):
@@ -589,11 +588,7 @@ def test_every_insert_dialog_passes_axe_at_desktop_and_phone_widths(
                 "() => document.querySelector('dialog[open] "
                 ".body-insert-dialog__status').textContent.endsWith('found.')"
             )
-        results = page.evaluate(
-            """tags => axe.run("dialog[open]",
-                {runOnly: {type: "tag", values: tags}})""",
-            WCAG,
-        )
+        results = axe_scan(page, axe_source, within="dialog[open]")
         assert not results["violations"], f"{label}: " + format_violations(
             results["violations"]
         )

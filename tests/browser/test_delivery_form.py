@@ -8,19 +8,14 @@ from playwright.sync_api import expect
 
 from subscriptions.delivery import delivery_earliest_start
 from subscriptions.models import DeliveryRequest
-from tests.browser.conftest import WCAG_AND_BEST_PRACTICE, format_violations
+from tests.browser.conftest import WCAG_AND_BEST_PRACTICE, axe_scan, format_violations
 from tests.subscriptions.factories import make_delivery_area
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def _axe(page, axe_source):
-    page.evaluate(axe_source)
-    results = page.evaluate(
-        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})",
-        WCAG_AND_BEST_PRACTICE,
-    )
-    return results["violations"]
+    return axe_scan(page, axe_source, WCAG_AND_BEST_PRACTICE)["violations"]
 
 
 def test_delivery_form_meets_wcag(live_server, assert_accessible):

@@ -8,6 +8,7 @@ import pytest
 from tests.articles.test_load_demo import DEMO_WORKER
 from tests.browser.conftest import (
     WCAG_AND_BEST_PRACTICE,
+    axe_scan,
     format_violations,
     serve_media,
 )
@@ -97,18 +98,16 @@ def test_demo_editions_read_well_in_light_and_dark_clients(
     try:
         for _, _, _, html in demo_messages():
             page.set_content(html, wait_until="load")
-            page.evaluate(axe_source)
-            results = page.evaluate(
-                """tags => axe.run(document, {
-                  runOnly: {type: 'tag', values: tags},
-                  rules: {
-                    'color-contrast-enhanced': {enabled: true},
-                    // A mail is one column of content: no page landmarks.
-                    'region': {enabled: false},
-                    'landmark-one-main': {enabled: false},
-                  },
-                })""",
+            results = axe_scan(
+                page,
+                axe_source,
                 WCAG_AND_BEST_PRACTICE,
+                rules={
+                    "color-contrast-enhanced": True,
+                    # A mail is one column of content: no page landmarks.
+                    "region": False,
+                    "landmark-one-main": False,
+                },
             )
             assert not results["violations"], format_violations(results["violations"])
             assert len(results["passes"]) > 10

@@ -17,6 +17,7 @@ from tests.browser.conftest import (
     VIEWPORTS,
     WCAG,
     WCAG_AND_BEST_PRACTICE,
+    axe_scan,
     format_violations,
     serve_media,
 )
@@ -56,13 +57,8 @@ def write(page, headline, text):
 
 def scan(page, axe_source, tags, enhanced_contrast=False):
     """axe's findings on the page; `enhanced_contrast` adds the AAA rule (7:1)."""
-    page.evaluate(axe_source)
-    results = page.evaluate(
-        """([tags, enhanced]) => axe.run(document, {
-          runOnly: {type: 'tag', values: tags},
-          rules: {'color-contrast-enhanced': {enabled: enhanced}},
-        })""",
-        [tags, enhanced_contrast],
+    results = axe_scan(
+        page, axe_source, tags, rules={"color-contrast-enhanced": enhanced_contrast}
     )
     assert len(results["passes"]) > 10, "axe ran hardly any checks"
     return results["violations"]

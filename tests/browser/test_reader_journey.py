@@ -19,6 +19,7 @@ from subscriptions.models import DeliveryRequest, Subscription
 from tests.browser.conftest import (
     VIEWPORTS,
     WCAG_AND_BEST_PRACTICE,
+    axe_scan,
     format_violations,
 )
 from tests.factories import make_article, make_member
@@ -124,14 +125,11 @@ class Visitor:
     def scan(self):
         """Fail on an accessibility problem, a CSP violation or a script error."""
         self.page.wait_for_load_state()
-        self.page.evaluate(self.axe_source)
-        results = self.page.evaluate(
-            """([tags, rulesOff]) => axe.run(document, {
-              runOnly: {type: 'tag', values: tags},
-              rules: Object.fromEntries(rulesOff.map(id => [id, {enabled: false}])),
-              resultTypes: ['violations'],
-            })""",
-            [WCAG_AND_BEST_PRACTICE, self.rules_off],
+        results = axe_scan(
+            self.page,
+            self.axe_source,
+            WCAG_AND_BEST_PRACTICE,
+            rules=dict.fromkeys(self.rules_off, False),
         )
         assert len(results["passes"]) > 5, f"axe hardly ran on {self.page.url}"
         violations = results["violations"]

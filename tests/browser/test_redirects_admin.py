@@ -10,17 +10,14 @@ from django.test import Client
 from django.urls import reverse
 
 from articles.models import Redirect
-from tests.browser.conftest import VIEWPORTS, WCAG, format_violations
+from tests.browser.conftest import VIEWPORTS, axe_scan, format_violations
 from tests.factories import make_member
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def assert_no_violations(page, axe_source):
-    page.evaluate(axe_source)
-    results = page.evaluate(
-        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG
-    )
+    results = axe_scan(page, axe_source)
     assert not results["violations"], format_violations(results["violations"])
 
 

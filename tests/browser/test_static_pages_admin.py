@@ -11,17 +11,19 @@ from django.test import Client
 from django.urls import reverse
 
 from articles.models import Page
-from tests.browser.conftest import WCAG, WCAG_AND_BEST_PRACTICE, format_violations
+from tests.browser.conftest import (
+    WCAG,
+    WCAG_AND_BEST_PRACTICE,
+    axe_scan,
+    format_violations,
+)
 from tests.factories import make_member, make_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def assert_no_violations(page, axe_source, tags=WCAG):
-    page.evaluate(axe_source)
-    results = page.evaluate(
-        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", tags
-    )
+    results = axe_scan(page, axe_source, tags)
     assert not results["violations"], format_violations(results["violations"])
 
 

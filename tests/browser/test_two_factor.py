@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 from accounts import totp, two_factor
 from accounts.models import TOTPDevice, TwoFactorEvent
 from articles import roles
-from tests.browser.conftest import WCAG, format_violations
+from tests.browser.conftest import axe_scan, format_violations
 from tests.factories import make_member
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -32,10 +32,7 @@ def _relying_party(settings, live_server):
 
 
 def assert_accessible(page, axe_source):
-    page.evaluate(axe_source)
-    results = page.evaluate(
-        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG
-    )
+    results = axe_scan(page, axe_source)
     assert not results["violations"], f"{page.url}:\n" + format_violations(
         results["violations"]
     )
