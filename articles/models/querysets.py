@@ -6,6 +6,7 @@ the thin calls into search (articles/search.py).
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import connections, models
 from django.db.models import Count, Exists, OuterRef, Q, Subquery, Value
@@ -222,11 +223,12 @@ class ArticleQuerySet(PublishingQuerySet):
     def for_listing(self, with_body=False):
         """
         What an article card needs, in a fixed number of queries, and only
-        the columns it shows (CARD_FIELDS, CARD_BYLINE_FIELDS), the sections
-        from the site frame (WithFrameSections): the pictures
+        the columns it shows (CARD_FIELDS, CARD_BYLINE_FIELDS): the pictures
         come with their rendition_index (see `prefetch_renditions` for
-        pictures without one). The body, which cards never show, is left in
-        the database unless `with_body` (search's snippets).
+        pictures without one), the sections from the site frame when it is
+        kept (WithFrameSections; else each row brings its own). The body,
+        which cards never show, is left in the database unless `with_body`
+        (search's snippets).
         """
         fields = [*CARD_FIELDS, "body"] if with_body else CARD_FIELDS
         queryset = (
@@ -234,6 +236,9 @@ class ArticleQuerySet(PublishingQuerySet):
             .prefetch_related(bylines_in_order(for_cards=True))
             .only(*fields)
         )
+        if not settings.FRAGMENT_CACHE_SECONDS:
+            # The frame is read anew for each use: a query of its own.
+            return queryset.select_related("section")
         queryset._iterable_class = WithFrameSections
         return queryset
 
@@ -416,10 +421,13 @@ class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
         queryset built once per process: narrowing a copy of it costs a
         fraction of building it again for every list page and front page.
         """
-        return self._cards[latest_line].all()
+        key = (latest_line, bool(settings.FRAGMENT_CACHE_SECONDS))
+        if key not in self._cards:
+            listing = self.get_queryset().for_listing()
+            self._cards[key] = listing.with_latest_line() if latest_line else listing
+        # Never run itself: each caller gets a copy.
+        return self._cards[key].all()
 
     @cached_property
     def _cards(self):
-        # Never run themselves: cards() hands out copies.
-        listing = self.get_queryset().for_listing()
-        return {False: listing, True: listing.with_latest_line()}
+        return {}

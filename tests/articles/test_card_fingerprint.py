@@ -174,7 +174,7 @@ def test_listed_articles_leave_what_cards_never_show_in_the_database(article):
 
 
 def test_listed_articles_share_the_site_frames_sections(article):
-    """Their sections come from the site frame, not joined to each row."""
+    """Their sections come from the kept site frame, not joined to each row."""
     other = make_article(section=article.section)
     listed = list(Article.objects.for_listing().filter(pk__in=[article.pk, other.pk]))
     (frame_section,) = [
@@ -203,4 +203,14 @@ def test_cards_hand_out_copies_of_querysets_built_once(article):
     assert card.latest_line == "" and card.section.name == "Harbour"
     assert list(Article.objects.cards()) == [article]
     kept = Article.objects._cards.values()
-    assert all(queryset._result_cache is None for queryset in kept)
+    assert kept and all(queryset._result_cache is None for queryset in kept)
+
+
+def test_without_kept_parts_listed_articles_bring_their_sections(
+    article, settings, django_assert_num_queries
+):
+    """The site frame would be read anew: each row brings its section."""
+    settings.FRAGMENT_CACHE_SECONDS = 0
+    with django_assert_num_queries(2):  # the articles, their bylines
+        (card,) = Article.objects.cards().filter(pk=article.pk)
+        assert card.section.name == "Harbour"
