@@ -214,3 +214,13 @@ def test_without_kept_parts_listed_articles_bring_their_sections(
     with django_assert_num_queries(2):  # the articles, their bylines
         (card,) = Article.objects.cards().filter(pk=article.pk)
         assert card.section.name == "Harbour"
+
+
+def test_listed_articles_hold_their_bylines_as_a_plain_list(article):
+    """No queryset of its own for each article: the byline read in order."""
+    second = make_author(name="Ciarán Ó Dálaigh")
+    ArticleAuthor.objects.create(article=article, author=second, position=1)
+    card = fresh(article)
+    assert "bylines" not in getattr(card, "_prefetched_objects_cache", {})
+    names = [byline.author.name for byline in card.ordered_bylines()]
+    assert names == ["Aoife Byrne", "Ciarán Ó Dálaigh"]
