@@ -22,18 +22,6 @@ from .publishing import PublishingQuerySet
 from .taxonomy import Section, TaggedArticle
 
 
-def corrections_prefetch(article):
-    """
-    Prefetch of `article`'s corrections: none fetched when its row says it
-    has none (ArticleQuerySet.with_corrections_flag).
-    """
-    if getattr(article, "has_corrections", True):
-        return "corrections"
-    return models.Prefetch(
-        "corrections", queryset=article.corrections.model.objects.none()
-    )
-
-
 def tags_in_order():
     """Prefetch of an article's tag links with their tags, by tag name."""
     return models.Prefetch(
@@ -235,7 +223,7 @@ class ArticleQuerySet(PublishingQuerySet):
         """
         Each article with `has_corrections`, read in the same query, so a
         page asks for an article's corrections only when it has some
-        (corrections_prefetch).
+        (the article page's ArticleParts.corrections).
         """
         corrections = self.model._meta.get_field("corrections").related_model
         return self.annotate(
