@@ -53,25 +53,36 @@ def site_frame():
     return content_cached("site-frame", read_site_frame)
 
 
-def change_moments():
+def change_moments(pages=True):
     """
     Subqueries of the moments when what readers see changes by itself, with
     no save: the next scheduled article ("next_article") and static page
     ("next_page") go live, a picture's rights end ("next_lapse", a date: the
     pages drop the picture from the start of that day). earliest_change()
-    makes one moment of them.
+    makes one moment of them. Without `pages`, no "next_page": the site
+    frame reads every published page anyway (first_to_go_live), and each
+    subquery costs about as much to build as the rest of its query.
     """
     Article = apps.get_model("articles", "Article")
-    Page = apps.get_model("articles", "Page")
     Image = apps.get_model("articles", "Image")
     article = Article.objects.scheduled().order_by("published_at")
-    page = Page.objects.scheduled().order_by("published_at")
     lapse = Image.objects.rights_lapsing()
-    return {
+    moments = {
         "next_article": Subquery(article.values("published_at")[:1]),
-        "next_page": Subquery(page.values("published_at")[:1]),
         "next_lapse": Subquery(lapse.values("rights_expire_on")[:1]),
     }
+    if pages:
+        Page = apps.get_model("articles", "Page")
+        page = Page.objects.scheduled().order_by("published_at")
+        moments["next_page"] = Subquery(page.values("published_at")[:1])
+    return moments
+
+
+def first_to_go_live(pages, now):
+    """When the first of `pages` (SitePage) still to come goes live, or None."""
+    return min(
+        (page.published_at for page in pages if page.published_at > now), default=None
+    )
 
 
 def earliest_change(next_article, next_page, next_lapse):
@@ -111,7 +122,7 @@ def read_site_frame():
             kind=Value("section"),
             at=Value(None, output_field=DateTimeField()),
             footer=Value(False, output_field=BooleanField()),
-            **change_moments(),
+            **change_moments(pages=False),
         )
         .values_list(
             "kind",
@@ -119,7 +130,6 @@ def read_site_frame():
             "at",
             "footer",
             "next_article",
-            "next_page",
             "next_lapse",
         )
     )
@@ -130,7 +140,6 @@ def read_site_frame():
             kind=Value("page"),
             text=Value("", output_field=TextField()),
             next_article=Value(None, output_field=DateTimeField()),
-            next_page=Value(None, output_field=DateTimeField()),
             next_lapse=Value(None, output_field=DateField()),
         )
         .values_list(
@@ -143,24 +152,23 @@ def read_site_frame():
             "published_at",
             "in_footer",
             "next_article",
-            "next_page",
             "next_lapse",
         )
     )
     now = timezone.now()
-    found_sections, found_pages, moments = [], [], None
-    for kind, *values, at, in_footer, article, page, lapse in sections.union(
-        pages, all=True
-    ):
+    found_sections, found_pages, moments = [], [], (None, None)
+    # In no order (Section's would sort the rows in SQL): sorted below.
+    rows = sections.union(pages, all=True).order_by()
+    for kind, *values, at, in_footer, article, lapse in rows:
         if kind == "section":
             found_sections.append(Section.from_db(sections.db, SECTION_FIELDS, values))
-            moments = (article, page, lapse)
+            moments = (article, lapse)
         else:
             _, title, path, _, position = values
             found_pages.append(SitePage(path, title, in_footer, position, at))
     found_sections.sort(key=lambda s: (s.position, s.name))
     found_pages.sort(key=lambda p: (p.footer_position, p.title, p.path))
-    if moments is None:
-        upcoming = [page.published_at for page in found_pages]
-        moments = (None, min((at for at in upcoming if at > now), default=None), None)
-    return SiteFrame(found_sections, found_pages, earliest_change(*moments))
+    # Without a section there is no article, and no lapse is asked.
+    article, lapse = moments
+    upcoming = earliest_change(article, first_to_go_live(found_pages, now), lapse)
+    return SiteFrame(found_sections, found_pages, upcoming)
