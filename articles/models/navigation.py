@@ -157,8 +157,10 @@ def read_site_frame():
     )
     now = timezone.now()
     found_sections, found_pages, moments = [], [], (None, None)
-    # In no order (Section's would sort the rows in SQL): sorted below.
-    rows = sections.union(pages, all=True).order_by()
+    # Pages first: Django compiles the first query's own columns again for
+    # the union as a whole, and theirs are the cheap ones (no subquery). In
+    # no order: sorted below.
+    rows = pages.union(sections, all=True).order_by()
     for kind, *values, at, in_footer, article, lapse in rows:
         if kind == "section":
             found_sections.append(Section.from_db(sections.db, SECTION_FIELDS, values))
