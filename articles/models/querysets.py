@@ -13,9 +13,10 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from .. import search
+from . import navigation
 from .body import body_references
 from .bylines import ArticleAuthor, bylines_in_order
-from .images import Image, day_start
+from .images import day_start
 from .imports import ImportRecord
 from .pages import Page
 from .publishing import PublishingQuerySet
@@ -120,27 +121,22 @@ class ArticleQuerySet(PublishingQuerySet):
         When what readers see next changes by itself, or None: a scheduled
         article or static page goes live, or a picture's rights end (the
         pages then drop it). The page cache keeps no page past it. One query.
+        The page cache asks the site frame first, which reads the same
+        moments with the sections (navigation.next_change).
         """
-        first = self.scheduled().order_by("published_at").values("published_at")
-        page = Page.objects.scheduled().order_by("published_at")
-        lapse = Image.objects.rights_lapsing().values("rights_expire_on")
-        # Any one row to hang the two lookups on; an article needs a section,
+        # Any one row to hang the lookups on; an article needs a section,
         # so without one there is nothing to change.
         row = (
             Section.objects.order_by()
-            .annotate(
-                first=models.Subquery(first[:1]),
-                page=models.Subquery(page.values("published_at")[:1]),
-                lapse=models.Subquery(lapse[:1]),
-            )
-            .values_list("first", "page", "lapse")
+            .annotate(**navigation.change_moments())
+            .values_list("next_article", "next_page", "next_lapse")
             .first()
         )
         if row is None:
             # No section, so no article: only a page can be scheduled.
+            page = Page.objects.scheduled().order_by("published_at")
             return page.values_list("published_at", flat=True).first()
-        moments = [row[0], row[1], day_start(row[2]) if row[2] else None]
-        return min((m for m in moments if m), default=None)
+        return navigation.earliest_change(*row)
 
     def going_live_within(self, period, moment=None):
         """Scheduled articles that go live between `moment` (default now) and
