@@ -16,13 +16,14 @@ class ArticlesConfig(AppConfig):
             images,
             renditions,
         )
-        from .models import Article, Image
+        from .models import Image, navigation
 
         # What readers see of this app is watched because it is declared
         # ReaderVisible (newsroom.cache.readers). A scheduled article or
         # static page goes live by itself, with no save; a picture whose
-        # rights end leaves the pages by itself too.
-        cache.page_cache_schedule(Article.objects.next_change)
+        # rights end leaves the pages by itself too. The site frame reads
+        # when, kept under the content version with the sections.
+        cache.page_cache_schedule(navigation.next_change)
 
         # The planning calendar's stories and publications.
         calendar.calendar_source(calendar.article_entries)

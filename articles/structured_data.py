@@ -95,13 +95,14 @@ def breadcrumbs(*trail):
     }
 
 
-def article(article, url, live=None):
+def article(article, url, live=None, corrections=None):
     """
     The article as NewsArticle (or its opinion, analysis or review subtype)
     with every property Google News reads, the corrections shown on the page
-    included. `url` is its canonical address. Live coverage (`live`, the
-    page's articles.live.LiveCoverage) is a LiveBlogPosting with the same
-    properties and its coverage (live_blog()).
+    (`corrections`, else the article's) included. `url` is its canonical
+    address. Live coverage (`live`, the page's articles.live.LiveCoverage)
+    is a LiveBlogPosting with the same properties and its coverage
+    (live_blog()).
     """
     data = {
         "@context": CONTEXT,
@@ -136,7 +137,9 @@ def article(article, url, live=None):
             "text": correction.text,
             "datePublished": moment(correction.corrected_at),
         }
-        for correction in article.corrections.all()
+        for correction in (
+            article.corrections.all() if corrections is None else corrections
+        )
     ]
     if corrections:
         data["correction"] = corrections

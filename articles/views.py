@@ -46,7 +46,6 @@ from .models import (
     body_pictures_of,
     body_references,
     bylines_in_order,
-    corrections_prefetch,
     prefetch_renditions,
     tags_in_order,
 )
@@ -391,12 +390,7 @@ class ArticleParts:
     def _loaded(self):
         article = self._article
         shown = self._entries_page and self._entries_page[2]
-        prefetch_related_objects(
-            [article],
-            tags_in_order(),
-            corrections_prefetch(article),
-            body_references(shown),
-        )
+        prefetch_related_objects([article], tags_in_order(), body_references(shown))
         more, related = Article.objects.published().around(
             article, self.more_count, self.related_count
         )
@@ -415,6 +409,17 @@ class ArticleParts:
         refers to loaded.
         """
         return self._loaded[0]
+
+    @cached_property
+    def corrections(self):
+        """
+        The article's corrections, oldest first: none read when its row says
+        it has none (ArticleQuerySet.with_corrections_flag).
+        """
+        article = self._article
+        if not getattr(article, "has_corrections", True):
+            return []
+        return list(article.corrections.all())
 
     @cached_property
     def body(self):

@@ -46,7 +46,6 @@ from .publishing import Publishing, PublishingQuerySet
 from .querysets import (
     ArticleManager,
     ArticleQuerySet,
-    corrections_prefetch,
     tags_in_order,
 )
 from .redirects import Redirect, RedirectQuerySet, normalise_path
@@ -106,7 +105,6 @@ __all__ = [
     "body_references",
     "reference_rows",
     "bylines_in_order",
-    "corrections_prefetch",
     "day_start",
     "agency_source",
     "fingerprint",

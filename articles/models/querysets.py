@@ -9,31 +9,21 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import connections, models
-from django.db.models import Count, Exists, OuterRef, Q, Subquery, Value
+from django.db.models import Exists, OuterRef, Q, Subquery, Value
+from django.db.models.expressions import RawSQL
 from django.db.models.query import ModelIterable
 from django.utils import timezone
 from django.utils.functional import cached_property
 
 from .. import search
+from . import navigation
 from .body import body_references
 from .bylines import ArticleAuthor, bylines_in_order
-from .images import Image, day_start
+from .images import day_start
 from .imports import ImportRecord
 from .pages import Page
 from .publishing import PublishingQuerySet
 from .taxonomy import Section, TaggedArticle
-
-
-def corrections_prefetch(article):
-    """
-    Prefetch of `article`'s corrections: none fetched when its row says it
-    has none (ArticleQuerySet.with_corrections_flag).
-    """
-    if getattr(article, "has_corrections", True):
-        return "corrections"
-    return models.Prefetch(
-        "corrections", queryset=article.corrections.model.objects.none()
-    )
 
 
 def tags_in_order():
@@ -42,6 +32,85 @@ def tags_in_order():
         "tagged_items",
         queryset=TaggedArticle.objects.select_related("tag").order_by("tag__name"),
     )
+
+
+# How many of the newest articles the cards under an article are first
+# looked for in (around_sql).
+RECENT_WINDOW = 1000
+
+
+def around_sql(model, connection, article, tags, counts):
+    """
+    The SQL and parameters of the ids of the cards under `article`
+    (ArticleQuerySet.around), for `counts` (more_count, related_count,
+    candidates): the newest live articles of its section but it (`more`),
+    and, with `tags` (its tag ids), those ranked by the tags they share
+    among the newest `candidates` live articles tagged with any of them but
+    it and `more`.
+
+    Those candidates are looked for among the newest `RECENT_WINDOW`
+    articles first, which finds them all while the tags are common. Only
+    when that finds too few is each tag asked for its own newest
+    `candidates`, so the database reads a rare tag's few rows by its index
+    rather than every article; the newest of those are the same articles.
+    """
+    more_count, related_count, candidates = counts
+    articles = model._meta.db_table
+    links = TaggedArticle._meta.db_table
+    moment = connection.ops.adapt_datetimefield_value(timezone.now())
+    live = "a.status = %s AND a.published_at <= %s AND a.id <> %s"
+    live_params = [model.Status.PUBLISHED, moment, article.pk]
+    newest_first = "ORDER BY a.published_at DESC, a.id DESC"
+    more = (
+        f"SELECT a.id FROM {articles} a WHERE {live} AND a.section_id = %s "
+        f"{newest_first} LIMIT %s"
+    )
+    more_params = [*live_params, article.section_id, more_count]
+    if not tags:
+        return more, more_params
+    tag_list = ", ".join(["%s"] * len(tags))
+    recent = (
+        f"SELECT a.id, a.published_at FROM (SELECT a.id, a.published_at "
+        f"FROM {articles} a WHERE {live} AND a.id NOT IN (SELECT id FROM more) "
+        f"{newest_first} LIMIT %s) a WHERE (SELECT COUNT(*) FROM {links} t "
+        f"WHERE t.content_object_id = a.id AND t.tag_id IN ({tag_list})) > 0 "
+        f"{newest_first} LIMIT %s"
+    )
+    # A count, not EXISTS: the database then asks of each recent article in
+    # turn and stops at the `candidates`th, where a semi-join would read
+    # every link of the tags first.
+    recent_params = [*live_params, RECENT_WINDOW, *tags, candidates]
+    # Each tag's newest, read only when the recent ones are too few.
+    by_tag = (
+        f"SELECT id, published_at FROM (SELECT a.id, a.published_at FROM {links} t "
+        f"JOIN {articles} a ON a.id = t.content_object_id WHERE t.tag_id = %s "
+        f"AND {live} AND a.id NOT IN (SELECT id FROM more) "
+        "AND (SELECT COUNT(*) FROM recent) < %s "
+        f"{newest_first} LIMIT %s) AS tag_{{}}"
+    )
+    tagged = " UNION ".join(
+        ["SELECT id, published_at FROM recent"]
+        + [by_tag.format(n) for n in range(len(tags))]
+    )
+    sql = (
+        f"WITH more AS ({more}), recent AS ({recent}), "
+        f"tagged AS ({tagged}), "
+        f"newest AS (SELECT a.id, a.published_at FROM tagged a {newest_first} "
+        "LIMIT %s) "
+        "SELECT id FROM more UNION SELECT id FROM ("
+        f"SELECT n.id FROM newest n JOIN {links} t ON t.content_object_id = n.id "
+        f"WHERE t.tag_id IN ({tag_list}) GROUP BY n.id, n.published_at "
+        "ORDER BY COUNT(*) DESC, n.published_at DESC, n.id DESC LIMIT %s) AS ranked"
+    )
+    params = [
+        *more_params,
+        *recent_params,
+        *(p for tag in tags for p in (tag, *live_params, candidates, candidates)),
+        candidates,
+        *tags,
+        related_count,
+    ]
+    return sql, params
 
 
 # What an article's card (Article.CARD_SHOWS) reads of the article and its
@@ -101,27 +170,22 @@ class ArticleQuerySet(PublishingQuerySet):
         When what readers see next changes by itself, or None: a scheduled
         article or static page goes live, or a picture's rights end (the
         pages then drop it). The page cache keeps no page past it. One query.
+        The page cache asks the site frame first, which reads the same
+        moments with the sections (navigation.next_change).
         """
-        first = self.scheduled().order_by("published_at").values("published_at")
-        page = Page.objects.scheduled().order_by("published_at")
-        lapse = Image.objects.rights_lapsing().values("rights_expire_on")
-        # Any one row to hang the two lookups on; an article needs a section,
+        # Any one row to hang the lookups on; an article needs a section,
         # so without one there is nothing to change.
         row = (
             Section.objects.order_by()
-            .annotate(
-                first=models.Subquery(first[:1]),
-                page=models.Subquery(page.values("published_at")[:1]),
-                lapse=models.Subquery(lapse[:1]),
-            )
-            .values_list("first", "page", "lapse")
+            .annotate(**navigation.change_moments())
+            .values_list("next_article", "next_page", "next_lapse")
             .first()
         )
         if row is None:
             # No section, so no article: only a page can be scheduled.
+            page = Page.objects.scheduled().order_by("published_at")
             return page.values_list("published_at", flat=True).first()
-        moments = [row[0], row[1], day_start(row[2]) if row[2] else None]
-        return min((m for m in moments if m), default=None)
+        return navigation.earliest_change(*row)
 
     def going_live_within(self, period, moment=None):
         """Scheduled articles that go live between `moment` (default now) and
@@ -204,7 +268,7 @@ class ArticleQuerySet(PublishingQuerySet):
         """
         Each article with `has_corrections`, read in the same query, so a
         page asks for an article's corrections only when it has some
-        (corrections_prefetch).
+        (the article page's ArticleParts.corrections).
         """
         corrections = self.model._meta.get_field("corrections").related_model
         return self.annotate(
@@ -277,32 +341,31 @@ class ArticleQuerySet(PublishingQuerySet):
         matches), neither ever `article` itself, `related` never one of
         `more`. Returns (more, related), ready for a card but for the body.
         Uses `article.tagged_items` as prefetched.
+
+        Which ids those are is asked in SQL of our own (around_sql()): the
+        same question built from querysets nests four subqueries, and
+        compiling it took longer than the rest of the page's queries.
         """
-        more = self.others_in_section(article).latest_first().values("pk")
-        more = more[:more_count]
         tags = [item.tag_id for item in article.tagged_items.all()]
+        sql, params = around_sql(
+            self.model,
+            connections[self.db],
+            article,
+            tags,
+            (more_count, related_count, candidates),
+        )
         shared = Value(0)
-        wanted = more
         if tags:
-            shared = Count("tagged_items", filter=Q(tagged_items__tag__in=tags))
-            newest_matches = (
-                self.filter(tagged_items__tag__in=tags)
-                .exclude(pk=article.pk)
-                .exclude(pk__in=more)
-                .latest_first()
-                .values("pk")[:candidates]
+            # How many of its tags each card shares (related reading's rank).
+            shared = RawSQL(
+                f"SELECT COUNT(*) FROM {TaggedArticle._meta.db_table} "
+                f"WHERE content_object_id = {self.model._meta.db_table}.id "
+                f"AND tag_id IN ({', '.join(['%s'] * len(tags))})",
+                tags,
+                output_field=models.IntegerField(),
             )
-            ranked = (
-                self.filter(pk__in=newest_matches)
-                .annotate(shared=shared)
-                .order_by("-shared", "-published_at", "-pk")
-                .values("pk")[:related_count]
-            )
-            # One list of ids, not "in more OR in ranked": PostgreSQL reads
-            # that OR by testing every live article against both lists.
-            wanted = self.ids_in(more).union(self.ids_in(ranked))
         found = list(
-            self.filter(pk__in=wanted)
+            self.filter(pk__in=RawSQL(sql, params))
             .annotate(shared=shared)
             .select_related("section", "lead_image")
             .defer("body")
@@ -318,17 +381,6 @@ class ArticleQuerySet(PublishingQuerySet):
             [a for a in newest if a.pk in chosen],
             [a for a in best if a.pk not in chosen],
         )
-
-    def ids_in(self, subquery):
-        """
-        The ids `subquery` (a sliced, ordered values("pk")) selects, as a
-        query a UNION may combine (SQLite allows no LIMIT in one's parts).
-        """
-        return self.model.objects.filter(pk__in=subquery).order_by().values("pk")
-
-    def others_in_section(self, article):
-        """Articles of the same section as `article`, without it."""
-        return self.in_section(article.section_id).exclude(pk=article.pk)
 
     def search(self, query):
         """

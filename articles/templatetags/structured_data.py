@@ -9,14 +9,15 @@ register = template.Library()
 
 
 @register.simple_tag
-def article_json_ld(article, url, live=None):
+def article_json_ld(article, url, live=None, corrections=None):
     """
     NewsArticle (or its subtype; LiveBlogPosting for live coverage, `live`
-    being its page of entries) and the breadcrumb trail to it.
+    being its page of entries) and the breadcrumb trail to it; `corrections`
+    those the page shows (else the article's).
     """
     section = article.section
     return data.script(
-        data.article(article, url, live),
+        data.article(article, url, live, corrections),
         data.breadcrumbs(
             (section.name, section.get_absolute_url()),
             (article.title, article.get_absolute_url()),

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from articles.models import Article
+from articles.models import Article, querysets
 from tests.factories import make_article, make_section
 from tests.html import parse, text
 
@@ -81,4 +81,39 @@ def test_an_older_story_of_the_same_section_may_be_related_reading(client):
     assert related_titles(client, article) == [
         "Other section, tagged",
         "Same section, older, tagged",
+    ]
+
+
+def test_each_candidate_for_related_reading_is_an_article_however_many_tags_it_shares():
+    """
+    The newest `candidates` articles sharing a tag are ranked: one sharing
+    three tags takes one place among them, not three.
+    """
+    article = story("The article", 5, ["harbour", "council", "budget"])
+    story("Shares three, newest", 1, ["harbour", "council", "budget"])
+    story("Shares one, older", 2, ["harbour"])
+    story("Shares one, oldest", 3, ["council"])
+    more, related = Article.objects.published().around(article, candidates=2)
+    assert more == []
+    assert [a.title for a in related] == ["Shares three, newest", "Shares one, older"]
+
+
+def test_related_reading_older_than_the_recent_articles_is_found_tag_by_tag(
+    client, monkeypatch
+):
+    """
+    When the newest articles hold too few sharing its tags, each tag's own
+    newest are read: the same cards, ranked the same way.
+    """
+    monkeypatch.setattr(querysets, "RECENT_WINDOW", 2)
+    article = story("The article", 1, ["harbour", "council"])
+    for age in range(2, 5):
+        story(f"Untagged {age}", age, ["sport"])
+    story("Shares one, older", 10, ["harbour"])
+    story("Shares two, oldest", 20, ["harbour", "council"])
+    story("Shares one, oldest", 30, ["council"])
+    assert related_titles(client, article) == [
+        "Shares two, oldest",
+        "Shares one, older",
+        "Shares one, oldest",
     ]

@@ -5,6 +5,7 @@ what goes live in the next 24 hours listed; scheduled articles going live by
 themselves, with no cached page outliving their time.
 """
 
+import time
 from datetime import UTC, datetime, timedelta
 from html import unescape
 
@@ -13,7 +14,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Article, ArticleTransition
+from articles.models import Article, ArticleTransition, navigation
 from newsroom.cache.versions import content_version, page_cache_seconds
 from tests.articles.workflow_forms import at, form_errors, post_change
 from tests.factories import (
@@ -170,3 +171,32 @@ def test_a_scheduled_article_goes_live_by_itself(client, settings):
     )
     assert client.get(article.get_absolute_url()).status_code == 200
     assert article in Article.objects.published()
+
+
+def test_once_the_kept_next_change_has_come_the_one_after_bounds_kept_pages(
+    client, settings, monkeypatch
+):
+    """
+    The next scheduled change is read with the site frame and kept under
+    the content version; when its time comes with no save (the version the
+    same), the change after it is read afresh and bounds the pages kept.
+    """
+    settings.PAGE_CACHE_SECONDS = 3600
+    section = make_section()
+    now = timezone.now()
+    for seconds in (90, 600):
+        ready_draft(
+            status=Status.PUBLISHED,
+            published_at=now + timedelta(seconds=seconds),
+            section=section,
+        )
+    version = content_version()
+    assert navigation.site_frame().next_change == now + timedelta(seconds=90)
+    assert 60 < page_cache_seconds(version) <= 90
+
+    later = now + timedelta(seconds=120)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    monkeypatch.setattr(time, "time", later.timestamp)
+    assert content_version() == version
+    assert navigation.next_change() == now + timedelta(seconds=600)
+    assert 450 < page_cache_seconds(version) <= 480

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Article, Page, Redirect, Section
+from articles.models import Article, Page, Redirect, Section, navigation
 from tests.factories import (
     make_article,
     make_image,
@@ -173,10 +173,13 @@ def test_the_published_queryset_has_the_truth_table():
     }
     assert set(Page.objects.published()) == {rows[("published", past)]}
     assert set(Page.objects.scheduled()) == {rows[("published", future)]}
-    # The page cache keeps nothing past it, with or without a section.
+    # The page cache keeps nothing past it, with or without a section, as
+    # the site frame says too.
     assert Article.objects.next_change() == future
+    assert navigation.next_change() == future
     make_section()
     assert Article.objects.next_change() == future
+    assert navigation.next_change() == future
 
 
 # The body
