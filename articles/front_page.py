@@ -154,9 +154,7 @@ def arrange(at=None, slots=None):
             for pk in list(more):
                 place(slot, pk)
 
-    articles = (
-        Article.objects.filter(pk__in=shown).for_listing().with_latest_line().in_bulk()
-    )
+    articles = Article.objects.cards(latest_line=True).filter(pk__in=shown).in_bulk()
     prefetch_renditions(article.lead_image for article in articles.values())
     return [
         Block(slot, [articles[pk] for pk in chosen[id(slot)] if pk in articles])

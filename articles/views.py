@@ -285,8 +285,8 @@ class ArticleListMixin(PublicPageMixin, SingleObjectMixin):
         return paginated
 
     def get_queryset(self):
-        live = Article.objects.published()
-        return self.articles_about(live).for_listing().latest_first()
+        live = Article.objects.cards().published()
+        return self.articles_about(live).latest_first()
 
     def articles_about(self, articles):
         raise NotImplementedError

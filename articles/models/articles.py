@@ -340,8 +340,14 @@ class Article(Publishing, ReaderVisible, models.Model):
         ArticleAuthor.objects.bulk_update(changed, ["position"])
 
     def ordered_bylines(self):
-        """ArticleAuthor rows in byline order (uses the prefetch when present)."""
-        return sorted(self.bylines.all(), key=lambda b: (b.position, b.pk))
+        """
+        ArticleAuthor rows in byline order (uses the prefetch when present:
+        `listed_bylines`, as for_listing() reads them, or `bylines`).
+        """
+        bylines = getattr(self, "listed_bylines", None)
+        if bylines is None:
+            bylines = self.bylines.all()
+        return sorted(bylines, key=lambda b: (b.position, b.pk))
 
     # What an article's card (templates/includes/article_card.html) shows of
     # it, named as the template names it (card.title, card.section.name):

@@ -6,11 +6,14 @@ the thin calls into search (articles/search.py).
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import connections, models
 from django.db.models import Exists, OuterRef, Q, Subquery, Value
 from django.db.models.expressions import RawSQL
+from django.db.models.query import ModelIterable
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from .. import search
 from . import navigation
@@ -108,6 +111,52 @@ def around_sql(model, connection, article, tags, counts):
         related_count,
     ]
     return sql, params
+
+
+# What an article's card (Article.CARD_SHOWS) reads of the article and its
+# picture (Image.lead_picture, includes/picture.html,
+# Image.rendition_signature): the body, the desk's and SEO columns, and the
+# picture's caption, credit, licence and rendition bookkeeping stay in the
+# database. The section comes from the site frame (WithFrameSections).
+CARD_FIELDS = [
+    "title",
+    "slug",
+    "standfirst",
+    "kind",
+    "live_state",
+    "published_at",
+    "section",
+    "lead_image",
+    "lead_image__file",
+    "lead_image__alt_text",
+    "lead_image__rights_expire_on",
+    "lead_image__width",
+    "lead_image__height",
+    "lead_image__rendition_index",
+    "lead_image__picture_sources",
+]
+
+
+class WithFrameSections(ModelIterable):
+    """
+    Articles given their section from the site frame (Section.objects.
+    in_menu(): kept under the content version, and read by every reading
+    page's section bar anyway) rather than a copy of it joined to each row
+    and built with each article. A section the frame lacks (one added since
+    it was read) is left to be read when asked for.
+    """
+
+    def __iter__(self):
+        sections = None
+        field = self.queryset.model._meta.get_field("section")
+        for article in super().__iter__():
+            if sections is None:
+                sections = {
+                    section.pk: section for section in Section.objects.in_menu()
+                }
+            if section := sections.get(article.section_id):
+                field.set_cached_value(article, section)
+            yield article
 
 
 class ArticleQuerySet(PublishingQuerySet):
@@ -237,26 +286,37 @@ class ArticleQuerySet(PublishingQuerySet):
 
     def for_listing(self, with_body=False):
         """
-        What an article card needs, in a fixed number of queries: the
-        pictures come with their rendition_index (see `prefetch_renditions`
-        for pictures without one). The body, which cards never show, is
-        left in the database unless `with_body` (search's snippets).
+        What an article card needs, in a fixed number of queries, and only
+        the columns it shows (CARD_FIELDS, CARD_BYLINE_FIELDS): the pictures
+        come with their rendition_index (see `prefetch_renditions` for
+        pictures without one), the sections from the site frame when it is
+        kept (WithFrameSections; else each row brings its own). The body,
+        which cards never show, is left in the database unless `with_body`
+        (search's snippets).
         """
-        queryset = self.select_related("section", "lead_image").prefetch_related(
-            bylines_in_order()
+        fields = [*CARD_FIELDS, "body"] if with_body else CARD_FIELDS
+        queryset = (
+            self.select_related("lead_image")
+            .prefetch_related(bylines_in_order(for_cards=True))
+            .only(*fields)
         )
-        return queryset if with_body else queryset.defer("body")
+        if not settings.FRAGMENT_CACHE_SECONDS:
+            # The frame is read anew for each use: a query of its own.
+            return queryset.select_related("section")
+        queryset._iterable_class = WithFrameSections
+        return queryset
 
     def for_feed(self):
         """
-        What a feed item needs: a card's worth, the tags, when live coverage
-        last added to it, and the body with what it refers to
-        (body_references; its pictures' renditions are left to
-        prefetch_renditions, with body_pictures_of).
+        What a feed item needs: the article's and its picture's every column
+        (its dates, the picture's caption and credit), its section and
+        byline, the tags, when live coverage last added to it, and the body
+        with what it refers to (body_references; its pictures' renditions
+        are left to prefetch_renditions, with body_pictures_of).
         """
         return (
-            self.for_listing(with_body=True)
-            .prefetch_related(tags_in_order(), body_references())
+            self.select_related("section", "lead_image")
+            .prefetch_related(bylines_in_order(), tags_in_order(), body_references())
             .with_latest_update()
         )
 
@@ -405,3 +465,21 @@ class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
         # The stored search document is kilobytes per article that no page
         # shows; only the database reads it.
         return super().get_queryset().defer("search_vector")
+
+    def cards(self, latest_line=False):
+        """
+        Every article ready for its card (for_listing(), and with
+        `latest_line` with_latest_line(), for the front page), from a
+        queryset built once per process: narrowing a copy of it costs a
+        fraction of building it again for every list page and front page.
+        """
+        key = (latest_line, bool(settings.FRAGMENT_CACHE_SECONDS))
+        if key not in self._cards:
+            listing = self.get_queryset().for_listing()
+            self._cards[key] = listing.with_latest_line() if latest_line else listing
+        # Never run itself: each caller gets a copy.
+        return self._cards[key].all()
+
+    @cached_property
+    def _cards(self):
+        return {}

@@ -10,8 +10,10 @@ from datetime import date, timedelta
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 
-from articles.models import Article, ArticleAuthor
+from articles.models import Article, ArticleAuthor, Section
+from articles.templatetags.article_tags import article_cards
 from tests.articles.live_factories import make_entry
 from tests.factories import make_article, make_author, make_image, make_section
 
@@ -145,3 +147,80 @@ def test_the_card_is_rendered_from_what_card_shows_reads(article):
             value = value[name]
     assert shown["section"]["name"] == "Harbour"
     assert [b.author.name for b in shown["bylines"]] == ["Aoife Byrne"]
+
+
+def test_a_listed_articles_card_reads_nothing_more(article, django_assert_num_queries):
+    """
+    for_listing() loads every column the card and its fingerprint read,
+    though it leaves the others in the database.
+    """
+    card = fresh(article)
+    cache.clear()
+    with django_assert_num_queries(0):
+        (html,) = article_cards([card], featured=True, show_section=True)
+    assert "Aoife Byrne" in html and "Harbour" in html and "<picture" in html
+
+
+def test_listed_articles_leave_what_cards_never_show_in_the_database(article):
+    card = fresh(article)
+    assert {"body", "seo_description", "created_by_id", "byline_names"} <= (
+        card.get_deferred_fields()
+    )
+    assert {"caption", "credit", "licence", "renditions_error"} <= (
+        card.lead_image.get_deferred_fields()
+    )
+    author = card.ordered_bylines()[0].author
+    assert {"bio", "role", "photo_id"} <= author.get_deferred_fields()
+
+
+def test_listed_articles_share_the_site_frames_sections(article):
+    """Their sections come from the kept site frame, not joined to each row."""
+    other = make_article(section=article.section)
+    listed = list(Article.objects.for_listing().filter(pk__in=[article.pk, other.pk]))
+    (frame_section,) = [
+        section
+        for section in Section.objects.in_menu()
+        if section.pk == article.section_id
+    ]
+    assert all(card.section is frame_section for card in listed)
+
+
+def test_a_listed_article_moved_to_a_new_section_shows_that_section(article):
+    Section.objects.in_menu()  # the frame is read, then a section is added
+    section = Section.objects.create(name="Islands", slug="islands")
+    Article.objects.filter(pk=article.pk).update(section=section)
+    assert fresh(article).section.name == "Islands"
+
+
+def test_cards_hand_out_copies_of_querysets_built_once(article):
+    """
+    Article.objects.cards() is built once per process: what a page narrows
+    and runs is a copy, so the one kept never holds a page's rows.
+    """
+    first = Article.objects.cards(latest_line=True)
+    assert first is not Article.objects.cards(latest_line=True)
+    (card,) = first.filter(pk=article.pk)
+    assert card.latest_line == "" and card.section.name == "Harbour"
+    assert list(Article.objects.cards()) == [article]
+    kept = Article.objects._cards.values()
+    assert kept and all(queryset._result_cache is None for queryset in kept)
+
+
+def test_without_kept_parts_listed_articles_bring_their_sections(
+    article, settings, django_assert_num_queries
+):
+    """The site frame would be read anew: each row brings its section."""
+    settings.FRAGMENT_CACHE_SECONDS = 0
+    with django_assert_num_queries(2):  # the articles, their bylines
+        (card,) = Article.objects.cards().filter(pk=article.pk)
+        assert card.section.name == "Harbour"
+
+
+def test_listed_articles_hold_their_bylines_as_a_plain_list(article):
+    """No queryset of its own for each article: the byline read in order."""
+    second = make_author(name="Ciarán Ó Dálaigh")
+    ArticleAuthor.objects.create(article=article, author=second, position=1)
+    card = fresh(article)
+    assert "bylines" not in getattr(card, "_prefetched_objects_cache", {})
+    names = [byline.author.name for byline in card.ordered_bylines()]
+    assert names == ["Aoife Byrne", "Ciarán Ó Dálaigh"]
