@@ -168,9 +168,9 @@ def test_a_cold_live_page_keeps_the_article_pages_budget(
     assert page.select(".corrections")
 
 
-# The article page's nine (tests/articles/test_queries.py) and one for the
+# The article page's eight (tests/articles/test_queries.py) and one for the
 # page's entries, its key events and their authors.
-LIVE_PAGE_QUERIES = 10
+LIVE_PAGE_QUERIES = 9
 
 
 def test_a_warm_live_page_runs_no_query(client, django_assert_num_queries):
