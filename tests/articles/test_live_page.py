@@ -306,3 +306,40 @@ def test_entry_bodies_are_sanitised():
     """A script in an entry's body never reaches the database."""
     entry = make_entry(make_live_article(), body="<p>Hi</p><script>x()</script>")
     assert "script" not in entry.body
+
+
+def test_the_articles_row_reads_its_coverage_and_corrections_flag():
+    """
+    with_coverage() and with_corrections_flag() read, beside each row, when
+    coverage began and last changed, the newest entry's id and whether there
+    are corrections; None and False for an article without any.
+    """
+    article = make_live_article(lead_image=make_image())
+    first = make_entry(article)
+    newest = make_entry(article)
+    LiveEntry.objects.filter(pk=first.pk).update(
+        created_at=timezone.now() - timedelta(hours=2),
+        updated_at=timezone.now() + timedelta(minutes=5),
+    )
+    first.refresh_from_db()
+    make_correction(article)
+    plain = make_article()
+    rows = {
+        row.pk: row
+        for row in Article.objects.for_article_page()
+        .with_coverage()
+        .with_corrections_flag()
+        .filter(pk__in=[article.pk, plain.pk])
+    }
+    covered = rows[article.pk]
+    assert covered.first_entry_at == first.created_at
+    assert covered.latest_update_at == first.updated_at
+    assert covered.latest_entry_id == newest.pk
+    assert covered.has_corrections is True
+    row = rows[plain.pk]
+    assert (row.first_entry_at, row.latest_update_at, row.latest_entry_id) == (
+        None,
+        None,
+        None,
+    )
+    assert row.has_corrections is False
