@@ -390,7 +390,10 @@ class ArticleParts:
     def _loaded(self):
         article = self._article
         shown = self._entries_page and self._entries_page[2]
-        prefetch_related_objects([article], tags_in_order(), body_references(shown))
+        references = body_references(
+            shown, found=getattr(article, "has_references", True)
+        )
+        prefetch_related_objects([article], tags_in_order(), references)
         more, related = Article.objects.published().around(
             article, self.more_count, self.related_count
         )
@@ -505,6 +508,7 @@ class ArticleDetailView(OrStaticPage, PublicPageMixin, DetailView):
             .select_related("section", "lead_image", "share_image")
             .with_coverage()
             .with_corrections_flag()
+            .with_references_flag()
         )
 
     def get(self, request, *args, **kwargs):

@@ -94,13 +94,19 @@ class ArticleBodyReference(ReaderVisible, models.Model):
         return f"Article {self.target_id} offered in article {self.article_id}"
 
 
-def body_references(entries=None):
+def body_references(entries=None, found=True):
     """
     Prefetch of what an article's body refers to, in one query: its pictures,
     the articles of its cards with their sections and lead pictures, and its
     embeds as far as they are resolved; with `entries` (a subquery of entry
-    ids), what those live entries' bodies refer to as well.
+    ids), what those live entries' bodies refer to as well. Not `found`
+    (its row says it has no reference rows, ArticleQuerySet
+    .with_references_flag): none, without a query.
     """
+    if not found:
+        return models.Prefetch(
+            "body_references", queryset=ArticleBodyReference.objects.none()
+        )
     shown = Q(entry__isnull=True)
     if entries is not None:
         shown |= Q(entry__in=entries)

@@ -261,6 +261,21 @@ class ArticleQuerySet(PublishingQuerySet):
             )
         )
 
+    def with_references_flag(self):
+        """
+        Each article with `has_references`, read in the same query: whether
+        its body or its live entries' refer to anything (a picture, an
+        article, an embed), so a page reads those only when there are
+        (body_references(found=...)).
+        """
+        return self.annotate(
+            has_references=self._beside_each(
+                "body_references",
+                "EXISTS (SELECT 1 FROM {table} r WHERE {article})",
+                models.BooleanField(),
+            )
+        )
+
     def with_latest_line(self):
         """
         Each article with `latest_entry_body`, the body of its live entry

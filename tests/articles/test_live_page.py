@@ -168,9 +168,10 @@ def test_a_cold_live_page_keeps_the_article_pages_budget(
     assert page.select(".corrections")
 
 
-# The article page's nine (tests/articles/test_queries.py) and one for the
+# The article page's seven with its corrections (tests/articles/
+# test_queries.py), one for what its entries refer to and one for the
 # page's entries, its key events and their authors.
-LIVE_PAGE_QUERIES = 10
+LIVE_PAGE_QUERIES = 9
 
 
 def test_a_warm_live_page_runs_no_query(client, django_assert_num_queries):
@@ -206,8 +207,9 @@ def test_2000_entries_cost_what_20_do_on_the_first_middle_and_last_page(
 ):
     """
     Entries come a page at a time: the first, a middle and the last page of
-    2,000 entries run the queries one page of 20 does, and show the right
-    entries.
+    2,000 entries run the same queries, no more than one page of 20 does
+    (whose entries refer to pictures and articles: one query more to read
+    those), and show the right entries.
     """
     author = make_author()
     small = make_live_article(tags=["Storm"])
@@ -226,14 +228,16 @@ def test_2000_entries_cost_what_20_do_on_the_first_middle_and_last_page(
         client, small.get_absolute_url(), django_assert_max_num_queries
     )
     last = 2000 // ENTRIES_PER_PAGE
+    counts = set()
     for number in (1, last // 2, last):
         url = f"{big.get_absolute_url()}?page={number}"
-        assert cold_queries(client, url, django_assert_max_num_queries) == expected
+        counts.add(cold_queries(client, url, django_assert_max_num_queries))
         shown = entry_ids(client.get(url).content.decode())
         newest = len(entries) - (number - 1) * ENTRIES_PER_PAGE
         assert (
             shown == [e.pk for e in entries[newest - ENTRIES_PER_PAGE : newest]][::-1]
         )
+    assert counts == {expected - 1}
     html = client.get(f"{big.get_absolute_url()}?page={last}").content.decode()
     assert "Older updates" not in html and "Newer updates" in html
     assert html.count('href="#entry-') >= 20  # every key event listed
