@@ -44,10 +44,11 @@ from .models import (
     Page,
     Section,
     body_pictures_of,
-    body_references,
+    body_references_of,
     bylines_in_order,
+    keep_prefetched,
     prefetch_renditions,
-    tags_in_order,
+    tags_of,
 )
 from .search import add_snippets
 
@@ -390,10 +391,11 @@ class ArticleParts:
     def _loaded(self):
         article = self._article
         shown = self._entries_page and self._entries_page[2]
-        references = body_references(
-            shown, found=getattr(article, "has_references", True)
+        keep_prefetched(article, "tagged_items", tags_of(article))
+        found = getattr(article, "has_references", True)
+        keep_prefetched(
+            article, "body_references", body_references_of(article, shown, found)
         )
-        prefetch_related_objects([article], tags_in_order(), references)
         more, related = Article.objects.published().around(
             article, self.more_count, self.related_count
         )

@@ -25,10 +25,34 @@ from .taxonomy import Section, TaggedArticle
 
 def tags_in_order():
     """Prefetch of an article's tag links with their tags, by tag name."""
-    return models.Prefetch(
-        "tagged_items",
-        queryset=TaggedArticle.objects.select_related("tag").order_by("tag__name"),
-    )
+    return models.Prefetch("tagged_items", queryset=_tag_links())
+
+
+def tags_of(article):
+    """
+    What tags_in_order() prefetches, for the one `article`, as a queryset to
+    read into it (keep_prefetched()).
+    """
+    return _tag_links().filter(content_object_id=article.pk)
+
+
+def _tag_links():
+    return TaggedArticle.objects.select_related("tag").order_by("tag__name")
+
+
+def keep_prefetched(instance, name, queryset):
+    """
+    Read `queryset` into `instance` as its related rows `name`, where
+    prefetch_related_objects() would leave them: `instance.<name>.all()`
+    is then those rows, without a query. For one object a plain query
+    costs less than the prefetch machinery (`queryset` must hold what the
+    related manager would: its rows of `instance`). Rows already prefetched
+    are kept, as prefetch_related_objects() keeps them, and none read.
+    """
+    cache = instance.__dict__.setdefault("_prefetched_objects_cache", {})
+    if name not in cache:
+        len(queryset)  # read it
+        cache[name] = queryset
 
 
 # How many of the newest articles the cards under an article are first
@@ -266,7 +290,7 @@ class ArticleQuerySet(PublishingQuerySet):
         Each article with `has_references`, read in the same query: whether
         its body or its live entries' refer to anything (a picture, an
         article, an embed), so a page reads those only when there are
-        (body_references(found=...)).
+        (body_references_of(found=...)).
         """
         return self.annotate(
             has_references=self._beside_each(
