@@ -44,10 +44,11 @@ from .models import (
     Page,
     Section,
     body_pictures_of,
-    body_references,
+    body_references_of,
     bylines_in_order,
+    keep_prefetched,
     prefetch_renditions,
-    tags_in_order,
+    tags_of,
 )
 from .search import add_snippets
 
@@ -390,7 +391,11 @@ class ArticleParts:
     def _loaded(self):
         article = self._article
         shown = self._entries_page and self._entries_page[2]
-        prefetch_related_objects([article], tags_in_order(), body_references(shown))
+        keep_prefetched(article, "tagged_items", tags_of(article))
+        found = getattr(article, "has_references", True)
+        keep_prefetched(
+            article, "body_references", body_references_of(article, shown, found)
+        )
         more, related = Article.objects.published().around(
             article, self.more_count, self.related_count
         )
@@ -505,6 +510,7 @@ class ArticleDetailView(OrStaticPage, PublicPageMixin, DetailView):
             .select_related("section", "lead_image", "share_image")
             .with_coverage()
             .with_corrections_flag()
+            .with_references_flag()
         )
 
     def get(self, request, *args, **kwargs):

@@ -21,6 +21,7 @@ from .body import (
     ArticleBodyReference,
     body_pictures_of,
     body_references,
+    body_references_of,
     reference_rows,
 )
 from .bylines import ArticleAuthor, ArticleAuthorQuerySet, bylines_in_order
@@ -46,7 +47,9 @@ from .publishing import Publishing, PublishingQuerySet
 from .querysets import (
     ArticleManager,
     ArticleQuerySet,
+    keep_prefetched,
     tags_in_order,
+    tags_of,
 )
 from .redirects import Redirect, RedirectQuerySet, normalise_path
 from .revisions import ArticleTransition, Revision
@@ -103,6 +106,8 @@ __all__ = [
     "TaggedImage",
     "body_pictures_of",
     "body_references",
+    "body_references_of",
+    "keep_prefetched",
     "reference_rows",
     "bylines_in_order",
     "day_start",
@@ -115,6 +120,7 @@ __all__ = [
     "reserved_section_slugs",
     "sanitize_body",
     "tags_in_order",
+    "tags_of",
     # Named by migrations 0001 and 0010.
     "validate_body",
     "validate_section_slug",

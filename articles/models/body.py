@@ -101,10 +101,29 @@ def body_references(entries=None):
     embeds as far as they are resolved; with `entries` (a subquery of entry
     ids), what those live entries' bodies refer to as well.
     """
+    return models.Prefetch(
+        "body_references", queryset=reference_rows().filter(_shown(entries))
+    )
+
+
+def body_references_of(article, entries=None, found=True):
+    """
+    What body_references() prefetches, for the one `article`, as a queryset
+    to read into it (keep_prefetched()). Not `found` (its row says it has
+    no reference rows, ArticleQuerySet.with_references_flag): none, without
+    a query.
+    """
+    if not found:
+        return ArticleBodyReference.objects.none()
+    return reference_rows().filter(_shown(entries), article_id=article.pk)
+
+
+def _shown(entries):
+    """The body's own reference rows, and those of the `entries` (a subquery)."""
     shown = Q(entry__isnull=True)
     if entries is not None:
         shown |= Q(entry__in=entries)
-    return models.Prefetch("body_references", queryset=reference_rows().filter(shown))
+    return shown
 
 
 def reference_rows():

@@ -28,10 +28,34 @@ from .taxonomy import Section, TaggedArticle
 
 def tags_in_order():
     """Prefetch of an article's tag links with their tags, by tag name."""
-    return models.Prefetch(
-        "tagged_items",
-        queryset=TaggedArticle.objects.select_related("tag").order_by("tag__name"),
-    )
+    return models.Prefetch("tagged_items", queryset=_tag_links())
+
+
+def tags_of(article):
+    """
+    What tags_in_order() prefetches, for the one `article`, as a queryset to
+    read into it (keep_prefetched()).
+    """
+    return _tag_links().filter(content_object_id=article.pk)
+
+
+def _tag_links():
+    return TaggedArticle.objects.select_related("tag").order_by("tag__name")
+
+
+def keep_prefetched(instance, name, queryset):
+    """
+    Read `queryset` into `instance` as its related rows `name`, where
+    prefetch_related_objects() would leave them: `instance.<name>.all()`
+    is then those rows, without a query. For one object a plain query
+    costs less than the prefetch machinery (`queryset` must hold what the
+    related manager would: its rows of `instance`). Rows already prefetched
+    are kept, as prefetch_related_objects() keeps them, and none read.
+    """
+    cache = instance.__dict__.setdefault("_prefetched_objects_cache", {})
+    if name not in cache:
+        len(queryset)  # read it
+        cache[name] = queryset
 
 
 # How many of the newest articles the cards under an article are first
@@ -241,14 +265,38 @@ class ArticleQuerySet(PublishingQuerySet):
         entries = self.model._meta.get_field("live_entries").related_model.objects
         return entries.filter(article=OuterRef("pk"))
 
+    def _beside_each(self, related, sql, output_field):
+        """
+        A column of each article read by `sql` from its `related` rows (the
+        related name of a model pointing to it): `sql` names those rows
+        `r`, `{table}` their table and `{article}` the article's id. SQL
+        of our own, where a Subquery of the same took longer to build and
+        compile than the database takes to answer it; so these queries
+        must have the articles' table as their own, not joined or nested.
+        """
+        model = self.model._meta.get_field(related).related_model
+        where = f"r.article_id = {self.model._meta.db_table}.id"
+        return RawSQL(
+            sql.format(table=model._meta.db_table, article=where),
+            (),
+            output_field=output_field,
+        )
+
     def with_latest_update(self):
         """
         Each article with `latest_update_at`, when its newest live entry was
         posted or last edited (None without entries), read in the same
         query: Article.last_modified() counts it.
         """
-        latest = self._live_entries().order_by("-updated_at").values("updated_at")
-        return self.annotate(latest_update_at=Subquery(latest[:1]))
+        return self.annotate(latest_update_at=self._latest_update())
+
+    def _latest_update(self):
+        return self._beside_each(
+            "live_entries",
+            "SELECT r.updated_at FROM {table} r WHERE {article} "
+            "ORDER BY r.updated_at DESC LIMIT 1",
+            models.DateTimeField(),
+        )
 
     def with_coverage(self):
         """
@@ -257,11 +305,19 @@ class ArticleQuerySet(PublishingQuerySet):
         `latest_entry_id`, the newest entry's id (what the page's script
         asks what came after).
         """
-        entries = self._live_entries()
-        first = entries.order_by("created_at", "pk").values("created_at")
-        return self.with_latest_update().annotate(
-            first_entry_at=Subquery(first[:1]),
-            latest_entry_id=Subquery(entries.order_by("-pk").values("pk")[:1]),
+        return self.annotate(
+            latest_update_at=self._latest_update(),
+            first_entry_at=self._beside_each(
+                "live_entries",
+                "SELECT r.created_at FROM {table} r WHERE {article} "
+                "ORDER BY r.created_at, r.id LIMIT 1",
+                models.DateTimeField(),
+            ),
+            latest_entry_id=self._beside_each(
+                "live_entries",
+                "SELECT MAX(r.id) FROM {table} r WHERE {article}",
+                models.IntegerField(),
+            ),
         )
 
     def with_corrections_flag(self):
@@ -270,9 +326,27 @@ class ArticleQuerySet(PublishingQuerySet):
         page asks for an article's corrections only when it has some
         (the article page's ArticleParts.corrections).
         """
-        corrections = self.model._meta.get_field("corrections").related_model
         return self.annotate(
-            has_corrections=Exists(corrections.objects.filter(article=OuterRef("pk")))
+            has_corrections=self._beside_each(
+                "corrections",
+                "EXISTS (SELECT 1 FROM {table} r WHERE {article})",
+                models.BooleanField(),
+            )
+        )
+
+    def with_references_flag(self):
+        """
+        Each article with `has_references`, read in the same query: whether
+        its body or its live entries' refer to anything (a picture, an
+        article, an embed), so a page reads those only when there are
+        (body_references_of(found=...)).
+        """
+        return self.annotate(
+            has_references=self._beside_each(
+                "body_references",
+                "EXISTS (SELECT 1 FROM {table} r WHERE {article})",
+                models.BooleanField(),
+            )
         )
 
     def with_latest_line(self):

@@ -3,8 +3,15 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from articles.models import Article, Redirect, Section
-from tests.factories import make_article, make_section
+from articles.models import (
+    Article,
+    Redirect,
+    Section,
+    body_references_of,
+    keep_prefetched,
+    tags_of,
+)
+from tests.factories import make_article, make_image, make_section
 
 pytestmark = pytest.mark.django_db
 
@@ -94,3 +101,35 @@ def test_word_count_and_reading_time_read_the_body_as_a_reader_sees_it():
 def test_kicker_names_the_kind_only_where_readers_need_telling(kind, section, kicker):
     article = Article(kind=kind, section=Section(name=section))
     assert article.kicker == kicker
+
+
+def test_rows_read_into_one_article_are_its_related_rows_without_a_query(
+    django_assert_num_queries,
+):
+    """
+    keep_prefetched() reads an article's tags (by name) and body references
+    in a query each, none when its row says it has no references; its
+    related managers then give them without a query, and rows already
+    read are kept.
+    """
+    picture = make_image()
+    article = make_article(
+        tags=["Tides", "Harbour"],
+        body=f'<figure data-element="picture" data-image="{picture.pk}"></figure>',
+    )
+    with django_assert_num_queries(2):
+        keep_prefetched(article, "tagged_items", tags_of(article))
+        keep_prefetched(article, "body_references", body_references_of(article))
+    with django_assert_num_queries(0):
+        assert [item.tag.name for item in article.tagged_items.all()] == [
+            "Harbour",
+            "Tides",
+        ]
+        assert [row.image for row in article.body_references.all()] == [picture]
+        keep_prefetched(article, "tagged_items", tags_of(article))
+    plain = make_article()
+    with django_assert_num_queries(0):
+        keep_prefetched(
+            plain, "body_references", body_references_of(plain, found=False)
+        )
+        assert list(plain.body_references.all()) == []

@@ -22,9 +22,10 @@ pytestmark = pytest.mark.django_db
 ARTICLE_PAGE_BUDGET = 10
 LISTING_PAGE_BUDGET = 12
 # What the pages need now, below DESIGN.md's budgets, pinned so that a query
-# added to a cold render shows. An article page (not live coverage) reads
-# its corrections only when it has some: one query fewer without.
-ARTICLE_PAGE_QUERIES = 8
+# added to a cold render shows. An article page reads its corrections, and
+# what its body and live entries refer to, only when its row says it has
+# some: one query fewer without each.
+ARTICLE_PAGE_QUERIES = 7
 LISTING_PAGE_QUERIES = {"home": 5, "section": 3, "author": 4, "tag": 4}
 
 
@@ -111,6 +112,26 @@ def test_an_article_without_corrections_reads_none(
     with_one = article_page_queries(client, story, django_assert_max_num_queries)
     assert without == with_one - 1
     assert "A correction." in client.get(story.get_absolute_url()).text
+
+
+def test_an_article_whose_body_refers_to_nothing_reads_no_references(
+    client, django_assert_max_num_queries
+):
+    """
+    Its row says nothing in its body is a picture, a card or an embed: the
+    page does not ask what it refers to.
+    """
+    story = make_story(make_section(), authors=[make_author()], tags=["Topic"])
+    without = article_page_queries(client, story, django_assert_max_num_queries)
+    picture = small_image()
+    story.body = (
+        f'<p>Words.</p><figure data-element="picture" data-image="{picture.pk}">'
+        "<figcaption>The quay at dawn.</figcaption></figure>"
+    )
+    story.save()
+    with_one = article_page_queries(client, story, django_assert_max_num_queries)
+    assert without == with_one - 1
+    assert "The quay at dawn." in client.get(story.get_absolute_url()).text
 
 
 def make_live_story(section, author, entries=2):
