@@ -692,6 +692,20 @@ def test_section_bar_lists_sections_in_menu_order(client):
     assert text(page.select_one("h1")) == "The Newsroom Herald"
 
 
+def test_section_bar_links_each_section_and_marks_the_current_one(client):
+    """The bar's markup, names escaped, the section being read marked."""
+    make_section(name="News", slug="news", position=1)
+    make_section(name="Arts & Books", slug="arts", position=2)
+    html = client.get(reverse("articles:section", args=["arts"])).text
+    assert (
+        '<nav class="section-bar" aria-label="Sections">\n'
+        '<ul class="section-bar__list">\n'
+        '<li><a href="/news/">News</a></li>\n'
+        '<li><a href="/arts/" aria-current="true">Arts &amp; Books</a></li>\n'
+        "</ul>\n</nav>\n\n</header>"
+    ) in html
+
+
 def test_section_bar_comes_from_the_cache_until_a_section_changes(
     client, django_assert_num_queries
 ):
