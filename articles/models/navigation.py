@@ -59,18 +59,38 @@ class SiteFrame:
 
 def section_address(slug):
     """A section's address, as reverse("articles:section") gives it."""
-    if PLAIN_SLUG.fullmatch(slug):
-        head, tail = address_around("articles:section", "slug-here", "slug-here")
-        return f"{head}{slug}{tail}"
-    return reverse("articles:section", args=[slug])
+    return section_addresses([slug])[0]
+
+
+def section_addresses(slugs):
+    """The addresses of the sections of `slugs`, their order kept."""
+    return formed_addresses("articles:section", slugs, PLAIN_SLUG, "slug-here", "")
 
 
 def page_address(path):
     """A static page's address, as reverse("articles:page") gives it."""
-    if PLAIN_PATH.fullmatch(path):
-        head, tail = address_around("articles:page", "/path-here/", "path-here/")
-        return f"{head}{path[1:]}{tail}"
-    return reverse("articles:page", args=[path])
+    return page_addresses([path])[0]
+
+
+def page_addresses(paths):
+    """The addresses of the static pages of `paths`, their order kept."""
+    # The page converter writes a path without its leading slash.
+    return formed_addresses("articles:page", paths, PLAIN_PATH, "/path-here/", "/")
+
+
+def formed_addresses(name, values, plain, sample, dropped):
+    """
+    The addresses of the URL `name` for each of `values`: formed around
+    `sample`'s (address_around) when the value is `plain`, the URL writing
+    it without its leading `dropped`; else reversed.
+    """
+    head, tail = address_around(name, sample, sample.removeprefix(dropped))
+    return [
+        f"{head}{value.removeprefix(dropped)}{tail}"
+        if plain.fullmatch(value)
+        else reverse(name, args=[value])
+        for value in values
+    ]
 
 
 def address_around(name, value, written):

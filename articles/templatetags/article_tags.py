@@ -54,11 +54,12 @@ def section_bar(current=None, frame=None):
     """
     sections = frame.sections if frame else Section.objects.in_menu()
     current = current.pk if current else None
+    addresses = navigation.section_addresses([section.slug for section in sections])
     items = "".join(
-        f'<li><a href="{conditional_escape(section.get_absolute_url())}"'
+        f'<li><a href="{conditional_escape(address)}"'
         f"{MARK_CURRENT if section.pk == current else ''}>"
         f"{conditional_escape(section.name)}</a></li>\n"
-        for section in sections
+        for section, address in zip(sections, addresses, strict=True)
     )
     return mark_safe(  # every value escaped above
         '<nav class="section-bar" aria-label="Sections">\n'
@@ -74,7 +75,10 @@ def footer_pages(frame=None):
     when given.
     """
     pages = Page.objects.footer(frame.pages if frame else None)
-    return [(navigation.page_address(path), title) for path, title in pages]
+    addresses = navigation.page_addresses([path for path, _ in pages])
+    return [
+        (address, title) for address, (_, title) in zip(addresses, pages, strict=True)
+    ]
 
 
 @register.simple_tag
