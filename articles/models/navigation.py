@@ -93,6 +93,25 @@ def formed_addresses(name, values, plain, sample, dropped):
     ]
 
 
+def site_addresses():
+    """
+    The addresses every page's frame links (the front page, search, the
+    feeds), by name, reversed once per process, script prefix and URLconf.
+    """
+    return reversed_site_addresses(
+        get_script_prefix(), get_urlconf(settings.ROOT_URLCONF)
+    )
+
+
+@functools.lru_cache(maxsize=16)
+def reversed_site_addresses(prefix, urlconf):
+    # `prefix` is part of the key: reverse() reads it from the request.
+    names = {"home": "home", "search": "search", "rss": "feed", "atom": "feed-atom"}
+    return {
+        key: reverse(f"articles:{name}", urlconf=urlconf) for key, name in names.items()
+    }
+
+
 def address_around(name, value, written):
     """
     What comes before and after the one argument of the URL `name` in its

@@ -40,6 +40,15 @@ def site_frame():
     return navigation.site_frame()
 
 
+@register.simple_tag
+def site_addresses():
+    """
+    The addresses the frame of every page links, by name: home, search,
+    rss, atom (models.navigation.site_addresses, reversed once).
+    """
+    return navigation.site_addresses()
+
+
 # The current section's link in the section bar.
 MARK_CURRENT = ' aria-current="true"'
 
