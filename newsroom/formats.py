@@ -14,10 +14,12 @@ template filter). Datetimes are written in the paper's time zone
 """
 
 import datetime
+import functools
 
 from django.conf import settings
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
+from django.utils.translation import get_language
 
 STYLES = {
     # Reading pages and emails.
@@ -40,6 +42,16 @@ STYLES = {
 }
 
 
+# The characters of a Django date format that read only the day (no time, no
+# zone): a style of these alone writes every moment of a day the same way.
+DAY_CHARACTERS = frozenset("dDjlLmMnNFyYwzWtSEo")
+DAY_STYLES = frozenset(
+    style
+    for style, fmt in STYLES.items()
+    if "\\" not in fmt and all(c in DAY_CHARACTERS for c in fmt if c.isalpha())
+)
+
+
 def local(value):
     """An aware datetime in the paper's time zone; dates and naive times as they are."""
     if isinstance(value, datetime.datetime) and timezone.is_aware(value):
@@ -55,7 +67,21 @@ def written(value, style):
     fmt = STYLES[style]
     if value is None or value == "":
         return ""
-    return date_format(local(value), fmt)
+    value = local(value)
+    if style in DAY_STYLES and isinstance(value, datetime.date):
+        day = value.date() if isinstance(value, datetime.datetime) else value
+        return written_day(day, fmt, get_language())
+    return date_format(value, fmt)
+
+
+@functools.lru_cache(maxsize=2048)
+def written_day(day, fmt, language):
+    """
+    `day` written in `fmt` (day characters only) in `language`, the one
+    active. Kept per process: a list page writes the same few days on every
+    card, and a month's or weekday's name costs a translation each time.
+    """
+    return date_format(day, fmt)
 
 
 def with_zone(value, style="moment"):

@@ -7,9 +7,12 @@ same query says when what readers see next changes by itself, which the
 page cache asks before every page it keeps (next_change).
 """
 
+import functools
+import re
 from dataclasses import dataclass
 
 from django.apps import apps
+from django.conf import settings
 from django.db.models import (
     BooleanField,
     DateField,
@@ -18,6 +21,7 @@ from django.db.models import (
     TextField,
     Value,
 )
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 
 from newsroom.cache import content_cached
@@ -26,6 +30,11 @@ from .images import day_start
 from .publishing import Status
 
 SECTION_FIELDS = ["id", "name", "slug", "description", "position"]
+
+# A section's slug or a page's path that URL quoting leaves as it is: its
+# address is formed around it (address_around) with no reverse() of its own.
+PLAIN_SLUG = re.compile(r"[-a-zA-Z0-9_]+")
+PLAIN_PATH = re.compile(r"(?:/[-a-zA-Z0-9_]+)+/")
 
 
 @dataclass(frozen=True)
@@ -46,6 +55,80 @@ class SiteFrame:
     # The first moment after the frame was read when what readers see
     # changes by itself (earliest_change), or None.
     next_change: object = None
+
+
+def section_address(slug):
+    """A section's address, as reverse("articles:section") gives it."""
+    return section_addresses([slug])[0]
+
+
+def section_addresses(slugs):
+    """The addresses of the sections of `slugs`, their order kept."""
+    return formed_addresses("articles:section", slugs, PLAIN_SLUG, "slug-here", "")
+
+
+def page_address(path):
+    """A static page's address, as reverse("articles:page") gives it."""
+    return page_addresses([path])[0]
+
+
+def page_addresses(paths):
+    """The addresses of the static pages of `paths`, their order kept."""
+    # The page converter writes a path without its leading slash.
+    return formed_addresses("articles:page", paths, PLAIN_PATH, "/path-here/", "/")
+
+
+def formed_addresses(name, values, plain, sample, dropped):
+    """
+    The addresses of the URL `name` for each of `values`: formed around
+    `sample`'s (address_around) when the value is `plain`, the URL writing
+    it without its leading `dropped`; else reversed.
+    """
+    head, tail = address_around(name, sample, sample.removeprefix(dropped))
+    return [
+        f"{head}{value.removeprefix(dropped)}{tail}"
+        if plain.fullmatch(value)
+        else reverse(name, args=[value])
+        for value in values
+    ]
+
+
+def site_addresses():
+    """
+    The addresses every page's frame links (the front page, search, the
+    feeds), by name, reversed once per process, script prefix and URLconf.
+    """
+    return reversed_site_addresses(
+        get_script_prefix(), get_urlconf(settings.ROOT_URLCONF)
+    )
+
+
+@functools.lru_cache(maxsize=16)
+def reversed_site_addresses(prefix, urlconf):
+    # `prefix` is part of the key: reverse() reads it from the request.
+    names = {"home": "home", "search": "search", "rss": "feed", "atom": "feed-atom"}
+    return {
+        key: reverse(f"articles:{name}", urlconf=urlconf) for key, name in names.items()
+    }
+
+
+def address_around(name, value, written):
+    """
+    What comes before and after the one argument of the URL `name` in its
+    addresses (`value` is written there as `written`), under this request's
+    script prefix and URLconf: the section bar and the footer link every
+    section and page on every page, and a reverse() costs several times a
+    format.
+    """
+    urlconf = get_urlconf(settings.ROOT_URLCONF)
+    return reversed_around(name, value, written, get_script_prefix(), urlconf)
+
+
+@functools.lru_cache(maxsize=64)
+def reversed_around(name, value, written, prefix, urlconf):
+    # `prefix` is part of the key: reverse() reads it from the request.
+    head, _, tail = reverse(name, args=[value], urlconf=urlconf).rpartition(written)
+    return head, tail
 
 
 def site_frame():

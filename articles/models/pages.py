@@ -15,7 +15,6 @@ section and article pages, before the redirects.
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Max
-from django.urls import reverse
 from django.utils import timezone
 from django_prose_editor.fields import ProseEditorField
 
@@ -29,7 +28,7 @@ from ..body import (
     sanitize_once,
     validate_body,
 )
-from .navigation import site_frame
+from .navigation import page_address, site_frame
 from .publishing import (
     Publishing,
     PublishingQuerySet,
@@ -188,7 +187,7 @@ class Page(Publishing, ReaderVisible, models.Model):
         Redirect.objects.filter(old_path=self.path).delete()
 
     def get_absolute_url(self):
-        return reverse("articles:page", args=[self.path])
+        return page_address(self.path)
 
     @property
     def description(self):

@@ -14,7 +14,7 @@ from taggit.models import TaggedItemBase
 
 from newsroom.cache import ReaderVisible, ReaderVisibleQuerySet, content_cached
 
-from .navigation import site_frame
+from .navigation import section_address, site_frame
 
 
 def reserved_section_slugs():
@@ -99,7 +99,7 @@ class Section(ReaderVisible, models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("articles:section", args=[self.slug])
+        return section_address(self.slug)
 
 
 class Author(ReaderVisible, models.Model):

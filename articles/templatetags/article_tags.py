@@ -13,7 +13,7 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 
-from articles.models import ArticleAuthor, Page, Section, navigation, reader_cached
+from articles.models import ArticleAuthor, Page, Section, navigation
 from newsroom import metrics
 from newsroom.cache import cache_key, fragments
 
@@ -41,21 +41,39 @@ def site_frame():
 
 
 @register.simple_tag
+def site_addresses():
+    """
+    The addresses the frame of every page links, by name: home, search,
+    rss, atom (models.navigation.site_addresses, reversed once).
+    """
+    return navigation.site_addresses()
+
+
+# The current section's link in the section bar.
+MARK_CURRENT = ' aria-current="true"'
+
+
+@register.simple_tag
 def section_bar(current=None, frame=None):
     """
-    The sections in menu order, the current one marked: rendered once for
-    each section (and none) under the content version (reader_cached), from
-    `frame` (site_frame) when given.
+    The sections in menu order, the current one marked, from `frame`
+    (site_frame) when given. Built here rather than in a template, and not
+    kept apart from the frame: every page draws it, and it costs less than
+    a cache round trip.
     """
-
-    def render():
-        sections = frame.sections if frame else Section.objects.in_menu()
-        return get_template("includes/section_bar.html").render(
-            {"sections": sections, "current": current}
-        )
-
-    html = reader_cached(f"section-bar:{current.pk if current else ''}", render)
-    return mark_safe(html)  # rendered by our own template
+    sections = frame.sections if frame else Section.objects.in_menu()
+    current = current.pk if current else None
+    addresses = navigation.section_addresses([section.slug for section in sections])
+    items = "".join(
+        f'<li><a href="{conditional_escape(address)}"'
+        f"{MARK_CURRENT if section.pk == current else ''}>"
+        f"{conditional_escape(section.name)}</a></li>\n"
+        for section, address in zip(sections, addresses, strict=True)
+    )
+    return mark_safe(  # every value escaped above
+        '<nav class="section-bar" aria-label="Sections">\n'
+        f'<ul class="section-bar__list">\n{items}</ul>\n</nav>\n'
+    )
 
 
 @register.simple_tag
@@ -65,7 +83,11 @@ def footer_pages(frame=None):
     order editors chose (Page.objects.footer), from `frame` (site_frame)
     when given.
     """
-    return Page.objects.footer(frame.pages if frame else None)
+    pages = Page.objects.footer(frame.pages if frame else None)
+    addresses = navigation.page_addresses([path for path, _ in pages])
+    return [
+        (address, title) for address, (_, title) in zip(addresses, pages, strict=True)
+    ]
 
 
 @register.simple_tag

@@ -4,10 +4,18 @@ from urllib.parse import quote
 import pytest
 from django.core.files.base import ContentFile
 from django.templatetags.static import static
+from django.test.utils import override_script_prefix
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Article, ArticleAuthor, Correction, Rendition, Section
+from articles.models import (
+    Article,
+    ArticleAuthor,
+    Correction,
+    Rendition,
+    Section,
+    navigation,
+)
 from tests.factories import (
     image_bytes,
     make_article,
@@ -690,6 +698,36 @@ def test_section_bar_lists_sections_in_menu_order(client):
         "Sport",
     ]
     assert text(page.select_one("h1")) == "The Newsroom Herald"
+
+
+def test_section_bar_links_each_section_and_marks_the_current_one(client):
+    """The bar's markup, names escaped, the section being read marked."""
+    make_section(name="News", slug="news", position=1)
+    make_section(name="Arts & Books", slug="arts", position=2)
+    html = client.get(reverse("articles:section", args=["arts"])).text
+    assert (
+        '<nav class="section-bar" aria-label="Sections">\n'
+        '<ul class="section-bar__list">\n'
+        '<li><a href="/news/">News</a></li>\n'
+        '<li><a href="/arts/" aria-current="true">Arts &amp; Books</a></li>\n'
+        "</ul>\n</nav>\n\n</header>"
+    ) in html
+
+
+def test_the_frames_own_links_are_reversed_once_per_process(client):
+    """Front page, search and feeds: one reverse() each per process and prefix."""
+    navigation.reversed_site_addresses.cache_clear()
+    html = client.get(reverse("articles:home")).text
+    client.get(reverse("articles:search"), {"q": "storm"})
+    assert (
+        '<p><a href="/">The Newsroom Herald</a> · © '
+        f'{timezone.now().year} · <a href="/search/">Search</a> · '
+        '<a href="/feeds/rss/">RSS</a> · <a href="/feeds/atom/">Atom</a></p>'
+    ) in html
+    info = navigation.reversed_site_addresses.cache_info()
+    assert (info.misses, info.hits) == (1, 1)
+    with override_script_prefix("/paper/"):
+        assert navigation.site_addresses()["atom"] == "/paper/feeds/atom/"
 
 
 def test_section_bar_comes_from_the_cache_until_a_section_changes(

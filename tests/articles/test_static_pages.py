@@ -10,7 +10,8 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.urls import reverse
+from django.test.utils import override_script_prefix
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from articles.models import Article, Page, Redirect, Section, navigation
@@ -284,6 +285,41 @@ def test_the_footer_order_changes_on_the_next_request(client):
     terms.save()
     footer = client.get("/about/").text.split('class="site-footer"')[1]
     assert footer.index(">Terms</a>") < footer.index(">About us</a>")
+
+
+ADDRESSES = [
+    (Page, "path", "articles:page", path)
+    for path in ("/about/", "/about/team_2/", "/über uns/", "/a.b/", "/a%20b/", "/x//")
+] + [
+    (Section, "slug", "articles:section", slug)
+    for slug in ("news", "news-2_b", "éire", "a b")
+]
+
+
+@pytest.mark.parametrize(("model", "field", "name", "value"), ADDRESSES)
+@pytest.mark.parametrize("prefix", ["/", "/paper/"])
+def test_a_page_or_sections_address_is_the_one_reverse_gives(
+    model, field, name, value, prefix
+):
+    """Formed once per process around the value, else reversed: the same."""
+    with override_script_prefix(prefix):
+        try:
+            expected = reverse(name, args=[value])
+        except NoReverseMatch:
+            with pytest.raises(NoReverseMatch):
+                model(**{field: value}).get_absolute_url()
+            return
+        assert model(**{field: value}).get_absolute_url() == expected
+
+
+def test_plain_addresses_are_formed_around_one_reverse_a_name():
+    """The section bar and footer cost one reverse() per URL name and process."""
+    navigation.reversed_around.cache_clear()
+    sections = [Section(slug=slug).get_absolute_url() for slug in ("news", "sport")]
+    pages = [Page(path=path).get_absolute_url() for path in ("/about/", "/a/b/")]
+    assert sections + pages == ["/news/", "/sport/", "/about/", "/a/b/"]
+    info = navigation.reversed_around.cache_info()
+    assert (info.misses, info.hits) == (2, 2)
 
 
 # The sitemap

@@ -4,6 +4,7 @@ import zoneinfo
 import pytest
 from django.contrib.auth import get_user_model
 from django.template import Context, Template
+from django.utils import translation
 
 from newsroom import formats
 
@@ -107,3 +108,26 @@ def test_templates_use_the_same_styles():
 def test_ahead_says_a_time_to_come_as_briefly_as_is_clear(then, expected):
     now = datetime.datetime(2026, 7, 6, 18, 0, tzinfo=DUBLIN)
     assert formats.ahead(then, now) == expected
+
+
+def test_a_day_is_written_once_per_process_and_kept():
+    """Cards write the same few days over and over: each is formatted once."""
+    formats.written_day.cache_clear()
+    first = formats.written(SUMMER_UTC, "day")
+    later = SUMMER_UTC + datetime.timedelta(hours=5)  # 19:32 in Dublin, same day
+    assert formats.written(later, "weekday_day") == "Monday 6 July 2026"
+    assert formats.written(later, "day") == first == "6 July 2026"
+    assert formats.written_day.cache_info().hits == 1
+
+
+def test_a_kept_day_is_written_in_the_language_active_and_time_zone():
+    """The kept days are kept per language, and from the local date."""
+    assert formats.written(SUMMER_UTC, "weekday_day") == "Monday 6 July 2026"
+    with translation.override("fr"):
+        assert formats.written(SUMMER_UTC, "weekday_day") == "lundi 6 juillet 2026"
+    with translation.override("ga"):
+        assert formats.written(SUMMER_UTC, "day") == "6 Iúil 2026"
+    assert formats.written(SUMMER_UTC, "day") == "6 July 2026"
+    late = datetime.datetime(2026, 7, 6, 23, 30, tzinfo=datetime.UTC)  # 00:30, 7th
+    assert formats.written(late, "day") == "7 July 2026"
+    assert formats.written(late.date(), "day") == "6 July 2026"
