@@ -15,18 +15,10 @@ import os
 import statistics
 import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "benchmarks"))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
-os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver")
-os.environ["PAGE_CACHE_SECONDS"] = "0"
+import in_process
 
-import django  # noqa: E402
-
-django.setup()
+in_process.start()
 
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402

@@ -13,23 +13,13 @@ and section pages, rendered with the page cache off,
 
 import argparse
 import cProfile
-import os
 import pstats
 import statistics
-import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "benchmarks"))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
-os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver")
-os.environ["PAGE_CACHE_SECONDS"] = "0"
+import in_process
 
-import django  # noqa: E402
-
-django.setup()
+in_process.start()
 
 from django.core.cache import cache  # noqa: E402
 from django.db import connection  # noqa: E402
