@@ -282,6 +282,14 @@ class ArticleQuerySet(PublishingQuerySet):
             output_field=output_field,
         )
 
+    def _has_any(self, related):
+        """Whether each article has any `related` rows, beside its row."""
+        return self._beside_each(
+            related,
+            "EXISTS (SELECT 1 FROM {table} r WHERE {article})",
+            models.BooleanField(),
+        )
+
     def with_latest_update(self):
         """
         Each article with `latest_update_at`, when its newest live entry was
@@ -326,13 +334,7 @@ class ArticleQuerySet(PublishingQuerySet):
         page asks for an article's corrections only when it has some
         (the article page's ArticleParts.corrections).
         """
-        return self.annotate(
-            has_corrections=self._beside_each(
-                "corrections",
-                "EXISTS (SELECT 1 FROM {table} r WHERE {article})",
-                models.BooleanField(),
-            )
-        )
+        return self.annotate(has_corrections=self._has_any("corrections"))
 
     def with_references_flag(self):
         """
@@ -341,13 +343,7 @@ class ArticleQuerySet(PublishingQuerySet):
         article, an embed), so a page reads those only when there are
         (body_references_of(found=...)).
         """
-        return self.annotate(
-            has_references=self._beside_each(
-                "body_references",
-                "EXISTS (SELECT 1 FROM {table} r WHERE {article})",
-                models.BooleanField(),
-            )
-        )
+        return self.annotate(has_references=self._has_any("body_references"))
 
     def with_latest_line(self):
         """
