@@ -5,6 +5,7 @@ in the stored format (docs/body-elements.md) and in the order inserted.
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from articles.models import Image
 from tests.browser.conftest import VIEWPORTS, axe_scan, format_violations
@@ -48,7 +49,11 @@ def insert(page, label):
 
 def submit(page, dialog):
     dialog.get_by_role("button", name="Insert", exact=True).click()
-    dialog.wait_for(state="detached", timeout=10_000)
+    try:
+        dialog.wait_for(state="detached", timeout=10_000)
+    except PlaywrightTimeout:
+        # Say what the dialog says rather than only that it stayed open.
+        pytest.fail(f"The dialog stayed open: {dialog.inner_text()!r}")
 
 
 def save(page):
@@ -181,6 +186,31 @@ def test_a_refused_embed_is_explained_in_the_dialog_and_what_was_typed_kept(
     dialog.wait_for(state="detached", timeout=5_000)
     assert page.evaluate("document.activeElement.closest('.prose-editor') !== null")
     assert editor.locator(".body-element-card").count() == 0
+    assert page.errors == []
+
+
+def test_the_embed_check_does_not_move_the_insert_button(
+    live_server,
+    story,
+    editor_page,  # noqa: F811
+):
+    """
+    Leaving the address field checks the address and says which provider
+    it is from. The line that says so is kept free beforehand, so the Insert
+    button stays where it was: a click that moves focus out of the field,
+    starting that check, still lands on the button when it lets go.
+    """
+    page = editor_page
+    editor = open_form(page, live_server, story)
+    editor.locator("p").first.click()
+    dialog = insert(page, "Embed")
+    dialog.get_by_label("Address").fill(VIDEO)
+    button = dialog.get_by_role("button", name="Insert", exact=True)
+    before = button.bounding_box()
+    page.keyboard.press("Tab")
+    status = dialog.locator(".body-insert-dialog__status")
+    status.filter(has_text="From YouTube.").wait_for(timeout=5_000)
+    assert button.bounding_box() == before
     assert page.errors == []
 
 
