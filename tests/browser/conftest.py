@@ -13,6 +13,7 @@ from django.conf import settings
 from playwright.sync_api import sync_playwright
 
 from tests.browser.chrome import AXE_SCRIPT, find_chrome
+from tests.factories import make_editor
 
 CHROMIUM_ARGS = [
     "--headless",
@@ -30,6 +31,14 @@ VIEWPORTS = {
 # (landmarks, one h1, headings in order, …).
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 WCAG_AND_BEST_PRACTICE = [*WCAG, "best-practice"]
+# Collects the Content-Security-Policy violations a page reports, in
+# window.cspViolations (context.add_init_script).
+RECORD_CSP_VIOLATIONS = """
+window.cspViolations = [];
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.cspViolations.push(event.violatedDirective + " " + event.blockedURI);
+});
+"""
 
 
 @pytest.fixture(scope="session")
@@ -62,6 +71,33 @@ def browser(chrome, _async_unsafe_allowed):
         browser = playwright.chromium.launch(executable_path=chrome, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture
+def editor_page(browser, live_server, client):
+    """
+    A page at 1280 × 900 signed in as a staff editor (not a superuser), in a
+    context of its own: CSP violations are kept in window.cspViolations and
+    script errors in `page.errors`.
+    """
+    client.force_login(make_editor())
+    context = browser.new_context(viewport=VIEWPORTS["desktop"])
+    context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
+    context.add_init_script(RECORD_CSP_VIOLATIONS)
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.errors = errors
+    yield page
+    context.close()
 
 
 @pytest.fixture(scope="module")

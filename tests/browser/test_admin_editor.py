@@ -3,49 +3,13 @@
 import time
 
 import pytest
-from django.conf import settings
 from django.urls import reverse
-from playwright.sync_api import sync_playwright
 
 from articles.models import ArticleDraft
-from tests.browser.conftest import CHROMIUM_ARGS, axe_scan, format_violations
-from tests.factories import make_article, make_editor
+from tests.browser.conftest import axe_scan, format_violations
+from tests.factories import make_article
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-# Collects Content-Security-Policy violations the page reports.
-RECORD_CSP_VIOLATIONS = """
-window.cspViolations = [];
-document.addEventListener("securitypolicyviolation", (event) => {
-  window.cspViolations.push(event.violatedDirective + " " + event.blockedURI);
-});
-"""
-
-
-@pytest.fixture
-def editor_page(chrome, live_server, client, _async_unsafe_allowed):
-    """A Chromium page logged in as a staff editor (not a superuser)."""
-    client.force_login(make_editor())
-    session = client.cookies[settings.SESSION_COOKIE_NAME].value
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chrome, args=CHROMIUM_ARGS)
-        context = browser.new_context()
-        context.add_cookies(
-            [
-                {
-                    "name": settings.SESSION_COOKIE_NAME,
-                    "value": session,
-                    "url": live_server.url,
-                }
-            ]
-        )
-        context.add_init_script(RECORD_CSP_VIOLATIONS)
-        page = context.new_page()
-        errors = []
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        page.errors = errors
-        yield page
-        browser.close()
 
 
 def test_prose_editor_loads_and_edits_the_body_under_the_csp(live_server, editor_page):

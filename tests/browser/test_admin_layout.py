@@ -7,16 +7,13 @@ the planning calendar free of WCAG barriers.
 from datetime import date
 
 import pytest
-from django.conf import settings
 from django.urls import reverse
-from playwright.sync_api import sync_playwright
 
-from tests.browser.conftest import CHROMIUM_ARGS, axe_scan, format_violations
+from tests.browser.conftest import axe_scan, format_violations
 from tests.factories import (
     image_upload,
     make_article,
     make_author,
-    make_editor,
     make_image,
     make_section,
 )
@@ -24,12 +21,6 @@ from tests.factories import (
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 WIDTH = 1280
-RECORD_CSP_VIOLATIONS = """
-window.cspViolations = [];
-document.addEventListener("securitypolicyviolation", (event) => {
-  window.cspViolations.push(event.violatedDirective + " " + event.blockedURI);
-});
-"""
 
 
 @pytest.fixture
@@ -62,32 +53,6 @@ def desk(transactional_db):
 @pytest.fixture
 def picture(transactional_db):
     return make_image(file=image_upload("wide.jpg", 1600, 1000))
-
-
-@pytest.fixture
-def editor_page(chrome, live_server, client):
-    """Chromium at 1280 × 900, signed in as a staff editor."""
-    client.force_login(make_editor())
-    session = client.cookies[settings.SESSION_COOKIE_NAME].value
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chrome, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": WIDTH, "height": 900})
-        context.add_cookies(
-            [
-                {
-                    "name": settings.SESSION_COOKIE_NAME,
-                    "value": session,
-                    "url": live_server.url,
-                }
-            ]
-        )
-        context.add_init_script(RECORD_CSP_VIOLATIONS)
-        page = context.new_page()
-        errors = []
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        page.errors = errors
-        yield page
-        browser.close()
 
 
 def test_article_list_keeps_its_date_column_in_view_at_1280_pixels(

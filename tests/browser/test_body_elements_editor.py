@@ -5,7 +5,6 @@ from django.urls import reverse
 
 from articles.body import parse
 from tests.articles.test_body_elements import EVERY_ELEMENT
-from tests.browser.test_admin_editor import editor_page  # noqa: F401 (fixture)
 from tests.factories import image_upload, make_article, make_image
 
 pytestmark = [
@@ -42,7 +41,7 @@ def story(transactional_db):
 def test_saving_an_edited_body_keeps_every_element_exactly(
     live_server,
     story,
-    editor_page,  # noqa: F811
+    editor_page,
 ):
     """
     An editor opens an article whose body holds one of every element, sees

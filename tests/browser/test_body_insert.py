@@ -9,7 +9,6 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from articles.models import Image
 from tests.browser.conftest import VIEWPORTS, axe_scan, format_violations
-from tests.browser.test_admin_editor import editor_page  # noqa: F401 (fixture)
 from tests.browser.test_body_elements_editor import BODY_EDITOR, elements
 from tests.factories import image_bytes, image_upload, make_article, make_image
 
@@ -64,7 +63,7 @@ def save(page):
 def test_text_elements_are_inserted_in_order_in_the_stored_format(
     live_server,
     story,
-    editor_page,  # noqa: F811
+    editor_page,
 ):
     """
     An editor puts the cursor after the first paragraph and inserts a pull
@@ -133,7 +132,7 @@ def empty_story(transactional_db):
 def test_three_elements_inserted_into_an_empty_body_keep_their_order(
     live_server,
     empty_story,
-    editor_page,  # noqa: F811
+    editor_page,
 ):
     """
     Inserting onto the empty paragraph of an empty body replaces it, and
@@ -162,7 +161,7 @@ def test_three_elements_inserted_into_an_empty_body_keep_their_order(
 def test_a_refused_embed_is_explained_in_the_dialog_and_what_was_typed_kept(
     live_server,
     story,
-    editor_page,  # noqa: F811
+    editor_page,
 ):
     """
     An address no configured provider accepts is refused in the dialog,
@@ -192,7 +191,7 @@ def test_a_refused_embed_is_explained_in_the_dialog_and_what_was_typed_kept(
 def test_the_embed_check_does_not_move_the_insert_button(
     live_server,
     story,
-    editor_page,  # noqa: F811
+    editor_page,
 ):
     """
     Leaving the address field checks the address and says which provider
@@ -254,7 +253,7 @@ def upload_file(name="quay.png"):
 def test_every_element_is_inserted_saved_and_shown_to_readers_in_order(
     live_server,
     library,
-    editor_page,  # noqa: F811
+    editor_page,
 ):
     """
     An editor inserts one of every element through the Insert menu: a
@@ -375,7 +374,7 @@ def test_every_element_is_inserted_saved_and_shown_to_readers_in_order(
 def test_a_photo_taken_on_a_phone_is_uploaded_and_placed_in_one_step(
     live_server,
     library,
-    editor_page,  # noqa: F811
+    editor_page,
 ):
     """
     On a phone-sized screen, the picture dialog offers the camera (an image
@@ -418,7 +417,7 @@ def test_a_photo_taken_on_a_phone_is_uploaded_and_placed_in_one_step(
 def test_a_refused_upload_is_explained_in_the_dialog_and_nothing_is_stored(
     live_server,
     library,
-    editor_page,  # noqa: F811
+    editor_page,
 ):
     """
     A file that is not a picture, or a picture without its credit, is
@@ -515,7 +514,7 @@ ELEMENT_LABELS = [
 def test_an_editor_inserts_elements_with_the_keyboard_only(
     live_server,
     library,
-    editor_page,  # noqa: F811
+    editor_page,
 ):
     """
     Without the mouse (Tab, arrows, Enter, typing): the editor reaches the
@@ -599,7 +598,7 @@ def test_an_editor_inserts_elements_with_the_keyboard_only(
 def test_every_insert_dialog_passes_axe_at_desktop_and_phone_widths(
     live_server,
     library,
-    editor_page,  # noqa: F811
+    editor_page,
     axe_source,
     viewport,
 ):
@@ -720,7 +719,7 @@ EDITS = {
 def test_a_selected_element_is_edited_in_place_through_its_dialog(
     live_server,
     library,
-    editor_page,  # noqa: F811
+    editor_page,
     kind,
 ):
     """

@@ -14,6 +14,7 @@ from django.urls import reverse
 from articles.models import LiveEntry
 from tests.articles.live_factories import make_entry, make_live_article
 from tests.browser.conftest import (
+    RECORD_CSP_VIOLATIONS,
     VIEWPORTS,
     WCAG,
     WCAG_AND_BEST_PRACTICE,
@@ -21,7 +22,6 @@ from tests.browser.conftest import (
     format_violations,
     serve_media,
 )
-from tests.browser.test_admin_layout import RECORD_CSP_VIOLATIONS
 from tests.browser.test_workflow import logged_in_page
 from tests.factories import image_upload, make_author, make_image, make_member
 
