@@ -113,7 +113,9 @@ def arrange(at=None, slots=None):
 
     # Pins win, in page order; a pin not live at `at` drops out.
     pinned = [pin.article_id for slot in slots for pin in pinned_in_order(slot)]
-    live_pins = set(live.filter(pk__in=pinned).values_list("pk", flat=True))
+    live_pins = set()
+    if pinned:  # the query, even one the database is never asked, costs
+        live_pins = set(live.filter(pk__in=pinned).values_list("pk", flat=True))
     for slot in slots:
         for pin in pinned_in_order(slot):
             if (
@@ -154,7 +156,9 @@ def arrange(at=None, slots=None):
             for pk in list(more):
                 place(slot, pk)
 
-    articles = Article.objects.cards(latest_line=True).filter(pk__in=shown).in_bulk()
+    # In no order: the blocks give it.
+    articles = Article.objects.cards(latest_line=True).filter(pk__in=shown)
+    articles = articles.order_by().in_bulk()
     prefetch_renditions(article.lead_image for article in articles.values())
     return [
         Block(slot, [articles[pk] for pk in chosen[id(slot)] if pk in articles])
