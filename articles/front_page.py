@@ -14,6 +14,7 @@ each section.
 from dataclasses import dataclass, field
 
 from django.db import connections, router
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from django.utils.functional import cached_property
 
@@ -79,14 +80,76 @@ def saved_slots():
     when possible (models.reader_cached; articles/apps.py has any change to
     a slot or pin replace the content version).
     """
-    return reader_cached(
-        "front-page-slots",
-        lambda: list(
-            FrontPageSlot.objects.select_related(
-                "rule_section", "rule_tag"
-            ).prefetch_related("pins")
-        ),
+    return reader_cached("front-page-slots", read_saved_slots)
+
+
+# What read_saved_slots() reads of each slot, its rule's section and tag.
+SLOT_FIELDS = [
+    "id",
+    "kind",
+    "heading",
+    "position",
+    "size",
+    "rule_section_id",
+    "rule_tag_id",
+    "rule_kind",
+]
+RULE_SECTION_FIELDS = ["id", "name", "slug", "description", "position"]
+RULE_TAG_FIELDS = ["id", "name", "slug"]
+
+
+def read_saved_slots():
+    """
+    The saved slots in page order, each with its rule's section and tag, in
+    one query, and their pins (prefetched: one more query when there are
+    slots). SQL of our own: with no slot saved (the paper's default front
+    page), the same built and compiled from a queryset took about ten times
+    as long as the database takes to answer.
+    """
+    Tag = FrontPageSlot._meta.get_field("rule_tag").related_model
+    connection = connections[router.db_for_read(FrontPageSlot)]
+
+    def columns(alias, model, fields):
+        return [f"{alias}.{model._meta.get_field(f).column}" for f in fields]
+
+    sql = (
+        "SELECT "
+        + ", ".join(
+            columns("s", FrontPageSlot, SLOT_FIELDS)
+            + columns("c", Section, RULE_SECTION_FIELDS)
+            + columns("t", Tag, RULE_TAG_FIELDS)
+        )
+        + f" FROM {FrontPageSlot._meta.db_table} s"
+        f" LEFT JOIN {Section._meta.db_table} c ON c.id = s.rule_section_id"
+        f" LEFT JOIN {Tag._meta.db_table} t ON t.id = s.rule_tag_id"
+        " ORDER BY s.position, s.id"
     )
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        rows = cursor.fetchall()
+    slots = []
+    to_section = FrontPageSlot._meta.get_field("rule_section")
+    to_tag = FrontPageSlot._meta.get_field("rule_tag")
+    section_at = len(SLOT_FIELDS)
+    tag_at = section_at + len(RULE_SECTION_FIELDS)
+    for row in rows:
+        slot = FrontPageSlot.from_db(connection.alias, SLOT_FIELDS, row[:section_at])
+        section, tag = row[section_at:tag_at], row[tag_at:]
+        to_section.set_cached_value(
+            slot,
+            Section.from_db(connection.alias, RULE_SECTION_FIELDS, section)
+            if slot.rule_section_id
+            else None,
+        )
+        to_tag.set_cached_value(
+            slot,
+            Tag.from_db(connection.alias, RULE_TAG_FIELDS, tag)
+            if slot.rule_tag_id
+            else None,
+        )
+        slots.append(slot)
+    prefetch_related_objects(slots, "pins")
+    return slots
 
 
 def arrange(at=None, slots=None):

@@ -316,3 +316,23 @@ def test_saved_slots_are_read_once_per_content_version(django_assert_num_queries
     slot.heading = "Breaking"
     slot.save()
     assert front_page.saved_slots()[0].heading == "Breaking"
+
+
+def test_saved_slots_bring_their_rules_section_and_tag(django_assert_num_queries):
+    """Read in one query with the slots, and kept with them: no query to show them."""
+    harbour = make_section(name="Harbour", slug="harbour")
+    story("On the pier", 5, section=harbour, tags=["pier"])
+    make_slot(FrontPageSlot.Kind.SECTION, rule_section=harbour)
+    make_slot(FrontPageSlot.Kind.TOP, heading="Pier", rule_tag=Tag.objects.get())
+    make_slot(FrontPageSlot.Kind.LATEST)
+    for _ in range(2):  # read, then kept
+        slots = front_page.saved_slots()
+        with django_assert_num_queries(0):
+            section, tagged, latest = slots
+            assert (section.display_heading, section.rule_section.slug) == (
+                "Harbour",
+                "harbour",
+            )
+            assert (tagged.rule_section, tagged.rule_tag.name) == (None, "pier")
+            assert (latest.rule_section, latest.rule_tag) == (None, None)
+            assert [p.pk for slot in slots for p in slot.pins.all()] == []
