@@ -32,6 +32,7 @@ from ..body import (
     sanitize_once,
     validate_body,
 )
+from . import navigation
 from .body import refresh_body_references
 from .bylines import ArticleAuthor
 from .images import Image
@@ -203,7 +204,7 @@ class Article(Publishing, ReaderVisible, models.Model):
             Redirect.objects.filter(old_path=current_url).delete()
 
     def get_absolute_url(self):
-        return reverse("articles:article", args=[self.section.slug, self.slug])
+        return navigation.article_address(self.section.slug, self.slug)
 
     def _previous_url(self):
         if self.pk is None:

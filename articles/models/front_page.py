@@ -7,7 +7,6 @@ articles/front_page.py, which lays the page out).
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
 
 from newsroom.cache import ReaderVisible
 
@@ -91,17 +90,6 @@ class FrontPageSlot(ReaderVisible, models.Model):
     @property
     def capacity(self):
         return 1 if self.kind == self.Kind.LEAD else self.size
-
-    def rule(self):
-        """The rule as a filter on articles (all of them when it is empty)."""
-        condition = Q()
-        if self.rule_section_id:
-            condition &= Q(section=self.rule_section_id)
-        if self.rule_kind:
-            condition &= Q(kind=self.rule_kind)
-        if self.rule_tag_id:
-            condition &= Q(tagged_items__tag=self.rule_tag_id)
-        return condition
 
     def matches(self, pk, section_id, kind, tagged):
         """

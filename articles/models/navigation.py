@@ -67,6 +67,30 @@ def section_addresses(slugs):
     return formed_addresses("articles:section", slugs, PLAIN_SLUG, "slug-here", "")
 
 
+def article_address(section_slug, slug):
+    """
+    An article's address, as reverse("articles:article") gives it: formed
+    around one reverse() (article_address_around) when both slugs are
+    plain. Every card links one, and the front page shows dozens.
+    """
+    if PLAIN_SLUG.fullmatch(section_slug) and PLAIN_SLUG.fullmatch(slug):
+        urlconf = get_urlconf(settings.ROOT_URLCONF)
+        head, middle, tail = article_address_around(get_script_prefix(), urlconf)
+        return f"{head}{section_slug}{middle}{slug}{tail}"
+    return reverse("articles:article", args=[section_slug, slug])
+
+
+@functools.lru_cache(maxsize=16)
+def article_address_around(prefix, urlconf):
+    # `prefix` is part of the key: reverse() reads it from the request.
+    sample = reverse(
+        "articles:article", args=["section-here", "slug-here"], urlconf=urlconf
+    )
+    rest, _, tail = sample.rpartition("slug-here")
+    head, _, middle = rest.rpartition("section-here")
+    return head, middle, tail
+
+
 def page_address(path):
     """A static page's address, as reverse("articles:page") gives it."""
     return page_addresses([path])[0]

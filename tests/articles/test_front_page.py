@@ -128,6 +128,45 @@ def test_rules_by_tag_and_kind(client):
     ]
 
 
+def test_a_rule_finding_too_few_among_the_latest_asks_for_older_ones(monkeypatch):
+    """
+    Each rule (section, kind, tag, all three) still finds its articles when
+    they are older than the latest the rules look through first, never one
+    shown above it, one unpublished or one scheduled.
+    """
+    monkeypatch.setattr(front_page, "POOL_SIZE", 1)
+    harbour, sport = make_section(name="Harbour"), make_section(name="Sport")
+    story("Scheduled harbour", -30, section=harbour, kind=Article.Kind.OPINION)
+    story("Draft harbour", 2, section=harbour, status=Article.Status.DRAFT)
+    for n in range(1, 21):  # more than the rules look through first
+        story(f"Sport {n}", n, section=sport)
+    story("Old harbour opinion", 50, section=harbour, kind=Article.Kind.OPINION)
+    story("Older harbour opinion", 60, section=harbour, kind=Article.Kind.OPINION)
+    story("Tagged harbour opinion", 70, section=harbour, kind="opinion", tags=["pier"])
+    story("Old harbour news", 80, section=harbour)
+    make_slot(
+        FrontPageSlot.Kind.TOP,
+        heading="Harbour views",
+        size=1,
+        rule_section=harbour,
+        rule_kind="opinion",
+    )
+    make_slot(
+        FrontPageSlot.Kind.TOP,
+        heading="Pier",
+        size=1,
+        rule_section=harbour,
+        rule_kind=Article.Kind.OPINION,
+        rule_tag=Tag.objects.get(name="pier"),
+    )
+    make_slot(FrontPageSlot.Kind.TOP, heading="Harbour", size=3, rule_section=harbour)
+    assert arranged() == [
+        ("Harbour views", ["Old harbour opinion"]),
+        ("Pier", ["Tagged harbour opinion"]),
+        ("Harbour", ["Older harbour opinion", "Old harbour news"]),
+    ]
+
+
 def test_unpublished_or_scheduled_pin_drops_out_and_its_rule_backfills():
     news = make_section(name="News")
     pulled = story("Pulled", 5, section=news)
@@ -277,3 +316,23 @@ def test_saved_slots_are_read_once_per_content_version(django_assert_num_queries
     slot.heading = "Breaking"
     slot.save()
     assert front_page.saved_slots()[0].heading == "Breaking"
+
+
+def test_saved_slots_bring_their_rules_section_and_tag(django_assert_num_queries):
+    """Read in one query with the slots, and kept with them: no query to show them."""
+    harbour = make_section(name="Harbour", slug="harbour")
+    story("On the pier", 5, section=harbour, tags=["pier"])
+    make_slot(FrontPageSlot.Kind.SECTION, rule_section=harbour)
+    make_slot(FrontPageSlot.Kind.TOP, heading="Pier", rule_tag=Tag.objects.get())
+    make_slot(FrontPageSlot.Kind.LATEST)
+    for _ in range(2):  # read, then kept
+        slots = front_page.saved_slots()
+        with django_assert_num_queries(0):
+            section, tagged, latest = slots
+            assert (section.display_heading, section.rule_section.slug) == (
+                "Harbour",
+                "harbour",
+            )
+            assert (tagged.rule_section, tagged.rule_tag.name) == (None, "pier")
+            assert (latest.rule_section, latest.rule_tag) == (None, None)
+            assert [p.pk for slot in slots for p in slot.pins.all()] == []

@@ -312,6 +312,29 @@ def test_a_page_or_sections_address_is_the_one_reverse_gives(
         assert model(**{field: value}).get_absolute_url() == expected
 
 
+@pytest.mark.parametrize(
+    ("section", "slug"),
+    [
+        ("news", "harbour-plan"),
+        ("news-2_b", "a_b-9"),
+        ("éire", "plan"),
+        ("news", "a b"),
+    ],
+)
+@pytest.mark.parametrize("prefix", ["/", "/paper/"])
+def test_an_articles_address_is_the_one_reverse_gives(section, slug, prefix):
+    """Formed once per process around the slugs, else reversed: the same."""
+    article = Article(section=Section(slug=section), slug=slug)
+    with override_script_prefix(prefix):
+        try:
+            expected = reverse("articles:article", args=[section, slug])
+        except NoReverseMatch:
+            with pytest.raises(NoReverseMatch):
+                article.get_absolute_url()
+            return
+        assert article.get_absolute_url() == expected
+
+
 def test_plain_addresses_are_formed_around_one_reverse_a_name():
     """The section bar and footer cost one reverse() per URL name and process."""
     navigation.reversed_around.cache_clear()
