@@ -21,7 +21,6 @@ from django.core.paginator import (
     Paginator,
 )
 from django.core.paginator import Page as PaginatorPage
-from django.db.models import prefetch_related_objects
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -45,7 +44,7 @@ from .models import (
     Section,
     body_pictures_of,
     body_references_of,
-    bylines_in_order,
+    keep_bylines,
     keep_prefetched,
     prefetch_renditions,
     tags_of,
@@ -396,12 +395,12 @@ class ArticleParts:
         keep_prefetched(
             article, "body_references", body_references_of(article, shown, found)
         )
-        more, related = Article.objects.published().around(
-            article, self.more_count, self.related_count
-        )
+        # Read as cards are; the bylines come below, with the article's.
+        cards = Article.objects.cards(bylines=False).published()
+        more, related = cards.around(article, self.more_count, self.related_count)
         # The bylines of the article and its cards, and the pictures of its
         # cards and its body, each in one query for all of them.
-        prefetch_related_objects([article, *more, *related], bylines_in_order())
+        keep_bylines(article, more + related)
         prefetch_renditions(
             [card.lead_image for card in more + related] + body_pictures_of([article])
         )
@@ -505,13 +504,7 @@ class ArticleDetailView(OrStaticPage, PublicPageMixin, DetailView):
         return self.page_number() if self.object.live_state else 1
 
     def get_queryset(self):
-        return (
-            Article.objects.published()
-            .select_related("section", "lead_image", "share_image")
-            .with_coverage()
-            .with_corrections_flag()
-            .with_references_flag()
-        )
+        return Article.objects.page_rows().published()
 
     def get(self, request, *args, **kwargs):
         self.object = self.fragments().get("article-row")

@@ -24,7 +24,12 @@ from .body import (
     body_references_of,
     reference_rows,
 )
-from .bylines import ArticleAuthor, ArticleAuthorQuerySet, bylines_in_order
+from .bylines import (
+    ArticleAuthor,
+    ArticleAuthorQuerySet,
+    bylines_in_order,
+    keep_bylines,
+)
 from .drafts import ArticleDraft
 from .embeds import ResolvedEmbed, ResolvedEmbedQuerySet
 from .front_page import FrontPagePin, FrontPageSlot
@@ -110,6 +115,7 @@ __all__ = [
     "keep_prefetched",
     "reference_rows",
     "bylines_in_order",
+    "keep_bylines",
     "day_start",
     "agency_source",
     "fingerprint",

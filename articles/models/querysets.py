@@ -354,10 +354,11 @@ class ArticleQuerySet(PublishingQuerySet):
         latest = self._live_entries().order_by("-created_at", "-pk").values("body")
         return self.annotate(latest_entry_body=Subquery(latest[:1]))
 
-    def for_listing(self, with_body=False):
+    def for_listing(self, with_body=False, bylines=True):
         """
         What an article card needs, in a fixed number of queries, and only
-        the columns it shows (CARD_FIELDS, CARD_BYLINE_FIELDS): the pictures
+        the columns it shows (CARD_FIELDS, CARD_BYLINE_FIELDS; the bylines
+        left to the caller without `bylines`): the pictures
         come with their rendition_index (see `prefetch_renditions` for
         pictures without one), the sections from the site frame when it is
         kept (WithFrameSections; else each row brings its own). The body,
@@ -365,11 +366,9 @@ class ArticleQuerySet(PublishingQuerySet):
         (search's snippets).
         """
         fields = [*CARD_FIELDS, "body"] if with_body else CARD_FIELDS
-        queryset = (
-            self.select_related("lead_image")
-            .prefetch_related(bylines_in_order(for_cards=True))
-            .only(*fields)
-        )
+        queryset = self.select_related("lead_image").only(*fields)
+        if bylines:
+            queryset = queryset.prefetch_related(bylines_in_order(for_cards=True))
         if not settings.FRAGMENT_CACHE_SECONDS:
             # The frame is read anew for each use: a query of its own.
             return queryset.select_related("section")
@@ -434,12 +433,7 @@ class ArticleQuerySet(PublishingQuerySet):
                 tags,
                 output_field=models.IntegerField(),
             )
-        found = list(
-            self.filter(pk__in=RawSQL(sql, params))
-            .annotate(shared=shared)
-            .select_related("section", "lead_image")
-            .defer("body")
-        )
+        found = list(self.filter(pk__in=RawSQL(sql, params)).annotate(shared=shared))
         newest = sorted(found, key=lambda a: (a.published_at, a.pk), reverse=True)
         # Whatever else of its section is found is older than all of `more`.
         in_section = [a for a in newest if a.section_id == article.section_id]
@@ -536,17 +530,38 @@ class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
         # shows; only the database reads it.
         return super().get_queryset().defer("search_vector")
 
-    def cards(self, latest_line=False):
+    def cards(self, latest_line=False, bylines=True):
         """
         Every article ready for its card (for_listing(), and with
-        `latest_line` with_latest_line(), for the front page), from a
-        queryset built once per process: narrowing a copy of it costs a
-        fraction of building it again for every list page and front page.
+        `latest_line` with_latest_line(), for the front page; without
+        `bylines` the bylines are left to the caller), from a queryset built
+        once per process: narrowing a copy of it costs a fraction of
+        building it again for every list page and front page.
         """
-        key = (latest_line, bool(settings.FRAGMENT_CACHE_SECONDS))
+        key = (latest_line, bylines, bool(settings.FRAGMENT_CACHE_SECONDS))
         if key not in self._cards:
-            listing = self.get_queryset().for_listing()
+            listing = self.get_queryset().for_listing(bylines=bylines)
             self._cards[key] = listing.with_latest_line() if latest_line else listing
+        # Never run itself: each caller gets a copy.
+        return self._cards[key].all()
+
+    def page_rows(self):
+        """
+        Every article with what its own page reads of its row: its section,
+        lead and share pictures, live coverage moments and the corrections
+        and references flags (with_coverage(), with_corrections_flag(),
+        with_references_flag()), from a queryset built once per process, as
+        cards() is.
+        """
+        key = "page"
+        if key not in self._cards:
+            self._cards[key] = (
+                self.get_queryset()
+                .select_related("section", "lead_image", "share_image")
+                .with_coverage()
+                .with_corrections_flag()
+                .with_references_flag()
+            )
         # Never run itself: each caller gets a copy.
         return self._cards[key].all()
 
