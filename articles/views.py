@@ -46,8 +46,8 @@ from .models import (
     body_references_of,
     keep_bylines,
     keep_prefetched,
+    keep_tags,
     prefetch_renditions,
-    tags_of,
 )
 from .search import add_snippets
 
@@ -390,7 +390,7 @@ class ArticleParts:
     def _loaded(self):
         article = self._article
         shown = self._entries_page and self._entries_page[2]
-        keep_prefetched(article, "tagged_items", tags_of(article))
+        keep_tags(article)
         found = getattr(article, "has_references", True)
         keep_prefetched(
             article, "body_references", body_references_of(article, shown, found)

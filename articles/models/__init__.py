@@ -53,6 +53,7 @@ from .querysets import (
     ArticleManager,
     ArticleQuerySet,
     keep_prefetched,
+    keep_tags,
     tags_in_order,
     tags_of,
 )
@@ -113,6 +114,7 @@ __all__ = [
     "body_references",
     "body_references_of",
     "keep_prefetched",
+    "keep_tags",
     "reference_rows",
     "bylines_in_order",
     "keep_bylines",

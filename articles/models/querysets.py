@@ -43,6 +43,33 @@ def _tag_links():
     return TaggedArticle.objects.select_related("tag").order_by("tag__name")
 
 
+def keep_tags(article):
+    """
+    Keep the article's tag links, with their tags, where tags_in_order()
+    leaves them (`article.tagged_items.all()`): from its `tag_list` column
+    (ArticleQuerySet.with_tag_list) when its row has one, so they cost no
+    query of their own, else read (tags_of()). Links already prefetched are
+    kept.
+    """
+    listed = getattr(article, "tag_list", None)
+    if listed is None:
+        keep_prefetched(article, "tagged_items", tags_of(article))
+        return
+    cache = article.__dict__.setdefault("_prefetched_objects_cache", {})
+    if "tagged_items" in cache:
+        return
+    Tag = TaggedArticle._meta.get_field("tag").related_model
+    links = []
+    for link_id, tag_id, name, slug in listed:
+        link = TaggedArticle(id=link_id, tag_id=tag_id, content_object_id=article.pk)
+        link.tag = Tag(id=tag_id, name=name, slug=slug)
+        link.content_object = article
+        links.append(link)
+    rows = article.tagged_items.all()
+    rows._result_cache, rows._prefetch_done = links, True
+    cache["tagged_items"] = rows
+
+
 def keep_prefetched(instance, name, queryset):
     """
     Read `queryset` into `instance` as its related rows `name`, where
@@ -289,6 +316,32 @@ class ArticleQuerySet(PublishingQuerySet):
             "EXISTS (SELECT 1 FROM {table} r WHERE {article})",
             models.BooleanField(),
         )
+
+    def with_tag_list(self):
+        """
+        Each article with `tag_list`, its tag links as JSON, read in the
+        same query: [[link id, tag id, tag name, tag slug], ...] by tag name
+        ([] without tags), for keep_tags(). SQL of our own: the
+        database builds the list, on PostgreSQL as on SQLite.
+        """
+        links = TaggedArticle._meta.db_table
+        tags = TaggedArticle._meta.get_field("tag").related_model._meta.db_table
+        row = "t.id, g.id, g.name, g.slug"
+        where = (
+            f"FROM {links} t JOIN {tags} g ON g.id = t.tag_id "
+            f"WHERE t.content_object_id = {self.model._meta.db_table}.id"
+        )
+        if connections[self.db].vendor == "postgresql":
+            listed = f"json_agg(json_build_array({row}) ORDER BY g.name)::text"
+            listed = f"COALESCE({listed}, '[]')"
+            sql = f"SELECT {listed} {where}"
+        else:
+            # SQLite aggregates the rows in the order the subquery gives them.
+            sql = (
+                "SELECT json_group_array(json(l.row)) FROM (SELECT "
+                f"json_array({row}) AS row {where} ORDER BY g.name) l"
+            )
+        return self.annotate(tag_list=RawSQL(sql, (), output_field=models.JSONField()))
 
     def with_latest_update(self):
         """
@@ -549,9 +602,9 @@ class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
         """
         Every article with what its own page reads of its row: its section,
         lead and share pictures, live coverage moments and the corrections
-        and references flags (with_coverage(), with_corrections_flag(),
-        with_references_flag()), from a queryset built once per process, as
-        cards() is.
+        and references flags and its tags (with_coverage(),
+        with_corrections_flag(), with_references_flag(), with_tag_list()),
+        from a queryset built once per process, as cards() is.
         """
         key = "page"
         if key not in self._cards:
@@ -561,6 +614,7 @@ class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
                 .with_coverage()
                 .with_corrections_flag()
                 .with_references_flag()
+                .with_tag_list()
             )
         # Never run itself: each caller gets a copy.
         return self._cards[key].all()
