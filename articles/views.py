@@ -354,8 +354,9 @@ class ArticleParts:
     What the article page shows besides the article's own row: its bylines,
     tags and corrections, its body's elements, and the cards below it. They
     are fetched on first use, so a page whose fragments come from the cache
-    (see articles/article_detail.html) runs none of these queries; the
-    article's bylines come in one query with its cards'.
+    (see articles/article_detail.html) runs none of these queries. The
+    article's tags and bylines come with its row (ArticleManager.page_rows),
+    its cards' bylines with the cards.
     """
 
     def __init__(self, article, more_count, related_count, page_number=1):
@@ -395,11 +396,11 @@ class ArticleParts:
         keep_prefetched(
             article, "body_references", body_references_of(article, shown, found)
         )
-        # Read as cards are; the bylines come below, with the article's.
-        cards = Article.objects.cards(bylines=False).published()
+        # Read as cards are, each with its bylines (byline_list).
+        cards = Article.objects.cards(bylines=False).with_byline_list().published()
         more, related = cards.around(article, self.more_count, self.related_count)
-        # The bylines of the article and its cards, and the pictures of its
-        # cards and its body, each in one query for all of them.
+        # The bylines of the article and its cards, from their rows; the
+        # pictures of its cards and its body in one query for them all.
         keep_bylines(article, more + related)
         prefetch_renditions(
             [card.lead_image for card in more + related] + body_pictures_of([article])

@@ -317,31 +317,56 @@ class ArticleQuerySet(PublishingQuerySet):
             models.BooleanField(),
         )
 
-    def with_tag_list(self):
+    def _listed(self, row, joined, order):
         """
-        Each article with `tag_list`, its tag links as JSON, read in the
-        same query: [[link id, tag id, tag name, tag slug], ...] by tag name
-        ([] without tags), for keep_tags(). SQL of our own: the
-        database builds the list, on PostgreSQL as on SQLite.
+        A column of each article listing rows as JSON, [[...], ...] ([] for
+        none): `row`, the columns of each (SQL), from `joined` (SQL from
+        FROM to the WHERE naming the article as `{article}`), in `order`.
+        SQL of our own, the database building the list, on PostgreSQL as on
+        SQLite, so related rows ride on the article's own query.
         """
-        links = TaggedArticle._meta.db_table
-        tags = TaggedArticle._meta.get_field("tag").related_model._meta.db_table
-        row = "t.id, g.id, g.name, g.slug"
-        where = (
-            f"FROM {links} t JOIN {tags} g ON g.id = t.tag_id "
-            f"WHERE t.content_object_id = {self.model._meta.db_table}.id"
-        )
+        joined = joined.format(article=f"{self.model._meta.db_table}.id")
         if connections[self.db].vendor == "postgresql":
-            listed = f"json_agg(json_build_array({row}) ORDER BY g.name)::text"
-            listed = f"COALESCE({listed}, '[]')"
-            sql = f"SELECT {listed} {where}"
+            listed = f"json_agg(json_build_array({row}) ORDER BY {order})::text"
+            sql = f"SELECT COALESCE({listed}, '[]') {joined}"
         else:
             # SQLite aggregates the rows in the order the subquery gives them.
             sql = (
                 "SELECT json_group_array(json(l.row)) FROM (SELECT "
-                f"json_array({row}) AS row {where} ORDER BY g.name) l"
+                f"json_array({row}) AS row {joined} ORDER BY {order}) l"
             )
-        return self.annotate(tag_list=RawSQL(sql, (), output_field=models.JSONField()))
+        return RawSQL(sql, (), output_field=models.JSONField())
+
+    def with_tag_list(self):
+        """
+        Each article with `tag_list`, its tag links as JSON, read in the
+        same query: [[link id, tag id, tag name, tag slug], ...] by tag name,
+        for keep_tags().
+        """
+        links = TaggedArticle._meta.db_table
+        tags = TaggedArticle._meta.get_field("tag").related_model._meta.db_table
+        joined = (
+            f"FROM {links} t JOIN {tags} g ON g.id = t.tag_id "
+            "WHERE t.content_object_id = {article}"
+        )
+        listed = self._listed("t.id, g.id, g.name, g.slug", joined, "g.name")
+        return self.annotate(tag_list=listed)
+
+    def with_byline_list(self):
+        """
+        Each article with `byline_list`, its bylines as JSON, read in the
+        same query: [[byline id, author id, role, position, author's name,
+        slug, bio], ...] in byline order, for keep_bylines().
+        """
+        bylines = ArticleAuthor._meta.db_table
+        authors = ArticleAuthor._meta.get_field("author").related_model._meta.db_table
+        joined = (
+            f"FROM {bylines} b JOIN {authors} u ON u.id = b.author_id "
+            "WHERE b.article_id = {article}"
+        )
+        row = "b.id, u.id, b.role, b.position, u.name, u.slug, u.bio"
+        listed = self._listed(row, joined, "b.position, b.id")
+        return self.annotate(byline_list=listed)
 
     def with_latest_update(self):
         """
@@ -602,9 +627,10 @@ class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
         """
         Every article with what its own page reads of its row: its section,
         lead and share pictures, live coverage moments and the corrections
-        and references flags and its tags (with_coverage(),
-        with_corrections_flag(), with_references_flag(), with_tag_list()),
-        from a queryset built once per process, as cards() is.
+        and references flags, its tags and bylines (with_coverage(),
+        with_corrections_flag(), with_references_flag(), with_tag_list(),
+        with_byline_list()), from a queryset built once per process, as
+        cards() is.
         """
         key = "page"
         if key not in self._cards:
@@ -615,6 +641,7 @@ class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
                 .with_corrections_flag()
                 .with_references_flag()
                 .with_tag_list()
+                .with_byline_list()
             )
         # Never run itself: each caller gets a copy.
         return self._cards[key].all()
