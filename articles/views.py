@@ -21,7 +21,6 @@ from django.core.paginator import (
     Paginator,
 )
 from django.core.paginator import Page as PaginatorPage
-from django.db.models import prefetch_related_objects
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -45,10 +44,10 @@ from .models import (
     Section,
     body_pictures_of,
     body_references_of,
-    bylines_in_order,
+    keep_bylines,
     keep_prefetched,
+    keep_tags,
     prefetch_renditions,
-    tags_of,
 )
 from .search import add_snippets
 
@@ -355,8 +354,9 @@ class ArticleParts:
     What the article page shows besides the article's own row: its bylines,
     tags and corrections, its body's elements, and the cards below it. They
     are fetched on first use, so a page whose fragments come from the cache
-    (see articles/article_detail.html) runs none of these queries; the
-    article's bylines come in one query with its cards'.
+    (see articles/article_detail.html) runs none of these queries. The
+    article's tags and bylines come with its row (ArticleManager.page_rows),
+    its cards' bylines with the cards.
     """
 
     def __init__(self, article, more_count, related_count, page_number=1):
@@ -391,17 +391,17 @@ class ArticleParts:
     def _loaded(self):
         article = self._article
         shown = self._entries_page and self._entries_page[2]
-        keep_prefetched(article, "tagged_items", tags_of(article))
+        keep_tags(article)
         found = getattr(article, "has_references", True)
         keep_prefetched(
             article, "body_references", body_references_of(article, shown, found)
         )
-        more, related = Article.objects.published().around(
-            article, self.more_count, self.related_count
-        )
-        # The bylines of the article and its cards, and the pictures of its
-        # cards and its body, each in one query for all of them.
-        prefetch_related_objects([article, *more, *related], bylines_in_order())
+        # Read as cards are, each with its bylines (byline_list).
+        cards = Article.objects.cards(bylines=False).with_byline_list().published()
+        more, related = cards.around(article, self.more_count, self.related_count)
+        # The bylines of the article and its cards, from their rows; the
+        # pictures of its cards and its body in one query for them all.
+        keep_bylines(article, more + related)
         prefetch_renditions(
             [card.lead_image for card in more + related] + body_pictures_of([article])
         )
@@ -505,13 +505,7 @@ class ArticleDetailView(OrStaticPage, PublicPageMixin, DetailView):
         return self.page_number() if self.object.live_state else 1
 
     def get_queryset(self):
-        return (
-            Article.objects.published()
-            .select_related("section", "lead_image", "share_image")
-            .with_coverage()
-            .with_corrections_flag()
-            .with_references_flag()
-        )
+        return Article.objects.page_rows().published()
 
     def get(self, request, *args, **kwargs):
         self.object = self.fragments().get("article-row")

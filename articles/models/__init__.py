@@ -24,7 +24,12 @@ from .body import (
     body_references_of,
     reference_rows,
 )
-from .bylines import ArticleAuthor, ArticleAuthorQuerySet, bylines_in_order
+from .bylines import (
+    ArticleAuthor,
+    ArticleAuthorQuerySet,
+    bylines_in_order,
+    keep_bylines,
+)
 from .drafts import ArticleDraft
 from .embeds import ResolvedEmbed, ResolvedEmbedQuerySet
 from .front_page import FrontPagePin, FrontPageSlot
@@ -48,6 +53,7 @@ from .querysets import (
     ArticleManager,
     ArticleQuerySet,
     keep_prefetched,
+    keep_tags,
     tags_in_order,
     tags_of,
 )
@@ -108,8 +114,10 @@ __all__ = [
     "body_references",
     "body_references_of",
     "keep_prefetched",
+    "keep_tags",
     "reference_rows",
     "bylines_in_order",
+    "keep_bylines",
     "day_start",
     "agency_source",
     "fingerprint",

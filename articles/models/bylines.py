@@ -38,6 +38,61 @@ def bylines_in_order(for_cards=False):
     return models.Prefetch("bylines", queryset=bylines)
 
 
+def keep_bylines(article, cards):
+    """
+    The bylines of `article` and of its `cards`, with their authors, in
+    byline order: the article's where prefetch_related_objects(
+    bylines_in_order()) leaves them (`article.bylines.all()`, unless
+    already there), each card's as a plain list in `listed_bylines`, as
+    for_cards reads them. From their rows' `byline_list` column
+    (ArticleQuerySet.with_byline_list) when each has one, so they cost no
+    query of their own; else in one plain query for them all. (The
+    prefetch machinery made a queryset for each card, which cost more than
+    the query.)
+    """
+    every = [article, *cards]
+    if all(hasattr(each, "byline_list") for each in every):
+        found = {each.pk: _listed_bylines(each) for each in every}
+    else:
+        rows = bylines_in_order().queryset.filter(article__in=[a.pk for a in every])
+        found = {a.pk: [] for a in every}
+        for row in rows:
+            found[row.article_id].append(row)
+    field = ArticleAuthor._meta.get_field("article")
+    for each in every:
+        for row in found[each.pk]:
+            field.set_cached_value(row, each)
+    for card in cards:
+        card.listed_bylines = found[card.pk]
+    cache = article.__dict__.setdefault("_prefetched_objects_cache", {})
+    if "bylines" not in cache:
+        own = article.bylines.all()
+        own._result_cache, own._prefetch_done = found[article.pk], True
+        cache["bylines"] = own
+
+
+# What a `byline_list` gives each byline and its author, in the models'
+# field order (Model.from_db); the author's other columns are left
+# deferred (read if ever asked for).
+LISTED_BYLINE = ["id", "article_id", "author_id", "role", "position"]
+LISTED_AUTHOR = ["id", "name", "slug", "bio"]
+
+
+def _listed_bylines(article):
+    """The article's bylines, with their authors, from its `byline_list`."""
+    bylines = []
+    author_field = ArticleAuthor._meta.get_field("author")
+    db = article._state.db
+    for byline_id, author_id, role, position, name, slug, bio in article.byline_list:
+        byline = ArticleAuthor.from_db(
+            db, LISTED_BYLINE, [byline_id, article.pk, author_id, role, position]
+        )
+        author = Author.from_db(db, LISTED_AUTHOR, [author_id, name, slug, bio])
+        author_field.set_cached_value(byline, author)
+        bylines.append(byline)
+    return bylines
+
+
 class ArticleAuthorQuerySet(ReaderVisibleQuerySet):
     # Every way of writing bylines keeps Article.byline_names current, bulk
     # ones included (the demo loader inserts bylines in bulk).

@@ -43,6 +43,33 @@ def _tag_links():
     return TaggedArticle.objects.select_related("tag").order_by("tag__name")
 
 
+def keep_tags(article):
+    """
+    Keep the article's tag links, with their tags, where tags_in_order()
+    leaves them (`article.tagged_items.all()`): from its `tag_list` column
+    (ArticleQuerySet.with_tag_list) when its row has one, so they cost no
+    query of their own, else read (tags_of()). Links already prefetched are
+    kept.
+    """
+    listed = getattr(article, "tag_list", None)
+    if listed is None:
+        keep_prefetched(article, "tagged_items", tags_of(article))
+        return
+    cache = article.__dict__.setdefault("_prefetched_objects_cache", {})
+    if "tagged_items" in cache:
+        return
+    Tag = TaggedArticle._meta.get_field("tag").related_model
+    links = []
+    for link_id, tag_id, name, slug in listed:
+        link = TaggedArticle(id=link_id, tag_id=tag_id, content_object_id=article.pk)
+        link.tag = Tag(id=tag_id, name=name, slug=slug)
+        link.content_object = article
+        links.append(link)
+    rows = article.tagged_items.all()
+    rows._result_cache, rows._prefetch_done = links, True
+    cache["tagged_items"] = rows
+
+
 def keep_prefetched(instance, name, queryset):
     """
     Read `queryset` into `instance` as its related rows `name`, where
@@ -285,6 +312,57 @@ class ArticleQuerySet(PublishingQuerySet):
             models.BooleanField(),
         )
 
+    def _listed(self, row, joined, order):
+        """
+        A column of each article listing rows as JSON, [[...], ...] ([] for
+        none): `row`, the columns of each (SQL), from `joined` (SQL from
+        FROM to the WHERE naming the article as `{article}`), in `order`.
+        SQL of our own, the database building the list, on PostgreSQL as on
+        SQLite, so related rows ride on the article's own query.
+        """
+        joined = joined.format(article=f"{self.model._meta.db_table}.id")
+        if connections[self.db].vendor == "postgresql":
+            listed = f"json_agg(json_build_array({row}) ORDER BY {order})::text"
+            sql = f"SELECT COALESCE({listed}, '[]') {joined}"
+        else:
+            # SQLite aggregates the rows in the order the subquery gives them.
+            sql = (
+                "SELECT json_group_array(json(l.row)) FROM (SELECT "
+                f"json_array({row}) AS row {joined} ORDER BY {order}) l"
+            )
+        return RawSQL(sql, (), output_field=models.JSONField())
+
+    def with_tag_list(self):
+        """
+        Each article with `tag_list`, its tag links as JSON, read in the
+        same query: [[link id, tag id, tag name, tag slug], ...] by tag name,
+        for keep_tags().
+        """
+        links = TaggedArticle._meta.db_table
+        tags = TaggedArticle._meta.get_field("tag").related_model._meta.db_table
+        joined = (
+            f"FROM {links} t JOIN {tags} g ON g.id = t.tag_id "
+            "WHERE t.content_object_id = {article}"
+        )
+        listed = self._listed("t.id, g.id, g.name, g.slug", joined, "g.name")
+        return self.annotate(tag_list=listed)
+
+    def with_byline_list(self):
+        """
+        Each article with `byline_list`, its bylines as JSON, read in the
+        same query: [[byline id, author id, role, position, author's name,
+        slug, bio], ...] in byline order, for keep_bylines().
+        """
+        bylines = ArticleAuthor._meta.db_table
+        authors = ArticleAuthor._meta.get_field("author").related_model._meta.db_table
+        joined = (
+            f"FROM {bylines} b JOIN {authors} u ON u.id = b.author_id "
+            "WHERE b.article_id = {article}"
+        )
+        row = "b.id, u.id, b.role, b.position, u.name, u.slug, u.bio"
+        listed = self._listed(row, joined, "b.position, b.id")
+        return self.annotate(byline_list=listed)
+
     def with_latest_update(self):
         """
         Each article with `latest_update_at`, when its newest live entry was
@@ -365,10 +443,11 @@ class ArticleQuerySet(PublishingQuerySet):
             )
         )
 
-    def for_listing(self, with_body=False):
+    def for_listing(self, with_body=False, bylines=True):
         """
         What an article card needs, in a fixed number of queries, and only
-        the columns it shows (CARD_FIELDS, CARD_BYLINE_FIELDS): the pictures
+        the columns it shows (CARD_FIELDS, CARD_BYLINE_FIELDS; the bylines
+        left to the caller without `bylines`): the pictures
         come with their rendition_index (see `prefetch_renditions` for
         pictures without one), the sections from the site frame when it is
         kept (WithFrameSections; else each row brings its own). The body,
@@ -376,11 +455,9 @@ class ArticleQuerySet(PublishingQuerySet):
         (search's snippets).
         """
         fields = [*CARD_FIELDS, "body"] if with_body else CARD_FIELDS
-        queryset = (
-            self.select_related("lead_image")
-            .prefetch_related(bylines_in_order(for_cards=True))
-            .only(*fields)
-        )
+        queryset = self.select_related("lead_image").only(*fields)
+        if bylines:
+            queryset = queryset.prefetch_related(bylines_in_order(for_cards=True))
         if not settings.FRAGMENT_CACHE_SECONDS:
             # The frame is read anew for each use: a query of its own.
             return queryset.select_related("section")
@@ -445,12 +522,7 @@ class ArticleQuerySet(PublishingQuerySet):
                 tags,
                 output_field=models.IntegerField(),
             )
-        found = list(
-            self.filter(pk__in=RawSQL(sql, params))
-            .annotate(shared=shared)
-            .select_related("section", "lead_image")
-            .defer("body")
-        )
+        found = list(self.filter(pk__in=RawSQL(sql, params)).annotate(shared=shared))
         newest = sorted(found, key=lambda a: (a.published_at, a.pk), reverse=True)
         # Whatever else of its section is found is older than all of `more`.
         in_section = [a for a in newest if a.section_id == article.section_id]
@@ -547,17 +619,41 @@ class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
         # shows; only the database reads it.
         return super().get_queryset().defer("search_vector")
 
-    def cards(self, latest_line=False):
+    def cards(self, latest_line=False, bylines=True):
         """
         Every article ready for its card (for_listing(), and with
-        `latest_line` with_latest_line(), for the front page), from a
-        queryset built once per process: narrowing a copy of it costs a
-        fraction of building it again for every list page and front page.
+        `latest_line` with_latest_line(), for the front page; without
+        `bylines` the bylines are left to the caller), from a queryset built
+        once per process: narrowing a copy of it costs a fraction of
+        building it again for every list page and front page.
         """
-        key = (latest_line, bool(settings.FRAGMENT_CACHE_SECONDS))
+        key = (latest_line, bylines, bool(settings.FRAGMENT_CACHE_SECONDS))
         if key not in self._cards:
-            listing = self.get_queryset().for_listing()
+            listing = self.get_queryset().for_listing(bylines=bylines)
             self._cards[key] = listing.with_latest_line() if latest_line else listing
+        # Never run itself: each caller gets a copy.
+        return self._cards[key].all()
+
+    def page_rows(self):
+        """
+        Every article with what its own page reads of its row: its section,
+        lead and share pictures, live coverage moments and the corrections
+        and references flags, its tags and bylines (with_coverage(),
+        with_corrections_flag(), with_references_flag(), with_tag_list(),
+        with_byline_list()), from a queryset built once per process, as
+        cards() is.
+        """
+        key = "page"
+        if key not in self._cards:
+            self._cards[key] = (
+                self.get_queryset()
+                .select_related("section", "lead_image", "share_image")
+                .with_coverage()
+                .with_corrections_flag()
+                .with_references_flag()
+                .with_tag_list()
+                .with_byline_list()
+            )
         # Never run itself: each caller gets a copy.
         return self._cards[key].all()
 

@@ -87,9 +87,9 @@ def test_with_fragments_off_nothing_is_kept(
     """FRAGMENT_CACHE_SECONDS=0: every request reads what it shows."""
     settings.FRAGMENT_CACHE_SECONDS = 0
     first = client.get(story.get_absolute_url())
-    # The five of the page (no corrections, nothing its body refers to) and
+    # The three of the page (no corrections, nothing its body refers to) and
     # the newsletters its offer shows.
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(4):
         again = client.get(story.get_absolute_url())
     assert again.content == first.content
 

@@ -24,8 +24,9 @@ LISTING_PAGE_BUDGET = 12
 # What the pages need now, below DESIGN.md's budgets, pinned so that a query
 # added to a cold render shows. An article page reads its corrections, and
 # what its body and live entries refer to, only when its row says it has
-# some: one query fewer without each.
-ARTICLE_PAGE_QUERIES = 7
+# some: one query fewer without each. Its tags and bylines come with its
+# row, its cards' bylines with the cards.
+ARTICLE_PAGE_QUERIES = 5
 LISTING_PAGE_QUERIES = {"home": 5, "section": 3, "author": 4, "tag": 4}
 
 
@@ -232,3 +233,34 @@ def test_search_and_feed_queries_do_not_grow_with_the_number_of_articles(
         for url in urls
     ]
     assert few == many
+
+
+def test_article_page_lists_its_tags_by_name_from_its_own_row(
+    client, django_assert_max_num_queries
+):
+    """
+    The Topics list names the article's tags in name order, each linked to
+    its tag page, read with the article's row: an article without tags
+    costs the same queries as one with three.
+    """
+    section = make_section()
+    tagged = make_story(section, tags=["Zoning", "Harbour", "Budget"])
+    untagged = make_story(section, age=2)
+    forget_everything_kept()
+    with django_assert_max_num_queries(ARTICLE_PAGE_BUDGET) as captured:
+        page = client.get(tagged.get_absolute_url()).content.decode()
+    with_tags = len(captured)
+    topics = page[page.index('id="topics"') :]
+    links = [
+        f'<a href="{reverse("articles:tag", args=[slug])}" rel="tag">{name}</a>'
+        for name, slug in [
+            ("Budget", "budget"),
+            ("Harbour", "harbour"),
+            ("Zoning", "zoning"),
+        ]
+    ]
+    positions = [topics.index(link) for link in links]
+    assert positions == sorted(positions)
+    without = article_page_queries(client, untagged, django_assert_max_num_queries)
+    # No corrections: one query fewer than the pinned page.
+    assert with_tags == without == ARTICLE_PAGE_QUERIES - 1
