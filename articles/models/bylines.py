@@ -11,30 +11,13 @@ from newsroom.cache import ReaderVisible, ReaderVisibleQuerySet
 
 from .taxonomy import Author
 
-# What a card's byline (includes/byline.html, Article.card_fingerprint) shows
-# of each name: the author's bio, role and photo stay in the database.
-CARD_BYLINE_FIELDS = [
-    "article",
-    "author",
-    "role",
-    "position",
-    "author__name",
-    "author__slug",
-]
 
-
-def bylines_in_order(for_cards=False):
+def bylines_in_order():
     """
-    Prefetch of an article's bylines with their authors, in byline order;
-    `for_cards`, only what a card shows of them (CARD_BYLINE_FIELDS), as a
-    plain list in `listed_bylines` (Article.ordered_bylines() reads it):
-    giving each article a queryset of its own, as `bylines` needs, cost
-    more than reading them.
+    Prefetch of an article's bylines with their authors, in byline order.
+    Cards read theirs with their articles (ArticleQuerySet.for_listing).
     """
     bylines = ArticleAuthor.objects.select_related("author").order_by("position", "pk")
-    if for_cards:
-        bylines = bylines.only(*CARD_BYLINE_FIELDS)
-        return models.Prefetch("bylines", queryset=bylines, to_attr="listed_bylines")
     return models.Prefetch("bylines", queryset=bylines)
 
 
