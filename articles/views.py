@@ -396,12 +396,12 @@ class ArticleParts:
         keep_prefetched(
             article, "body_references", body_references_of(article, shown, found)
         )
-        # Read as cards are, each with its bylines (byline_list).
-        cards = Article.objects.cards(bylines=False).with_byline_list().published()
+        # Read as cards are, each with its bylines.
+        cards = Article.objects.cards().published()
         more, related = cards.around(article, self.more_count, self.related_count)
-        # The bylines of the article and its cards, from their rows; the
-        # pictures of its cards and its body in one query for them all.
-        keep_bylines(article, more + related)
+        # The article's bylines from its row; the pictures of its cards and
+        # its body in one query for them all.
+        keep_bylines(article)
         prefetch_renditions(
             [card.lead_image for card in more + related] + body_pictures_of([article])
         )

@@ -11,64 +11,36 @@ from newsroom.cache import ReaderVisible, ReaderVisibleQuerySet
 
 from .taxonomy import Author
 
-# What a card's byline (includes/byline.html, Article.card_fingerprint) shows
-# of each name: the author's bio, role and photo stay in the database.
-CARD_BYLINE_FIELDS = [
-    "article",
-    "author",
-    "role",
-    "position",
-    "author__name",
-    "author__slug",
-]
 
-
-def bylines_in_order(for_cards=False):
+def bylines_in_order():
     """
-    Prefetch of an article's bylines with their authors, in byline order;
-    `for_cards`, only what a card shows of them (CARD_BYLINE_FIELDS), as a
-    plain list in `listed_bylines` (Article.ordered_bylines() reads it):
-    giving each article a queryset of its own, as `bylines` needs, cost
-    more than reading them.
+    Prefetch of an article's bylines with their authors, in byline order.
+    Cards read theirs with their articles (ArticleQuerySet.for_listing).
     """
     bylines = ArticleAuthor.objects.select_related("author").order_by("position", "pk")
-    if for_cards:
-        bylines = bylines.only(*CARD_BYLINE_FIELDS)
-        return models.Prefetch("bylines", queryset=bylines, to_attr="listed_bylines")
     return models.Prefetch("bylines", queryset=bylines)
 
 
-def keep_bylines(article, cards):
+def bylines_from_row(article):
     """
-    The bylines of `article` and of its `cards`, with their authors, in
-    byline order: the article's where prefetch_related_objects(
-    bylines_in_order()) leaves them (`article.bylines.all()`, unless
-    already there), each card's as a plain list in `listed_bylines`, as
-    for_cards reads them. From their rows' `byline_list` column
-    (ArticleQuerySet.with_byline_list) when each has one, so they cost no
-    query of their own; else in one plain query for them all. (The
-    prefetch machinery made a queryset for each card, which cost more than
-    the query.)
+    The bylines of `article`, with their authors, in byline order, from its
+    row's `byline_list` column (ArticleQuerySet.with_byline_list): no query
+    of their own, and none to build. Cards get theirs so as they are read
+    (ArticleQuerySet.for_listing), as `listed_bylines`.
     """
-    every = [article, *cards]
-    if all(hasattr(each, "byline_list") for each in every):
-        found = {each.pk: _listed_bylines(each) for each in every}
-    else:
-        rows = bylines_in_order().queryset.filter(article__in=[a.pk for a in every])
-        found = {a.pk: [] for a in every}
-        for row in rows:
-            found[row.article_id].append(row)
-    field = ArticleAuthor._meta.get_field("article")
-    for each in every:
-        for row in found[each.pk]:
-            field.set_cached_value(row, each)
-    for card in cards:
-        card.listed_bylines = found[card.pk]
-    cache = article.__dict__.setdefault("_prefetched_objects_cache", {})
-    if "bylines" not in cache:
-        own = article.bylines.all()
-        own._result_cache, own._prefetch_done = found[article.pk], True
-        cache["bylines"] = own
+    bylines = []
+    article_field = ArticleAuthor._meta.get_field("article")
+    author_field = ArticleAuthor._meta.get_field("author")
+    db = article._state.db
+    for byline_id, author_id, role, position, name, slug, bio in article.byline_list:
+        byline = ArticleAuthor.from_db(
+            db, LISTED_BYLINE, [byline_id, article.pk, author_id, role, position]
+        )
+        author = Author.from_db(db, LISTED_AUTHOR, [author_id, name, slug, bio])
+        article_field.set_cached_value(byline, article)
+        author_field.set_cached_value(byline, author)
+        bylines.append(byline)
+    return bylines
 
 
 # What a `byline_list` gives each byline and its author, in the models'
@@ -78,19 +50,27 @@ LISTED_BYLINE = ["id", "article_id", "author_id", "role", "position"]
 LISTED_AUTHOR = ["id", "name", "slug", "bio"]
 
 
-def _listed_bylines(article):
-    """The article's bylines, with their authors, from its `byline_list`."""
-    bylines = []
-    author_field = ArticleAuthor._meta.get_field("author")
-    db = article._state.db
-    for byline_id, author_id, role, position, name, slug, bio in article.byline_list:
-        byline = ArticleAuthor.from_db(
-            db, LISTED_BYLINE, [byline_id, article.pk, author_id, role, position]
-        )
-        author = Author.from_db(db, LISTED_AUTHOR, [author_id, name, slug, bio])
-        author_field.set_cached_value(byline, author)
-        bylines.append(byline)
-    return bylines
+def keep_bylines(article):
+    """
+    The bylines of `article`, with their authors, in byline order, where
+    prefetch_related_objects(bylines_in_order()) leaves them
+    (`article.bylines.all()`), unless already there: from its row's
+    `byline_list` when it has one (bylines_from_row), else in one plain query.
+    (The prefetch machinery cost more than the query.)
+    """
+    cache = article.__dict__.setdefault("_prefetched_objects_cache", {})
+    if "bylines" in cache:
+        return
+    if hasattr(article, "byline_list"):
+        found = bylines_from_row(article)
+    else:
+        found = list(bylines_in_order().queryset.filter(article=article.pk))
+        field = ArticleAuthor._meta.get_field("article")
+        for row in found:
+            field.set_cached_value(row, article)
+    own = article.bylines.all()
+    own._result_cache, own._prefetch_done = found, True
+    cache["bylines"] = own
 
 
 class ArticleAuthorQuerySet(ReaderVisibleQuerySet):

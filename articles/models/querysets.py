@@ -18,7 +18,7 @@ from django.utils.functional import cached_property
 from .. import search
 from . import navigation
 from .body import body_references
-from .bylines import ArticleAuthor, bylines_in_order
+from .bylines import ArticleAuthor, bylines_from_row, bylines_in_order
 from .images import day_start
 from .imports import ImportRecord
 from .pages import Page
@@ -188,19 +188,38 @@ CARD_FIELDS = [
 ]
 
 
-class WithFrameSections(ModelIterable):
+class ForCards(ModelIterable):
     """
-    Articles given their section from the site frame (Section.objects.
-    in_menu(): kept under the content version, and read by every reading
-    page's section bar anyway) rather than a copy of it joined to each row
-    and built with each article. A section the frame lacks (one added since
-    it was read) is left to be read when asked for.
+    Articles read for their cards (ArticleQuerySet.for_listing), each given
+    its bylines, as `listed_bylines` (Article.ordered_bylines() reads it),
+    from beside its row (with_byline_list, bylines_from_row): where a
+    Prefetch took several times longer to build, run and sort into the
+    articles than the database takes to answer.
     """
 
     def __iter__(self):
+        for article in self.with_sections(super().__iter__()):
+            article.listed_bylines = bylines_from_row(article)
+            yield article
+
+    def with_sections(self, articles):
+        """The articles, each with its section where its row lacks it."""
+        return articles
+
+
+class WithFrameSections(ForCards):
+    """
+    Articles for their cards given their section from the site frame
+    (Section.objects.in_menu(): kept under the content version, and read by
+    every reading page's section bar anyway) rather than a copy of it joined
+    to each row and built with each article. A section the frame lacks (one
+    added since it was read) is left to be read when asked for.
+    """
+
+    def with_sections(self, articles):
         sections = None
         field = self.queryset.model._meta.get_field("section")
-        for article in super().__iter__():
+        for article in articles:
             if sections is None:
                 sections = {
                     section.pk: section for section in Section.objects.in_menu()
@@ -443,25 +462,24 @@ class ArticleQuerySet(PublishingQuerySet):
             )
         )
 
-    def for_listing(self, with_body=False, bylines=True):
+    def for_listing(self, with_body=False):
         """
-        What an article card needs, in a fixed number of queries, and only
-        the columns it shows (CARD_FIELDS, CARD_BYLINE_FIELDS; the bylines
-        left to the caller without `bylines`): the pictures
-        come with their rendition_index (see `prefetch_renditions` for
-        pictures without one), the sections from the site frame when it is
-        kept (WithFrameSections; else each row brings its own). The body,
-        which cards never show, is left in the database unless `with_body`
-        (search's snippets).
+        What an article card needs, in one query, and only the columns it
+        shows (CARD_FIELDS): the pictures come with their rendition_index
+        (see `prefetch_renditions` for pictures without one), the bylines
+        beside each row (with_byline_list, ForCards), the sections from the
+        site frame when it is kept (WithFrameSections; else each row brings
+        its own). The body, which cards never show, is left in the database
+        unless `with_body` (search's snippets).
         """
         fields = [*CARD_FIELDS, "body"] if with_body else CARD_FIELDS
-        queryset = self.select_related("lead_image").only(*fields)
-        if bylines:
-            queryset = queryset.prefetch_related(bylines_in_order(for_cards=True))
+        queryset = self.select_related("lead_image").only(*fields).with_byline_list()
         if not settings.FRAGMENT_CACHE_SECONDS:
             # The frame is read anew for each use: a query of its own.
-            return queryset.select_related("section")
-        queryset._iterable_class = WithFrameSections
+            queryset = queryset.select_related("section")
+            queryset._iterable_class = ForCards
+        else:
+            queryset._iterable_class = WithFrameSections
         return queryset
 
     def for_feed(self):
@@ -619,17 +637,16 @@ class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
         # shows; only the database reads it.
         return super().get_queryset().defer("search_vector")
 
-    def cards(self, latest_line=False, bylines=True):
+    def cards(self, latest_line=False):
         """
         Every article ready for its card (for_listing(), and with
-        `latest_line` with_latest_line(), for the front page; without
-        `bylines` the bylines are left to the caller), from a queryset built
-        once per process: narrowing a copy of it costs a fraction of
-        building it again for every list page and front page.
+        `latest_line` with_latest_line(), for the front page), from a
+        queryset built once per process: narrowing a copy of it costs a
+        fraction of building it again for every list page and front page.
         """
-        key = (latest_line, bylines, bool(settings.FRAGMENT_CACHE_SECONDS))
+        key = (latest_line, bool(settings.FRAGMENT_CACHE_SECONDS))
         if key not in self._cards:
-            listing = self.get_queryset().for_listing(bylines=bylines)
+            listing = self.get_queryset().for_listing()
             self._cards[key] = listing.with_latest_line() if latest_line else listing
         # Never run itself: each caller gets a copy.
         return self._cards[key].all()

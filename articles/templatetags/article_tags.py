@@ -3,12 +3,14 @@ Display helpers for the public pages: section bar, footer links, pictures,
 bylines.
 """
 
+from html import escape as html_escape
 from urllib.parse import quote, urlencode
 
 from django import template
 from django.conf import settings
 from django.core.cache import cache
 from django.template.loader import get_template
+from django.utils.functional import Promise
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
@@ -90,6 +92,19 @@ def footer_pages(frame=None):
     ]
 
 
+def escaped(value):
+    """
+    conditional_escape(), the same text, for what the tags below write for
+    every card: without its wrapping for lazy text, which costs more than
+    the escaping of a short value (lazy text is made text first, as there).
+    """
+    if isinstance(value, Promise):
+        value = str(value)
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return html_escape(str(value))
+
+
 @register.simple_tag
 def picture(image, sizes="100vw", loading="lazy", css_class="", shape=""):
     """
@@ -110,24 +125,21 @@ def picture(image, sizes="100vw", loading="lazy", css_class="", shape=""):
     """
     if shape:
         image = image.in_shape(shape)
-    sizes = conditional_escape(sizes)
-    html = [f' class="{conditional_escape(css_class)}">\n' if css_class else ">\n"]
+    sizes = escaped(sizes)
+    html = [f' class="{escaped(css_class)}">\n' if css_class else ">\n"]
     sources = image.sources
     for source in sources:
         html.append(
-            f'<source type="{conditional_escape(source["type"])}" srcset="'
-            f'{conditional_escape(source["srcset"])}" sizes="{sizes}">\n'
+            f'<source type="{escaped(source["type"])}" srcset="'
+            f'{escaped(source["srcset"])}" sizes="{sizes}">\n'
         )
-    html.append(f'<img src="{conditional_escape(image.fallback_url)}"')
+    html.append(f'<img src="{escaped(image.fallback_url)}"')
     if not sources and (srcset := image.jpeg_srcset):
-        html.append(f' srcset="{conditional_escape(srcset)}" sizes="{sizes}"')
+        html.append(f' srcset="{escaped(srcset)}" sizes="{sizes}"')
     width, height = image.width, image.height
     if width and height:
         html.append(f' width="{width}" height="{height}"')  # pixels, never localized
-    html.append(
-        f' alt="{conditional_escape(image.alt_text)}"'
-        f' loading="{conditional_escape(loading)}"'
-    )
+    html.append(f' alt="{escaped(image.alt_text)}" loading="{escaped(loading)}"')
     if loading == "eager":
         html.append(' fetchpriority="high"')
     html.append(' decoding="async">\n</picture>\n')
@@ -249,7 +261,7 @@ def byline(context, bylines, linked=False):
     the template escapes. Built here rather than in a template: every card
     of every list shows one.
     """
-    escape = conditional_escape if context.autoescape else str
+    escape = escaped if context.autoescape else str
     clauses = []
     for group in byline_groups(bylines):
         names = [escape(author.name) for author in group["authors"]]

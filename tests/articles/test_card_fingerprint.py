@@ -211,7 +211,7 @@ def test_without_kept_parts_listed_articles_bring_their_sections(
 ):
     """The site frame would be read anew: each row brings its section."""
     settings.FRAGMENT_CACHE_SECONDS = 0
-    with django_assert_num_queries(2):  # the articles, their bylines
+    with django_assert_num_queries(1):  # the articles, sections and bylines
         (card,) = Article.objects.cards().filter(pk=article.pk)
         assert card.section.name == "Harbour"
 
