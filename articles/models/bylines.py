@@ -32,11 +32,12 @@ def bylines_from_row(article):
     article_field = ArticleAuthor._meta.get_field("article")
     author_field = ArticleAuthor._meta.get_field("author")
     db = article._state.db
-    for byline_id, author_id, role, position, name, slug, bio in article.byline_list:
+    for byline_id, author_id, role, position, *shown in article.byline_list:
         byline = ArticleAuthor.from_db(
             db, LISTED_BYLINE, [byline_id, article.pk, author_id, role, position]
         )
-        author = Author.from_db(db, LISTED_AUTHOR, [author_id, name, slug, bio])
+        values = [author_id, *shown]  # name, slug and, if read, bio
+        author = Author.from_db(db, LISTED_AUTHOR[: len(values)], values)
         article_field.set_cached_value(byline, article)
         author_field.set_cached_value(byline, author)
         bylines.append(byline)
@@ -44,8 +45,8 @@ def bylines_from_row(article):
 
 
 # What a `byline_list` gives each byline and its author, in the models'
-# field order (Model.from_db); the author's other columns are left
-# deferred (read if ever asked for).
+# field order (Model.from_db); the author's other columns (and the bio,
+# unless asked for) are left deferred (read if ever asked for).
 LISTED_BYLINE = ["id", "article_id", "author_id", "role", "position"]
 LISTED_AUTHOR = ["id", "name", "slug", "bio"]
 

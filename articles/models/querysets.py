@@ -366,11 +366,13 @@ class ArticleQuerySet(PublishingQuerySet):
         listed = self._listed("t.id, g.id, g.name, g.slug", joined, "g.name")
         return self.annotate(tag_list=listed)
 
-    def with_byline_list(self):
+    def with_byline_list(self, bios=False):
         """
         Each article with `byline_list`, its bylines as JSON, read in the
         same query: [[byline id, author id, role, position, author's name,
-        slug, bio], ...] in byline order, for keep_bylines().
+        slug], ...] in byline order, each with the author's bio too when
+        `bios` (the article page's "About the authors"; cards show none),
+        for bylines_from_row().
         """
         bylines = ArticleAuthor._meta.db_table
         authors = ArticleAuthor._meta.get_field("author").related_model._meta.db_table
@@ -378,8 +380,10 @@ class ArticleQuerySet(PublishingQuerySet):
             f"FROM {bylines} b JOIN {authors} u ON u.id = b.author_id "
             "WHERE b.article_id = {article}"
         )
-        row = "b.id, u.id, b.role, b.position, u.name, u.slug, u.bio"
-        listed = self._listed(row, joined, "b.position, b.id")
+        row = "b.id, u.id, b.role, b.position, u.name, u.slug"
+        listed = self._listed(
+            f"{row}, u.bio" if bios else row, joined, "b.position, b.id"
+        )
         return self.annotate(byline_list=listed)
 
     def with_latest_update(self):
@@ -669,7 +673,7 @@ class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
                 .with_corrections_flag()
                 .with_references_flag()
                 .with_tag_list()
-                .with_byline_list()
+                .with_byline_list(bios=True)
             )
         # Never run itself: each caller gets a copy.
         return self._cards[key].all()
