@@ -18,6 +18,7 @@ from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 
 from newsroom.cache import content_cached
+from newsroom.sql import read_rows
 
 from .images import day_start
 from .publishing import Status
@@ -269,34 +270,3 @@ def read_site_frame():
     article, lapse = moments
     upcoming = earliest_change(article, first_to_go_live(found_pages, now), lapse)
     return SiteFrame(found_sections, found_pages, upcoming)
-
-
-def read_rows(connection, sql, params, fields):
-    """
-    The rows of `sql` with `params` on `connection`, their columns read as
-    the ORM reads those of `fields` (one a column; None: as the database
-    gives it): SQLite gives a date or a time as text, a boolean as 0 or 1.
-    """
-    converting = []
-    for index, field in enumerate(fields):
-        if field is None:
-            continue
-        column = field.get_col(field.model._meta.db_table)
-        converters = connection.ops.get_db_converters(
-            column
-        ) + column.get_db_converters(connection)
-        if converters:
-            converting.append((index, column, converters))
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    if not converting:
-        return rows
-    read = []
-    for row in rows:
-        row = list(row)
-        for index, column, converters in converting:
-            for converter in converters:
-                row[index] = converter(row[index], column, connection)
-        read.append(row)
-    return read
