@@ -247,7 +247,7 @@ def read_site_frame():
         "SELECT 'page', id, title, path, '', footer_position, published_at, "
         f"in_footer, NULL, NULL FROM {Page._meta.db_table} WHERE status = %s "
         "UNION ALL "
-        "SELECT 'section', id, name, slug, description, position, NULL, %s, "
+        f"SELECT 'section', {', '.join(SECTION_FIELDS)}, NULL, %s, "
         f"({article_sql}), ({lapse_sql}) FROM {Section._meta.db_table}"
     )
     params = [Status.PUBLISHED, False, *article_params, *lapse_params]
