@@ -13,18 +13,12 @@ from dataclasses import dataclass
 
 from django.apps import apps
 from django.conf import settings
-from django.db.models import (
-    BooleanField,
-    DateField,
-    DateTimeField,
-    Subquery,
-    TextField,
-    Value,
-)
+from django.db import connections, router
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 
 from newsroom.cache import content_cached
+from newsroom.sql import read_rows
 
 from .images import day_start
 from .publishing import Status
@@ -160,29 +154,44 @@ def site_frame():
     return content_cached("site-frame", read_site_frame)
 
 
-def change_moments(pages=True):
+def change_moments(connection, now):
     """
-    Subqueries of the moments when what readers see changes by itself, with
-    no save: the next scheduled article ("next_article") and static page
-    ("next_page") go live, a picture's rights end ("next_lapse", a date: the
-    pages drop the picture from the start of that day). earliest_change()
-    makes one moment of them. Without `pages`, no "next_page": the site
-    frame reads every published page anyway (first_to_go_live), and each
-    subquery costs about as much to build as the rest of its query.
+    The moments after `now` when what readers see changes by itself, with
+    no save, by name, each as the SQL of a subquery of one value, its
+    parameters and the field its value is read as: the next scheduled
+    article ("next_article") and static page ("next_page") go live, a
+    picture's rights end ("next_lapse", a date: the pages drop the picture
+    from the start of that day). earliest_change() makes one moment of
+    them. SQL of our own, for the same reason as read_site_frame's.
     """
     Article = apps.get_model("articles", "Article")
+    Page = apps.get_model("articles", "Page")
     Image = apps.get_model("articles", "Image")
-    article = Article.objects.scheduled().order_by("published_at")
-    lapse = Image.objects.rights_lapsing()
-    moments = {
-        "next_article": Subquery(article.values("published_at")[:1]),
-        "next_lapse": Subquery(lapse.values("rights_expire_on")[:1]),
+    moment = connection.ops.adapt_datetimefield_value(now)
+    day = connection.ops.adapt_datefield_value(timezone.localdate(now))
+    # As Article.objects.scheduled() and Image.objects.rights_lapsing() say.
+    scheduled = (
+        "SELECT published_at FROM {} WHERE status = %s AND published_at > %s "
+        "ORDER BY published_at LIMIT 1"
+    )
+    return {
+        "next_article": (
+            scheduled.format(Article._meta.db_table),
+            [Status.PUBLISHED, moment],
+            Article._meta.get_field("published_at"),
+        ),
+        "next_page": (
+            scheduled.format(Page._meta.db_table),
+            [Status.PUBLISHED, moment],
+            Page._meta.get_field("published_at"),
+        ),
+        "next_lapse": (
+            f"SELECT rights_expire_on FROM {Image._meta.db_table} "
+            "WHERE rights_expire_on > %s ORDER BY rights_expire_on LIMIT 1",
+            [day],
+            Image._meta.get_field("rights_expire_on"),
+        ),
     }
-    if pages:
-        Page = apps.get_model("articles", "Page")
-        page = Page.objects.scheduled().order_by("published_at")
-        moments["next_page"] = Subquery(page.values("published_at")[:1])
-    return moments
 
 
 def first_to_go_live(pages, now):
@@ -213,64 +222,68 @@ def next_change():
     return Article.objects.next_change()
 
 
+def read_next_change():
+    """
+    When what readers see next changes by itself, or None, read afresh in
+    one query (Article.objects.next_change()).
+    """
+    Section = apps.get_model("articles", "Section")
+    connection = connections[router.db_for_read(Section)]
+    moments = change_moments(connection, timezone.now())
+    names = ("next_article", "next_page", "next_lapse")
+    subqueries, params, fields = zip(*(moments[name] for name in names), strict=True)
+    sql = (
+        "SELECT "
+        + ", ".join(f"({subquery})" for subquery in subqueries)
+        + f", EXISTS (SELECT 1 FROM {Section._meta.db_table})"
+    )
+    [row] = read_rows(connection, sql, sum(params, []), [*fields, None])
+    next_article, next_page, next_lapse, any_section = row
+    if not any_section:
+        # No section, so no article; and no lapse is asked, as the site
+        # frame asks none (read_site_frame).
+        return earliest_change(None, next_page, None)
+    return earliest_change(next_article, next_page, next_lapse)
+
+
 def read_site_frame():
     """
     The sections and published pages, and when what readers see next
-    changes by itself, in one query (UNION ALL).
+    changes by itself, in one query (UNION ALL). SQL of our own: every
+    page rendered after a change reads it, and built from querysets the
+    same query took about three times as long to build and compile as the
+    database takes to answer it.
     """
     # By name: the sections' and the pages' modules both read the frame.
     Section = apps.get_model("articles", "Section")
     Page = apps.get_model("articles", "Page")
-    # The moments ride on every section's row (each subquery runs once). An
-    # article needs a section, so without one only a page can change.
-    sections = (
-        Section.objects.order_by()
-        .annotate(
-            kind=Value("section"),
-            at=Value(None, output_field=DateTimeField()),
-            footer=Value(False, output_field=BooleanField()),
-            **change_moments(pages=False),
-        )
-        .values_list(
-            "kind",
-            *SECTION_FIELDS,
-            "at",
-            "footer",
-            "next_article",
-            "next_lapse",
-        )
-    )
-    pages = (
-        Page.objects.order_by()
-        .filter(status=Status.PUBLISHED)
-        .annotate(
-            kind=Value("page"),
-            text=Value("", output_field=TextField()),
-            next_article=Value(None, output_field=DateTimeField()),
-            next_lapse=Value(None, output_field=DateField()),
-        )
-        .values_list(
-            "kind",
-            "id",
-            "title",
-            "path",
-            "text",
-            "footer_position",
-            "published_at",
-            "in_footer",
-            "next_article",
-            "next_lapse",
-        )
-    )
+    connection = connections[router.db_for_read(Section)]
     now = timezone.now()
+    moments = change_moments(connection, now)
+    article_sql, article_params, article_field = moments["next_article"]
+    lapse_sql, lapse_params, lapse_field = moments["next_lapse"]
+    # A page's row, then a section's in the same columns: its fields
+    # (SECTION_FIELDS) where the page has id, title, path, nothing and
+    # footer_position. The moments ride on every section's row (each
+    # subquery runs once). An article needs a section, so without one only
+    # a page can change, which the pages' rows say (first_to_go_live).
+    sql = (
+        "SELECT 'page', id, title, path, '', footer_position, published_at, "
+        f"in_footer, NULL, NULL FROM {Page._meta.db_table} WHERE status = %s "
+        "UNION ALL "
+        f"SELECT 'section', {', '.join(SECTION_FIELDS)}, NULL, %s, "
+        f"({article_sql}), ({lapse_sql}) FROM {Section._meta.db_table}"
+    )
+    params = [Status.PUBLISHED, False, *article_params, *lapse_params]
+    page_field = Page._meta.get_field
+    fields = [None] * 6 + [page_field("published_at"), page_field("in_footer")]
+    rows = read_rows(connection, sql, params, [*fields, article_field, lapse_field])
     found_sections, found_pages, moments = [], [], (None, None)
-    # Pages first: Django compiles the first query's own columns again for
-    # the union as a whole, and theirs are the cheap ones (no subquery). In
-    # no order: sorted below.
-    rows = pages.union(sections, all=True).order_by()
     for kind, *values, at, in_footer, article, lapse in rows:
         if kind == "section":
-            found_sections.append(Section.from_db(sections.db, SECTION_FIELDS, values))
+            found_sections.append(
+                Section.from_db(connection.alias, SECTION_FIELDS, values)
+            )
             moments = (article, lapse)
         else:
             _, title, path, _, position = values

@@ -21,7 +21,6 @@ from .body import body_references
 from .bylines import ArticleAuthor, bylines_from_row, bylines_in_order
 from .images import day_start
 from .imports import ImportRecord
-from .pages import Page
 from .publishing import PublishingQuerySet
 from .taxonomy import Section, TaggedArticle
 
@@ -243,19 +242,7 @@ class ArticleQuerySet(PublishingQuerySet):
         The page cache asks the site frame first, which reads the same
         moments with the sections (navigation.next_change).
         """
-        # Any one row to hang the lookups on; an article needs a section,
-        # so without one there is nothing to change.
-        row = (
-            Section.objects.order_by()
-            .annotate(**navigation.change_moments())
-            .values_list("next_article", "next_page", "next_lapse")
-            .first()
-        )
-        if row is None:
-            # No section, so no article: only a page can be scheduled.
-            page = Page.objects.scheduled().order_by("published_at")
-            return page.values_list("published_at", flat=True).first()
-        return navigation.earliest_change(*row)
+        return navigation.read_next_change()
 
     def going_live_within(self, period, moment=None):
         """Scheduled articles that go live between `moment` (default now) and

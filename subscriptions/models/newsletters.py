@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from newsroom.cache import ReaderVisible, ReaderVisibleQuerySet, content_cached
 from newsroom.email_addresses import normalise_email
+from newsroom.sql import columns_of, read_instances
 
 from .. import consent
 from .consent import ConsentRecord
@@ -88,7 +89,20 @@ class NewsletterQuerySet(ReaderVisibleQuerySet):
         newsletter drops it with the cached pages, and only where every
         process shares the cache (FRAGMENT_CACHE_SECONDS).
         """
-        return content_cached("active-newsletters", lambda: list(self.active()))
+        return content_cached("active-newsletters", self.read_active)
+
+    def read_active(self):
+        """
+        The active newsletters in their order (Meta.ordering), in SQL of our
+        own (newsroom.sql): every article page rendered after a change asks
+        for them, and the ORM took longer to build and compile the query
+        than the database takes to answer it.
+        """
+        sql = (
+            f"SELECT {columns_of(self.model)} FROM {self.model._meta.db_table} "
+            "WHERE is_active ORDER BY position, name"
+        )
+        return read_instances(self.model, sql, [], self.db)
 
 
 class Newsletter(ReaderVisible, models.Model):

@@ -22,6 +22,7 @@ from tests.factories import (
     make_author,
     make_image,
     make_member,
+    make_page,
     make_section,
 )
 
@@ -200,3 +201,24 @@ def test_once_the_kept_next_change_has_come_the_one_after_bounds_kept_pages(
     assert content_version() == version
     assert navigation.next_change() == now + timedelta(seconds=600)
     assert 450 < page_cache_seconds(version) <= 480
+
+
+def test_the_next_change_is_read_in_one_query_with_or_without_a_section(
+    django_assert_num_queries,
+):
+    """
+    Article.objects.next_change() reads the next page, article and end of
+    a picture's rights in one query, also before the site has a section.
+    """
+    now = timezone.now()
+    page = make_page(published_at=now + timedelta(days=3))
+    with django_assert_num_queries(1):
+        assert Article.objects.next_change() == page.published_at
+    image = make_image(rights_expire_on=timezone.localdate() + timedelta(days=2))
+    make_article(lead_image=image)
+    with django_assert_num_queries(1):
+        assert Article.objects.next_change() == image.rights_lapse_at
+    soon = now + timedelta(hours=1)
+    ready_draft(status=Status.PUBLISHED, published_at=soon)
+    with django_assert_num_queries(1):
+        assert Article.objects.next_change() == soon
