@@ -270,7 +270,15 @@ class Image(ReaderVisible, PictureSources, models.Model):
             models.Index(
                 fields=["renditions_status", "renditions_due_at"],
                 name="image_renditions_due_idx",
-            )
+            ),
+            # The next picture whose rights end (navigation.change_moments),
+            # read with the site frame after every change: without it the
+            # whole library is scanned (21-28 ms at 50,000 pictures).
+            models.Index(
+                fields=["rights_expire_on"],
+                name="image_rights_expire_idx",
+                condition=Q(rights_expire_on__isnull=False),
+            ),
         ]
         constraints = [
             models.CheckConstraint(

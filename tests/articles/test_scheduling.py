@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from html import unescape
 
 import pytest
+from django.db import connection
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
@@ -222,3 +223,20 @@ def test_the_next_change_is_read_in_one_query_with_or_without_a_section(
     ready_draft(status=Status.PUBLISHED, published_at=soon)
     with django_assert_num_queries(1):
         assert Article.objects.next_change() == soon
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="PostgreSQL's plan is read"
+)
+def test_the_next_lapse_of_rights_is_read_from_an_index_not_the_whole_library():
+    """
+    Every render after a change asks when the next picture's rights end
+    (navigation.change_moments). With seq scans ruled out the plan names
+    the index: without it the database reads every picture in the library.
+    """
+    sql, params, _ = navigation.change_moments(connection, timezone.now())["next_lapse"]
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "image_rights_expire_idx" in plan, plan
