@@ -6,6 +6,7 @@ accessibility scan. A run without them leaves out the tests that need them
 """
 
 import mimetypes
+import time
 from pathlib import Path
 
 import pytest
@@ -96,7 +97,18 @@ def editor_page(browser, live_server, client):
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.errors = errors
+    under_way = set()
+    page.on("request", lambda request: under_way.add(request))
+    page.on("requestfinished", lambda request: under_way.discard(request))
+    page.on("requestfailed", lambda request: under_way.discard(request))
     yield page
+    # The editor saves drafts by itself: a save still being written when the
+    # test's database is emptied deadlocks with the emptying. Each request
+    # under way ends (its answer received, so its view has finished) before
+    # the context closes, which stops any more.
+    give_up = time.monotonic() + 10
+    while under_way and time.monotonic() < give_up:
+        page.wait_for_timeout(50)
     context.close()
 
 
