@@ -48,11 +48,11 @@ from .imports import ImportRecord, agency_source, fingerprint
 from .live import LiveEntry, LiveEntryQuerySet
 from .live_state import LiveState
 from .pages import Page, PageQuerySet, page_path_problem
+from .prefetched import keep_prefetched
 from .publishing import Publishing, PublishingQuerySet
 from .querysets import (
     ArticleManager,
     ArticleQuerySet,
-    keep_prefetched,
     keep_tags,
     tags_in_order,
     tags_of,

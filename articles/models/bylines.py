@@ -9,6 +9,7 @@ from django.db import models
 
 from newsroom.cache import ReaderVisible, ReaderVisibleQuerySet
 
+from .prefetched import keep_prefetched
 from .taxonomy import Author
 
 
@@ -57,21 +58,13 @@ def keep_bylines(article):
     prefetch_related_objects(bylines_in_order()) leaves them
     (`article.bylines.all()`), unless already there: from its row's
     `byline_list` when it has one (bylines_from_row), else in one plain query.
-    (The prefetch machinery cost more than the query.)
     """
-    cache = article.__dict__.setdefault("_prefetched_objects_cache", {})
-    if "bylines" in cache:
-        return
     if hasattr(article, "byline_list"):
-        found = bylines_from_row(article)
+        keep_prefetched(article, "bylines", lambda: bylines_from_row(article))
     else:
-        found = list(bylines_in_order().queryset.filter(article=article.pk))
-        field = ArticleAuthor._meta.get_field("article")
-        for row in found:
-            field.set_cached_value(row, article)
-    own = article.bylines.all()
-    own._result_cache, own._prefetch_done = found, True
-    cache["bylines"] = own
+        # Through its manager, so each byline's article is this one.
+        bylines = article.bylines.select_related("author")
+        keep_prefetched(article, "bylines", bylines.order_by("position", "pk"))
 
 
 class ArticleAuthorQuerySet(ReaderVisibleQuerySet):

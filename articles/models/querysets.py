@@ -21,6 +21,7 @@ from .body import body_references
 from .bylines import ArticleAuthor, bylines_from_row, bylines_in_order
 from .images import day_start
 from .imports import ImportRecord
+from .prefetched import keep_prefetched
 from .publishing import PublishingQuerySet
 from .taxonomy import Section, TaggedArticle
 
@@ -50,38 +51,22 @@ def keep_tags(article):
     query of their own, else read (tags_of()). Links already prefetched are
     kept.
     """
-    listed = getattr(article, "tag_list", None)
-    if listed is None:
+    if getattr(article, "tag_list", None) is None:
         keep_prefetched(article, "tagged_items", tags_of(article))
-        return
-    cache = article.__dict__.setdefault("_prefetched_objects_cache", {})
-    if "tagged_items" in cache:
-        return
+    else:
+        keep_prefetched(article, "tagged_items", lambda: tags_from_row(article))
+
+
+def tags_from_row(article):
+    """The article's tag links, with their tags, from its `tag_list`."""
     Tag = TaggedArticle._meta.get_field("tag").related_model
     links = []
-    for link_id, tag_id, name, slug in listed:
+    for link_id, tag_id, name, slug in article.tag_list:
         link = TaggedArticle(id=link_id, tag_id=tag_id, content_object_id=article.pk)
         link.tag = Tag(id=tag_id, name=name, slug=slug)
         link.content_object = article
         links.append(link)
-    rows = article.tagged_items.all()
-    rows._result_cache, rows._prefetch_done = links, True
-    cache["tagged_items"] = rows
-
-
-def keep_prefetched(instance, name, queryset):
-    """
-    Read `queryset` into `instance` as its related rows `name`, where
-    prefetch_related_objects() would leave them: `instance.<name>.all()`
-    is then those rows, without a query. For one object a plain query
-    costs less than the prefetch machinery (`queryset` must hold what the
-    related manager would: its rows of `instance`). Rows already prefetched
-    are kept, as prefetch_related_objects() keeps them, and none read.
-    """
-    cache = instance.__dict__.setdefault("_prefetched_objects_cache", {})
-    if name not in cache:
-        len(queryset)  # read it
-        cache[name] = queryset
+    return links
 
 
 # How many of the newest articles the cards under an article are first
@@ -318,23 +303,31 @@ class ArticleQuerySet(PublishingQuerySet):
             models.BooleanField(),
         )
 
-    def _listed(self, row, joined, order):
+    def _listed(self, links, article, target, row, order):
         """
-        A column of each article listing rows as JSON, [[...], ...] ([] for
-        none): `row`, the columns of each (SQL), from `joined` (SQL from
-        FROM to the WHERE naming the article as `{article}`), in `order`.
-        SQL of our own, the database building the list, on PostgreSQL as on
+        A column of each article listing its `links` rows (a model: its
+        foreign key `article` names the article, `target` the row each links
+        to) as JSON, [[...], ...] ([] for none): `row`, the columns of each
+        (SQL, the link as `l` and what it links to as `o`), in `order`. SQL
+        of our own, the database building the list, on PostgreSQL as on
         SQLite, so related rows ride on the article's own query.
         """
-        joined = joined.format(article=f"{self.model._meta.db_table}.id")
+        to_article = links._meta.get_field(article)
+        to_target = links._meta.get_field(target)
+        joined = (
+            f"FROM {links._meta.db_table} l "
+            f"JOIN {to_target.related_model._meta.db_table} o "
+            f"ON o.id = l.{to_target.column} "
+            f"WHERE l.{to_article.column} = {self.model._meta.db_table}.id"
+        )
         if connections[self.db].vendor == "postgresql":
             listed = f"json_agg(json_build_array({row}) ORDER BY {order})::text"
             sql = f"SELECT COALESCE({listed}, '[]') {joined}"
         else:
             # SQLite aggregates the rows in the order the subquery gives them.
             sql = (
-                "SELECT json_group_array(json(l.row)) FROM (SELECT "
-                f"json_array({row}) AS row {joined} ORDER BY {order}) l"
+                "SELECT json_group_array(json(r.row)) FROM (SELECT "
+                f"json_array({row}) AS row {joined} ORDER BY {order}) r"
             )
         return RawSQL(sql, (), output_field=models.JSONField())
 
@@ -344,13 +337,13 @@ class ArticleQuerySet(PublishingQuerySet):
         same query: [[link id, tag id, tag name, tag slug], ...] by tag name,
         for keep_tags().
         """
-        links = TaggedArticle._meta.db_table
-        tags = TaggedArticle._meta.get_field("tag").related_model._meta.db_table
-        joined = (
-            f"FROM {links} t JOIN {tags} g ON g.id = t.tag_id "
-            "WHERE t.content_object_id = {article}"
+        listed = self._listed(
+            TaggedArticle,
+            "content_object",
+            "tag",
+            "l.id, o.id, o.name, o.slug",
+            "o.name",
         )
-        listed = self._listed("t.id, g.id, g.name, g.slug", joined, "g.name")
         return self.annotate(tag_list=listed)
 
     def with_byline_list(self, bios=False):
@@ -361,15 +354,13 @@ class ArticleQuerySet(PublishingQuerySet):
         `bios` (the article page's "About the authors"; cards show none),
         for bylines_from_row().
         """
-        bylines = ArticleAuthor._meta.db_table
-        authors = ArticleAuthor._meta.get_field("author").related_model._meta.db_table
-        joined = (
-            f"FROM {bylines} b JOIN {authors} u ON u.id = b.author_id "
-            "WHERE b.article_id = {article}"
-        )
-        row = "b.id, u.id, b.role, b.position, u.name, u.slug"
+        row = "l.id, o.id, l.role, l.position, o.name, o.slug"
         listed = self._listed(
-            f"{row}, u.bio" if bios else row, joined, "b.position, b.id"
+            ArticleAuthor,
+            "article",
+            "author",
+            f"{row}, o.bio" if bios else row,
+            "l.position, l.id",
         )
         return self.annotate(byline_list=listed)
 
