@@ -254,9 +254,8 @@ def latest_live(at, count, slot=None, excluded=()):
         f"WHERE {' AND '.join(where)} "
         "ORDER BY a.published_at DESC, a.id DESC LIMIT %s"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, count])
-        return cursor.fetchall()
+    fields = [Article._meta.get_field(name) for name in ("id", "section", "kind")]
+    return read_rows(connection, sql, [*params, count], fields)
 
 
 def lead_image(blocks):
