@@ -50,13 +50,7 @@ from .live_state import LiveState
 from .pages import Page, PageQuerySet, page_path_problem
 from .prefetched import keep_prefetched
 from .publishing import Publishing, PublishingQuerySet
-from .querysets import (
-    ArticleManager,
-    ArticleQuerySet,
-    keep_tags,
-    tags_in_order,
-    tags_of,
-)
+from .querysets import ArticleManager, ArticleQuerySet
 from .redirects import Redirect, RedirectQuerySet, normalise_path
 from .revisions import ArticleTransition, Revision
 from .sharing import ArticleOpening, ShareLink
@@ -65,8 +59,11 @@ from .taxonomy import (
     Section,
     SectionQuerySet,
     TaggedArticle,
+    keep_tags,
     reader_cached,
     reserved_section_slugs,
+    tags_in_order,
+    tags_of,
     validate_section_slug,
 )
 

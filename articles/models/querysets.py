@@ -21,53 +21,8 @@ from .body import body_references
 from .bylines import ArticleAuthor, bylines_from_row, bylines_in_order
 from .images import day_start
 from .imports import ImportRecord
-from .prefetched import keep_prefetched
 from .publishing import PublishingQuerySet
-from .taxonomy import Section, TaggedArticle
-
-
-def tags_in_order():
-    """Prefetch of an article's tag links with their tags, by tag name."""
-    return models.Prefetch("tagged_items", queryset=_tag_links())
-
-
-def tags_of(article):
-    """
-    What tags_in_order() prefetches, for the one `article`, as a queryset to
-    read into it (keep_prefetched()).
-    """
-    return _tag_links().filter(content_object_id=article.pk)
-
-
-def _tag_links():
-    return TaggedArticle.objects.select_related("tag").order_by("tag__name")
-
-
-def keep_tags(article):
-    """
-    Keep the article's tag links, with their tags, where tags_in_order()
-    leaves them (`article.tagged_items.all()`): from its `tag_list` column
-    (ArticleQuerySet.with_tag_list) when its row has one, so they cost no
-    query of their own, else read (tags_of()). Links already prefetched are
-    kept.
-    """
-    if getattr(article, "tag_list", None) is None:
-        keep_prefetched(article, "tagged_items", tags_of(article))
-    else:
-        keep_prefetched(article, "tagged_items", lambda: tags_from_row(article))
-
-
-def tags_from_row(article):
-    """The article's tag links, with their tags, from its `tag_list`."""
-    Tag = TaggedArticle._meta.get_field("tag").related_model
-    links = []
-    for link_id, tag_id, name, slug in article.tag_list:
-        link = TaggedArticle(id=link_id, tag_id=tag_id, content_object_id=article.pk)
-        link.tag = Tag(id=tag_id, name=name, slug=slug)
-        link.content_object = article
-        links.append(link)
-    return links
-
+from .taxonomy import Section, TaggedArticle, tags_in_order
 
 # How many of the newest articles the cards under an article are first
 # looked for in (around_sql).
@@ -622,16 +577,17 @@ class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
     def cards(self, latest_line=False):
         """
         Every article ready for its card (for_listing(), and with
-        `latest_line` with_latest_line(), for the front page), from a
-        queryset built once per process: narrowing a copy of it costs a
-        fraction of building it again for every list page and front page.
+        `latest_line` with_latest_line(), for the front page), built once
+        (built_once()).
         """
-        key = (latest_line, bool(settings.FRAGMENT_CACHE_SECONDS))
-        if key not in self._cards:
+
+        def build():
             listing = self.get_queryset().for_listing()
-            self._cards[key] = listing.with_latest_line() if latest_line else listing
-        # Never run itself: each caller gets a copy.
-        return self._cards[key].all()
+            return listing.with_latest_line() if latest_line else listing
+
+        return self.built_once(
+            ("cards", latest_line, bool(settings.FRAGMENT_CACHE_SECONDS)), build
+        )
 
     def page_rows(self):
         """
@@ -639,12 +595,11 @@ class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
         lead and share pictures, live coverage moments and the corrections
         and references flags, its tags and bylines (with_coverage(),
         with_corrections_flag(), with_references_flag(), with_tag_list(),
-        with_byline_list()), from a queryset built once per process, as
-        cards() is.
+        with_byline_list()), built once (built_once()).
         """
-        key = "page"
-        if key not in self._cards:
-            self._cards[key] = (
+        return self.built_once(
+            ("page",),
+            lambda: (
                 self.get_queryset()
                 .select_related("section", "lead_image", "share_image")
                 .with_coverage()
@@ -652,10 +607,19 @@ class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
                 .with_references_flag()
                 .with_tag_list()
                 .with_byline_list(bios=True)
-            )
-        # Never run itself: each caller gets a copy.
-        return self._cards[key].all()
+            ),
+        )
+
+    def built_once(self, key, build):
+        """
+        A copy of the queryset `build()` makes, built once per process under
+        `key`: narrowing a copy of it costs a fraction of building it again
+        for every page that reads it. The one built is never run itself.
+        """
+        if key not in self._built:
+            self._built[key] = build()
+        return self._built[key].all()
 
     @cached_property
-    def _cards(self):
+    def _built(self):
         return {}

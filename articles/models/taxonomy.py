@@ -15,6 +15,7 @@ from taggit.models import TaggedItemBase
 from newsroom.cache import ReaderVisible, ReaderVisibleQuerySet, content_cached
 
 from .navigation import section_address, site_frame
+from .prefetched import keep_prefetched
 
 
 def reserved_section_slugs():
@@ -167,3 +168,49 @@ class TaggedArticle(ReaderVisible, TaggedItemBase):
                 fields=["content_object", "tag"], name="tagged_article_unique"
             )
         ]
+
+
+# An article's tags: read with it, beside its row, or on their own.
+
+
+def tags_in_order():
+    """Prefetch of an article's tag links with their tags, by tag name."""
+    return models.Prefetch("tagged_items", queryset=_tag_links())
+
+
+def tags_of(article):
+    """
+    What tags_in_order() prefetches, for the one `article`, as a queryset to
+    read into it (keep_prefetched()).
+    """
+    return _tag_links().filter(content_object_id=article.pk)
+
+
+def _tag_links():
+    return TaggedArticle.objects.select_related("tag").order_by("tag__name")
+
+
+def keep_tags(article):
+    """
+    Keep the article's tag links, with their tags, where tags_in_order()
+    leaves them (`article.tagged_items.all()`): from its `tag_list` column
+    (ArticleQuerySet.with_tag_list) when its row has one, so they cost no
+    query of their own, else read (tags_of()). Links already prefetched are
+    kept.
+    """
+    if getattr(article, "tag_list", None) is None:
+        keep_prefetched(article, "tagged_items", tags_of(article))
+    else:
+        keep_prefetched(article, "tagged_items", lambda: tags_from_row(article))
+
+
+def tags_from_row(article):
+    """The article's tag links, with their tags, from its `tag_list`."""
+    Tag = TaggedArticle._meta.get_field("tag").related_model
+    links = []
+    for link_id, tag_id, name, slug in article.tag_list:
+        link = TaggedArticle(id=link_id, tag_id=tag_id, content_object_id=article.pk)
+        link.tag = Tag(id=tag_id, name=name, slug=slug)
+        link.content_object = article
+        links.append(link)
+    return links

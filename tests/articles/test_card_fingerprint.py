@@ -202,7 +202,7 @@ def test_cards_hand_out_copies_of_querysets_built_once(article):
     (card,) = first.filter(pk=article.pk)
     assert card.latest_line == "" and card.section.name == "Harbour"
     assert list(Article.objects.cards()) == [article]
-    kept = Article.objects._cards.values()
+    kept = Article.objects._built.values()
     assert kept and all(queryset._result_cache is None for queryset in kept)
 
 
