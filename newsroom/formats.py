@@ -54,8 +54,10 @@ DAY_STYLES = frozenset(
 
 def local(value):
     """An aware datetime in the paper's time zone; dates and naive times as they are."""
-    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
-        return timezone.localtime(value)
+    if isinstance(value, datetime.datetime) and value.utcoffset() is not None:
+        # timezone.localtime() without its checks, made here already: every
+        # card writes its date twice.
+        return value.astimezone(timezone.get_current_timezone())
     return value
 
 

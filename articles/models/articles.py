@@ -57,6 +57,9 @@ class Article(Publishing, ReaderVisible, models.Model):
         # Told in pictures: the body's first gallery takes the lead's place.
         PICTURES = "pictures", "Pictures"
 
+    # Each kind's label, as get_kind_display() gives it, read for every card.
+    KIND_LABELS = dict(Kind.choices)
+
     LiveState = LiveState
 
     title = models.CharField("headline", max_length=255)
@@ -270,7 +273,7 @@ class Article(Publishing, ReaderVisible, models.Model):
         nothing for news, nor where the section already says it (an opinion
         piece in Opinion). Shown beside or instead of the section's name.
         """
-        label = self.get_kind_display()
+        label = self.KIND_LABELS.get(self.kind, self.kind)
         if self.kind == self.Kind.NEWS or label == self.section.name:
             return ""
         return label
@@ -350,14 +353,14 @@ class Article(Publishing, ReaderVisible, models.Model):
             bylines = self.bylines.all()
         return sorted(bylines, key=lambda b: (b.position, b.pk))
 
-    # What an article's card (templates/includes/article_card.html) shows of
-    # it, named as the template names it (card.title, card.section.name):
-    # card_shows() reads these once, the card is rendered from them alone, and
-    # card_fingerprint() is made of them. tests/articles/test_card_fingerprint.py
-    # fails when the card template names anything else. "bylines" is the
-    # byline (ArticleAuthor rows in order: names, links and roles, the byline
-    # template tag); "lead_picture" the picture, shown in the card's shape
-    # (the picture template tag).
+    # What an article's card (card_html in articles/templatetags/article_tags.py)
+    # shows of it, named as the card reads it (card["title"],
+    # card["section"]["name"]): card_shows() reads these once, the card is
+    # written from them alone, and card_fingerprint() is made of them.
+    # tests/articles/test_card_fingerprint.py fails when the card reads
+    # anything else. "bylines" is the byline (ArticleAuthor rows in order:
+    # names, links and roles, byline_html); "lead_picture" the picture, shown
+    # in the card's shape (the picture template tag's builder).
     CARD_SHOWS = (
         "pk",
         "title",
@@ -372,16 +375,18 @@ class Article(Publishing, ReaderVisible, models.Model):
         "is_live_now",
         "latest_line",
     )
+    # Each of them with its names apart: ("section.name", ("section", "name")).
+    CARD_PATHS = tuple((path, tuple(path.split("."))) for path in CARD_SHOWS)
 
     def card_shows(self, section_urls=None):
         """
         What the article's card shows (CARD_SHOWS), read once, nested as the
-        card template reads it: {"title": …, "section": {"name": …}, …}.
+        card reads it: {"title": …, "section": {"name": …}, …}.
         `section_urls` ({section slug: address}), shared by the cards of one
         list, spares reversing the same section's address for each card.
         """
         shown = {}
-        for path in self.CARD_SHOWS:
+        for path, names in self.CARD_PATHS:
             if path == "bylines":
                 value = self.ordered_bylines()
             elif path == "lead_picture":
@@ -393,10 +398,10 @@ class Article(Publishing, ReaderVisible, models.Model):
                     value = section_urls[slug] = self.section.get_absolute_url()
             else:
                 value = self
-                for name in path.split("."):
+                for name in names:
                     value = getattr(value, name)
                     value = value() if callable(value) else value
-            *parents, name = path.split(".")
+            *parents, name = names
             level = shown
             for parent in parents:
                 level = level.setdefault(parent, {})
@@ -411,9 +416,9 @@ class Article(Publishing, ReaderVisible, models.Model):
         """
         shown = self.card_shows() if shown is None else shown
         fingerprint = [options, settings.MEDIA_URL]
-        for path in self.CARD_SHOWS:
+        for path, names in self.CARD_PATHS:
             value = shown
-            for name in path.split("."):
+            for name in names:
                 value = value[name]
             if path == "bylines":
                 value = [

@@ -9,14 +9,13 @@ from urllib.parse import quote, urlencode
 from django import template
 from django.conf import settings
 from django.core.cache import cache
-from django.template.loader import get_template
 from django.utils.functional import Promise
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 
 from articles.models import ArticleAuthor, Page, Section, navigation
-from newsroom import metrics
+from newsroom import formats, metrics
 from newsroom.cache import cache_key, fragments
 
 register = template.Library()
@@ -31,6 +30,8 @@ BYLINE_LEADS = {
     ArticleAuthor.Role.TRANSLATOR: "translated by",
     ArticleAuthor.Role.AGENCY: "",
 }
+# Each introduction as the byline's first clause writes it.
+FIRST_BYLINE_LEADS = {lead: capfirst(lead) for lead in BYLINE_LEADS.values()}
 
 
 @register.simple_tag
@@ -98,6 +99,8 @@ def escaped(value):
     every card: without its wrapping for lazy text, which costs more than
     the escaping of a short value (lazy text is made text first, as there).
     """
+    if type(value) is str:  # most of what a card writes: plain text, not safe
+        return html_escape(value)
     if isinstance(value, Promise):
         value = str(value)
     if hasattr(value, "__html__"):
@@ -162,13 +165,13 @@ def card_key(article, options, shown=None):
 @register.simple_tag
 def article_cards(articles, level=2, featured=False, show_section=False, lead=False):
     """
-    The cards (includes/article_card.html) of `articles`, as HTML, in one
-    cache round trip: each is read under card_key() (the article's
-    card_fingerprint), and the ones missing are rendered and stored
-    together. A page of 20 cards renders only those whose article, section,
-    bylines or picture changed since. With `lead`,
-    the first card is a featured one (a list page's lead story). What a card
-    shows is read once (card_shows), for its key and its render alike.
+    The cards (card_html) of `articles`, as HTML, in one cache round trip:
+    each is read under card_key() (the article's card_fingerprint), and the
+    ones missing are written and stored together. A page of 20 cards writes
+    only those whose article, section, bylines or picture changed since.
+    With `lead`, the first card is a featured one (a list page's lead
+    story). What a card shows is read once (card_shows), for its key and its
+    HTML alike.
     """
     articles = list(articles)
     section_urls = {}
@@ -187,17 +190,80 @@ def article_cards(articles, level=2, featured=False, show_section=False, lead=Fa
     ]
     found = cache.get_many(keys) if keys else {}
     missing = {}
-    card_template = get_template("includes/article_card.html")
     cards = []
     for card, key, how in zip(shown, keys, options, strict=True):
         html = found.get(key)
         if html is None:
-            html = missing[key] = card_template.render({"card": card, **how})
-        cards.append(mark_safe(html))  # rendered by our own template
+            html = missing[key] = card_html(card, **how)
+        cards.append(mark_safe(html))  # written by card_html
     if missing:
         cache.set_many(missing, timeout=CARD_SECONDS)
     metrics.looked_up("card", hits=len(keys) - len(missing), misses=len(missing))
     return cards
+
+
+# The card picture's `sizes`: a featured card's (the lead story), any other's.
+LEAD_CARD_SIZES = "(min-width: 64rem) 38rem, 100vw"
+CARD_SIZES = "(min-width: 64rem) 16rem, (min-width: 40rem) 45vw, 100vw"
+CARD_PICTURE = {"css_class": "card__image", "shape": "card"}
+
+
+def card_html(card, level=2, featured=False, show_section=False):
+    """
+    An article's card: its picture in the card shape (eager and wide when
+    `featured`), the section (with `show_section`) or the kind of piece as
+    kicker, the headline in an <h`level`> ("Live" while its coverage goes
+    on), the latest live line or the standfirst, the byline and the day it
+    was published. Written from `card`, what Article.card_shows() read, and
+    nothing else, so that its card_fingerprint() covers all it shows.
+
+    Built here rather than in a template: a page of cards written after a
+    publish renders each of them, and a template costs several times as
+    much.
+    """
+    image = card["lead_picture"]
+    lead = " card--lead" if featured else ""
+    html = [f'<article class="card{lead}{"" if image else " card--text"}">\n']
+    if image:
+        html.append(
+            picture(image, LEAD_CARD_SIZES, "eager", **CARD_PICTURE)
+            if featured
+            else picture(image, CARD_SIZES, **CARD_PICTURE)
+        )
+    html.append('\n<div class="card__text">\n')
+    if show_section:
+        section = card["section"]
+        html.append(
+            f'<p class="kicker"><a href="{escaped(section["get_absolute_url"])}">'
+            f"{escaped(section['name'])}</a></p>"
+        )
+    elif kicker := card["kicker"]:
+        html.append(f'<p class="kicker">{escaped(kicker)}</p>')
+    level = escaped(level)
+    html.append(f'\n<h{level} class="card__title">')
+    if card["is_live_now"]:
+        html.append('<span class="live__label">Live</span> ')
+    html.append(
+        f'<a href="{escaped(card["get_absolute_url"])}">{escaped(card["title"])}</a>'
+        f"</h{level}>\n"
+    )
+    if latest := card["latest_line"]:
+        html.append(
+            '<p class="card__latest"><span class="visually-hidden">Latest: </span>'
+            f"{escaped(latest)}</p>"
+        )
+    elif standfirst := card["standfirst"]:
+        html.append(f'<p class="card__standfirst">{escaped(standfirst)}</p>')
+    html.append('\n<p class="card__meta">')
+    if bylines := card["bylines"]:
+        html.append(f'<span class="card__byline">{byline_html(bylines)}\n</span> ')
+    published = card["published_at"]
+    html.append(
+        f'<time datetime="{escaped(formats.iso(published))}">'
+        f"{escaped(formats.written(published, 'day'))}</time></p>\n"
+        "</div>\n</article>\n"
+    )
+    return mark_safe("".join(html))  # every value escaped above
 
 
 # {% fragment "name" fragments %}: a part of a reading page kept rendered.
@@ -254,14 +320,21 @@ def byline_groups(bylines):
 @register.simple_tag(takes_context=True)
 def byline(context, bylines, linked=False):
     """
+    The byline of `bylines` (byline_html), escaped where the template
+    escapes.
+    """
+    return byline_html(bylines, linked, escaped if context.autoescape else str)
+
+
+def byline_html(bylines, linked=False, escape=escaped):
+    """
     The byline of `bylines` (ArticleAuthor rows in order, as
     Article.ordered_bylines gives them), its clauses (byline_groups) parted
     by semicolons: "By Jane Doe, Ann Lee and John Roe; photographs by Kim
-    Mor", each name a link to the author's page when `linked`; escaped where
-    the template escapes. Built here rather than in a template: every card
-    of every list shows one.
+    Mor", each name a link to the author's page when `linked`, each value
+    passed through `escape`. Built here rather than in a template: every
+    card of every list shows one.
     """
-    escape = escaped if context.autoescape else str
     clauses = []
     for group in byline_groups(bylines):
         names = [escape(author.name) for author in group["authors"]]
@@ -275,7 +348,7 @@ def byline(context, bylines, linked=False):
         if len(names) > 1:
             text = f"{', '.join(names[:-1])} and {text}"
         if lead := group["lead"]:
-            text = f"{lead if clauses else capfirst(lead)} {text}"
+            text = f"{lead if clauses else FIRST_BYLINE_LEADS[lead]} {text}"
         clauses.append(text)
     return mark_safe("; ".join(clauses))  # escaped above where it is due
 

@@ -31,7 +31,7 @@ def test_warm_up_compiles_every_project_template_and_runs_no_query(
         compiled = warm_up()
     names = project_templates()
     assert "articles/article_detail.html" in names
-    assert "includes/article_card.html" in names
+    assert "includes/article_list.html" in names
     assert compiled >= len(names)
     kept = set(loader.get_template_cache)
     assert names <= kept
