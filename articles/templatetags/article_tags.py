@@ -226,7 +226,7 @@ def card_html(card, level=2, featured=False, show_section=False):
     html = [f'<article class="card{lead}{"" if image else " card--text"}">\n']
     if image:
         html.append(
-            picture(image, LEAD_CARD_SIZES, "eager", **CARD_PICTURE)
+            picture(image, LEAD_CARD_SIZES, loading="eager", **CARD_PICTURE)
             if featured
             else picture(image, CARD_SIZES, **CARD_PICTURE)
         )
