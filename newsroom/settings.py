@@ -158,6 +158,11 @@ TEMPLATES = [
     },
 ]
 
+# Forms write their <input>s and error lists in Python, byte for byte what
+# Django's templates for them write, and render every other widget through
+# those templates (newsroom.form_renderer).
+FORM_RENDERER = "newsroom.form_renderer.FormRenderer"
+
 # Databases: SQLite in the project by default, so a newcomer needs no server;
 # PostgreSQL in production through DATABASE_URL.
 DATABASES = {

@@ -13,6 +13,7 @@ from django.utils import timezone
 from subscriptions import outbound
 from subscriptions.consent import CURRENT, NEWSLETTER_SIGN_UP, wording
 from subscriptions.models import OutboundEmail, Subscription
+from tests.html import parse, text
 from tests.servers import free_port
 
 from .factories import make_newsletter, make_subscription, sign_up_data
@@ -306,6 +307,46 @@ def test_invalid_sign_up_shows_what_is_wrong_keeps_input_and_changes_nothing(
         assert f'value="{typed}"'.encode() in response.content
     assert Subscription.objects.count() == 0
     assert mail.outbox == []
+
+
+def test_sign_up_page_marks_each_wrong_field_and_keeps_what_was_typed(client):
+    """
+    Each message sits under its own field, which points to it; every value
+    comes back as typed (quotes, ampersands and angle brackets too), the
+    ticked box stays ticked, the chosen newsletter chosen, the honeypot empty.
+    """
+    make_newsletter(slug="daily", position=1)
+    chosen = make_newsletter(slug="weekly", position=2)
+    typed = """o'brien&"sons"<at>example.ie"""
+    source = '/news/a-b/?x=1&y="2"'
+    data = sign_up_data(chosen, email=typed, consent_version="1999", source=source)
+
+    response = client.post(SIGN_UP, data)
+
+    assert response.status_code == 400
+    form = parse(response).select_one("form.newsletter-form")
+    email = form.select_one('input[name="email"]')
+    assert email["value"] == typed
+    assert email["aria-invalid"] == "true"
+    errors = form.select_one(f"ul#{email['aria-describedby']}")
+    assert text(errors) == "Enter an email address like name@example.com."
+    assert errors.find_previous_sibling("input") is email
+    consent = form.select_one('input[name="consent"]')
+    assert consent.has_attr("checked") and not consent.has_attr("aria-invalid")
+    assert form.select_one("select[name=newsletter] option[selected]")["value"] == (
+        "weekly"
+    )
+    assert form.select_one('input[name="source"]')["value"] == source
+    # The wording changed since the page was served: said so, and the
+    # current version goes back with the next try.
+    version = form.select_one('input[name="consent_version"]')
+    assert version["value"] == CURRENT[NEWSLETTER_SIGN_UP]
+    assert "wording beside the box has changed" in text(
+        version.find_previous_sibling("ul", class_="errorlist")
+    )
+    honeypot = form.select_one('div[hidden] input[name="website"]')
+    assert not honeypot.has_attr("value")
+    assert len(form.select("ul.errorlist")) == 2
 
 
 def test_inactive_newsletter_takes_no_sign_ups(client):
