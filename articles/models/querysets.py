@@ -24,10 +24,6 @@ from .imports import ImportRecord
 from .publishing import PublishingQuerySet
 from .taxonomy import Section, TaggedArticle, tags_in_order
 
-# How many of the newest articles the cards under an article are first
-# looked for in (around_sql).
-RECENT_WINDOW = 1000
-
 
 def around_sql(model, connection, article, tags, counts):
     """
@@ -38,11 +34,11 @@ def around_sql(model, connection, article, tags, counts):
     among the newest `candidates` live articles tagged with any of them but
     it and `more`.
 
-    Those candidates are looked for among the newest `RECENT_WINDOW`
-    articles first, which finds them all while the tags are common. Only
-    when that finds too few is each tag asked for its own newest
-    `candidates`, so the database reads a rare tag's few rows by its index
-    rather than every article; the newest of those are the same articles.
+    Those candidates are asked as one semi-join, so the database picks the
+    cheaper way by how common the tags are: while they are rare (on the
+    demo paper, every tag) it reads their tagged rows by the tag's index and
+    sorts the few articles they name; while they are common it walks the
+    newest articles and stops at the `candidates`th tagged one.
     """
     more_count, related_count, candidates = counts
     articles = model._meta.db_table
@@ -58,44 +54,22 @@ def around_sql(model, connection, article, tags, counts):
     more_params = [*live_params, article.section_id, more_count]
     if not tags:
         return more, more_params
-    tag_list = ", ".join(["%s"] * len(tags))
-    recent = (
-        f"SELECT a.id, a.published_at FROM (SELECT a.id, a.published_at "
-        f"FROM {articles} a WHERE {live} AND a.id NOT IN (SELECT id FROM more) "
-        f"{newest_first} LIMIT %s) a WHERE (SELECT COUNT(*) FROM {links} t "
-        f"WHERE t.content_object_id = a.id AND t.tag_id IN ({tag_list})) > 0 "
-        f"{newest_first} LIMIT %s"
-    )
-    # A count, not EXISTS: the database then asks of each recent article in
-    # turn and stops at the `candidates`th, where a semi-join would read
-    # every link of the tags first.
-    recent_params = [*live_params, RECENT_WINDOW, *tags, candidates]
-    # Each tag's newest, read only when the recent ones are too few.
-    by_tag = (
-        f"SELECT id, published_at FROM (SELECT a.id, a.published_at FROM {links} t "
-        f"JOIN {articles} a ON a.id = t.content_object_id WHERE t.tag_id = %s "
-        f"AND {live} AND a.id NOT IN (SELECT id FROM more) "
-        "AND (SELECT COUNT(*) FROM recent) < %s "
-        f"{newest_first} LIMIT %s) AS tag_{{}}"
-    )
-    tagged = " UNION ".join(
-        ["SELECT id, published_at FROM recent"]
-        + [by_tag.format(n) for n in range(len(tags))]
+    shared = f"t.tag_id IN ({', '.join(['%s'] * len(tags))})"
+    newest = (
+        f"SELECT a.id, a.published_at FROM {articles} a WHERE {live} "
+        "AND a.id NOT IN (SELECT id FROM more) AND a.id IN (SELECT "
+        f"t.content_object_id FROM {links} t WHERE {shared}) {newest_first} LIMIT %s"
     )
     sql = (
-        f"WITH more AS ({more}), recent AS ({recent}), "
-        f"tagged AS ({tagged}), "
-        f"newest AS (SELECT a.id, a.published_at FROM tagged a {newest_first} "
-        "LIMIT %s) "
-        "SELECT id FROM more UNION SELECT id FROM ("
-        f"SELECT n.id FROM newest n JOIN {links} t ON t.content_object_id = n.id "
-        f"WHERE t.tag_id IN ({tag_list}) GROUP BY n.id, n.published_at "
-        "ORDER BY COUNT(*) DESC, n.published_at DESC, n.id DESC LIMIT %s) AS ranked"
+        f"WITH more AS ({more}) SELECT id FROM more UNION ALL SELECT id FROM ("
+        f"SELECT a.id FROM ({newest}) a JOIN {links} t ON t.content_object_id = a.id "
+        f"WHERE {shared} GROUP BY a.id, a.published_at "
+        "ORDER BY COUNT(*) DESC, a.published_at DESC, a.id DESC LIMIT %s) ranked"
     )
     params = [
         *more_params,
-        *recent_params,
-        *(p for tag in tags for p in (tag, *live_params, candidates, candidates)),
+        *live_params,
+        *tags,
         candidates,
         *tags,
         related_count,

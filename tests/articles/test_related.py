@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from articles.models import Article, querysets
+from articles.models import Article
 from tests.factories import make_article, make_section
 from tests.html import parse, text
 
@@ -98,14 +98,11 @@ def test_each_candidate_for_related_reading_is_an_article_however_many_tags_it_s
     assert [a.title for a in related] == ["Shares three, newest", "Shares one, older"]
 
 
-def test_related_reading_older_than_the_recent_articles_is_found_tag_by_tag(
-    client, monkeypatch
-):
+def test_related_reading_far_older_than_the_newest_articles_is_found(client):
     """
-    When the newest articles hold too few sharing its tags, each tag's own
-    newest are read: the same cards, ranked the same way.
+    When the newest articles hold too few sharing its tags, older ones are
+    found however far back: the same cards, ranked the same way.
     """
-    monkeypatch.setattr(querysets, "RECENT_WINDOW", 2)
     article = story("The article", 1, ["harbour", "council"])
     for age in range(2, 5):
         story(f"Untagged {age}", age, ["sport"])
@@ -117,3 +114,51 @@ def test_related_reading_older_than_the_recent_articles_is_found_tag_by_tag(
         "Shares one, older",
         "Shares one, oldest",
     ]
+
+
+def test_more_in_its_section_takes_no_place_among_the_candidates():
+    """
+    The newest `candidates` are counted after more in the section is set
+    aside: a newer tagged story of the same section does not crowd out an
+    older one of another.
+    """
+    section = make_section()
+    article = story("The article", 5, ["harbour"], section=section)
+    story("Same section, tagged", 1, ["harbour"], section=section)
+    story("Other section, tagged", 2, ["harbour"])
+    more, related = Article.objects.published().around(article, candidates=1)
+    assert [a.title for a in more] == ["Same section, tagged"]
+    assert [a.title for a in related] == ["Other section, tagged"]
+
+
+def test_articles_not_live_take_no_place_among_the_candidates():
+    article = story("The article", 5, ["harbour"])
+    story("Draft", 1, ["harbour"], status=Article.Status.DRAFT)
+    story("Scheduled", -2, ["harbour"])
+    story("Live, older", 10, ["harbour"])
+    _, related = Article.objects.published().around(article, candidates=1)
+    assert [a.title for a in related] == ["Live, older"]
+
+
+def test_related_reading_published_at_the_same_moment_ranks_the_later_added_first():
+    """Ties in shared tags and publication time go to the higher id, in the
+    ranking and at the candidates' cut alike."""
+    article = story("The article", 5, ["harbour", "council"])
+    moment = timezone.now() - timedelta(hours=2)
+    first = make_article(title="Added first", tags=["harbour"], published_at=moment)
+    second = make_article(title="Added second", tags=["harbour"], published_at=moment)
+    assert first.pk < second.pk
+    _, related = Article.objects.published().around(article)
+    assert [a.title for a in related] == ["Added second", "Added first"]
+    _, related = Article.objects.published().around(article, candidates=1)
+    assert [a.title for a in related] == ["Added second"]
+
+
+def test_an_untagged_article_has_more_in_its_section_and_no_related_reading():
+    section = make_section()
+    article = story("The article", 5, [], section=section)
+    story("Same section", 1, ["harbour"], section=section)
+    story("Other section", 2, ["harbour"])
+    more, related = Article.objects.published().around(article)
+    assert [a.title for a in more] == ["Same section"]
+    assert related == []
