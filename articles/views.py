@@ -504,8 +504,11 @@ class ArticleDetailView(OrStaticPage, PublicPageMixin, DetailView):
         # A live article's later pages hold other entries: each is its own.
         return self.page_number() if self.object.live_state else 1
 
-    def get_queryset(self):
-        return Article.objects.page_rows().published()
+    def get_object(self, queryset=None):
+        article = Article.objects.page_row(self.kwargs["slug"])
+        if article is None:
+            raise Http404("No live article at this address")
+        return article
 
     def get(self, request, *args, **kwargs):
         self.object = self.fragments().get("article-row")

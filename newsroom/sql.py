@@ -7,7 +7,12 @@ active_cached) and read its rows here, each column as the ORM reads its
 field's.
 """
 
-from django.db import connections
+from copy import copy
+from datetime import UTC, datetime
+from functools import cache
+
+from django.db import connections, models, router
+from django.db.models.sql import Query
 
 
 def read_rows(connection, sql, params, fields):
@@ -56,3 +61,114 @@ def read_instances(model, sql, params, using):
 def columns_of(model):
     """The columns of `model`'s concrete fields, in its order, for a SELECT."""
     return ", ".join(field.column for field in model._meta.concrete_fields)
+
+
+class CompiledOnce:
+    """
+    A queryset compiled to SQL once per process (and database) and run
+    again with other values, its rows made into instances by the queryset's
+    own iterable (selected related objects, annotations, and the iterable
+    class it was given, all as the queryset would). For a query that every
+    page rendered after a change runs, where Django takes longer to build
+    and compile it than the database takes to answer it.
+
+    `build(**values)` makes the queryset from one value for each of
+    `parameters` (name: the model field the value is compared with, as
+    filter(field=value) or field__lte=value compare it: its SQL parameter
+    is that field's database value). It is built and compiled once, with a
+    placeholder for each value that no row holds, found again among the
+    compiled query's parameters and replaced with the values of each run.
+    """
+
+    def __init__(self, build, **parameters):
+        self.build = build
+        self.parameters = parameters
+        self._compiled = {}
+
+    def run(self, **values):
+        """The queryset's rows for these `values`: a list of instances."""
+        queryset, compiler, positions = self._compile()
+        connection = compiler.connection
+        sql, params = compiler.precompiled
+        params = list(params)
+        for name, value in values.items():
+            prepared = self.parameters[name].get_db_prep_value(value, connection)
+            for position in positions[name]:
+                params[position] = prepared
+        run = queryset._chain()
+        run.query = _CompiledQuery(run.model, compiler.with_sql(sql, params))
+        return list(run)
+
+    def _compile(self):
+        """
+        (queryset, compiler, positions) compiled under the placeholders,
+        once per database (that the router reads the queryset's model from).
+        """
+        key = router.db_for_read(self._model())
+        if key not in self._compiled:
+            placeholders = {
+                name: _placeholder(field, n)
+                for n, (name, field) in enumerate(self.parameters.items())
+            }
+            queryset = self.build(**placeholders)
+            connection = connections[queryset.db]
+            compiler_class = _precompiled(connection.ops.compiler("SQLCompiler"))
+            compiler = compiler_class(queryset.query, connection, queryset.db)
+            sql, params = compiler.as_sql()
+            compiler.precompiled = sql, tuple(params)
+            positions = {}
+            for name, field in self.parameters.items():
+                prepared = field.get_db_prep_value(placeholders[name], connection)
+                positions[name] = [n for n, p in enumerate(params) if p == prepared]
+                if not positions[name]:
+                    raise ValueError(f"{name!r} is not compared in the query built")
+            self._compiled[key] = queryset, compiler, positions
+        return self._compiled[key]
+
+    def _model(self):
+        return next(iter(self.parameters.values())).model
+
+
+def _placeholder(field, n):
+    """A value of `field` that no row holds (the `n`th placeholder)."""
+    field = getattr(field, "target_field", field)
+    if isinstance(field, models.DateTimeField):
+        return datetime(1901, 1, 1, 0, 0, 0, n + 1, tzinfo=UTC)
+    if isinstance(field, models.IntegerField):
+        return -1_000_000_000 - n
+    return f"\x00placeholder {n}"
+
+
+class _CompiledQuery(Query):
+    """A query whose compiler (a _Precompiled one) is given, not made."""
+
+    def __init__(self, model, compiler):
+        super().__init__(model)
+        self.compiled = compiler
+
+    def get_compiler(self, using=None, connection=None, elide_empty=True):
+        return self.compiled
+
+
+class _Precompiled:
+    """A compiler that gives the SQL it compiled before, with its parameters."""
+
+    precompiled = None
+
+    def as_sql(self, *args, **kwargs):
+        if self.precompiled is None:
+            return super().as_sql(*args, **kwargs)
+        return self.precompiled
+
+    def with_sql(self, sql, params):
+        """A copy of this compiler (compiled) giving `sql` with `params`."""
+        compiler = copy(self)
+        compiler.precompiled = sql, params
+        return compiler
+
+
+@cache
+def _precompiled(compiler_class):
+    return type(
+        f"Precompiled{compiler_class.__name__}", (_Precompiled, compiler_class), {}
+    )

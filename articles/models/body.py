@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 
 from newsroom.cache import ReaderVisible, ReaderVisibleQuerySet
+from newsroom.sql import CompiledOnce
 
 from .embeds import ResolvedEmbed
 from .images import Image
@@ -108,14 +109,25 @@ def body_references(entries=None):
 
 def body_references_of(article, entries=None, found=True):
     """
-    What body_references() prefetches, for the one `article`, as a queryset
-    to read into it (keep_prefetched()). Not `found` (its row says it has
+    What body_references() prefetches, for the one `article`, as rows or a
+    queryset to read into it (keep_prefetched()). Not `found` (its row says it has
     no reference rows, ArticleQuerySet.with_references_flag): none, without
     a query.
     """
     if not found:
         return ArticleBodyReference.objects.none()
+    if entries is None:
+        return _body_references_of.run(article=article.pk)
     return reference_rows().filter(_shown(entries), article_id=article.pk)
+
+
+# An article's own reference rows (body_references_of), its SQL compiled
+# once: building and compiling it took longer than the database takes to
+# answer it.
+_body_references_of = CompiledOnce(
+    lambda article: reference_rows().filter(_shown(None), article_id=article),
+    article=ArticleBodyReference._meta.get_field("article"),
+)
 
 
 def _shown(entries):

@@ -15,6 +15,8 @@ from django.db.models.query import ModelIterable
 from django.utils import timezone
 from django.utils.functional import cached_property
 
+from newsroom.sql import CompiledOnce
+
 from .. import search
 from . import navigation
 from .body import body_references
@@ -582,6 +584,26 @@ class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
                 .with_tag_list()
                 .with_byline_list(bios=True)
             ),
+        )
+
+    def page_row(self, slug, moment=None):
+        """
+        The article at `slug` live at `moment` (default: now), with what its
+        own page reads of its row (page_rows()), or None: its SQL compiled
+        once per process (newsroom.sql.CompiledOnce), where building and
+        compiling that of page_rows() took about twice as long as the
+        database takes to answer it.
+        """
+        found = self._page_row.run(slug=slug, moment=moment or timezone.now())
+        return found[0] if found else None
+
+    @cached_property
+    def _page_row(self):
+        fields = self.model._meta
+        return CompiledOnce(
+            lambda slug, moment: self.page_rows().live_at(moment).filter(slug=slug),
+            slug=fields.get_field("slug"),
+            moment=fields.get_field("published_at"),
         )
 
     def built_once(self, key, build):
