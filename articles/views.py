@@ -225,6 +225,21 @@ class NewerOlderPaginator(Paginator):
         return NewerOlderPage(rows[: self.per_page], number, self, has_more)
 
 
+class LatestArticles:
+    """
+    The live articles of a list page's subject (`about`, as
+    ArticleManager.latest_cards() says), newest first, read a slice at a
+    time as the paginator asks for them.
+    """
+
+    def __init__(self, about, subject):
+        self.about = about
+        self.subject = subject
+
+    def __getitem__(self, rows):
+        return Article.objects.latest_cards(self.about, self.subject.pk, rows)
+
+
 class ArticleListMixin(PublicPageMixin, SingleObjectMixin):
     """
     A page about one thing (a section, an author, a tag) that lists its live
@@ -236,6 +251,8 @@ class ArticleListMixin(PublicPageMixin, SingleObjectMixin):
     max_pages = 50
     paginator_class = NewerOlderPaginator
     subject_queryset = None
+    # What the articles are of: "section", "author" or "tag" (LatestArticles).
+    about = None
     # The head's pagination links, the lead picture's preload and the list.
     fragment_names = ("list-links", "list-preload", "list-body")
     # Set by get(): whether every part of the list came from the cache, so
@@ -285,11 +302,7 @@ class ArticleListMixin(PublicPageMixin, SingleObjectMixin):
         return paginated
 
     def get_queryset(self):
-        live = Article.objects.cards().published()
-        return self.articles_about(live).latest_first()
-
-    def articles_about(self, articles):
-        raise NotImplementedError
+        return LatestArticles(self.about, self.object)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -314,6 +327,7 @@ class SectionDetailView(OrStaticPage, ArticleListMixin, ListView):
     subject_queryset = Section.objects.all()
     template_name = "articles/section_detail.html"
     fragment_kind = "section"
+    about = "section"
 
     def get_object(self, queryset=None):
         # From the section bar's list, which is kept under the content version.
@@ -321,9 +335,6 @@ class SectionDetailView(OrStaticPage, ArticleListMixin, ListView):
             if section.slug == self.kwargs["slug"]:
                 return section
         raise Http404("No such section")
-
-    def articles_about(self, articles):
-        return articles.in_section(self.object)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(current_section=self.object, **kwargs)
@@ -333,20 +344,16 @@ class AuthorDetailView(ArticleListMixin, ListView):
     subject_queryset = Author.objects.select_related("photo")
     template_name = "articles/author_detail.html"
     fragment_kind = "author"
-
-    def articles_about(self, articles):
-        return articles.by_author(self.object)
+    about = "author"
 
 
 class TagDetailView(ArticleListMixin, ListView):
     subject_queryset = Tag.objects.all()
     template_name = "articles/tag_detail.html"
     fragment_kind = "tag"
+    about = "tag"
     # A tag used only on unpublished articles stays unknown to readers.
     allow_empty = False
-
-    def articles_about(self, articles):
-        return articles.tagged(self.object)
 
 
 class ArticleParts:
