@@ -214,8 +214,7 @@ def arrange(at=None, slots=None):
                 place(slot, pk)
 
     # In no order: the blocks give it.
-    articles = Article.objects.cards(latest_line=True).filter(pk__in=shown)
-    articles = articles.order_by().in_bulk()
+    articles = Article.objects.cards_by_id(shown)
     prefetch_renditions(article.lead_image for article in articles.values())
     return [
         Block(slot, [articles[pk] for pk in chosen[id(slot)] if pk in articles])

@@ -336,3 +336,18 @@ def test_saved_slots_bring_their_rules_section_and_tag(django_assert_num_queries
             assert (tagged.rule_section, tagged.rule_tag.name) == (None, "pier")
             assert (latest.rule_section, latest.rule_tag) == (None, None)
             assert [p.pk for slot in slots for p in slot.pins.all()] == []
+
+
+def test_the_front_pages_cards_are_read_by_their_ids(django_assert_num_queries):
+    first, second, third = make_article(), make_article(), make_article()
+    read = Article.objects.cards_by_id
+    assert read([]) == {}
+    assert read([second.pk, first.pk, second.pk]) == {
+        first.pk: first,
+        second.pk: second,
+    }
+    with django_assert_num_queries(1):
+        cards = read([third.pk, first.pk])
+        assert cards == {first.pk: first, third.pk: third}
+        assert cards[third.pk].latest_line == ""
+        assert cards[third.pk].section.name
