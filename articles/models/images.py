@@ -529,16 +529,23 @@ class Image(ReaderVisible, PictureSources, models.Model):
     def _stored_shapes(self):
         """
         picture_sources' shapes while they hold (made under the current
-        recipe, with the rendition index known), else None.
+        recipe, with the rendition index known), else None. They are written
+        and cleared with the index (record_renditions,
+        forget_rendition_index), so a picture read without its index (cards
+        leave it in the database) is shown from them alone.
         """
         stored = self.picture_sources
         if (
             stored is None
-            or self.rendition_index is None
             or stored["recipe"] != picture_sources_recipe()
+            or (self._index_read() and self.rendition_index is None)
         ):
             return None
         return stored["shapes"]
+
+    def _index_read(self):
+        """Whether the rendition index was read (not deferred) with the row."""
+        return "rendition_index" in self.__dict__  # as get_deferred_fields() tells
 
     def stored_sources(self, shape=""):
         shapes = self._stored_shapes
@@ -552,7 +559,7 @@ class Image(ReaderVisible, PictureSources, models.Model):
     @cached_property
     def _shown_renditions(self):
         prefetched = getattr(self, "_prefetched_objects_cache", {})
-        if self.rendition_index is not None and "renditions" not in prefetched:
+        if "renditions" not in prefetched and self.rendition_index is not None:
             return [StoredRendition(*entry) for entry in self.rendition_index]
         if "renditions" not in prefetched:
             prefetch_related_objects([self], "renditions")
@@ -566,12 +573,29 @@ class Image(ReaderVisible, PictureSources, models.Model):
         return self._shown_renditions
 
     def rendition_signature(self):
-        """What identifies the renditions shown (for fragment cache keys)."""
-        if self.rendition_index is not None:
-            return self.rendition_index
+        """
+        What identifies the renditions shown (for fragment cache keys): the
+        stored sources while they hold (they are what pages show), else the
+        renditions.
+        """
+        shapes = self._stored_shapes
+        if shapes is not None:
+            return shapes
         return [
             (r.shape, r.format, r.width, r.file.name) for r in self.shown_renditions()
         ]
+
+    def needs_renditions(self):
+        """
+        Whether showing this picture reads its renditions, not loaded yet:
+        its rendition index is unknown, or was not read (cards leave it in
+        the database) and its stored sources do not hold.
+        """
+        if "renditions" in getattr(self, "_prefetched_objects_cache", {}):
+            return False
+        if not self._index_read():
+            return self._stored_shapes is None
+        return self.rendition_index is None
 
     def _renditions(self, format, shape=""):
         return [
@@ -795,11 +819,11 @@ def picture_sources_recipe():
 
 def prefetch_renditions(images):
     """
-    Fetch in one query the renditions of those of these pictures that have
-    no rendition_index (None entries, and pictures whose renditions are
-    already loaded, are skipped): the others need no query at all.
+    Fetch in one query the renditions of those of these pictures that need
+    them (Image.needs_renditions: neither stored sources nor a rendition
+    index read; None entries are skipped): the others need no query at all.
     """
     prefetch_related_objects(
-        [image for image in images if image and image.rendition_index is None],
+        [image for image in images if image and image.needs_renditions()],
         "renditions",
     )

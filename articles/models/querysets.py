@@ -83,7 +83,9 @@ def around_sql(model, connection, article, tags, counts):
 # picture (Image.lead_picture, includes/picture.html,
 # Image.rendition_signature): the body, the desk's and SEO columns, and the
 # picture's caption, credit, licence and rendition bookkeeping stay in the
-# database. The section comes from the site frame (WithFrameSections).
+# database, and so does its rendition index, a list of every rendition that
+# its stored sources (picture_sources) make needless to decode for each card.
+# The section comes from the site frame (WithFrameSections).
 CARD_FIELDS = [
     "title",
     "slug",
@@ -98,7 +100,6 @@ CARD_FIELDS = [
     "lead_image__rights_expire_on",
     "lead_image__width",
     "lead_image__height",
-    "lead_image__rendition_index",
     "lead_image__picture_sources",
 ]
 
@@ -378,8 +379,8 @@ class ArticleQuerySet(PublishingQuerySet):
     def for_listing(self, with_body=False):
         """
         What an article card needs, in one query, and only the columns it
-        shows (CARD_FIELDS): the pictures come with their rendition_index
-        (see `prefetch_renditions` for pictures without one), the bylines
+        shows (CARD_FIELDS): the pictures come with their stored sources
+        (see `prefetch_renditions` for pictures whose do not hold), the bylines
         beside each row (with_byline_list, ForCards), the sections from the
         site frame when it is kept (WithFrameSections; else each row brings
         its own). The body, which cards never show, is left in the database

@@ -11,7 +11,7 @@ from PIL import Image as PILImage
 from PIL import ImageChops, ImageCms
 
 from articles import images
-from articles.models import Article, Image, Rendition
+from articles.models import Article, Image, Rendition, prefetch_renditions
 from tests.factories import (
     image_bytes,
     image_upload,
@@ -369,12 +369,13 @@ def test_deleting_an_image_deletes_its_files(how, django_capture_on_commit_callb
     assert stored_files() == []
 
 
-def test_picture_methods_read_the_rendition_index_without_queries(
+def test_picture_methods_read_the_stored_sources_without_queries(
     django_assert_num_queries,
 ):
     """
-    srcset, sources and the fallback come from the picture's rendition index,
-    loaded with it by ArticleQuerySet.for_listing: no query of their own.
+    srcset, sources and the fallback come from the picture's stored sources,
+    loaded with it by ArticleQuerySet.for_listing, which leaves the rendition
+    index in the database: no query of their own.
     """
     make_article(lead_image=make_image(file=image_upload("lead.jpg", 2000, 1000)))
     article = Article.objects.for_listing().get()
@@ -382,15 +383,39 @@ def test_picture_methods_read_the_rendition_index_without_queries(
         image = article.lead_image
         jpeg = image.jpeg_srcset
         sources = image.sources
-        fallback = image.fallback_rendition
-        url = image.fallback_url
+        url, width, height = image.fallback()
+        card = image.in_shape("card")
+        card_fallback = (card.fallback_url, card.width, card.height)
+        image.rendition_signature()
+    assert "rendition_index" in image.get_deferred_fields()
     urls = [part.split(" ") for part in jpeg.split(", ")]
     assert [width for _, width in urls] == ["400w", "800w", "1200w", "1600w"]
     assert all(u.startswith(settings.MEDIA_URL) and u.endswith(".jpg") for u, _ in urls)
     assert [s["type"] for s in sources] == ["image/avif", "image/webp"]
     assert sources[1]["srcset"] == image.srcset("webp")
-    assert (fallback.format, fallback.width, fallback.height) == ("jpeg", 800, 400)
-    assert url == fallback.file.url
+    assert (width, height) == (800, 400)
+    assert url == image.fallback_url and url.endswith(".jpg")
+    assert card_fallback[1:] == (800, 533)
+
+
+def test_listed_pictures_whose_stored_sources_do_not_hold_share_one_query(
+    settings, django_assert_num_queries
+):
+    """
+    Read without their index (ArticleQuerySet.for_listing), pictures whose
+    stored sources were made under another recipe read their renditions,
+    all of them in one query (prefetch_renditions).
+    """
+    for _ in range(3):
+        make_article(lead_image=make_image())
+    settings.MEDIA_URL = "https://media.example.ie/"
+    pictures = [article.lead_image for article in Article.objects.for_listing()]
+    with django_assert_num_queries(1):
+        prefetch_renditions(pictures)
+        for picture in pictures:
+            assert picture.webp_srcset.startswith("https://media.example.ie/")
+            assert picture.in_shape("card").fallback_url
+            assert picture.rendition_signature()
 
 
 def test_making_renditions_records_their_index_on_the_picture():
