@@ -4,14 +4,15 @@ rendered after a change runs took Django longer to build and compile than
 the database takes to answer it, the apps write it once as SQL
 (articles.models.navigation.read_site_frame, Newsletter.objects.
 active_cached) and read its rows here, each column as the ORM reads its
-field's.
+field's; or, where the queryset itself reads best, compile it only once
+(CompiledOnce).
 """
 
 from copy import copy
 from datetime import UTC, datetime
 from functools import cache
 
-from django.db import connections, models, router
+from django.db import connections, models
 from django.db.models.sql import Query
 
 
@@ -65,10 +66,10 @@ def columns_of(model):
 
 class CompiledOnce:
     """
-    A queryset compiled to SQL once per process (and database) and run
-    again with other values, its rows made into instances by the queryset's
-    own iterable (selected related objects, annotations, and the iterable
-    class it was given, all as the queryset would). For a query that every
+    A queryset compiled to SQL once per process and run again with other
+    values, its rows made into instances by the queryset's own iterable
+    (selected related objects, annotations, and the iterable class it was
+    given, all as the queryset would). For a query that every
     page rendered after a change runs, where Django takes longer to build
     and compile it than the database takes to answer it.
 
@@ -83,50 +84,46 @@ class CompiledOnce:
     def __init__(self, build, **parameters):
         self.build = build
         self.parameters = parameters
-        self._compiled = {}
+        self._compiled = None
 
     def run(self, **values):
         """The queryset's rows for these `values`: a list of instances."""
-        queryset, compiler, positions = self._compile()
-        connection = compiler.connection
-        sql, params = compiler.precompiled
-        params = list(params)
+        queryset, compiler, positions = self._compiled or self._compile()
+        # This thread's connection: the one it was compiled on may be another's.
+        connection = connections[compiler.using]
+        params = list(compiler.precompiled[1])
         for name, value in values.items():
             prepared = self.parameters[name].get_db_prep_value(value, connection)
             for position in positions[name]:
                 params[position] = prepared
         run = queryset._chain()
-        run.query = _CompiledQuery(run.model, compiler.with_sql(sql, params))
+        run.query = _CompiledQuery(run.model, compiler.run_on(connection, params))
         return list(run)
 
     def _compile(self):
         """
-        (queryset, compiler, positions) compiled under the placeholders,
-        once per database (that the router reads the queryset's model from).
+        (queryset, compiler, positions): the queryset built and compiled
+        under the placeholders, and where each value goes among the
+        parameters of its SQL.
         """
-        key = router.db_for_read(self._model())
-        if key not in self._compiled:
-            placeholders = {
-                name: _placeholder(field, n)
-                for n, (name, field) in enumerate(self.parameters.items())
-            }
-            queryset = self.build(**placeholders)
-            connection = connections[queryset.db]
-            compiler_class = _precompiled(connection.ops.compiler("SQLCompiler"))
-            compiler = compiler_class(queryset.query, connection, queryset.db)
-            sql, params = compiler.as_sql()
-            compiler.precompiled = sql, tuple(params)
-            positions = {}
-            for name, field in self.parameters.items():
-                prepared = field.get_db_prep_value(placeholders[name], connection)
-                positions[name] = [n for n, p in enumerate(params) if p == prepared]
-                if not positions[name]:
-                    raise ValueError(f"{name!r} is not compared in the query built")
-            self._compiled[key] = queryset, compiler, positions
-        return self._compiled[key]
-
-    def _model(self):
-        return next(iter(self.parameters.values())).model
+        placeholders = {
+            name: _placeholder(field, n)
+            for n, (name, field) in enumerate(self.parameters.items())
+        }
+        queryset = self.build(**placeholders)
+        connection = connections[queryset.db]
+        compiler_class = _precompiled(connection.ops.compiler("SQLCompiler"))
+        compiler = compiler_class(queryset.query, connection, queryset.db)
+        sql, params = compiler.as_sql()
+        compiler.precompiled = sql, tuple(params)
+        positions = {}
+        for name, field in self.parameters.items():
+            prepared = field.get_db_prep_value(placeholders[name], connection)
+            positions[name] = [n for n, p in enumerate(params) if p == prepared]
+            if not positions[name]:
+                raise ValueError(f"{name!r} is not compared in the query built")
+        self._compiled = queryset, compiler, positions
+        return self._compiled
 
 
 def _placeholder(field, n):
@@ -160,10 +157,11 @@ class _Precompiled:
             return super().as_sql(*args, **kwargs)
         return self.precompiled
 
-    def with_sql(self, sql, params):
-        """A copy of this compiler (compiled) giving `sql` with `params`."""
+    def run_on(self, connection, params):
+        """A copy of this compiler (compiled) giving its SQL with `params`."""
         compiler = copy(self)
-        compiler.precompiled = sql, params
+        compiler.connection = connection
+        compiler.precompiled = self.precompiled[0], params
         return compiler
 
 

@@ -1,8 +1,11 @@
 """newsroom.sql: SQL of our own, and querysets compiled once."""
 
+import threading
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles.models import Article
@@ -64,6 +67,28 @@ def test_rows_of_a_query_compiled_once_come_as_the_querysets_would(
         (found,) = live_in_section([]).run(section=section.pk, moment=timezone.now())
         assert found.section.name == "Harbour"  # selected with it
         assert found.title == article.title
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_query_compiled_in_one_thread_runs_on_each_threads_own_connection():
+    section = make_section()
+    article = make_article(section=section)
+    query = live_in_section([])
+    assert query.run(section=section.pk, moment=timezone.now()) == [article]
+    found = []
+
+    def read():
+        try:
+            with CaptureQueriesContext(connection) as captured:  # this thread's
+                found.extend(query.run(section=section.pk, moment=timezone.now()))
+            found.append(len(captured))
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=read)
+    thread.start()
+    thread.join()
+    assert found == [article, 1]
 
 
 def test_a_value_the_built_queryset_does_not_compare_is_refused():
