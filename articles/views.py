@@ -404,8 +404,9 @@ class ArticleParts:
             article, "body_references", body_references_of(article, shown, found)
         )
         # Read as cards are, each with its bylines.
-        cards = Article.objects.cards().published()
-        more, related = cards.around(article, self.more_count, self.related_count)
+        more, related = Article.objects.cards_around(
+            article, self.more_count, self.related_count
+        )
         # The article's bylines from its row; the pictures of its cards and
         # its body in one query for them all.
         keep_bylines(article)

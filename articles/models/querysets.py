@@ -27,14 +27,14 @@ from .publishing import PublishingQuerySet
 from .taxonomy import Section, TaggedArticle, tags_in_order
 
 
-def around_sql(model, connection, article, tags, counts):
+def around_sql(model, connection, article, section, tags, moment, counts):
     """
-    The SQL and parameters of the ids of the cards under `article`
-    (ArticleQuerySet.around), for `counts` (more_count, related_count,
-    candidates): the newest live articles of its section but it (`more`),
-    and, with `tags` (its tag ids), those ranked by the tags they share
-    among the newest `candidates` live articles tagged with any of them but
-    it and `more`.
+    The SQL and parameters of the ids of the cards under the article of id
+    `article` (ArticleQuerySet.around), for `counts` (more_count,
+    related_count, candidates): the newest articles live at `moment` of its
+    `section` (an id) but it (`more`), and, with `tags` (its tag ids), those
+    ranked by the tags they share among the newest `candidates` live
+    articles tagged with any of them but it and `more`.
 
     Those candidates are asked as one semi-join, so the database picks the
     cheaper way by how common the tags are: while they are rare (on the
@@ -45,15 +45,15 @@ def around_sql(model, connection, article, tags, counts):
     more_count, related_count, candidates = counts
     articles = model._meta.db_table
     links = TaggedArticle._meta.db_table
-    moment = connection.ops.adapt_datetimefield_value(timezone.now())
+    moment = connection.ops.adapt_datetimefield_value(moment)
     live = "a.status = %s AND a.published_at <= %s AND a.id <> %s"
-    live_params = [model.Status.PUBLISHED, moment, article.pk]
+    live_params = [model.Status.PUBLISHED, moment, article]
     newest_first = "ORDER BY a.published_at DESC, a.id DESC"
     more = (
         f"SELECT a.id FROM {articles} a WHERE {live} AND a.section_id = %s "
         f"{newest_first} LIMIT %s"
     )
-    more_params = [*live_params, article.section_id, more_count]
+    more_params = [*live_params, section, more_count]
     if not tags:
         return more, more_params
     shared = f"t.tag_id IN ({', '.join(['%s'] * len(tags))})"
@@ -77,6 +77,23 @@ def around_sql(model, connection, article, tags, counts):
         related_count,
     ]
     return sql, params
+
+
+def split_around(found, article, more_count):
+    """
+    (more, related) of the cards `found` under `article` (ArticleQuerySet.
+    around): the newest `more_count` of its section, newest first, and the
+    others, most shared tags first, then the newest.
+    """
+    newest = sorted(found, key=lambda a: (a.published_at, a.pk), reverse=True)
+    # Whatever else of its section is found is older than all of `more`.
+    in_section = [a for a in newest if a.section_id == article.section_id]
+    chosen = {a.pk for a in in_section[:more_count]}
+    best = sorted(found, key=lambda a: (-a.shared, -a.published_at.timestamp(), -a.pk))
+    return (
+        [a for a in newest if a.pk in chosen],
+        [a for a in best if a.pk not in chosen],
+    )
 
 
 # What an article's card (Article.CARD_SHOWS) reads of the article and its
@@ -430,23 +447,31 @@ class ArticleQuerySet(PublishingQuerySet):
         then the newest (the database ranks the newest `candidates` tag
         matches), neither ever `article` itself, `related` never one of
         `more`. Returns (more, related), ready for a card but for the body.
-        Uses `article.tagged_items` as prefetched.
+        Uses `article.tagged_items` as prefetched. The article page asks
+        it of cards_around(), which compiles its SQL once.
+        """
+        tags = [item.tag_id for item in article.tagged_items.all()]
+        counts = (more_count, related_count, candidates)
+        found = self._around(
+            article.pk, article.section_id, tags, timezone.now(), counts
+        )
+        return split_around(list(found), article, more_count)
+
+    def _around(self, article, section, tags, moment, counts):
+        """
+        These articles among the cards under the article of id `article`
+        (around_sql()), each annotated with `shared`, how many of `tags` it
+        shares (related reading's rank).
 
         Which ids those are is asked in SQL of our own (around_sql()): the
         same question built from querysets nests four subqueries, and
         compiling it took longer than the rest of the page's queries.
         """
-        tags = [item.tag_id for item in article.tagged_items.all()]
         sql, params = around_sql(
-            self.model,
-            connections[self.db],
-            article,
-            tags,
-            (more_count, related_count, candidates),
+            self.model, connections[self.db], article, section, tags, moment, counts
         )
         shared = Value(0)
         if tags:
-            # How many of its tags each card shares (related reading's rank).
             shared = RawSQL(
                 f"SELECT COUNT(*) FROM {TaggedArticle._meta.db_table} "
                 f"WHERE content_object_id = {self.model._meta.db_table}.id "
@@ -454,18 +479,7 @@ class ArticleQuerySet(PublishingQuerySet):
                 tags,
                 output_field=models.IntegerField(),
             )
-        found = list(self.filter(pk__in=RawSQL(sql, params)).annotate(shared=shared))
-        newest = sorted(found, key=lambda a: (a.published_at, a.pk), reverse=True)
-        # Whatever else of its section is found is older than all of `more`.
-        in_section = [a for a in newest if a.section_id == article.section_id]
-        chosen = {a.pk for a in in_section[:more_count]}
-        best = sorted(
-            found, key=lambda a: (-a.shared, -a.published_at.timestamp(), -a.pk)
-        )
-        return (
-            [a for a in newest if a.pk in chosen],
-            [a for a in best if a.pk not in chosen],
-        )
+        return self.filter(pk__in=RawSQL(sql, params)).annotate(shared=shared)
 
     def search(self, query):
         """
@@ -665,6 +679,50 @@ class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
 
     @cached_property
     def _latest_cards(self):
+        return {}
+
+    def cards_around(
+        self, article, more_count=4, related_count=4, candidates=100, moment=None
+    ):
+        """
+        The cards under `article` live at `moment` (default: now), ready for
+        their cards (cards()): (more, related) as ArticleQuerySet.around()
+        gives them. The SQL for each number of the article's tags is compiled
+        once per process (newsroom.sql.CompiledOnce), where building and
+        compiling it took longer than the database takes to answer it.
+        """
+        tags = [item.tag_id for item in article.tagged_items.all()]
+        counts = (more_count, related_count, candidates)
+        names = [f"tag{n}" for n in range(len(tags))]
+        key = (len(tags), counts, bool(settings.FRAGMENT_CACHE_SECONDS))
+        if key not in self._cards_around:
+            self._cards_around[key] = CompiledOnce(
+                lambda article, section, moment, **tags: (
+                    self.cards()
+                    .live_at(moment)
+                    ._around(
+                        article,
+                        section,
+                        [tags[name] for name in names],
+                        moment,
+                        counts,
+                    )
+                ),
+                article=self.model._meta.pk,
+                section=self._compared("section"),
+                moment=self.model._meta.get_field("published_at"),
+                **dict.fromkeys(names, self._compared("tagged_items__tag")),
+            )
+        found = self._cards_around[key].run(
+            article=article.pk,
+            section=article.section_id,
+            moment=moment or timezone.now(),
+            **dict(zip(names, tags, strict=True)),
+        )
+        return split_around(found, article, more_count)
+
+    @cached_property
+    def _cards_around(self):
         return {}
 
     def _compared(self, path):

@@ -205,12 +205,26 @@ def keep_tags(article):
 
 
 def tags_from_row(article):
-    """The article's tag links, with their tags, from its `tag_list`."""
-    Tag = TaggedArticle._meta.get_field("tag").related_model
+    """
+    The article's tag links, with their tags, from its `tag_list`, made as
+    the ORM makes rows it reads (Model.from_db).
+    """
+    tag_field = TaggedArticle._meta.get_field("tag")
+    article_field = TaggedArticle._meta.get_field("content_object")
+    Tag = tag_field.related_model
+    db = article._state.db
     links = []
     for link_id, tag_id, name, slug in article.tag_list:
-        link = TaggedArticle(id=link_id, tag_id=tag_id, content_object_id=article.pk)
-        link.tag = Tag(id=tag_id, name=name, slug=slug)
-        link.content_object = article
+        link = TaggedArticle.from_db(db, LISTED_LINK, [link_id, tag_id, article.pk])
+        tag_field.set_cached_value(
+            link, Tag.from_db(db, LISTED_TAG, [tag_id, name, slug])
+        )
+        article_field.set_cached_value(link, article)
         links.append(link)
     return links
+
+
+# What a `tag_list` gives each tag link and its tag, in the models' field
+# order (Model.from_db).
+LISTED_LINK = ["id", "tag_id", "content_object_id"]
+LISTED_TAG = ["id", "name", "slug"]

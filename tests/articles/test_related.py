@@ -162,3 +162,23 @@ def test_an_untagged_article_has_more_in_its_section_and_no_related_reading():
     more, related = Article.objects.published().around(article)
     assert [a.title for a in more] == ["Same section"]
     assert related == []
+
+
+def test_the_cards_under_articles_with_as_many_tags_are_each_their_own():
+    """
+    The article page's cards (cards_around), whose SQL is compiled once for
+    each number of tags, are those of each article, section and tags asked.
+    """
+    first_section, second_section = make_section(), make_section()
+    first = story("First", 5, ["harbour", "council"], section=first_section)
+    second = story("Second", 5, ["sport", "budget"], section=second_section)
+    story("First's section", 1, ["weather"], section=first_section)
+    story("Second's section", 1, ["weather"], section=second_section)
+    story("Shares the harbour", 2, ["harbour"])
+    story("Shares the budget", 2, ["budget"])
+    for article in (first, second, first):
+        more, related = Article.objects.cards_around(article)
+        assert (more, related) == Article.objects.published().around(article)
+    more, related = Article.objects.cards_around(second)
+    assert [a.title for a in more] == ["Second's section"]
+    assert [a.title for a in related] == ["Shares the budget"]
