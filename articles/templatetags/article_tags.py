@@ -10,7 +10,6 @@ from django import template
 from django.conf import settings
 from django.core.cache import cache
 from django.utils.functional import Promise
-from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 
@@ -68,9 +67,9 @@ def section_bar(current=None, frame=None):
     current = current.pk if current else None
     addresses = navigation.section_addresses([section.slug for section in sections])
     items = "".join(
-        f'<li><a href="{conditional_escape(address)}"'
+        f'<li><a href="{escaped(address)}"'
         f"{MARK_CURRENT if section.pk == current else ''}>"
-        f"{conditional_escape(section.name)}</a></li>\n"
+        f"{escaped(section.name)}</a></li>\n"
         for section, address in zip(sections, addresses, strict=True)
     )
     return mark_safe(  # every value escaped above
