@@ -11,6 +11,7 @@ template filter). Datetimes are written in the paper's time zone
     {{ article.published_at|iso }}                2026-12-06T14:32:00+00:00
     {{ entry.at|written_when }}                    14:32 / Yesterday, 21:27 / …
     {{ revision.created_by|staff_name }}           Jane Doe
+    {% today "weekday_day" %}                      Sunday 6 December 2026
 """
 
 import datetime
@@ -28,6 +29,7 @@ STYLES = {
     "day_month": "j F",  # 6 December
     "weekday_day": "l j F Y",  # Sunday 6 December 2026
     "weekday_day_month": "l j F",  # Sunday 6 December
+    "year": "Y",  # 2026
     "moment": "j F Y, H:i",  # 6 December 2026, 14:32
     # The admin: dense tables and histories.
     "short_day": "j M",  # 6 Dec
@@ -84,6 +86,15 @@ def written_day(day, fmt, language):
     card, and a month's or weekday's name costs a translation each time.
     """
     return date_format(day, fmt)
+
+
+def today(style):
+    """
+    Today's date in the paper's time zone, written in the named `style` (one
+    of day characters only, such as "weekday_day"): what `{% now %}` writes
+    with that style's format, kept per day like every written day.
+    """
+    return written(timezone.localdate(), style)
 
 
 def with_zone(value, style="moment"):

@@ -10,7 +10,6 @@ from django import template
 from django.conf import settings
 from django.core.cache import cache
 from django.utils.functional import Promise
-from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 
@@ -68,9 +67,9 @@ def section_bar(current=None, frame=None):
     current = current.pk if current else None
     addresses = navigation.section_addresses([section.slug for section in sections])
     items = "".join(
-        f'<li><a href="{conditional_escape(address)}"'
+        f'<li><a href="{escaped(address)}"'
         f"{MARK_CURRENT if section.pk == current else ''}>"
-        f"{conditional_escape(section.name)}</a></li>\n"
+        f"{escaped(section.name)}</a></li>\n"
         for section, address in zip(sections, addresses, strict=True)
     )
     return mark_safe(  # every value escaped above
@@ -79,7 +78,6 @@ def section_bar(current=None, frame=None):
     )
 
 
-@register.simple_tag
 def footer_pages(frame=None):
     """
     (address, title) of the live static pages the footer links, in the
@@ -91,6 +89,27 @@ def footer_pages(frame=None):
     return [
         (address, title) for address, (_, title) in zip(addresses, pages, strict=True)
     ]
+
+
+@register.simple_tag
+def footer_nav(site_name, frame=None):
+    """
+    The footer's links to the live static pages (footer_pages), nothing
+    when there are none. Built here, as the section bar is: every page
+    draws it, and a template's loop over the links costs several times
+    as much.
+    """
+    links = footer_pages(frame)
+    if not links:
+        return ""
+    items = "".join(
+        f'<li><a href="{escaped(address)}">{escaped(title)}</a></li>'
+        for address, title in links
+    )
+    return mark_safe(  # every value escaped above
+        '<nav class="site-footer__pages" aria-label="About '
+        f'{escaped(site_name)}">\n<ul>{items}</ul>\n</nav>'
+    )
 
 
 def escaped(value):

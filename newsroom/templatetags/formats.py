@@ -13,6 +13,12 @@ def written(value, style):
     return formats.written(value, style)
 
 
+@register.simple_tag
+def today(style):
+    """`{% today "weekday_day" %}`: see newsroom.formats.today."""
+    return formats.today(style)
+
+
 @register.filter
 def iso(value):
     return formats.iso(value)

@@ -277,6 +277,18 @@ def test_the_footer_links_the_live_pages_chosen_in_the_editors_order(client):
     assert '<a href="/about/">About us</a>' in footer
 
 
+def test_the_footer_escapes_titles_and_has_no_list_without_pages(client):
+    html = client.get(reverse("articles:home")).text
+    assert "site-footer__pages" not in html
+    make_page(title="Q&A <live>", path="/q-and-a/", in_footer=True)
+    html = client.get(reverse("articles:home")).text
+    footer = html[html.index('<footer class="site-footer">') :]
+    assert (
+        '<nav class="site-footer__pages" aria-label="About The Newsroom Herald">\n'
+        '<ul><li><a href="/q-and-a/">Q&amp;A &lt;live&gt;</a></li></ul>\n</nav>\n'
+    ) in footer
+
+
 def test_the_footer_order_changes_on_the_next_request(client):
     about = make_page(title="About us", path="/about/", in_footer=True)
     terms = make_page(title="Terms", path="/terms/", in_footer=True)

@@ -4,7 +4,7 @@ import zoneinfo
 import pytest
 from django.contrib.auth import get_user_model
 from django.template import Context, Template
-from django.utils import translation
+from django.utils import timezone, translation
 
 from newsroom import formats
 
@@ -26,6 +26,7 @@ def _dublin(settings):
         ("day_month", "6 July"),
         ("weekday_day", "Monday 6 July 2026"),
         ("weekday_day_month", "Monday 6 July"),
+        ("year", "2026"),
         ("moment", "6 July 2026, 14:32"),
         ("short_day", "6 Jul"),
         ("short_moment", "6 Jul 2026, 14:32"),
@@ -118,6 +119,18 @@ def test_a_day_is_written_once_per_process_and_kept():
     assert formats.written(later, "weekday_day") == "Monday 6 July 2026"
     assert formats.written(later, "day") == first == "6 July 2026"
     assert formats.written_day.cache_info().hits == 1
+
+
+def test_today_is_the_papers_date_written_in_a_style(monkeypatch):
+    """{% today %} writes the local date: 23:30 UTC is already the 7th in Dublin."""
+    late = datetime.datetime(2026, 7, 6, 23, 30, tzinfo=datetime.UTC)
+    monkeypatch.setattr(timezone, "now", lambda: late)
+    template = Template(
+        '{% load formats %}{% today "weekday_day" %} © {% today "year" %}'
+    )
+    assert template.render(Context()) == "Tuesday 7 July 2026 © 2026"
+    with translation.override("fr"):
+        assert formats.today("weekday_day") == "mardi 7 juillet 2026"
 
 
 def test_a_kept_day_is_written_in_the_language_active_and_time_zone():
