@@ -375,6 +375,8 @@ class Article(Publishing, ReaderVisible, models.Model):
         "is_live_now",
         "latest_line",
     )
+    # The shape of the card's picture (images.SHAPES), as the card draws it.
+    CARD_SHAPE = "card"
     # Each of them with its names apart: ("section.name", ("section", "name")).
     CARD_PATHS = tuple((path, tuple(path.split("."))) for path in CARD_SHOWS)
 
@@ -431,7 +433,7 @@ class Article(Publishing, ReaderVisible, models.Model):
                     value.alt_text,
                     value.width,
                     value.height,
-                    value.rendition_signature(),
+                    value.rendition_signature(self.CARD_SHAPE),
                 )
             fingerprint.append((path, value))
         return tuple(fingerprint)

@@ -572,14 +572,20 @@ class Image(ReaderVisible, PictureSources, models.Model):
         """
         return self._shown_renditions
 
-    def rendition_signature(self):
+    def rendition_signature(self, shape=None):
         """
         What identifies the renditions shown (for fragment cache keys): the
         stored sources while they hold (they are what pages show), else the
-        renditions.
+        renditions. With `shape`, while the sources hold, only those of the
+        picture in_shape(shape) shows: a card's key hashes its own shape's
+        sources, not every shape's (a third of them).
         """
         shapes = self._stored_shapes
         if shapes is not None:
+            if shape is not None:
+                shown = self.in_shape(shape).stored_sources()
+                if shown is not None:
+                    return shown
             return shapes
         return [
             (r.shape, r.format, r.width, r.file.name) for r in self.shown_renditions()

@@ -13,7 +13,7 @@ from django.utils.functional import Promise
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 
-from articles.models import ArticleAuthor, Page, Section, navigation
+from articles.models import Article, ArticleAuthor, Page, Section, navigation
 from newsroom import formats, metrics
 from newsroom.cache import cache_key, fragments
 
@@ -224,7 +224,7 @@ def article_cards(articles, level=2, featured=False, show_section=False, lead=Fa
 # The card picture's `sizes`: a featured card's (the lead story), any other's.
 LEAD_CARD_SIZES = "(min-width: 64rem) 38rem, 100vw"
 CARD_SIZES = "(min-width: 64rem) 16rem, (min-width: 40rem) 45vw, 100vw"
-CARD_PICTURE = {"css_class": "card__image", "shape": "card"}
+CARD_PICTURE = {"css_class": "card__image", "shape": Article.CARD_SHAPE}
 
 
 def card_html(card, level=2, featured=False, show_section=False):

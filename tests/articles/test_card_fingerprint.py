@@ -100,6 +100,17 @@ def test_how_the_card_is_shown_changes_the_fingerprint(article, settings):
     assert card.card_fingerprint(OPTIONS) != before
 
 
+def test_the_fingerprint_covers_the_card_shape_of_the_picture_only(article):
+    card = fresh(article)
+    shapes = card.lead_picture.picture_sources["shapes"]
+    before = deepcopy(card.card_fingerprint(OPTIONS))
+    shapes["share"]["jpeg"] = "/media/elsewhere-share.jpg 1200w"
+    shapes[""]["jpeg"] = "/media/elsewhere.jpg 800w"
+    assert card.card_fingerprint(OPTIONS) == before
+    shapes[Article.CARD_SHAPE]["jpeg"] = "/media/elsewhere-card.jpg 800w"
+    assert card.card_fingerprint(OPTIONS) != before
+
+
 def test_an_unchanged_article_keeps_its_fingerprint(article):
     assert fresh(article).card_fingerprint(OPTIONS) == deepcopy(
         fresh(article).card_fingerprint(OPTIONS)
