@@ -17,20 +17,9 @@ import html
 
 from django.forms.renderers import DjangoTemplates
 from django.template.defaultfilters import stringformat
-from django.utils.functional import Promise
 from django.utils.safestring import SafeData, SafeString
 
-
-def text(value):
-    """
-    What {{ value }} writes: django.utils.html.conditional_escape without
-    the lazy-argument check it runs on every call.
-    """
-    if isinstance(value, Promise):
-        value = str(value)
-    if hasattr(value, "__html__"):
-        return value.__html__()
-    return html.escape(str(value))
+from newsroom.escaping import escaped
 
 
 def attr_value(value):
@@ -45,13 +34,15 @@ def input_html(context):
     value = widget["value"]
     value = "" if value is None else f' value="{attr_value(value)}"'
     attrs = "".join(
-        f" {text(name)}" if value is True else f' {text(name)}="{attr_value(value)}"'
+        f" {escaped(name)}"
+        if value is True
+        else f' {escaped(name)}="{attr_value(value)}"'
         for name, value in widget["attrs"].items()
         if value is not False
     )
     return SafeString(
-        f'<input type="{text(widget.get("type", ""))}" name="{text(widget["name"])}"'
-        f"{value}{attrs}>"
+        f'<input type="{escaped(widget.get("type", ""))}" '
+        f'name="{escaped(widget["name"])}"{value}{attrs}>'
     )
 
 
@@ -60,10 +51,10 @@ def error_list_html(context):
     errors = context["errors"]
     if not errors:
         return SafeString("")
-    field_id = f' id="{text(errors.field_id)}_error"' if errors.field_id else ""
-    items = "".join(f"<li>{text(error)}</li>" for error in errors)
+    field_id = f' id="{escaped(errors.field_id)}_error"' if errors.field_id else ""
+    items = "".join(f"<li>{escaped(error)}</li>" for error in errors)
     return SafeString(
-        f'<ul class="{text(context["error_class"])}"{field_id}>{items}</ul>'
+        f'<ul class="{escaped(context["error_class"])}"{field_id}>{items}</ul>'
     )
 
 

@@ -3,19 +3,18 @@ Display helpers for the public pages: section bar, footer links, pictures,
 bylines.
 """
 
-from html import escape as html_escape
 from urllib.parse import quote, urlencode
 
 from django import template
 from django.conf import settings
 from django.core.cache import cache
-from django.utils.functional import Promise
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 
 from articles.models import Article, ArticleAuthor, Page, Section, navigation
 from newsroom import formats, metrics
 from newsroom.cache import cache_key, fragments
+from newsroom.escaping import escaped
 
 register = template.Library()
 
@@ -110,21 +109,6 @@ def footer_nav(site_name, frame=None):
         '<nav class="site-footer__pages" aria-label="About '
         f'{escaped(site_name)}">\n<ul>{items}</ul>\n</nav>'
     )
-
-
-def escaped(value):
-    """
-    conditional_escape(), the same text, for what the tags below write for
-    every card: without its wrapping for lazy text, which costs more than
-    the escaping of a short value (lazy text is made text first, as there).
-    """
-    if type(value) is str:  # most of what a card writes: plain text, not safe
-        return html_escape(value)
-    if isinstance(value, Promise):
-        value = str(value)
-    if hasattr(value, "__html__"):
-        return value.__html__()
-    return html_escape(str(value))
 
 
 @register.simple_tag
