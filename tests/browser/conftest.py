@@ -5,12 +5,15 @@ accessibility scan. A run without them leaves out the tests that need them
 (tests/browser/chrome.py); on CI, which leaves out nothing, they fail.
 """
 
+import contextlib
 import mimetypes
+import threading
 import time
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.signals import request_finished, request_started
 from playwright.sync_api import sync_playwright
 
 from tests.browser.chrome import AXE_SCRIPT, find_chrome
@@ -74,6 +77,59 @@ def browser(chrome, _async_unsafe_allowed):
         browser.close()
 
 
+class LiveRequests:
+    """
+    The requests the live server is answering, counted by Django's
+    request_started and request_finished signals from its own threads.
+    """
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.answering = 0
+        self.last_change = time.monotonic()
+
+    def started(self, **kwargs):
+        if threading.current_thread() is not threading.main_thread():
+            with self.lock:
+                self.answering += 1
+                self.last_change = time.monotonic()
+
+    def finished(self, **kwargs):
+        if threading.current_thread() is not threading.main_thread():
+            with self.lock:
+                self.answering -= 1
+                self.last_change = time.monotonic()
+
+    def wait_until_quiet(self, quiet=0.5, give_up=10):
+        """
+        Return once the server has answered everything and started nothing
+        new for the last `quiet` seconds of the wait (a request the browser
+        has just sent may not have reached it yet), or after `give_up`
+        seconds.
+        """
+        since = time.monotonic()
+        deadline = since + give_up
+        while time.monotonic() < deadline:
+            with self.lock:
+                calm = time.monotonic() - max(self.last_change, since)
+                if self.answering <= 0 and calm >= quiet:
+                    return
+            time.sleep(0.05)
+
+
+@contextlib.contextmanager
+def live_requests():
+    """A LiveRequests counting while the block runs."""
+    requests = LiveRequests()
+    request_started.connect(requests.started, dispatch_uid="live-requests-started")
+    request_finished.connect(requests.finished, dispatch_uid="live-requests-finished")
+    try:
+        yield requests
+    finally:
+        request_started.disconnect(dispatch_uid="live-requests-started")
+        request_finished.disconnect(dispatch_uid="live-requests-finished")
+
+
 @pytest.fixture
 def editor_page(browser, live_server, client):
     """
@@ -97,18 +153,17 @@ def editor_page(browser, live_server, client):
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.errors = errors
-    under_way = set()
-    page.on("request", lambda request: under_way.add(request))
-    page.on("requestfinished", lambda request: under_way.discard(request))
-    page.on("requestfailed", lambda request: under_way.discard(request))
-    yield page
-    # The editor saves drafts by itself: a save still being written when the
-    # test's database is emptied deadlocks with the emptying. Each request
-    # under way ends (its answer received, so its view has finished) before
-    # the context closes, which stops any more.
-    give_up = time.monotonic() + 10
-    while under_way and time.monotonic() < give_up:
-        page.wait_for_timeout(50)
+    with live_requests() as server:
+        yield page
+        # The editor saves drafts by itself, and sends what is unsaved as the
+        # page goes away (navigator.sendBeacon, which Playwright neither sees
+        # nor routes). A save still being written when the test's database is
+        # emptied deadlocks with the emptying, so the context's pages leave
+        # first and the server answers whatever they sent before the test ends.
+        for open_page in context.pages:
+            open_page.goto("about:blank")
+        server.wait_until_quiet()
+    context.close()
     context.close()
 
 
