@@ -4,7 +4,8 @@ network) against the database in DATABASE_URL: each render preceded by
 tests.kept.forget_everything_kept(), so no page, fragment, card or kept value
 helps it, as right after a publish. Also the warm render (the kept parts
 full, the page cache off). A standard (not live) article, home, a section,
-an author and a tag; median and min of --renders, queries and bytes.
+an author and a tag; median and min of --renders, this process's CPU and
+the time in the database's statements (medians), queries and bytes.
 Fill that database first, e.g. `manage.py load_demo`.
 
     DATABASE_URL=postgres://… .venv/bin/python benchmarks/cold_render.py
@@ -54,7 +55,10 @@ def reader_urls():
 
 
 def render(client, url):
-    """One render: milliseconds, queries, bytes and this process's CPU ms."""
+    """
+    One render: milliseconds, queries, bytes, this process's CPU ms and the
+    ms spent in the database's statements.
+    """
     queries = QueryCounter()
     with connection.execute_wrapper(queries):
         started, cpu = time.perf_counter(), time.process_time()
@@ -62,7 +66,7 @@ def render(client, url):
         elapsed = (time.perf_counter() - started) * 1000
         cpu = (time.process_time() - cpu) * 1000
     assert response.status_code == 200, (url, response.status_code)
-    return elapsed, queries.count, len(response.content), cpu
+    return elapsed, queries.count, len(response.content), cpu, queries.seconds * 1000
 
 
 def main():
@@ -84,7 +88,8 @@ def main():
     # This process's CPU time (Python: Django, templates, the driver) is
     # steadier than wall time on a busy machine.
     print(
-        f"{'page':<9}{'cold med':>9}{'cold min':>9}{'cold CPU':>9}{'queries':>8}"
+        f"{'page':<9}{'cold med':>9}{'cold min':>9}{'cold CPU':>9}{'cold DB':>8}"
+        f"{'queries':>8}"
         f"{'bytes':>8}{'warm med':>9}{'queries':>8}"
     )
     for name, url in urls.items():
@@ -98,6 +103,7 @@ def main():
         print(
             f"{name:<9}{statistics.median(times):>9.1f}{min(times):>9.1f}"
             f"{statistics.median(run[3] for run in cold):>9.1f}"
+            f"{statistics.median(run[4] for run in cold):>8.2f}"
             f"{cold[-1][1]:>8}{cold[-1][2]:>8}"
             f"{statistics.median(run[0] for run in warm):>9.1f}{warm[-1][1]:>8}"
         )

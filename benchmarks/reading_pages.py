@@ -34,14 +34,22 @@ from articles.models import Article, Author  # noqa: E402
 
 
 class QueryCounter:
-    """A database execute wrapper that counts the statements it sees."""
+    """
+    A database execute wrapper that counts the statements it sees and the
+    seconds they take (sent, run and their rows received).
+    """
 
     def __init__(self):
         self.count = 0
+        self.seconds = 0.0
 
     def __call__(self, execute, sql, params, many, context):
         self.count += 1
-        return execute(sql, params, many, context)
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.seconds += time.perf_counter() - started
 
     def __len__(self):
         return self.count
