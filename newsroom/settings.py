@@ -178,6 +178,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
         "connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 2)
     )
+    # The reading pages' own SQL (newsroom.sql.prepared_cursor) runs as
+    # prepared statements, prepared on a connection's second run of each,
+    # so the database no longer parses and plans it on every page; every
+    # other query as Django sends it (Django's cursors never prepare). Off
+    # behind a pooler that cannot keep prepared statements: PgBouncer in
+    # transaction pooling before 1.22 or without max_prepared_statements.
+    if env_bool("DATABASE_PREPARED", default=True):
+        DATABASES["default"]["OPTIONS"].setdefault("prepare_threshold", 1)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Persistent connections buy nothing on a file and hold locks longer.
     DATABASES["default"]["CONN_MAX_AGE"] = 0

@@ -5,7 +5,9 @@ the database takes to answer it, the apps write it once as SQL
 (articles.models.navigation.read_site_frame, Newsletter.objects.
 active_cached) and read its rows here, each column as the ORM reads its
 field's; or, where the queryset itself reads best, compile it only once
-(CompiledOnce).
+(CompiledOnce). On PostgreSQL both run as prepared statements
+(prepared_cursor()), so a process soon stops having the database parse and
+plan them again on every page.
 """
 
 from copy import copy
@@ -14,6 +16,7 @@ from functools import cache
 
 from django.db import connections, models
 from django.db.models.sql import Query
+from django.db.models.sql.constants import GET_ITERATOR_CHUNK_SIZE, MULTI
 
 
 def read_rows(connection, sql, params, fields):
@@ -32,7 +35,7 @@ def read_rows(connection, sql, params, fields):
         ) + column.get_db_converters(connection)
         if converters:
             converting.append((index, column, converters))
-    with connection.cursor() as cursor:
+    with prepared_cursor(connection) as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     if not converting:
@@ -45,6 +48,51 @@ def read_rows(connection, sql, params, fields):
                 row[index] = converter(row[index], column, connection)
         read.append(row)
     return read
+
+
+def prepared_cursor(connection):
+    """
+    A cursor of `connection` (Django's, so execute wrappers and query
+    logging see its statements as any other) whose statements PostgreSQL
+    keeps prepared: parsed once per connection, and after a few runs
+    planned once too. psycopg prepares a statement on the connection once
+    it has run it more than the connection's prepare_threshold times, and
+    forgets them all on a rollback, or with the connection; on a new
+    connection they are prepared again. Only when the database's OPTIONS
+    set prepare_threshold (settings: DATABASE_PREPARED); otherwise, and
+    on SQLite, the connection's own cursor.
+
+    Every other query keeps Django's own cursor, which binds the values
+    into the SQL in this process (server_side_binding off): not all the SQL
+    Django writes may be sent with its values apart (values in GROUP BY
+    under DISTINCT, more than 65,535 values in an IN, SET LOCAL). Only the
+    SQL run here is, and the reading pages' tests run each of its
+    statements on PostgreSQL. Django's query log shows a statement run
+    prepared as "QUERY = … - PARAMS = …", psycopg keeping no SQL for it.
+    """
+    if (
+        connection.vendor != "postgresql"
+        or connection.settings_dict["OPTIONS"].get("prepare_threshold") is None
+    ):
+        return connection.cursor()
+    from django.db.backends.postgresql.base import (
+        TIMESTAMPTZ_OID,
+        ServerBindingCursor,
+    )
+    from django.db.backends.postgresql.psycopg_any import register_tzloader
+    from psycopg.pq import Format
+
+    # What connection.cursor() does, with a cursor that sends the values
+    # apart from the SQL, as a prepared statement needs (psycopg's Cursor
+    # rather than the ClientCursor Django's connection makes).
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    with connection.wrap_database_errors:
+        cursor = ServerBindingCursor(connection.connection)
+        loader = connection.connection.adapters.get_loader(TIMESTAMPTZ_OID, Format.TEXT)
+        if connection.timezone != loader.timezone:
+            register_tzloader(connection.timezone, cursor)
+        return connection._prepare_cursor(cursor)
 
 
 def read_instances(model, sql, params, using):
@@ -148,7 +196,10 @@ class _CompiledQuery(Query):
 
 
 class _Precompiled:
-    """A compiler that gives the SQL it compiled before, with its parameters."""
+    """
+    A compiler that gives the SQL it compiled before, with its parameters,
+    and runs it through prepared_cursor().
+    """
 
     precompiled = None
 
@@ -156,6 +207,20 @@ class _Precompiled:
         if self.precompiled is None:
             return super().as_sql(*args, **kwargs)
         return self.precompiled
+
+    def execute_sql(
+        self, result_type=MULTI, chunked_fetch=False, chunk_size=GET_ITERATOR_CHUNK_SIZE
+    ):
+        # The rows all read at once, as SQLCompiler.execute_sql() reads them
+        # when not asked for chunks (what run() asks).
+        if self.precompiled is None or result_type != MULTI or chunked_fetch:
+            return super().execute_sql(result_type, chunked_fetch, chunk_size)
+        with prepared_cursor(self.connection) as cursor:
+            cursor.execute(*self.precompiled)
+            rows = cursor.fetchall()
+        if self.has_extra_select:
+            rows = [row[: self.col_count] for row in rows]
+        return [rows]
 
     def run_on(self, connection, params):
         """A copy of this compiler (compiled) giving its SQL with `params`."""

@@ -1,18 +1,33 @@
-"""newsroom.sql: SQL of our own, and querysets compiled once."""
+"""
+newsroom.sql: SQL of our own, querysets compiled once, and both run as
+prepared statements on PostgreSQL.
+"""
 
+import itertools
+import os
+import re
+import subprocess
+import sys
 import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connection
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
 from newsroom.sql import CompiledOnce
 from tests.factories import make_article, make_author, make_section
+from tests.kept import forget_everything_kept
 
 pytestmark = pytest.mark.django_db
+
+on_postgresql = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="PostgreSQL's prepared statements"
+)
 
 
 def live_in_section(built):
@@ -111,3 +126,148 @@ def test_the_article_page_reads_its_row_by_a_query_compiled_once():
     later = timezone.now() + timedelta(hours=2)
     assert Article.objects.page_row("not-yet", later).slug == "not-yet"
     assert Article.objects.page_row("no-such-article") is None
+
+
+def cold_render(client, url):
+    """
+    The SQL of each query of one render of `url` with nothing kept, as an
+    execute wrapper sees it, its placeholders numbered as psycopg numbers
+    them for the database ($1, $2…) when it sends the values apart.
+    """
+    sent = []
+
+    def record(execute, sql, params, many, context):
+        numbers = itertools.count(1)
+        sent.append(
+            re.sub(
+                r"%[%s]",
+                lambda m: m[0][1] if m[0] == "%%" else f"${next(numbers)}",
+                sql,
+            )
+        )
+        return execute(sql, params, many, context)
+
+    forget_everything_kept()
+    with connection.execute_wrapper(record):
+        response = client.get(url)
+    assert response.status_code == 200
+    return sent
+
+
+def prepared_statements():
+    """The SQL of the statements prepared on this connection."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        return {statement for (statement,) in cursor.fetchall()}
+
+
+def reading_pages():
+    """An article's page, the home page and its section's page."""
+    article = make_article(tags=["Harbour"], section=make_section(slug="news"))
+    make_article(tags=["Harbour"], section=article.section)
+    return {
+        "article": article.get_absolute_url(),
+        "home": reverse("articles:home"),
+        "section": article.section.get_absolute_url(),
+    }
+
+
+@on_postgresql
+@pytest.mark.parametrize("page", ["article", "home", "section"])
+def test_a_reading_pages_queries_run_prepared_from_its_second_cold_render(client, page):
+    """
+    Each statement the page sends (counted, as any other, by execute
+    wrappers) is one the connection keeps prepared: the database neither
+    parses nor, once it keeps a generic plan, plans it again.
+    """
+    url = reading_pages()[page]
+    first = cold_render(client, url)
+    assert not set(first) & prepared_statements()
+    second = cold_render(client, url)
+    assert second == first
+    assert set(second) <= prepared_statements()
+
+
+@on_postgresql
+def test_with_prepared_statements_off_the_pages_queries_are_sent_as_django_sends_them(
+    client, monkeypatch
+):
+    """DATABASE_PREPARED=off: no prepare_threshold, nothing prepared."""
+    monkeypatch.delitem(connection.settings_dict["OPTIONS"], "prepare_threshold")
+    url = reading_pages()["article"]
+    before = prepared_statements()
+    for _ in range(3):
+        forget_everything_kept()
+        # Django's own cursor sends each value within its SQL: the SQL it
+        # logs has no placeholder left (psycopg's own $1 nor Django's %s).
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        logged = " ".join(query["sql"] for query in captured)
+        assert "$1" not in logged and "%s" not in logged
+    assert prepared_statements() == before
+
+
+@on_postgresql
+def test_after_a_rollback_the_pages_prepare_their_statements_again(client):
+    """
+    psycopg forgets (and deallocates) a connection's prepared statements on
+    a rollback, even to a savepoint; the pages then run and prepare theirs
+    again rather than name one the database no longer has.
+    """
+    url = reading_pages()["article"]
+    cold_render(client, url)
+    assert set(cold_render(client, url)) <= prepared_statements()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        make_section(slug="news")
+    assert prepared_statements() == set()
+    cold_render(client, url)
+    assert set(cold_render(client, url)) <= prepared_statements()
+
+
+@on_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_a_new_connection_prepares_the_pages_statements_again(client):
+    """Prepared statements live in one connection, as psycopg knows them."""
+    url = reading_pages()["article"]
+    cold_render(client, url)
+    queries = cold_render(client, url)
+    assert set(queries) <= prepared_statements()
+    connection.close()
+    assert cold_render(client, url) == queries
+    assert not set(queries) & prepared_statements()
+    cold_render(client, url)
+    assert set(queries) <= prepared_statements()
+
+
+def prepare_threshold_with(**variables):
+    """The database's prepare_threshold as the settings read these variables."""
+    environment = {
+        name: value
+        for name, value in os.environ.items()
+        if name not in {"DATABASE_URL", "DATABASE_PREPARED"}
+    }
+    finished = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup()\n"
+            "from django.conf import settings\n"
+            "print(settings.DATABASES['default']['OPTIONS'].get('prepare_threshold'))",
+        ],
+        cwd=settings.BASE_DIR,
+        env={**environment, "DJANGO_SETTINGS_MODULE": "newsroom.settings", **variables},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert finished.returncode == 0, finished.stderr
+    return finished.stdout.strip()
+
+
+def test_database_prepared_off_leaves_postgresql_preparing_nothing():
+    postgresql = "postgres://newsroom@127.0.0.1:5432/newsroom"
+    assert prepare_threshold_with(DATABASE_URL=postgresql) == "1"
+    off = prepare_threshold_with(DATABASE_URL=postgresql, DATABASE_PREPARED="off")
+    assert off == "None"
+    sqlite = prepare_threshold_with(DATABASE_URL="sqlite:////tmp/newsroom.sqlite3")
+    assert sqlite == "None"
