@@ -1,9 +1,11 @@
 """
 The body as readers see it: render_body() turns an article's stored body
-(docs/body-elements.md) into the reading page's HTML, each element through
-its template in templates/includes/elements/; portable_body() into HTML for
-places outside our pages (feed readers, email), each element through its
-template in templates/includes/elements/portable/. The pictures and articles
+(docs/body-elements.md) into the reading page's HTML, each element written
+here in Python (a body's elements are written on every article page after a
+publish, and a template each costs several times as much); portable_body()
+into HTML for places outside our pages (feed readers, email), each element
+through its template in templates/includes/elements/portable/. The pictures
+and articles
 it refers to come from the article's prefetched reference rows
 (models.body_references()), so rendering runs no query of its own.
 """
@@ -15,11 +17,14 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from .body import GALLERY_MAX_PICTURES, Node, parse, referenced_ids
-from .models import Article, Image, ResolvedEmbed
-from .templatetags.article_tags import absolute_url
+from newsroom import formats
+from newsroom.escaping import escaped
 
-ELEMENT_TEMPLATE = "includes/elements/{}.html"
+from .body import GALLERY_MAX_PICTURES, Node, parse, referenced_ids
+from .embeds import provider_for
+from .models import Article, Image, ResolvedEmbed
+from .templatetags.article_tags import absolute_url, picture
+
 PORTABLE_TEMPLATE = "includes/elements/portable/{}.html"
 
 
@@ -86,8 +91,8 @@ class BodyReferences:
         return [*self.pictures.values(), *filter(None, cards)]
 
     def template(self, name):
-        """The template of the element `name`, for our page or a portable one."""
-        return (PORTABLE_TEMPLATE if self.portable else ELEMENT_TEMPLATE).format(name)
+        """The template of the element `name` in a portable body."""
+        return PORTABLE_TEMPLATE.format(name)
 
     def picture(self, node):
         """A picture element's library picture; None if gone or its rights lapsed."""
@@ -107,9 +112,40 @@ def _picture_context(node, references):
     }
 
 
+# A picture element's `sizes` by its placement (the column's for any other).
+PICTURE_SIZES = {
+    "full": "100vw",
+    "wide": "(min-width: 72rem) 68rem, 100vw",
+    "column": "(min-width: 52rem) 48rem, 100vw",
+}
+
+
 def _picture(node, references):
     context = _picture_context(node, references)
-    return context and render_to_string(references.template("picture"), context)
+    if context is None or references.portable:
+        return context and render_to_string(references.template("picture"), context)
+    return _picture_html(**context)
+
+
+def _picture_html(image, caption, placement, loading="lazy"):
+    """
+    A picture element on our pages: the library picture in its placement's
+    width, its caption and credit. Written here rather than in a template,
+    as every element of a reader's body is: a body's elements are written
+    on every cold article page.
+    """
+    sizes = PICTURE_SIZES.get(placement, PICTURE_SIZES["column"])
+    html = [
+        f'<figure class="element-picture element-picture--{escaped(placement)}">\n'
+        f"{picture(image, sizes, loading=loading)}\n"
+    ]
+    if caption or image.credit:
+        html.append(f"<figcaption>{escaped(caption)}")
+        if image.credit:
+            html.append(f' <span class="credit">{escaped(image.credit)}</span>')
+        html.append("</figcaption>")
+    html.append("\n</figure>\n")
+    return mark_safe("".join(html))  # every value escaped above
 
 
 def _gallery(node, references, lead=False):
@@ -119,19 +155,92 @@ def _gallery(node, references, lead=False):
         if (context := _picture_context(child, references))
     ]
     references.galleries += bool(shown)
-    return shown and render_to_string(
-        references.template("gallery"),
-        {"pictures": shown, "lead": lead, "article": references.article},
-    )
+    if not shown or references.portable:
+        return shown and render_to_string(
+            references.template("gallery"),
+            {"pictures": shown, "lead": lead, "article": references.article},
+        )
+    count = len(shown)
+    html = [
+        f'<section class="gallery" aria-label="Gallery of {count} '
+        f'picture{"" if count == 1 else "s"}" data-gallery>\n'
+        '<ol class="gallery__pictures">\n'
+    ]
+    for n, context in enumerate(shown):
+        loading = "eager" if lead and n == 0 else "lazy"
+        html.append(
+            '<li class="gallery__item">'
+            f"{_picture_html(context['image'], context['caption'], 'column', loading)}"
+            "</li>\n"
+        )
+    html.append("</ol>\n</section>\n")
+    return mark_safe("".join(html))  # every value escaped by _picture_html
 
 
 def _embed(node, references):
     url = node.attrs.get("data-url")
     embed = references.embeds.get(url)
     references.facades += embed is not None
-    return url and render_to_string(
-        references.template("embed"), {"url": url, "embed": embed}
+    if not url or references.portable:
+        return url and render_to_string(
+            references.template("embed"), {"url": url, "embed": embed}
+        )
+    return embed_html(url, embed)
+
+
+def embed_html(url, embed):
+    """
+    An embed element on our pages, of the pasted `url` and its ResolvedEmbed
+    (None until the worker has resolved it). Unresolved: a link card, the
+    URL linked and its provider's name. Resolved: the facade, our copy of
+    the thumbnail, the title and a button; nothing is requested from the
+    provider until the reader presses it (articles/static/articles/
+    embed-facade.js puts the sandboxed iframe in its place; the article page
+    loads it when a facade is shown, ReaderBody.has_facade). Without
+    JavaScript the button stays hidden and the link to the original is the
+    way there.
+    """
+    if embed is None:
+        provider = provider_for(url)
+        return mark_safe(  # every value escaped
+            '<figure class="embed embed--card">\n'
+            f'<a class="embed__original" href="{escaped(url)}">{escaped(url)}</a>\n'
+            + (
+                f'<span class="embed__provider">{escaped(provider.name)}</span>'
+                if provider and provider.name
+                else ""
+            )
+            + "\n</figure>\n"
+        )
+    provider = escaped(embed.provider)
+    html = [
+        '\n<figure class="embed embed--facade" '
+        f'data-embed-src="{escaped(embed.iframe_src)}" '
+        f'data-embed-title="{escaped(embed.title or embed.provider)}" '
+        f'data-embed-ratio="{embed.aspect_ratio:.4f}">\n'
+        '<div class="embed__frame">\n'
+    ]
+    if thumbnail := embed.thumbnail:
+        html.append(
+            f'<img class="embed__thumbnail" src="{escaped(thumbnail.url)}" '
+            f'width="{escaped(embed.thumbnail_width)}" '
+            f'height="{escaped(embed.thumbnail_height)}" alt="" loading="lazy" '
+            'decoding="async">'
+        )
+    html.append(
+        '\n<div class="embed__consent" hidden>\n'
+        f'<button type="button" class="embed__show">Show {provider} content</button>\n'
+        '<p class="embed__note">Pressing the button loads content from '
+        f"{provider}, which may set cookies and track you.</p>\n"
+        "</div>\n</div>\n<figcaption>\n"
+        f'<a class="embed__original" href="{escaped(url)}">'
+        f"{escaped(embed.title or url)}</a>\n"
+        f'<span class="embed__provider">{provider}'
     )
+    if embed.author_name:
+        html.append(f" · {escaped(embed.author_name)}")
+    html.append("</span>\n</figcaption>\n</figure>\n")
+    return mark_safe("".join(html))  # every value escaped above
 
 
 def _inside(nodes, references):
@@ -142,44 +251,78 @@ def _inside(nodes, references):
 def _pull_quote(node, references):
     cite = node.first("cite")
     words = [child for child in node.children if child is not cite]
-    return render_to_string(
-        references.template("pull_quote"),
-        {
-            "words": _inside(words, references),
-            "cite": _inside(cite.children, references) if cite else "",
-        },
+    words = _inside(words, references)
+    cite = _inside(cite.children, references) if cite else ""
+    if references.portable:
+        return render_to_string(
+            references.template("pull_quote"), {"words": words, "cite": cite}
+        )
+    cite = f"<figcaption>{cite}</figcaption>" if cite else ""
+    return mark_safe(  # rendered by _inside
+        f'<figure class="pull-quote">\n<blockquote>{words}</blockquote>\n'
+        f"{cite}\n</figure>\n"
     )
 
 
 def _fact_box(node, references):
-    return render_to_string(
-        references.template("fact_box"),
-        {"content": _inside(node.children, references)},
-    )
+    content = _inside(node.children, references)
+    if references.portable:
+        return render_to_string(references.template("fact_box"), {"content": content})
+    return mark_safe(f'<aside class="fact-box">{content}</aside>\n')  # by _inside
 
 
 def _read_more(node, references):
     pk = node.attrs.get("data-article")
     article = references.articles.get(int(pk)) if pk else None
-    return article and render_to_string(
-        references.template("read_more"), {"card": article}
+    if article is None or references.portable:
+        return article and render_to_string(
+            references.template("read_more"), {"card": article}
+        )
+    image = article.lead_picture
+    image = (
+        picture(image, "8rem", shape="card", css_class="read-more__picture")
+        if image
+        else ""
+    )
+    return mark_safe(  # every value escaped
+        '<aside class="read-more" aria-label="Read more">\n'
+        f'<a class="read-more__link" href="{escaped(article.get_absolute_url())}">\n'
+        f'{image}\n<span class="read-more__label">Read more</span>\n'
+        f'<span class="read-more__title">{escaped(article.title)}</span>\n'
+        "</a>\n</aside>\n"
     )
 
 
 def _update(node, references):
     at = node.attrs.get("data-at")
-    return render_to_string(
-        references.template("update"),
-        {
-            "at": timezone.make_aware(datetime.fromisoformat(at)) if at else None,
-            "content": _inside(node.children, references),
-        },
+    at = timezone.make_aware(datetime.fromisoformat(at)) if at else None
+    content = _inside(node.children, references)
+    if references.portable:
+        return render_to_string(
+            references.template("update"), {"at": at, "content": content}
+        )
+    at = (
+        f', <time datetime="{escaped(formats.iso(at))}">'
+        f"{escaped(formats.written(at, 'time'))}</time>"
+        if at
+        else ""
+    )
+    return mark_safe(  # every value escaped, the content by _inside
+        '<aside class="update-note">\n<p class="update-note__when"><strong>'
+        f"Update{at}:</strong></p>\n{content}\n</aside>\n"
     )
 
 
 def _table(node, references):
     table = _tag(node, references) + _inside(node.children, references) + "</table>"
-    return render_to_string(references.template("table"), {"table": mark_safe(table)})
+    if references.portable:
+        return render_to_string(
+            references.template("table"), {"table": mark_safe(table)}
+        )
+    return mark_safe(  # its tags written by _tag, its content by _inside
+        '<div class="element-table" role="region" aria-label="Table" tabindex="0">'
+        f"{table}</div>\n"
+    )
 
 
 RENDERERS = {

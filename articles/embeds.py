@@ -2,7 +2,7 @@
 Embeds: a URL an editor pasted into a body (`<figure data-element="embed"
 data-url="…">`), resolved by the worker through its provider's oEmbed
 endpoint and shown to readers behind a facade
-(templates/includes/elements/embed.html): our copy of the thumbnail, the
+(articles.elements.embed_html): our copy of the thumbnail, the
 title and a button; nothing comes from the provider until the reader
 presses it.
 

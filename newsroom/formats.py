@@ -52,6 +52,15 @@ DAY_STYLES = frozenset(
     for style, fmt in STYLES.items()
     if "\\" not in fmt and all(c in DAY_CHARACTERS for c in fmt if c.isalpha())
 )
+# The styles that write a day (of day characters alone) then the time as
+# "H:i", or the time alone.
+MINUTE_STYLES = frozenset(
+    style
+    for style, fmt in STYLES.items()
+    if fmt.endswith("H:i")
+    and "\\" not in fmt
+    and all(c in DAY_CHARACTERS for c in fmt[:-3] if c.isalpha())
+)
 
 
 def local(value):
@@ -75,6 +84,14 @@ def written(value, style):
     if style in DAY_STYLES and isinstance(value, datetime.date):
         day = value.date() if isinstance(value, datetime.datetime) else value
         return written_day(day, fmt, get_language())
+    if style in MINUTE_STYLES and isinstance(value, datetime.datetime):
+        # The day as written_day keeps it, the hour and minute as H:i writes
+        # them: an article's dates and a live page's entries write a moment
+        # each, and a date format costs several times this.
+        day = (
+            written_day(value.date(), fmt[:-3], get_language()) if fmt != "H:i" else ""
+        )
+        return f"{day}{value.hour:02d}:{value.minute:02d}"
     return date_format(value, fmt)
 
 

@@ -9,6 +9,7 @@ import itertools
 from datetime import timedelta
 
 from django.contrib.auth.models import Group, Permission, User
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image as PILImage
@@ -21,6 +22,7 @@ from articles.models import (
     Correction,
     Image,
     Page,
+    ResolvedEmbed,
     Section,
 )
 from articles.roles import ensure_roles
@@ -71,6 +73,24 @@ def make_image(**kwargs):
     kwargs.setdefault("caption", "The harbour at dawn.")
     kwargs.setdefault("credit", "Staff photographer")
     return Image.objects.create(**kwargs)
+
+
+def make_resolved_embed(**kwargs):
+    """A YouTube video the worker has resolved, with our copy of its thumbnail."""
+    kwargs.setdefault("url", "https://www.youtube.com/watch?v=dQw4w9WgXcQ")
+    kwargs.setdefault("provider", "YouTube")
+    kwargs.setdefault("title", "Garda appeal: have you seen this van?")
+    kwargs.setdefault("author_name", "An Garda Síochána")
+    kwargs.setdefault(
+        "iframe_src", "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ"
+    )
+    kwargs.setdefault("width", 640)
+    kwargs.setdefault("height", 360)
+    kwargs.setdefault("status", ResolvedEmbed.Status.RESOLVED)
+    embed = ResolvedEmbed(**kwargs)
+    embed.thumbnail = ContentFile(image_bytes(480, 270), name="garda.jpg")
+    embed.save()
+    return embed
 
 
 def make_article(*, authors=(), tags=(), **kwargs):

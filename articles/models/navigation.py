@@ -61,6 +61,16 @@ def section_addresses(slugs):
     return formed_addresses("articles:section", slugs, PLAIN_SLUG, "slug-here", "")
 
 
+def author_addresses(slugs):
+    """The addresses of the authors of `slugs`, their order kept."""
+    return formed_addresses("articles:author", slugs, PLAIN_SLUG, "slug-here", "")
+
+
+def tag_addresses(slugs):
+    """The addresses of the tags of `slugs`, their order kept."""
+    return formed_addresses("articles:tag", slugs, PLAIN_SLUG, "slug-here", "")
+
+
 def article_address(section_slug, slug):
     """
     An article's address, as reverse("articles:article") gives it: formed

@@ -8,8 +8,9 @@ from urllib.parse import quote, urlencode
 from django import template
 from django.conf import settings
 from django.core.cache import cache
-from django.utils.safestring import mark_safe
-from django.utils.text import capfirst
+from django.templatetags.static import static
+from django.utils.safestring import SafeData, mark_safe
+from django.utils.text import Truncator, capfirst
 
 from articles.models import Article, ArticleAuthor, Page, Section, navigation
 from newsroom import formats, metrics
@@ -176,17 +177,32 @@ def article_cards(articles, level=2, featured=False, show_section=False, lead=Fa
     story). What a card shows is read once (card_shows), for its key and its
     HTML alike.
     """
-    articles = list(articles)
+    return card_lists([(articles, level, featured, show_section, lead)])[0]
+
+
+def card_lists(lists):
+    """
+    The cards (card_html) of several lists at once, in one cache round trip:
+    `lists` holds (articles, level, featured, show_section, lead) as
+    article_cards() takes them; the cards of each, as article_cards() gives
+    them.
+    """
     section_urls = {}
-    shown = [article.card_shows(section_urls) for article in articles]
-    options = [
-        {
-            "level": str(level),  # as the card writes it: <h2>, <h3>
-            "featured": featured or (lead and n == 0),
-            "show_section": show_section,
-        }
-        for n in range(len(articles))
-    ]
+    articles, shown, options, bounds = [], [], [], []
+    for listed, level, featured, show_section, lead in lists:
+        listed = list(listed)
+        start = len(articles)
+        articles += listed
+        shown += [article.card_shows(section_urls) for article in listed]
+        options += [
+            {
+                "level": str(level),  # as the card writes it: <h2>, <h3>
+                "featured": featured or (lead and n == 0),
+                "show_section": show_section,
+            }
+            for n in range(len(listed))
+        ]
+        bounds.append((start, len(articles)))
     keys = [
         card_key(article, sorted(how.items()), card)
         for article, how, card in zip(articles, options, shown, strict=True)
@@ -202,7 +218,7 @@ def article_cards(articles, level=2, featured=False, show_section=False, lead=Fa
     if missing:
         cache.set_many(missing, timeout=CARD_SECONDS)
     metrics.looked_up("card", hits=len(keys) - len(missing), misses=len(missing))
-    return cards
+    return [cards[start:end] for start, end in bounds]
 
 
 # The card picture's `sizes`: a featured card's (the lead story), any other's.
@@ -273,17 +289,88 @@ def card_html(card, level=2, featured=False, show_section=False):
 register.tag("fragment", fragments.do_fragment)
 
 
-@register.inclusion_tag("includes/picture_preload.html")
+@register.simple_tag
 def preload_picture(image, sizes, shape=""):
     """
     A <link rel="preload"> in the head for the page's largest picture, so the
     browser fetches it at once, first, and in the format and width the
     picture element will choose. `sizes` and `shape` must be the picture's own.
+    Built here rather than in a template: every reading page writes one.
     """
-    if image and shape:
+    if not image:
+        return "\n"
+    if shape:
         image = image.in_shape(shape)
-    sources = image.sources if image else []
-    return {"image": image, "source": sources[0] if sources else None, "sizes": sizes}
+    sizes = escaped(sizes)
+    if sources := image.sources:
+        source = sources[0]
+        link = (
+            f'type="{escaped(source["type"])}" imagesrcset="'
+            f'{escaped(source["srcset"])}" imagesizes="{sizes}"'
+        )
+    else:
+        link = f'href="{escaped(image.fallback_url)}"'
+        if srcset := image.jpeg_srcset:
+            link += f' imagesrcset="{escaped(srcset)}" imagesizes="{sizes}"'
+    return mark_safe(  # every value escaped above
+        f'<link rel="preload" as="image" {link} fetchpriority="high">\n'
+    )
+
+
+@register.simple_tag(takes_context=True)
+def page_meta(context, **given):
+    """
+    The page's description, Open Graph and Twitter card <meta> tags, of its
+    `title`, `description` (cut to 160 characters, 300 for Open Graph),
+    `type` ("website" unless given) and `image` (its share crop, image_url),
+    with the page's canonical_url and SITE_NAME; what is not given is read
+    from the page's context, as an included template would. Built here
+    rather than in a template: every page writes them.
+    """
+
+    def value(name):
+        if name in given:
+            return given[name]
+        return context.get(name, "")
+
+    description = value("description")
+    safe = isinstance(description, SafeData)
+    description = str(description)
+    cut = Truncator(description)
+    short, long = cut.chars(160), cut.chars(300)
+    if safe:  # as truncatechars keeps it: escaped already
+        short, long = mark_safe(short), mark_safe(long)
+    canonical_url = escaped(value("canonical_url"))
+    html = [f'<meta name="description" content="{escaped(short)}">\n']
+    if canonical_url:
+        html.append(
+            f'<link rel="canonical" href="{canonical_url}">\n'
+            f'<meta property="og:url" content="{canonical_url}">'
+        )
+    html.append(
+        f'\n<meta property="og:site_name" content="{escaped(value("SITE_NAME"))}">\n'
+        f'<meta property="og:type" content="{escaped(value("type") or "website")}">\n'
+        f'<meta property="og:title" content="{escaped(value("title"))}">\n'
+        f'<meta property="og:description" content="{escaped(long)}">\n'
+    )
+    if image := value("image"):
+        shared_url = escaped(image_url(image))
+        html.append(f'<meta property="og:image" content="{shared_url}">\n')
+        if shared := image.share_rendition:
+            html.append(
+                f'<meta property="og:image:width" content="{escaped(shared.width)}">\n'
+                '<meta property="og:image:height" '
+                f'content="{escaped(shared.height)}">\n'
+            )
+        alt_text = escaped(image.alt_text)
+        html.append(
+            f'<meta property="og:image:alt" content="{alt_text}">\n'
+            f'<meta name="twitter:image" content="{shared_url}">\n'
+            f'<meta name="twitter:image:alt" content="{alt_text}">'
+        )
+    card = "summary_large_image" if image else "summary"
+    html.append(f'\n<meta name="twitter:card" content="{card}">\n')
+    return mark_safe("".join(html))  # every value escaped above
 
 
 @register.simple_tag
@@ -340,12 +427,13 @@ def byline_html(bylines, linked=False, escape=escaped):
     """
     clauses = []
     for group in byline_groups(bylines):
-        names = [escape(author.name) for author in group["authors"]]
+        authors = group["authors"]
+        names = [escape(author.name) for author in authors]
         if linked:
+            addresses = navigation.author_addresses([a.slug for a in authors])
             names = [
-                f'<a class="byline__author" href="{escape(author.get_absolute_url())}">'
-                f"{name}</a>"
-                for author, name in zip(group["authors"], names, strict=True)
+                f'<a class="byline__author" href="{escape(address)}">{name}</a>'
+                for address, name in zip(addresses, names, strict=True)
             ]
         text = names[-1]
         if len(names) > 1:
@@ -356,42 +444,205 @@ def byline_html(bylines, linked=False, escape=escaped):
     return mark_safe("; ".join(clauses))  # escaped above where it is due
 
 
-@register.filter
 def authors_with_bio(article):
     """The article's authors who have a bio, in byline order."""
     return [b.author for b in article.ordered_bylines() if b.author.bio]
 
 
-@register.inclusion_tag("includes/share_links.html")
 def share_links(article):
     """
-    Plain links that share the article's canonical address by email,
-    WhatsApp, X, Facebook and LinkedIn. Built here, on the server: the page
-    loads nothing from those services, so no script, image or cookie of
-    theirs reaches a reader who does not click.
+    (name, address) of the plain links that share the article's canonical
+    address by email, WhatsApp, X, Facebook and LinkedIn (article_footer
+    writes them). Built here, on the server: the page loads nothing from
+    those services, so no script, image or cookie of theirs reaches a reader
+    who does not click.
     """
     url = absolute_url(article.get_absolute_url())
     title = article.title
-    return {
-        "links": [
-            (
-                "Email",
-                "mailto:?"
-                + urlencode({"subject": title, "body": url}, quote_via=quote),
-            ),
-            ("WhatsApp", "https://wa.me/?" + urlencode({"text": f"{title} {url}"})),
-            (
-                "X",
-                "https://x.com/intent/post?" + urlencode({"url": url, "text": title}),
-            ),
-            (
-                "Facebook",
-                "https://www.facebook.com/sharer/sharer.php?" + urlencode({"u": url}),
-            ),
-            (
-                "LinkedIn",
-                "https://www.linkedin.com/sharing/share-offsite/?"
-                + urlencode({"url": url}),
-            ),
-        ]
-    }
+    return [
+        (
+            "Email",
+            "mailto:?" + urlencode({"subject": title, "body": url}, quote_via=quote),
+        ),
+        ("WhatsApp", "https://wa.me/?" + urlencode({"text": f"{title} {url}"})),
+        ("X", "https://x.com/intent/post?" + urlencode({"url": url, "text": title})),
+        (
+            "Facebook",
+            "https://www.facebook.com/sharer/sharer.php?" + urlencode({"u": url}),
+        ),
+        (
+            "LinkedIn",
+            "https://www.linkedin.com/sharing/share-offsite/?"
+            + urlencode({"url": url}),
+        ),
+    ]
+
+
+@register.simple_tag
+def cards_below(more_in_section, related, section_name):
+    """
+    What the article page shows below the article: "More in <section>", the
+    latest of its section (more_in_section), and "Related reading", those
+    sharing its tags with their sections named (related); each card_html,
+    read in one cache round trip (card_lists). Built here rather than in a
+    template: it is drawn on every article page after a publish.
+    """
+    more, related = card_lists(
+        [(more_in_section, 3, False, False, False), (related, 3, False, True, False)]
+    )
+    html = []
+    if more:
+        html.append(
+            '\n<section class="more" aria-labelledby="more-in-section">\n'
+            '<h2 class="rule-heading" id="more-in-section">'
+            f"More in {escaped(section_name)}</h2>\n"
+            '<ul class="card-list">\n'
+        )
+        html.extend(f"\n<li>{card}</li>\n" for card in more)
+        html.append("</ul>\n</section>\n")
+    html.append("\n")
+    if related:
+        html.append(
+            '\n<section class="more more--related" '
+            'aria-labelledby="related-reading">\n'
+            '<h2 class="rule-heading" id="related-reading">Related reading</h2>\n'
+            '<ul class="card-list">\n'
+        )
+        html.extend(f"\n<li>{card}</li>\n" for card in related)
+        html.append("</ul>\n</section>\n")
+    return mark_safe("".join(html))  # every value escaped above, cards by card_html
+
+
+# The lead picture's `sizes` on the article page, and its preload's.
+ARTICLE_PICTURE_SIZES = "(min-width: 52rem) 48rem, 100vw"
+
+
+@register.simple_tag
+def article_top(article, body):
+    """
+    The article page's header (section and kind, headline, standfirst,
+    linked byline, reading time, dates), its lead (a Pictures article's
+    gallery or the lead picture with caption and credit), its body
+    (`body`, a ReaderBody) and the scripts the body's galleries and embeds
+    need. Built here rather than in a template: every article page draws
+    it after a publish.
+    """
+    section = article.section
+    html = [
+        '<header class="article__header">\n<p class="kicker"><a href="'
+        f'{escaped(section.get_absolute_url())}">{escaped(section.name)}</a>'
+    ]
+    if kicker := article.kicker:
+        html.append(f' <span class="kicker__kind">{escaped(kicker)}</span>')
+    html.append(f'</p>\n<h1 class="article__title">{escaped(article.title)}</h1>\n')
+    if standfirst := article.standfirst:
+        html.append(f'<p class="article__standfirst">{escaped(standfirst)}</p>')
+    html.append('\n<div class="article__meta">\n')
+    if bylines := article.ordered_bylines():
+        html.append(f'<p class="byline">{byline_html(bylines, linked=True)}\n</p>')
+    minutes = article.reading_minutes
+    html.append(
+        f'\n<p class="article__reading-time">{minutes} minute'
+        f'{"" if minutes == 1 else "s"} to read</p>\n<p class="article__dates">\n'
+        f"{time_html(article.published_at, 'moment')}\n"
+    )
+    if article.was_updated:
+        html.append(
+            '<span class="article__updated">Updated '
+            f"{time_html(article.updated_at, 'moment')}</span>"
+        )
+    html.append("\n</p>\n</div>\n</header>\n")
+    if body.lead_gallery:
+        html.append(f'<div class="article__lead-gallery">{body.lead_gallery}</div>\n')
+    elif image := article.lead_picture:
+        html.append(
+            '<figure class="article__figure">\n'
+            f"{picture(image, ARTICLE_PICTURE_SIZES, loading='eager')}\n"
+        )
+        caption, credit = article.caption, image.credit
+        if caption or credit:
+            html.append(f"<figcaption>{escaped(caption)}")
+            if credit:
+                html.append(f' <span class="credit">{escaped(credit)}</span>')
+            html.append("</figcaption>\n")
+        html.append("</figure>\n")
+    html.append(f'\n<div class="article__body prose">\n{body.html}\n</div>\n')
+    if body.has_gallery:
+        html.append(f'<script src="{escaped(static("articles/gallery.js"))}" defer>')
+        html.append("</script>")
+    html.append("\n")
+    if body.has_facade:
+        html.append(
+            f'<script src="{escaped(static("articles/embed-facade.js"))}" defer>'
+            "</script>"
+        )
+    html.append("\n")
+    return mark_safe("".join(html))  # every value escaped above, the body rendered
+
+
+def time_html(moment, style):
+    """A <time> of `moment`, machine-readable and written in `style`."""
+    return (
+        f'<time datetime="{escaped(formats.iso(moment))}">'
+        f"{escaped(formats.written(moment, style))}</time>"
+    )
+
+
+@register.simple_tag
+def article_footer(article, corrections):
+    """
+    The article page's footer: its share links (share_links), each author's
+    bio with a link to their page, its tags linked to their pages, and its
+    `corrections`. Built here rather than in a template, as article_top.
+    """
+    html = [
+        '<section class="share" aria-labelledby="share-title">\n'
+        '<h2 class="rule-heading" id="share-title">Share this article</h2>\n'
+        '<ul class="share__list">\n'
+    ]
+    html.extend(
+        f'<li><a class="share__link" href="{escaped(url)}" '
+        f'rel="noopener noreferrer">{escaped(name)}</a></li>'
+        for name, url in share_links(article)
+    )
+    html.append("\n</ul>\n</section>\n\n")
+    if authors := authors_with_bio(article):
+        addresses = navigation.author_addresses([author.slug for author in authors])
+        html.append(
+            '<section class="about-authors" aria-labelledby="about-authors">\n'
+            '<h2 class="rule-heading" id="about-authors">About the author'
+            f"{'s' if len(authors) != 1 else ''}</h2>\n"
+        )
+        html.extend(
+            f'<p class="about-authors__bio">{escaped(author.bio)} '
+            f'<a href="{escaped(address)}">More from {escaped(author.name)}</a></p>\n'
+            for author, address in zip(authors, addresses, strict=True)
+        )
+        html.append("</section>\n")
+    html.append("\n")
+    if tags := [item.tag for item in article.tagged_items.all()]:
+        addresses = navigation.tag_addresses([tag.slug for tag in tags])
+        html.append(
+            '<section class="topics" aria-labelledby="topics">\n'
+            '<h2 class="rule-heading" id="topics">Topics</h2>\n'
+            '<ul class="tag-list">\n'
+        )
+        html.extend(
+            f'<li><a href="{escaped(address)}" rel="tag">{escaped(tag.name)}</a></li>\n'
+            for tag, address in zip(tags, addresses, strict=True)
+        )
+        html.append("</ul>\n</section>\n")
+    html.append("\n")
+    if corrections:
+        html.append(
+            '<section class="corrections" aria-labelledby="corrections">\n'
+            '<h2 class="rule-heading" id="corrections">Corrections</h2>\n'
+        )
+        html.extend(
+            '<p class="correction"><strong>Correction, '
+            f"{time_html(correction.corrected_at, 'day')}:</strong> "
+            f"{escaped(correction.text)}</p>\n"
+            for correction in corrections
+        )
+        html.append("</section>\n")
+    return mark_safe("".join(html))  # every value escaped above

@@ -1,4 +1,4 @@
-"""{% load embeds %}: what the embed element's template asks of articles.embeds."""
+"""{% load embeds %}: what the portable embed template asks of articles.embeds."""
 
 from django import template
 

@@ -1,8 +1,7 @@
 """
 An embed behind its facade in a real Chromium, on a small page that renders
-templates/includes/elements/embed.html and its script the way the article
-page does: no
-request leaves for any host but ours until the reader presses the button,
+articles.elements.embed_html() and its script the way the article page does:
+no request leaves for any host but ours until the reader presses the button,
 then the sandboxed iframe opens on the no-cookie host.
 """
 
@@ -11,10 +10,10 @@ from urllib.parse import urlsplit
 import pytest
 from django.core.files.base import ContentFile
 from django.http import HttpResponse
-from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import path
 
+from articles.elements import embed_html
 from articles.models import ResolvedEmbed
 from tests.articles.embeds.provider_server import jpeg_bytes
 
@@ -26,9 +25,7 @@ FRAME = "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ"
 
 def embed_page(request):
     embed = ResolvedEmbed.objects.get()
-    element = render_to_string(
-        "includes/elements/embed.html", {"url": embed.url, "embed": embed}
-    )
+    element = embed_html(embed.url, embed)
     return HttpResponse(
         '<!doctype html><html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'

@@ -5,6 +5,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.template import Context, Template
 from django.utils import timezone, translation
+from django.utils.dateformat import format as date_format
 
 from newsroom import formats
 
@@ -144,3 +145,29 @@ def test_a_kept_day_is_written_in_the_language_active_and_time_zone():
     late = datetime.datetime(2026, 7, 6, 23, 30, tzinfo=datetime.UTC)  # 00:30, 7th
     assert formats.written(late, "day") == "7 July 2026"
     assert formats.written(late.date(), "day") == "6 July 2026"
+
+
+@pytest.mark.parametrize("style", sorted(formats.MINUTE_STYLES))
+def test_a_moment_writes_what_its_date_format_writes(style):
+    """
+    Styles ending in the time ("moment", "time") write the kept day and the
+    hour and minute: what Django's date format writes, across the clock
+    changes, at midnight, for naive times and in the language active.
+    """
+    moments = [
+        datetime.datetime(2026, 3, 29, 0, 59, tzinfo=datetime.UTC),  # 00:59 GMT
+        datetime.datetime(2026, 3, 29, 1, 0, tzinfo=datetime.UTC),  # 02:00 IST
+        datetime.datetime(2026, 10, 25, 0, 30, tzinfo=datetime.UTC),  # 01:30 IST
+        datetime.datetime(2026, 10, 25, 1, 30, tzinfo=datetime.UTC),  # 01:30 GMT
+        datetime.datetime(2026, 12, 31, 23, 59, 59, tzinfo=datetime.UTC),
+        datetime.datetime(2027, 1, 1, 0, 0, tzinfo=datetime.UTC),
+        datetime.datetime(987, 7, 6, 9, 5),  # naive, a year of three digits
+    ]
+    for language in ("en-ie", "ga", "fr"):
+        with translation.override(language):
+            for moment in moments:
+                local = formats.local(moment)
+                expected = date_format(local, formats.STYLES[style])
+                assert formats.written(moment, style) == expected
+    assert "moment" in formats.MINUTE_STYLES
+    assert "time" in formats.MINUTE_STYLES

@@ -1,22 +1,19 @@
 """
-The embed element's template: a link card until the embed is resolved, then
-the facade (our thumbnail, the title, the provider, a button), which loads
-nothing from the provider: the only third-party address in a src or href is
-the link to the original.
+The embed element on our pages (elements.embed_html): a link card until the
+embed is resolved, then the facade (our thumbnail, the title, the provider, a
+button), which loads nothing from the provider: the only third-party address
+in a src or href is the link to the original.
 """
 
 from urllib.parse import urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
-from django.core.files.base import ContentFile
-from django.template.loader import render_to_string
 
+from articles.elements import embed_html
 from articles.models import ResolvedEmbed
-from tests.factories import make_article
+from tests.factories import make_article, make_resolved_embed
 from tests.html import text
-
-from .provider_server import jpeg_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -24,27 +21,12 @@ URL = "https://www.youtube.com/watch?v=dQw4w9WgXcQ"
 
 
 def render(url, embed):
-    html = render_to_string(
-        "includes/elements/embed.html", {"url": url, "embed": embed}
-    )
-    return BeautifulSoup(html, "html.parser")
+    return BeautifulSoup(embed_html(url, embed), "html.parser")
 
 
 @pytest.fixture
 def embed():
-    embed = ResolvedEmbed(
-        url=URL,
-        provider="YouTube",
-        title="Garda appeal: have you seen this van?",
-        author_name="An Garda Síochána",
-        iframe_src="https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ",
-        width=640,
-        height=360,
-        status=ResolvedEmbed.Status.RESOLVED,
-    )
-    embed.thumbnail = ContentFile(jpeg_bytes(480, 270), name="garda.jpg")
-    embed.save()
-    return embed
+    return make_resolved_embed(url=URL)
 
 
 def test_an_unresolved_embed_is_a_link_card_with_its_provider():
