@@ -162,6 +162,12 @@ def django_db_modify_db_settings(
     that a `manage.py db_worker` subprocess under test can open it too. Each
     pytest-xdist worker has a file of its own (tmp_path_factory's folders are
     per worker), as it has a `test_…_gw0` database of its own on PostgreSQL.
+
+    On PostgreSQL, a commit does not wait for its write-ahead log to reach
+    the disk (synchronous_commit=off, for this process's connections only):
+    a test database is thrown away, and a crash could lose only its last
+    commits, never leave it inconsistent. Building it (every migration
+    commits) and the committing tests were waiting on the disk.
     """
     from django.conf import settings
 
@@ -169,6 +175,11 @@ def django_db_modify_db_settings(
     if database["ENGINE"] == "django.db.backends.sqlite3":
         path = tmp_path_factory.mktemp("database") / "test.sqlite3"
         database.setdefault("TEST", {})["NAME"] = str(path)
+    if database["ENGINE"] == "django.db.backends.postgresql":
+        options = database.setdefault("OPTIONS", {})
+        options["options"] = (
+            f"{options.get('options', '')} -c synchronous_commit=off".strip()
+        )
 
 
 @pytest.fixture(autouse=True, scope="session")
