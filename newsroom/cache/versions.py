@@ -187,6 +187,10 @@ def next_scheduled_change():
     return min(moments) if moments else None
 
 
+# What the cache answers for a key it does not hold (a kept value may be None).
+_MISSING = object()
+
+
 def content_cached(name, compute):
     """
     `compute()`, kept in the cache under the content version, so that it is
@@ -202,7 +206,13 @@ def content_cached(name, compute):
         return compute()
     value = version_memo.get(version, name)
     if value is None:
-        value = cache.get_or_set(cache_key("kept", name, version), compute)
+        key = cache_key("kept", name, version)
+        value = cache.get(key, _MISSING)
+        if value is _MISSING:
+            # Not get_or_set(), which reads the value back after adding it:
+            # whatever another process kept under this version is the same.
+            value = compute()
+            cache.set(key, value)
         version_memo.keep(version, name, value)
     return value
 

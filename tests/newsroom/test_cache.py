@@ -68,3 +68,27 @@ def test_cache_calls_reuse_one_redis_client(settings):
     assert cache.get("greeting") == "Dia duit"
     assert cache._cache.get_client() is client
     assert cache._cache.get_client(write=True) is client  # one server
+
+
+def test_a_value_kept_under_the_content_version_costs_one_read_and_one_write(
+    monkeypatch,
+):
+    """Computed once, kept as computed (None too): not read back after writing."""
+    from newsroom.cache import versions
+
+    calls, computed = [], []
+    for name in ("get", "get_many", "set", "add", "get_or_set"):
+        original = getattr(cache, name)
+        monkeypatch.setattr(
+            cache,
+            name,
+            lambda *args, _name=name, _original=original, **kwargs: (
+                calls.append(_name) or _original(*args, **kwargs)
+            ),
+        )
+    assert versions.content_cached("example", lambda: computed.append(1)) is None
+    assert calls == ["get", "set"]
+    monkeypatch.setattr(versions, "version_memo", versions.VersionMemo())
+    assert versions.content_cached("example", lambda: computed.append(1)) is None
+    assert calls == ["get", "set", "get"]
+    assert computed == [1]
