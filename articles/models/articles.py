@@ -259,7 +259,13 @@ class Article(Publishing, ReaderVisible, models.Model):
         without those whose rights have lapsed (from body_references: one
         query, none when prefetched with models.body_references()).
         """
-        rows = {row.image_id: row.image for row in self.body_references.all()}
+        rows = {
+            row.image_id: row.image
+            for row in self.body_references.all()
+            if row.image_id is not None
+        }
+        if not rows:  # it refers to no picture: the body need not be parsed
+            return []
         return [
             rows[pk]
             for pk in referenced_ids(self.body)["image"]

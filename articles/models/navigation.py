@@ -61,6 +61,11 @@ def section_addresses(slugs):
     return formed_addresses("articles:section", slugs, PLAIN_SLUG, "slug-here", "")
 
 
+def author_address(slug):
+    """An author's address, as reverse("articles:author") gives it."""
+    return author_addresses([slug])[0]
+
+
 def author_addresses(slugs):
     """The addresses of the authors of `slugs`, their order kept."""
     return formed_addresses("articles:author", slugs, PLAIN_SLUG, "slug-here", "")

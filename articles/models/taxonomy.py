@@ -9,12 +9,12 @@ from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.urls import URLResolver, get_resolver, reverse
+from django.urls import URLResolver, get_resolver
 from taggit.models import TaggedItemBase
 
 from newsroom.cache import ReaderVisible, ReaderVisibleQuerySet, content_cached
 
-from .navigation import section_address, site_frame
+from .navigation import author_address, section_address, site_frame
 from .prefetched import keep_prefetched
 
 
@@ -146,7 +146,7 @@ class Author(ReaderVisible, models.Model):
             self.articles.refresh_byline_names()
 
     def get_absolute_url(self):
-        return reverse("articles:author", args=[self.slug])
+        return author_address(self.slug)
 
 
 class TaggedArticle(ReaderVisible, TaggedItemBase):

@@ -14,7 +14,7 @@ from django.test.utils import override_script_prefix
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from articles.models import Article, Page, Redirect, Section, navigation
+from articles.models import Article, Author, Page, Redirect, Section, navigation
 from tests.factories import (
     make_article,
     make_image,
@@ -302,15 +302,17 @@ def test_the_footer_order_changes_on_the_next_request(client):
 ADDRESSES = [
     (Page, "path", "articles:page", path)
     for path in ("/about/", "/about/team_2/", "/über uns/", "/a.b/", "/a%20b/", "/x//")
-] + [
-    (Section, "slug", "articles:section", slug)
+]
+ADDRESSES += [
+    (model, "slug", name, slug)
+    for model, name in ((Section, "articles:section"), (Author, "articles:author"))
     for slug in ("news", "news-2_b", "éire", "a b")
 ]
 
 
 @pytest.mark.parametrize(("model", "field", "name", "value"), ADDRESSES)
 @pytest.mark.parametrize("prefix", ["/", "/paper/"])
-def test_a_page_or_sections_address_is_the_one_reverse_gives(
+def test_a_page_sections_or_authors_address_is_the_one_reverse_gives(
     model, field, name, value, prefix
 ):
     """Formed once per process around the value, else reversed: the same."""
