@@ -13,6 +13,7 @@ plan them again on every page.
 from copy import copy
 from datetime import UTC, datetime
 from functools import cache
+from weakref import WeakKeyDictionary
 
 from django.db import connections, models
 from django.db.models.sql import Query
@@ -164,6 +165,7 @@ class CompiledOnce:
         compiler = compiler_class(queryset.query, connection, queryset.db)
         sql, params = compiler.as_sql()
         compiler.precompiled = sql, tuple(params)
+        compiler.converted = _Converted()
         positions = {}
         for name, field in self.parameters.items():
             prepared = field.get_db_prep_value(placeholders[name], connection)
@@ -195,6 +197,12 @@ class _CompiledQuery(Query):
         return self.compiled
 
 
+class _Converted(WeakKeyDictionary):
+    """A compiled query's converters by connection; whether it has composite fields."""
+
+    composite = None
+
+
 class _Precompiled:
     """
     A compiler that gives the SQL it compiled before, with its parameters,
@@ -202,6 +210,9 @@ class _Precompiled:
     """
 
     precompiled = None
+    # {connection: its converters of the columns}, found on the first run on
+    # each connection (get_converters()); shared by every copy (run_on()).
+    converted = None
 
     def as_sql(self, *args, **kwargs):
         if self.precompiled is None:
@@ -221,6 +232,25 @@ class _Precompiled:
         if self.has_extra_select:
             rows = [row[: self.col_count] for row in rows]
         return [rows]
+
+    def get_converters(self, expressions):
+        # The same columns on every run: Django asks each of them for its
+        # converters again on each, which took longer than making the
+        # instances of a few rows.
+        if self.converted is None:
+            return super().get_converters(expressions)
+        converters = self.converted.get(self.connection)
+        if converters is None:
+            converters = super().get_converters(expressions)
+            self.converted[self.connection] = converters
+        return converters
+
+    def has_composite_fields(self, expressions):
+        if self.converted is None:
+            return super().has_composite_fields(expressions)
+        if self.converted.composite is None:
+            self.converted.composite = super().has_composite_fields(expressions)
+        return self.converted.composite
 
     def run_on(self, connection, params):
         """A copy of this compiler (compiled) giving its SQL with `params`."""

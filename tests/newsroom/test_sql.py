@@ -14,6 +14,7 @@ from datetime import timedelta
 import pytest
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
+from django.db.models.sql.compiler import SQLCompiler
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -82,6 +83,27 @@ def test_rows_of_a_query_compiled_once_come_as_the_querysets_would(
         (found,) = live_in_section([]).run(section=section.pk, moment=timezone.now())
         assert found.section.name == "Harbour"  # selected with it
         assert found.title == article.title
+
+
+def test_a_query_compiled_once_finds_its_columns_converters_once(monkeypatch):
+    """Every run reads the same columns: their converters are found on the first."""
+    now = timezone.now()
+    section = make_section()
+    older = make_article(section=section, published_at=now - timedelta(days=2))
+    query = live_in_section([])
+    asked = []
+    found = SQLCompiler.get_converters
+
+    def get_converters(compiler, expressions):
+        asked.append(len(expressions))
+        return found(compiler, expressions)
+
+    monkeypatch.setattr(SQLCompiler, "get_converters", get_converters)
+    for _ in range(3):
+        (read,) = query.run(section=section.pk, moment=now)
+        assert read.published_at == older.published_at  # converted on SQLite too
+        assert read.section == section
+    assert len(asked) == 1
 
 
 @pytest.mark.django_db(transaction=True)
