@@ -17,13 +17,12 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from newsroom import formats
 from newsroom.escaping import escaped
 
 from .body import GALLERY_MAX_PICTURES, Node, parse, referenced_ids
 from .embeds import provider_for
 from .models import Article, Image, ResolvedEmbed
-from .templatetags.article_tags import absolute_url, picture
+from .templatetags.article_tags import absolute_url, picture, time_html
 
 PORTABLE_TEMPLATE = "includes/elements/portable/{}.html"
 
@@ -301,12 +300,7 @@ def _update(node, references):
         return render_to_string(
             references.template("update"), {"at": at, "content": content}
         )
-    at = (
-        f', <time datetime="{escaped(formats.iso(at))}">'
-        f"{escaped(formats.written(at, 'time'))}</time>"
-        if at
-        else ""
-    )
+    at = f", {time_html(at, 'time')}" if at else ""
     return mark_safe(  # every value escaped, the content by _inside
         '<aside class="update-note">\n<p class="update-note__when"><strong>'
         f"Update{at}:</strong></p>\n{content}\n</aside>\n"

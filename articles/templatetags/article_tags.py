@@ -276,12 +276,7 @@ def card_html(card, level=2, featured=False, show_section=False):
     html.append('\n<p class="card__meta">')
     if bylines := card["bylines"]:
         html.append(f'<span class="card__byline">{byline_html(bylines)}\n</span> ')
-    published = card["published_at"]
-    html.append(
-        f'<time datetime="{escaped(formats.iso(published))}">'
-        f"{escaped(formats.written(published, 'day'))}</time></p>\n"
-        "</div>\n</article>\n"
-    )
+    html.append(f"{time_html(card['published_at'], 'day')}</p>\n</div>\n</article>\n")
     return mark_safe("".join(html))  # every value escaped above
 
 
@@ -493,24 +488,31 @@ def cards_below(more_in_section, related, section_name):
     html = []
     if more:
         html.append(
-            '\n<section class="more" aria-labelledby="more-in-section">\n'
-            '<h2 class="rule-heading" id="more-in-section">'
-            f"More in {escaped(section_name)}</h2>\n"
-            '<ul class="card-list">\n'
+            card_section(
+                "more",
+                "more-in-section",
+                f"More in {escaped(section_name)}",
+                more,
+            )
         )
-        html.extend(f"\n<li>{card}</li>\n" for card in more)
-        html.append("</ul>\n</section>\n")
     html.append("\n")
     if related:
         html.append(
-            '\n<section class="more more--related" '
-            'aria-labelledby="related-reading">\n'
-            '<h2 class="rule-heading" id="related-reading">Related reading</h2>\n'
-            '<ul class="card-list">\n'
+            card_section(
+                "more more--related", "related-reading", "Related reading", related
+            )
         )
-        html.extend(f"\n<li>{card}</li>\n" for card in related)
-        html.append("</ul>\n</section>\n")
     return mark_safe("".join(html))  # every value escaped above, cards by card_html
+
+
+def card_section(css_class, heading_id, heading, cards):
+    """A titled list of cards below the article (`heading` already escaped)."""
+    items = "".join(f"\n<li>{card}</li>\n" for card in cards)
+    return (
+        f'\n<section class="{css_class}" aria-labelledby="{heading_id}">\n'
+        f'<h2 class="rule-heading" id="{heading_id}">{heading}</h2>\n'
+        f'<ul class="card-list">\n{items}</ul>\n</section>\n'
+    )
 
 
 # The lead picture's `sizes` on the article page, and its preload's.
