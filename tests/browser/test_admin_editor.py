@@ -133,6 +133,11 @@ def open_at_width(page, live_server, article, width, height):
     page.goto(
         live_server.url + reverse("admin:articles_article_change", args=[article.pk])
     )
+    # The body editor replaces its textarea once its script has run, and the
+    # writing column's height changes with it: measure after that.
+    page.locator(".prose-editor [contenteditable=true]").wait_for(
+        state="visible", timeout=10_000
+    )
     return box(page, ".article-writing"), box(page, ".article-side")
 
 
