@@ -41,42 +41,52 @@ def around_sql(model, connection, article, section, tags, moment, counts):
     demo paper, every tag) it reads their tagged rows by the tag's index and
     sorts the few articles they name; while they are common it walks the
     newest articles and stops at the `candidates`th tagged one.
+
+    PostgreSQL soon plans each prepared statement once for any parameters
+    (a generic plan), so what it must read to plan well is written into the
+    SQL rather than passed: the counts (a LIMIT it cannot read, it cannot
+    plan to stop early at), and for `more` the status, which lets it walk
+    the section's index of published articles (Article.Meta.indexes, partial
+    on the status). With them as parameters, the generic plan read the
+    section's every article for `more` and sorted them: on the 1,000-article
+    demo the statement took 1.3-1.4 ms a run, 1.0 ms so. The candidates'
+    status stays a parameter: a generic plan cannot tell rare tags from
+    common ones, and while it cannot use the index of published articles
+    either, PostgreSQL finds it dear on a large paper and keeps planning
+    each run for its tags. Written in, it made PostgreSQL keep one generic
+    plan with 10,000 articles: 3.5 ms a run instead of 2.3 for common tags,
+    10 ms for a rare one.
     """
     more_count, related_count, candidates = counts
     articles = model._meta.db_table
     links = TaggedArticle._meta.db_table
     moment = connection.ops.adapt_datetimefield_value(moment)
-    live = "a.status = %s AND a.published_at <= %s AND a.id <> %s"
-    live_params = [model.Status.PUBLISHED, moment, article]
     newest_first = "ORDER BY a.published_at DESC, a.id DESC"
     more = (
-        f"SELECT a.id FROM {articles} a WHERE {live} AND a.section_id = %s "
-        f"{newest_first} LIMIT %s"
+        f"SELECT a.id FROM {articles} a WHERE a.status = "
+        f"'{model.Status.PUBLISHED.value}' AND a.published_at <= %s "
+        f"AND a.id <> %s AND a.section_id = %s {newest_first} LIMIT {int(more_count)}"
     )
-    more_params = [*live_params, section, more_count]
+    more_params = [moment, article, section]
     if not tags:
         return more, more_params
+    live = "a.status = %s AND a.published_at <= %s AND a.id <> %s"
+    live_params = [model.Status.PUBLISHED, moment, article]
     shared = f"t.tag_id IN ({', '.join(['%s'] * len(tags))})"
     newest = (
         f"SELECT a.id, a.published_at FROM {articles} a WHERE {live} "
         "AND a.id NOT IN (SELECT id FROM more) AND a.id IN (SELECT "
-        f"t.content_object_id FROM {links} t WHERE {shared}) {newest_first} LIMIT %s"
+        f"t.content_object_id FROM {links} t WHERE {shared}) {newest_first} "
+        f"LIMIT {int(candidates)}"
     )
     sql = (
         f"WITH more AS ({more}) SELECT id FROM more UNION ALL SELECT id FROM ("
         f"SELECT a.id FROM ({newest}) a JOIN {links} t ON t.content_object_id = a.id "
         f"WHERE {shared} GROUP BY a.id, a.published_at "
-        "ORDER BY COUNT(*) DESC, a.published_at DESC, a.id DESC LIMIT %s) ranked"
+        "ORDER BY COUNT(*) DESC, a.published_at DESC, a.id DESC "
+        f"LIMIT {int(related_count)}) ranked"
     )
-    params = [
-        *more_params,
-        *live_params,
-        *tags,
-        candidates,
-        *tags,
-        related_count,
-    ]
-    return sql, params
+    return sql, [*more_params, *live_params, *tags, *tags]
 
 
 def split_around(found, article, more_count):
