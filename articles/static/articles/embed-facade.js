@@ -1,5 +1,5 @@
 /*
- * Embeds behind a facade (templates/includes/elements/embed.html): shows
+ * Embeds behind a facade (articles.elements.embed_html): shows
  * each facade's button, and only when a reader presses it puts the
  * provider's sandboxed iframe in place of our thumbnail. Until then the
  * page makes no request to the provider. No framework; loaded with defer.
