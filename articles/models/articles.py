@@ -20,6 +20,7 @@ from taggit.managers import TaggableManager
 from newsroom import formats
 from newsroom.cache import ReaderVisible, ReaderVisibleQuerySet
 from newsroom.fields import staff_member
+from newsroom.rows import BuiltFromRows
 
 from .. import search
 from ..body import (
@@ -47,7 +48,7 @@ from .taxonomy import Author, Section, TaggedArticle
 WORDS_READ_A_MINUTE = 230
 
 
-class Article(Publishing, ReaderVisible, models.Model):
+class Article(BuiltFromRows, Publishing, ReaderVisible, models.Model):
     class Kind(models.TextChoices):
         NEWS = "news", "News"
         OPINION = "opinion", "Opinion"

@@ -8,6 +8,7 @@ from django.apps import apps
 from django.db import models
 
 from newsroom.cache import ReaderVisible, ReaderVisibleQuerySet
+from newsroom.rows import BuiltFromRows
 
 from .prefetched import keep_prefetched
 from .taxonomy import Author
@@ -107,7 +108,7 @@ class ArticleAuthorQuerySet(ReaderVisibleQuerySet):
             Article.objects.filter(pk__in=ids).refresh_byline_names()
 
 
-class ArticleAuthor(ReaderVisible, models.Model):
+class ArticleAuthor(BuiltFromRows, ReaderVisible, models.Model):
     """One name in an article's byline, in order, with the part they played."""
 
     class Role(models.TextChoices):

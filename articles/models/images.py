@@ -22,6 +22,7 @@ from taggit.models import TaggedItemBase
 
 from newsroom.cache import ReaderVisible
 from newsroom.fields import staff_member
+from newsroom.rows import BuiltFromRows
 
 from .. import images
 
@@ -167,7 +168,7 @@ class PictureSources:
         }
 
 
-class Image(ReaderVisible, PictureSources, models.Model):
+class Image(BuiltFromRows, ReaderVisible, PictureSources, models.Model):
     """An uploaded picture with its editorial metadata and its renditions."""
 
     class RenditionsStatus(models.TextChoices):

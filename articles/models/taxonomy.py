@@ -13,6 +13,7 @@ from django.urls import URLResolver, get_resolver
 from taggit.models import TaggedItemBase
 
 from newsroom.cache import ReaderVisible, ReaderVisibleQuerySet, content_cached
+from newsroom.rows import BuiltFromRows
 
 from .navigation import author_address, section_address, site_frame
 from .prefetched import keep_prefetched
@@ -79,7 +80,7 @@ class SectionQuerySet(ReaderVisibleQuerySet):
         return site_frame().sections
 
 
-class Section(ReaderVisible, models.Model):
+class Section(BuiltFromRows, ReaderVisible, models.Model):
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(
         max_length=100, unique=True, validators=[validate_section_slug]
@@ -103,7 +104,7 @@ class Section(ReaderVisible, models.Model):
         return section_address(self.slug)
 
 
-class Author(ReaderVisible, models.Model):
+class Author(BuiltFromRows, ReaderVisible, models.Model):
     name = models.CharField(max_length=150)
     slug = models.SlugField(max_length=150, unique=True)
     role = models.CharField(
