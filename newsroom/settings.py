@@ -108,6 +108,9 @@ MIDDLEWARE = [
     # session, CSRF and message cookies. newsroom.wsgi answers most hits even
     # before Django builds a request.
     "newsroom.cache.pages.PageCacheMiddleware",
+    # The paper's time zone and language active while a page is rendered:
+    # each of the many dates a page writes then finds them at once.
+    "newsroom.locale.ActiveLocaleMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Pages go out compressed (a front page's HTML shrinks about sevenfold);

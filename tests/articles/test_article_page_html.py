@@ -13,11 +13,11 @@ import pytest
 from django.conf import settings
 from django.template import Context, Template
 from django.templatetags.static import static
-from django.utils.text import slugify
+from django.utils.text import Truncator, slugify
 
 from articles.elements import embed_html, render_body
 from articles.models import Article, ArticleAuthor
-from articles.templatetags.article_tags import article_cards, picture
+from articles.templatetags.article_tags import article_cards, cut_to, picture
 from tests.factories import (
     image_upload,
     make_article,
@@ -535,3 +535,13 @@ def test_a_section_pages_description_is_escaped_once_and_cut(client):
         + '…">\n'
     )
     assert '<meta name="twitter:card" content="summary">' in html
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "A harbour plan", "x" * 160, "x" * 161, "é" * 300, "e\u0301" * 200, "y" * 400],
+)
+def test_a_description_is_cut_as_truncatechars_cuts_it(text):
+    """cut_to() answers as Truncator.chars(), short text, accents and all."""
+    for length in (160, 300):
+        assert cut_to(text, length) == Truncator(text).chars(length)

@@ -240,3 +240,30 @@ def test_the_next_lapse_of_rights_is_read_from_an_index_not_the_whole_library():
         cursor.execute(f"EXPLAIN {sql}", params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "image_rights_expire_idx" in plan, plan
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="PostgreSQL's plan is read"
+)
+def test_the_next_article_is_found_by_the_generic_plan_from_an_index():
+    """
+    Every page rendered after a change reads the site frame, a prepared
+    statement that PostgreSQL plans once (a generic plan) only if that plan
+    is as good as a custom one. The published status is written into its SQL
+    (navigation.PUBLISHED), so the generic plan can use the partial index on
+    published articles; sent as a parameter, it could not, and the statement
+    was planned afresh on every page.
+    """
+    sql, params, _ = navigation.change_moments(connection, timezone.now())[
+        "next_article"
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL plan_cache_mode = force_generic_plan")
+        cursor.execute(f"PREPARE next_article AS {sql.replace('%s', '$1')}")
+        try:
+            cursor.execute("EXPLAIN EXECUTE next_article(%s)", params)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+        finally:
+            cursor.execute("DEALLOCATE next_article")
+    assert "article_published_idx" in plan, plan
