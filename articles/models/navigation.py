@@ -25,13 +25,15 @@ from .publishing import Status
 
 SECTION_FIELDS = ["id", "name", "slug", "description", "position"]
 
-# The status of a published article or page, written into the frame's SQL
-# as a literal rather than sent as a parameter: the indexes on published
+# The status of a published article or page, written into our SQL (the
+# frame's here, that of the cards under an article in around_sql) as a
+# literal rather than sent as a parameter: the indexes on published
 # articles are partial (WHERE status = 'published'), and only with the
 # literal can the generic plan of the prepared statement use them. With a
-# parameter, PostgreSQL judged every generic plan dearer than a custom one
-# and planned the statement afresh on every run (pg_prepared_statements:
-# custom_plans only); with it, it keeps one plan from the sixth run on.
+# parameter, PostgreSQL judged every generic plan of the frame dearer than
+# a custom one and planned the statement afresh on every run
+# (pg_prepared_statements: custom_plans only); with it, it keeps one plan
+# from the sixth run on.
 PUBLISHED = f"'{Status.PUBLISHED}'"
 
 # A section's slug or a page's path that URL quoting leaves as it is: its

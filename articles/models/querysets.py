@@ -63,8 +63,8 @@ def around_sql(model, connection, article, section, tags, moment, counts):
     moment = connection.ops.adapt_datetimefield_value(moment)
     newest_first = "ORDER BY a.published_at DESC, a.id DESC"
     more = (
-        f"SELECT a.id FROM {articles} a WHERE a.status = "
-        f"'{model.Status.PUBLISHED.value}' AND a.published_at <= %s "
+        f"SELECT a.id FROM {articles} a WHERE a.status = {navigation.PUBLISHED} "
+        "AND a.published_at <= %s "
         f"AND a.id <> %s AND a.section_id = %s {newest_first} LIMIT {int(more_count)}"
     )
     more_params = [moment, article, section]
