@@ -21,20 +21,9 @@ from newsroom.cache import content_cached
 from newsroom.sql import read_rows
 
 from .images import day_start
-from .publishing import Status
+from .publishing import PUBLISHED_SQL
 
 SECTION_FIELDS = ["id", "name", "slug", "description", "position"]
-
-# The status of a published article or page, written into our SQL (the
-# frame's here, that of the cards under an article in around_sql) as a
-# literal rather than sent as a parameter: the indexes on published
-# articles are partial (WHERE status = 'published'), and only with the
-# literal can the generic plan of the prepared statement use them. With a
-# parameter, PostgreSQL judged every generic plan of the frame dearer than
-# a custom one and planned the statement afresh on every run
-# (pg_prepared_statements: custom_plans only); with it, it keeps one plan
-# from the sixth run on.
-PUBLISHED = f"'{Status.PUBLISHED}'"
 
 # A section's slug or a page's path that URL quoting leaves as it is: its
 # address is formed around it (address_around) with no reverse() of its own.
@@ -197,7 +186,7 @@ def change_moments(connection, now):
     day = connection.ops.adapt_datefield_value(timezone.localdate(now))
     # As Article.objects.scheduled() and Image.objects.rights_lapsing() say.
     scheduled = (
-        f"SELECT published_at FROM {{}} WHERE status = {PUBLISHED} "
+        f"SELECT published_at FROM {{}} WHERE status = {PUBLISHED_SQL} "
         "AND published_at > %s ORDER BY published_at LIMIT 1"
     )
     return {
@@ -296,7 +285,7 @@ def read_site_frame():
     sql = (
         "SELECT 'page', id, title, path, '', footer_position, published_at, "
         f"in_footer, NULL, NULL FROM {Page._meta.db_table} "
-        f"WHERE status = {PUBLISHED} UNION ALL "
+        f"WHERE status = {PUBLISHED_SQL} UNION ALL "
         f"SELECT 'section', {', '.join(SECTION_FIELDS)}, NULL, false, "
         f"({article_sql}), ({lapse_sql}) FROM {Section._meta.db_table}"
     )

@@ -23,7 +23,7 @@ from .body import body_references
 from .bylines import ArticleAuthor, bylines_from_row, bylines_in_order
 from .images import day_start
 from .imports import ImportRecord
-from .publishing import PublishingQuerySet
+from .publishing import PUBLISHED_SQL, PublishingQuerySet
 from .taxonomy import Section, TaggedArticle, tags_in_order
 
 
@@ -63,7 +63,7 @@ def around_sql(model, connection, article, section, tags, moment, counts):
     moment = connection.ops.adapt_datetimefield_value(moment)
     newest_first = "ORDER BY a.published_at DESC, a.id DESC"
     more = (
-        f"SELECT a.id FROM {articles} a WHERE a.status = {navigation.PUBLISHED} "
+        f"SELECT a.id FROM {articles} a WHERE a.status = {PUBLISHED_SQL} "
         "AND a.published_at <= %s "
         f"AND a.id <> %s AND a.section_id = %s {newest_first} LIMIT {int(more_count)}"
     )

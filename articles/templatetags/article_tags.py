@@ -350,7 +350,8 @@ def page_meta(context, **given):
 
     description = value("description")
     safe = isinstance(description, SafeData)
-    short, long = cut_to(str(description), 160), cut_to(str(description), 300)
+    description = str(description)
+    short, long = cut_to(description, 160), cut_to(description, 300)
     if safe:  # as truncatechars keeps it: escaped already
         short, long = mark_safe(short), mark_safe(long)
     canonical_url = escaped(value("canonical_url"))
