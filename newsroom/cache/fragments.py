@@ -106,7 +106,10 @@ class FragmentNode(template.Node):
         metrics.looked_up("fragment", hits=html is not None, misses=html is None)
         if html is None:
             html = self.nodelist.render(context)
-            fragments.keep(self.name, html)
+            # Kept as plain text: the cache pickles it, and a SafeString takes
+            # many times as long (a Python class rebuilt on every read too).
+            # What a node renders is written as it is, safe or not.
+            fragments.keep(self.name, str.__str__(html))
         return html
 
 

@@ -724,8 +724,10 @@ def test_the_frames_own_links_are_reversed_once_per_process(client):
         f'{timezone.now().year} · <a href="/search/">Search</a> · '
         '<a href="/feeds/rss/">RSS</a> · <a href="/feeds/atom/">Atom</a></p>'
     ) in html
+    # Reversed for the first page, and only read after that (the footer and
+    # the pages' JSON-LD read them several times a page).
     info = navigation.reversed_site_addresses.cache_info()
-    assert (info.misses, info.hits) == (1, 1)
+    assert info.misses == 1 and info.hits >= 1
     with override_script_prefix("/paper/"):
         assert navigation.site_addresses()["atom"] == "/paper/feeds/atom/"
 

@@ -34,6 +34,22 @@ def test_a_part_is_kept_under_the_views_fragments_and_served_from_them():
     assert render(fragments=Fragments(["part"], 8, 60), value="third") == "third"
 
 
+def test_a_part_is_kept_as_plain_text_and_served_as_written():
+    """
+    The cache pickles what it keeps, and a SafeString takes many times as
+    long as plain text: a part is kept as plain text, and a page served from
+    it writes the same.
+    """
+    kept = Fragments(["part"], version=7, seconds=60)
+    assert (
+        render(fragments=kept, value="<b>&amp;</b>") == "&lt;b&gt;&amp;amp;&lt;/b&gt;"
+    )
+
+    assert type(cache.get(kept.key("part"))) is str
+    again = Fragments(["part"], version=7, seconds=60)
+    assert render(fragments=again, value="x") == "&lt;b&gt;&amp;amp;&lt;/b&gt;"
+
+
 def test_fragments_that_say_not_kept_neither_read_nor_keep():
     """A preview says so explicitly: seconds=0, or Fragments.not_kept()."""
     render(fragments=Fragments(["part"], version=7, seconds=60), value="live")
