@@ -45,9 +45,51 @@ def test_a_part_is_kept_as_plain_text_and_served_as_written():
         render(fragments=kept, value="<b>&amp;</b>") == "&lt;b&gt;&amp;amp;&lt;/b&gt;"
     )
 
-    assert type(cache.get(kept.key("part"))) is str
+    assert type(cache.get(kept.page_key)["part"]) is str
     again = Fragments(["part"], version=7, seconds=60)
     assert render(fragments=again, value="x") == "&lt;b&gt;&amp;amp;&lt;/b&gt;"
+
+
+TWO_PARTS = Template(
+    '{% load article_tags %}{% fragment "one" fragments %}{{ one }}{% endfragment %}'
+    '{% if two %}{% fragment "two" fragments %}{{ two }}{% endfragment %}{% endif %}'
+)
+
+
+def test_the_parts_of_a_page_are_written_together_once_the_last_is_rendered(
+    monkeypatch,
+):
+    """One cache write for the page's parts, one entry read back for them all."""
+    written = []
+    monkeypatch.setattr(cache, "set", lambda *args, **kwargs: written.append(args))
+    kept = Fragments(["one", "two"], version=7, seconds=60)
+
+    TWO_PARTS.render(Context({"fragments": kept, "one": "1", "two": "2"}))
+
+    assert written == [(kept.page_key, {"one": "1", "two": "2"})]
+    monkeypatch.undo()
+    cache.set(kept.page_key, {"one": "1", "two": "2"})
+    again = Fragments(["one", "two"], version=7, seconds=60)
+    assert again.all_found() and again.found == {"one": "1", "two": "2"}
+
+
+def test_parts_of_a_page_that_left_one_out_are_written_when_the_page_is():
+    """
+    A part left out (inside an {% if %}) leaves the others to be written by
+    write(), which the view calls once the page is rendered; read back, the
+    page does not count as found whole, and the left-out part is rendered.
+    """
+    kept = Fragments(["one", "two"], version=7, seconds=60)
+    TWO_PARTS.render(Context({"fragments": kept, "one": "1", "two": ""}))
+    assert cache.get(kept.page_key) is None
+
+    kept.write()
+
+    again = Fragments(["one", "two"], version=7, seconds=60)
+    assert again.found == {"one": "1"} and not again.all_found()
+    html = TWO_PARTS.render(Context({"fragments": again, "one": "x", "two": "2"}))
+    assert html == "12"
+    assert Fragments(["one", "two"], 7, 60).found == {"one": "1", "two": "2"}
 
 
 def test_fragments_that_say_not_kept_neither_read_nor_keep():
@@ -56,7 +98,7 @@ def test_fragments_that_say_not_kept_neither_read_nor_keep():
     for preview in (Fragments(["part"], 7, seconds=0), Fragments.not_kept()):
         assert preview.found == {}
         assert render(fragments=preview, value="draft") == "draft"
-    assert cache.get(Fragments(["part"], 7, 60).key("part")) == "live"
+    assert Fragments(["part"], 7, 60).found == {"part": "live"}
 
 
 def test_fragments_without_a_version_keep_nothing():
