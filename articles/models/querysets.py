@@ -38,9 +38,13 @@ def around_sql(model, connection, article, section, tags, moment, counts):
 
     Those candidates are asked as one semi-join, so the database picks the
     cheaper way by how common the tags are: while they are rare (on the
-    demo paper, every tag) it reads their tagged rows by the tag's index and
-    sorts the few articles they name; while they are common it walks the
-    newest articles and stops at the `candidates`th tagged one.
+    demo paper, every tag) it reads their tagged rows by the tag's index,
+    looks up the few articles they name in the index of live articles by id
+    (Article.Meta.indexes, with when each went live: no article's row read)
+    and sorts them; while they are common it walks the newest articles and
+    stops at the `candidates`th tagged one. Without that index, once the
+    table was vacuumed, PostgreSQL read the index of every live article for
+    rare tags instead: 16 ms a run with 100,000 articles rather than 3.
 
     PostgreSQL soon plans each prepared statement once for any parameters
     (a generic plan), so what it must read to plan well is written into the
