@@ -16,6 +16,7 @@ from django.db import connections, models
 from django.db.models import Q
 
 from newsroom.cache import ReaderVisible, ReaderVisibleQuerySet
+from newsroom.rows import BuiltFromRows
 from newsroom.sql import CompiledOnce
 
 from .embeds import ResolvedEmbed
@@ -23,7 +24,7 @@ from .images import Image
 from .prefetched import keep_prefetched
 
 
-class ArticleBodyReference(ReaderVisible, models.Model):
+class ArticleBodyReference(BuiltFromRows, ReaderVisible, models.Model):
     """
     A library picture an article's body shows (`image`), one of our articles
     it offers as a "Read more" card (`target`), or the URL of an embed
