@@ -11,6 +11,7 @@ they show in that same query.
 """
 
 import json
+from functools import partial
 
 from django.db import connections, models
 from django.db.models import Q
@@ -145,8 +146,9 @@ def keep_body_references(article, entries=None):
     work, when its row says there are none (`has_references`).
     """
     found = getattr(article, "has_references", True)
-    if entries is None and getattr(article, "reference_list", None) is not None:
-        rows = lambda: references_from_row(article) if found else []  # noqa: E731
+    listed = entries is None and getattr(article, "reference_list", None) is not None
+    if found and listed:
+        rows = partial(references_from_row, article)  # read when needed
     else:
         rows = body_references_of(article, entries, found)
     keep_prefetched(article, "body_references", rows)
@@ -231,7 +233,9 @@ class _Listed:
         self.names = [f.attname for f in self.fields]
         for field in self.fields:
             kind = field.target_field if field.is_relation else field
-            if kind.get_internal_type() not in _CARRIED:
+            if kind.get_internal_type() not in _CARRIED or getattr(
+                kind, "decoder", None
+            ):
                 raise ValueError(f"{field} cannot be read back from JSON")
         self._readers = {}
 
@@ -354,18 +358,15 @@ def reference_list_sql(connection, articles):
         f"{nested('t', target)}, "
         f"{nested('e', listed['embed'].columns('e', connection))}"
     )
-    tables = {
-        name: item.model._meta.db_table
-        for name, item in listed.items()
-        if name in ("image", "target", "section", "embed")
-    }
+    images = Image._meta.db_table
     joined = (
         f"FROM {ArticleBodyReference._meta.db_table} r "
-        f"LEFT JOIN {tables['image']} i ON i.id = r.image_id "
-        f"LEFT JOIN {tables['target']} t ON t.id = r.target_id "
-        f"LEFT JOIN {tables['section']} s ON s.id = t.section_id "
-        f"LEFT JOIN {tables['image']} ti ON ti.id = t.lead_image_id "
-        f"LEFT JOIN {tables['embed']} e ON e.url = r.embed_id "
+        f"LEFT JOIN {images} i ON i.id = r.image_id "
+        f"LEFT JOIN {listed['target'].model._meta.db_table} t ON t.id = r.target_id "
+        f"LEFT JOIN {listed['section'].model._meta.db_table} s "
+        "ON s.id = t.section_id "
+        f"LEFT JOIN {images} ti ON ti.id = t.lead_image_id "
+        f"LEFT JOIN {ResolvedEmbed._meta.db_table} e ON e.url = r.embed_id "
         f"WHERE r.article_id = {articles}.id AND r.entry_id IS NULL"
     )
     if postgresql:
