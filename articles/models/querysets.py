@@ -19,7 +19,7 @@ from newsroom.sql import CompiledOnce
 
 from .. import search
 from . import navigation
-from .body import body_references
+from .body import body_references, reference_list_sql
 from .bylines import ArticleAuthor, bylines_from_row, bylines_in_order
 from .images import day_start
 from .imports import ImportRecord
@@ -382,6 +382,20 @@ class ArticleQuerySet(PublishingQuerySet):
         """
         return self.annotate(has_references=self._has_any("body_references"))
 
+    def with_reference_list(self):
+        """
+        Each article with `reference_list`, what its body refers to as JSON
+        text, read in the same query, for references_from_row(): its
+        pictures, the articles of its cards (with their sections and lead
+        pictures) and its embeds (body.reference_list_sql). None for a live
+        article, whose page reads its entries' with them in a query of
+        their own (body_references_of).
+        """
+        sql = reference_list_sql(connections[self.db], self.model._meta.db_table)
+        return self.annotate(
+            reference_list=RawSQL(sql, (), output_field=models.TextField())
+        )
+
     def with_latest_line(self):
         """
         Each article with `latest_entry_body`, the body of its live entry
@@ -598,9 +612,10 @@ class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
         """
         Every article with what its own page reads of its row: its section,
         lead and share pictures, live coverage moments and the corrections
-        and references flags, its tags and bylines (with_coverage(),
-        with_corrections_flag(), with_references_flag(), with_tag_list(),
-        with_byline_list()), built once (built_once()).
+        and references flags, its tags and bylines, and what its body refers
+        to (with_coverage(), with_corrections_flag(), with_references_flag(),
+        with_tag_list(), with_byline_list(), with_reference_list()), built
+        once (built_once()).
         """
         return self.built_once(
             ("page",),
@@ -612,6 +627,7 @@ class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
                 .with_references_flag()
                 .with_tag_list()
                 .with_byline_list(bios=True)
+                .with_reference_list()
             ),
         )
 
