@@ -43,9 +43,8 @@ from .models import (
     Page,
     Section,
     body_pictures_of,
-    body_references_of,
+    keep_body_references,
     keep_bylines,
-    keep_prefetched,
     keep_tags,
     prefetch_renditions,
 )
@@ -370,8 +369,9 @@ class ArticleParts:
     tags and corrections, its body's elements, and the cards below it. They
     are fetched on first use, so a page whose fragments come from the cache
     (see articles/article_detail.html) runs none of these queries. The
-    article's tags and bylines come with its row (ArticleManager.page_rows),
-    its cards' bylines with the cards.
+    article's tags, bylines and, unless it is live, what its body refers to
+    come with its row (ArticleManager.page_rows), its cards' bylines with
+    the cards.
     """
 
     def __init__(self, article, more_count, related_count, page_number=1):
@@ -407,10 +407,7 @@ class ArticleParts:
         article = self._article
         shown = self._entries_page and self._entries_page[2]
         keep_tags(article)
-        found = getattr(article, "has_references", True)
-        keep_prefetched(
-            article, "body_references", body_references_of(article, shown, found)
-        )
+        keep_body_references(article, shown)
         # Read as cards are, each with its bylines.
         more, related = Article.objects.cards_around(
             article, self.more_count, self.related_count

@@ -22,7 +22,9 @@ from .body import (
     body_pictures_of,
     body_references,
     body_references_of,
+    keep_body_references,
     reference_rows,
+    references_from_row,
 )
 from .bylines import (
     ArticleAuthor,
@@ -110,9 +112,11 @@ __all__ = [
     "body_pictures_of",
     "body_references",
     "body_references_of",
+    "keep_body_references",
     "keep_prefetched",
     "keep_tags",
     "reference_rows",
+    "references_from_row",
     "bylines_in_order",
     "keep_bylines",
     "day_start",

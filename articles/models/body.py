@@ -1,25 +1,31 @@
 """
 What an article's body refers to: its pictures (galleries' included), the
 articles of its "Read more" cards and its embeds, one ArticleBodyReference
-row each, rebuilt
-from the body on every save (Article.save(), articles.body.referenced_ids()),
-so the reading page fetches them all in one query whatever their number.
+row each, rebuilt from the body on every save (Article.save(),
+articles.body.referenced_ids()), so the reading page fetches them all in
+one query whatever their number; an ordinary article's page reads them
+with its own row, as JSON (reference_list_sql(), references_from_row()).
 The bodies of a live article's entries have rows of the article too, each
 naming its entry (LiveEntry.save()), so a page of entries comes with what
 they show in that same query.
 """
 
-from django.db import models
+import json
+from functools import partial
+
+from django.db import connections, models
 from django.db.models import Q
 
 from newsroom.cache import ReaderVisible, ReaderVisibleQuerySet
+from newsroom.rows import BuiltFromRows
 from newsroom.sql import CompiledOnce
 
 from .embeds import ResolvedEmbed
 from .images import Image
+from .prefetched import keep_prefetched
 
 
-class ArticleBodyReference(ReaderVisible, models.Model):
+class ArticleBodyReference(BuiltFromRows, ReaderVisible, models.Model):
     """
     A library picture an article's body shows (`image`), one of our articles
     it offers as a "Read more" card (`target`), or the URL of an embed
@@ -130,6 +136,24 @@ _body_references_of = CompiledOnce(
 )
 
 
+def keep_body_references(article, entries=None):
+    """
+    Keep what `article`'s body refers to, with its live `entries`' (a
+    subquery of entry ids) when given, where body_references() leaves it
+    (`article.body_references.all()`), unless already there: from its row's
+    `reference_list` when it has one and no entries are asked for
+    (references_from_row), else read (body_references_of); none, and no
+    work, when its row says there are none (`has_references`).
+    """
+    found = getattr(article, "has_references", True)
+    listed = entries is None and getattr(article, "reference_list", None) is not None
+    if found and listed:
+        rows = partial(references_from_row, article)  # read when needed
+    else:
+        rows = body_references_of(article, entries, found)
+    keep_prefetched(article, "body_references", rows)
+
+
 def _shown(entries):
     """The body's own reference rows, and those of the `entries` (a subquery)."""
     shown = Q(entry__isnull=True)
@@ -143,6 +167,264 @@ def reference_rows():
     return ArticleBodyReference.objects.select_related(
         "image", "target__section", "target__lead_image", "embed"
     ).defer("target__body", "target__search_vector")
+
+
+# What a `reference_list` (ArticleQuerySet.with_reference_list) holds of an
+# article a body offers as a "Read more" card, and of that article's lead
+# picture: what the card shows (querysets.CARD_FIELDS) and whether it is
+# live. Their other columns are left deferred; the section is read whole.
+LISTED_TARGET = {
+    "id",
+    "title",
+    "slug",
+    "standfirst",
+    "kind",
+    "live_state",
+    "section_id",
+    "lead_image_id",
+    "status",
+    "published_at",
+}
+LISTED_LEAD_IMAGE = {
+    "id",
+    "file",
+    "alt_text",
+    "rights_expire_on",
+    "width",
+    "height",
+    "picture_sources",
+}
+# The types of field whose values a JSON array carries as the ORM reads
+# them, or as text their field's to_python() (PostgreSQL) or the backend's
+# converters (SQLite) read. JSON fields are nested as JSON, and SQLite's
+# floats written out in full (its JSON keeps 15 digits).
+_CARRIED = {
+    "AutoField",
+    "BigAutoField",
+    "IntegerField",
+    "BigIntegerField",
+    "SmallIntegerField",
+    "PositiveIntegerField",
+    "PositiveBigIntegerField",
+    "PositiveSmallIntegerField",
+    "CharField",
+    "TextField",
+    "SlugField",
+    "URLField",
+    "FileField",
+    "BooleanField",
+    "FloatField",
+    "DateField",
+    "DateTimeField",
+    "JSONField",
+}
+
+
+class _Listed:
+    """
+    A model's fields as a `reference_list` holds them (listed_fields()):
+    how SQL writes them into a JSON array, and how its values are read back
+    into an instance equal to the one the ORM reads (Model.from_db).
+    """
+
+    def __init__(self, model, fields):
+        self.model = model
+        self.fields = [f for f in model._meta.concrete_fields if f in fields]
+        self.names = [f.attname for f in self.fields]
+        for field in self.fields:
+            kind = field.target_field if field.is_relation else field
+            if kind.get_internal_type() not in _CARRIED or getattr(
+                kind, "decoder", None
+            ):
+                raise ValueError(f"{field} cannot be read back from JSON")
+        self._readers = {}
+
+    def columns(self, alias, connection):
+        """The SQL of the fields' columns, for a JSON array, `alias` their table's."""
+        written = []
+        for field in self.fields:
+            column = f"{alias}.{connection.ops.quote_name(field.column)}"
+            if connection.vendor == "sqlite":
+                kind = field.get_internal_type()
+                if kind == "JSONField":
+                    column = f"json({column})"
+                elif kind == "FloatField":
+                    column = (
+                        f"CASE WHEN {column} IS NOT NULL "
+                        f"THEN printf('%%!.17g', {column}) END"
+                    )
+            written.append(column)
+        return ", ".join(written)
+
+    def build(self, db, values):
+        """The instance of the values listed, as Model.from_db() makes it."""
+        readers = self._readers.get(db)
+        if readers is None:
+            readers = self._readers[db] = self._readers_on(connections[db])
+        for index, read in readers:
+            if values[index] is not None:
+                values[index] = read(values[index])
+        return self.model.from_db(db, self.names, values)
+
+    def _readers_on(self, connection):
+        """[(index, function reading the value listed)] of the fields to read."""
+        readers = []
+        for index, field in enumerate(self.fields):
+            kind = field.get_internal_type()
+            if kind == "JSONField":
+                continue  # nested as JSON: what from_db_value() would parse
+            if connection.vendor == "postgresql":
+                if kind in ("DateField", "DateTimeField"):
+                    readers.append((index, field.to_python))
+                continue
+            # SQLite gives a JSON array the column's own value, its floats as
+            # text: read as the ORM reads the column (newsroom.sql.read_rows).
+            column = field.get_col(field.model._meta.db_table)
+            converters = connection.ops.get_db_converters(
+                column
+            ) + column.get_db_converters(connection)
+            if kind == "FloatField":
+                converters = [lambda value, *args: float(value), *converters]
+            if converters:
+                readers.append((index, _converting(converters, column, connection)))
+        return readers
+
+
+def _converting(converters, column, connection):
+    def read(value):
+        for converter in converters:
+            value = converter(value, column, connection)
+        return value
+
+    return read
+
+
+_listed = {}
+
+
+def listed_fields():
+    """
+    {name: _Listed} of what a `reference_list` holds of each reference: the
+    picture (every column), the article of a card (LISTED_TARGET), its
+    section (every column) and lead picture (LISTED_LEAD_IMAGE), and the
+    embed (every column).
+    """
+    if not _listed:
+        Article = ArticleBodyReference._meta.get_field("target").related_model
+        Section = Article._meta.get_field("section").related_model
+        fields = {
+            "image": (Image, Image._meta.concrete_fields),
+            "target": (Article, Article._meta.concrete_fields),
+            "section": (Section, Section._meta.concrete_fields),
+            "lead_image": (Image, Image._meta.concrete_fields),
+            "embed": (ResolvedEmbed, ResolvedEmbed._meta.concrete_fields),
+        }
+        narrowed = {"target": LISTED_TARGET, "lead_image": LISTED_LEAD_IMAGE}
+        for name, (model, every) in fields.items():
+            wanted = narrowed.get(name)
+            chosen = [f for f in every if wanted is None or f.attname in wanted]
+            _listed[name] = _Listed(model, chosen)
+    return _listed
+
+
+def reference_list_sql(connection, articles):
+    """
+    The SQL of an article's `reference_list` (ArticleQuerySet.
+    with_reference_list), `articles` the table of the article it is read
+    beside: its body's own reference rows (not its live entries') as JSON
+    text, [[id, image id, target id, embed URL, picture, article, embed],
+    ...] by id, each of the last three a JSON array of what listed_fields()
+    holds of it (the article's followed by its section's and by its lead
+    picture's), or null; `[]` for none. Null for a live article, whose page
+    reads its entries' rows with its own (body_references_of).
+    """
+    listed = listed_fields()
+    postgresql = connection.vendor == "postgresql"
+    array = "json_build_array" if postgresql else "json_array"
+
+    def nested(alias, columns):
+        # SQLite keeps a json_array() JSON through CASE only where json() says so.
+        shown = f"CASE WHEN {alias}.id IS NOT NULL THEN {array}({columns}) END"
+        return shown if postgresql else f"json({shown})"
+
+    target = (
+        f"{listed['target'].columns('t', connection)}, "
+        f"{array}({listed['section'].columns('s', connection)}), "
+        f"{nested('ti', listed['lead_image'].columns('ti', connection))}"
+    )
+    row = (
+        "r.id, r.image_id, r.target_id, r.embed_id, "
+        f"{nested('i', listed['image'].columns('i', connection))}, "
+        f"{nested('t', target)}, "
+        f"{nested('e', listed['embed'].columns('e', connection))}"
+    )
+    images = Image._meta.db_table
+    joined = (
+        f"FROM {ArticleBodyReference._meta.db_table} r "
+        f"LEFT JOIN {images} i ON i.id = r.image_id "
+        f"LEFT JOIN {listed['target'].model._meta.db_table} t ON t.id = r.target_id "
+        f"LEFT JOIN {listed['section'].model._meta.db_table} s "
+        "ON s.id = t.section_id "
+        f"LEFT JOIN {images} ti ON ti.id = t.lead_image_id "
+        f"LEFT JOIN {ResolvedEmbed._meta.db_table} e ON e.url = r.embed_id "
+        f"WHERE r.article_id = {articles}.id AND r.entry_id IS NULL"
+    )
+    if postgresql:
+        listed_sql = f"json_agg(json_build_array({row}) ORDER BY r.id)::text"
+        sql = f"SELECT COALESCE({listed_sql}, '[]') {joined}"
+    else:
+        # SQLite aggregates the rows in the order the subquery gives them.
+        sql = (
+            "SELECT json_group_array(json(x.row)) FROM (SELECT "
+            f"json_array({row}) AS row {joined} ORDER BY r.id) x"
+        )
+    return f"CASE WHEN {articles}.live_state = '' THEN ({sql}) END"
+
+
+def references_from_row(article):
+    """
+    The reference rows of `article`'s body from its row's `reference_list`
+    (ArticleQuerySet.with_reference_list), each with its picture, its card's
+    article (with that article's section and lead picture) or its embed, as
+    reference_rows() reads them (those of the article as listed_fields()
+    narrows them): no query of their own.
+    """
+    listed = listed_fields()
+    image, target, section, lead_image, embed = (
+        listed[name] for name in ("image", "target", "section", "lead_image", "embed")
+    )
+    meta = ArticleBodyReference._meta
+    article_field = meta.get_field("article")
+    image_field = meta.get_field("image")
+    target_field = meta.get_field("target")
+    embed_field = meta.get_field("embed")
+    section_field = target.model._meta.get_field("section")
+    lead_image_field = target.model._meta.get_field("lead_image")
+    width = len(target.fields)
+    db = article._state.db
+    rows = []
+    for pk, image_id, target_id, url, shown, offered, embedded in json.loads(
+        article.reference_list
+    ):
+        row = ArticleBodyReference.from_db(
+            db, LISTED_REFERENCE, [pk, article.pk, None, image_id, target_id, url]
+        )
+        article_field.set_cached_value(row, article)
+        image_field.set_cached_value(row, shown and image.build(db, shown))
+        if offered:
+            card = target.build(db, offered[:width])
+            section_field.set_cached_value(card, section.build(db, offered[width]))
+            lead = offered[width + 1]
+            lead_image_field.set_cached_value(card, lead and lead_image.build(db, lead))
+            offered = card
+        target_field.set_cached_value(row, offered)
+        embed_field.set_cached_value(row, embedded and embed.build(db, embedded))
+        rows.append(row)
+    return rows
+
+
+# A reference row's columns, in its model's order (Model.from_db).
+LISTED_REFERENCE = ["id", "article_id", "entry_id", "image_id", "target_id", "embed_id"]
 
 
 def body_pictures_of(articles):

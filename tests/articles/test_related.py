@@ -5,8 +5,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from articles.models import Article
-from tests.factories import make_article, make_section
+from articles.models import Article, Section
+from tests.factories import make_article, make_author, make_image, make_section
 from tests.html import parse, text
 
 pytestmark = pytest.mark.django_db
@@ -182,3 +182,65 @@ def test_the_cards_under_articles_with_as_many_tags_are_each_their_own():
     more, related = Article.objects.cards_around(second)
     assert [a.title for a in more] == ["Second's section"]
     assert [a.title for a in related] == ["Shares the budget"]
+
+
+def card_values(cards):
+    """What a card shows of each article, and what ranks it."""
+    return [
+        (
+            card.pk,
+            card.title,
+            card.slug,
+            card.standfirst,
+            card.published_at,
+            card.shared,
+            card.section.slug,
+            card.lead_image and (card.lead_image.file.name, card.lead_image.alt_text),
+            [(b.author.name, b.author.slug, b.role) for b in card.ordered_bylines()],
+        )
+        for card in cards
+    ]
+
+
+@pytest.mark.parametrize("frame_kept", [True, False])
+def test_the_cards_under_an_article_are_those_of_the_queryset_read_ready(
+    settings, django_assert_num_queries, frame_kept
+):
+    """
+    cards_around() reads, in SQL of its own, the cards around() defines,
+    for articles with many, rare and no tags: each with its picture,
+    section, bylines and shared tags, and nothing left to read.
+    """
+    if not frame_kept:
+        settings.FRAGMENT_CACHE_SECONDS = 0
+    section, other = make_section(), make_section()
+    writer, reporter = make_author(name="Ann Writer"), make_author(name="Rob Reporter")
+    picture = make_image(alt_text="The harbour at dawn")
+    common = ["harbour", "council", "budget", "sport"]
+    many = story("Many tags", 5, common, section=section)
+    rare = story("A rare tag", 5, ["lighthouse"], section=other)
+    untagged = story("No tags", 5, [], section=section)
+    for n in range(12):
+        story(
+            f"Story {n}",
+            n + 0.5,
+            common[: n % 4 + 1] + (["lighthouse"] if n == 9 else []),
+            section=(section, other)[n % 2],
+            lead_image=picture if n % 3 else None,
+            authors=[writer, (reporter, "reporter")][: n % 3],
+        )
+    Section.objects.in_menu()  # the site frame, which every page reads first
+    found = {}
+    for article in (many, rare, untagged):
+        article = Article.objects.prefetch_related("tagged_items").get(pk=article.pk)
+        expected = Article.objects.published().around(article)
+        with django_assert_num_queries(1):
+            cards = Article.objects.cards_around(article)
+        assert cards == expected
+        with django_assert_num_queries(0):
+            read = [card_values(part) for part in cards]
+        assert read == [card_values(part) for part in expected]
+        found[article.title] = [[card.title for card in part] for part in cards]
+    assert found["Many tags"][1] == ["Story 3", "Story 7", "Story 11", "Story 6"]
+    assert found["A rare tag"][1] == ["Story 9"]
+    assert found["No tags"] == [["Story 0", "Story 2", "Story 4", "Many tags"], []]

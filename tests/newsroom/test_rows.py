@@ -9,7 +9,14 @@ from django.db import models
 from django.db.models import DEFERRED
 from django.db.models.signals import post_init, pre_init
 
-from articles.models import Article, ArticleAuthor, Author, Image, Section
+from articles.models import (
+    Article,
+    ArticleAuthor,
+    ArticleBodyReference,
+    Author,
+    Image,
+    Section,
+)
 from newsroom.rows import BuiltFromRows, _plainly_set
 from tests.factories import make_article, make_image
 
@@ -37,7 +44,9 @@ def same(a, b):
     assert a.get_deferred_fields() == b.get_deferred_fields()
 
 
-@pytest.mark.parametrize("model", [Article, ArticleAuthor, Author, Image, Section])
+@pytest.mark.parametrize(
+    "model", [Article, ArticleAuthor, ArticleBodyReference, Author, Image, Section]
+)
 def test_the_models_read_by_the_dozen_are_built_from_their_rows(model):
     assert issubclass(model, BuiltFromRows)
     assert _plainly_set(model) is not None
