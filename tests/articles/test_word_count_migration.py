@@ -1,4 +1,4 @@
-"""Migration 0023 counts the words of every article saved before it."""
+"""Migration 0024 counts the words of every article saved before it."""
 
 import pytest
 from django.db import connection
@@ -6,8 +6,8 @@ from django.db.migrations.executor import MigrationExecutor
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-BEFORE = ("articles", "0022_image_rights_expire_index")
-AFTER = ("articles", "0023_article_word_count")
+BEFORE = ("articles", "0023_article_live_id_index")
+AFTER = ("articles", "0024_article_word_count")
 
 
 @pytest.fixture

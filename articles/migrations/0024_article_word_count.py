@@ -19,7 +19,7 @@ def count_every_body(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0022_image_rights_expire_index"),
+        ("articles", "0023_article_live_id_index"),
     ]
 
     operations = [
