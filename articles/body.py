@@ -311,6 +311,11 @@ def plain_text(value):
     return " ".join(html.unescape(strip_tags(re.sub(r"<", " <", value or ""))).split())
 
 
+def count_words(value):
+    """Words in body HTML as a reader sees them (tags and entities aside)."""
+    return len(plain_text(value).split())
+
+
 def first_words(value, words=20):
     """A body's first `words` words as a reader reads them, "…" when cut."""
     text = plain_text(value).split()

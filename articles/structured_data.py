@@ -11,7 +11,6 @@ import json
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.templatetags.static import static
-from django.urls import reverse
 from django.utils.html import _json_script_escapes
 from django.utils.safestring import mark_safe
 
@@ -19,6 +18,7 @@ from newsroom import formats
 
 from .body import plain_text
 from .models import Article
+from .models.navigation import site_addresses
 
 CONTEXT = "https://schema.org"
 
@@ -45,7 +45,7 @@ def publisher():
     return {
         "@type": "NewsMediaOrganization",
         "name": settings.SITE_NAME,
-        "url": absolute(reverse("articles:home")),
+        "url": absolute(site_addresses()["home"]),
         "logo": {
             "@type": "ImageObject",
             "url": absolute(static("newsroom/favicon.svg")),
@@ -84,7 +84,7 @@ def person(author):
 
 def breadcrumbs(*trail):
     """A BreadcrumbList of (name, path) pairs, the paper's front page first."""
-    trail = [(settings.SITE_NAME, reverse("articles:home")), *trail]
+    trail = [(settings.SITE_NAME, site_addresses()["home"]), *trail]
     return {
         "@context": CONTEXT,
         "@type": "BreadcrumbList",
@@ -187,12 +187,12 @@ def blog_posting(entry, url):
 
 def website():
     """The paper as a WebSite whose search engines can send readers to search."""
-    search = absolute(reverse("articles:search"))
+    search = absolute(site_addresses()["search"])
     return {
         "@context": CONTEXT,
         "@type": "WebSite",
         "name": settings.SITE_NAME,
-        "url": absolute(reverse("articles:home")),
+        "url": absolute(site_addresses()["home"]),
         "publisher": publisher(),
         "potentialAction": {
             "@type": "SearchAction",
@@ -211,7 +211,7 @@ def collection_page(name, url, description=""):
         "@type": "CollectionPage",
         "name": name,
         "url": url,
-        "isPartOf": {"@type": "WebSite", "url": absolute(reverse("articles:home"))},
+        "isPartOf": {"@type": "WebSite", "url": absolute(site_addresses()["home"])},
     }
     if description:
         data["description"] = description

@@ -102,6 +102,14 @@ class PublicPageMixin:
             )
         return self._fragments
 
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        if self.fragment_names:
+            # The parts rendered are written together as the page is, if
+            # the last of them has not written them already.
+            response.add_post_render_callback(lambda _: self.fragments().write())
+        return response
+
     def canonical_page_number(self, context):
         page = context.get("page_obj")
         return page.number if page else 1

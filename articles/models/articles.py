@@ -25,11 +25,10 @@ from newsroom.rows import BuiltFromRows
 from .. import search
 from ..body import (
     BODY_EDITOR_EXTENSIONS,
+    count_words,
     first_words,
     picture_ids,
-    plain_text,
     referenced_ids,
-    sanitize_body,
     sanitize_once,
     validate_body,
 )
@@ -80,6 +79,15 @@ class Article(BuiltFromRows, Publishing, ReaderVisible, models.Model):
         sanitize=sanitize_once,
         blank=True,
         validators=[validate_body],
+    )
+    # Counted whenever the body is written (from_body()): every page of the
+    # article says how long it takes to read, and counting took longer than
+    # the rest of its header.
+    word_count = models.PositiveIntegerField(
+        default=0,
+        editable=False,
+        help_text="Words in the body as a reader sees them (tags and entities "
+        "aside), as last saved.",
     )
     kind = models.CharField(max_length=10, choices=Kind, default=Kind.NEWS)
     # Live coverage (articles/models/live.py): entries posted as news breaks.
@@ -197,14 +205,16 @@ class Article(BuiltFromRows, Publishing, ReaderVisible, models.Model):
 
     def save(self, *args, **kwargs):
         # Forms sanitize through full_clean(); the shell, loaders and scripts
-        # do not, so the body is sanitized again on every save.
-        self.body = sanitize_body(self.body)
+        # do not, so the body is sanitized again on every save, and counted.
+        self.set_body(self.body)
         if not self.slug:
             self.slug = slugify(self.title)[:255]
         self.fill_publication_time()
         previous_url = self._previous_url()
-        super().save(*args, **kwargs)
         update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "body" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "word_count"}
+        super().save(*args, **kwargs)
         if update_fields is None or "body" in update_fields:
             refresh_body_references(self, referenced_ids(self.body))
         current_url = self.get_absolute_url()
@@ -218,6 +228,12 @@ class Article(BuiltFromRows, Publishing, ReaderVisible, models.Model):
 
     def get_absolute_url(self):
         return navigation.article_address(self.section.slug, self.slug)
+
+    @classmethod
+    def from_body(cls, body):
+        fields = super().from_body(body)
+        fields["word_count"] = count_words(fields["body"])
+        return fields
 
     def _previous_url(self):
         if self.pk is None:
@@ -326,11 +342,6 @@ class Article(BuiltFromRows, Publishing, ReaderVisible, models.Model):
         """
         body = getattr(self, "latest_entry_body", None)
         return first_words(body) if body and self.is_live_now else ""
-
-    @property
-    def word_count(self):
-        """Words in the body as a reader sees them (tags and entities aside)."""
-        return len(plain_text(self.body).split())
 
     @property
     def reading_minutes(self):

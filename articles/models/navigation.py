@@ -50,6 +50,31 @@ class SiteFrame:
     # changes by itself (earliest_change), or None.
     next_change: object = None
 
+    def __reduce__(self):
+        # Kept in the cache by the first page rendered after any change: as
+        # its rows, which pickle in a tenth of the time its sections (model
+        # instances) and pages (dataclasses) take, and are built again as
+        # read_site_frame() builds them.
+        sections = [
+            (section._state.db, *(getattr(section, name) for name in SECTION_FIELDS))
+            for section in self.sections
+        ]
+        pages = [
+            (p.path, p.title, p.in_footer, p.footer_position, p.published_at)
+            for p in self.pages
+        ]
+        return (site_frame_from_rows, (sections, pages, self.next_change))
+
+
+def site_frame_from_rows(sections, pages, next_change):
+    """A SiteFrame from what its __reduce__() kept of it."""
+    Section = apps.get_model("articles", "Section")
+    return SiteFrame(
+        [Section.from_db(db, SECTION_FIELDS, values) for db, *values in sections],
+        [SitePage(*page) for page in pages],
+        next_change,
+    )
+
 
 def section_address(slug):
     """A section's address, as reverse("articles:section") gives it."""

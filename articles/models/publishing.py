@@ -44,26 +44,29 @@ def published_has_time(model_name):
 class PublishingQuerySet(ReaderVisibleQuerySet):
     """
     Rows with a status, a publication time and a sanitized body. Bulk writes
-    skip save(), so they sanitize the body themselves (ReaderVisibleQuerySet
-    drops the cached pages).
+    skip save(), so they sanitize the body themselves, and set whatever else
+    the model derives from it (Publishing.from_body()); ReaderVisibleQuerySet
+    drops the cached pages.
     """
 
     def bulk_create(self, objs, *args, **kwargs):
         objs = list(objs)
         for row in objs:
-            row.body = sanitize_body(row.body)
+            row.set_body(row.body)
         return super().bulk_create(objs, *args, **kwargs)
 
     def bulk_update(self, objs, fields, *args, **kwargs):
         objs = list(objs)
         if "body" in fields:
             for row in objs:
-                row.body = sanitize_body(row.body)
+                row.set_body(row.body)
+            derived = self.model.from_body("").keys()
+            fields = [*fields, *(name for name in derived if name not in fields)]
         return super().bulk_update(objs, fields, *args, **kwargs)
 
     def update(self, **kwargs):
         if isinstance(kwargs.get("body"), str):
-            kwargs["body"] = sanitize_body(kwargs["body"])
+            kwargs.update(self.model.from_body(kwargs["body"]))
         return super().update(**kwargs)
 
     def published(self):
@@ -91,6 +94,19 @@ class Publishing:
     """
 
     Status = Status
+
+    @classmethod
+    def from_body(cls, body):
+        """
+        The columns written with `body`: the body sanitized, and what the
+        model keeps derived from it (Article: its word count).
+        """
+        return {"body": sanitize_body(body)}
+
+    def set_body(self, body):
+        """`body`, sanitized, and what is derived from it (from_body())."""
+        for name, value in self.from_body(body).items():
+            setattr(self, name, value)
 
     def fill_publication_time(self):
         """

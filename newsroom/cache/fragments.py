@@ -3,11 +3,14 @@ Parts of a reading page kept rendered: {% fragment "name" fragments %}.
 
 The view gives the template one Fragments object, which says under what
 each part is kept (the content version, what the page varies on) and for how
-long, and holds the parts already read from the cache, all in one round
-trip. A view that must not keep its parts (a preview) says so with
-`seconds=0`. A template whose `fragments` is missing is a mistake: it raises
-while DEBUG is on or under tests (settings.FRAGMENTS_STRICT), and otherwise
-renders the part uncached and logs it once.
+long, and holds the parts already read from the cache. The parts the view
+names are kept together, as one entry: read in one round trip, and written
+in one once the last of them is rendered (or when the page is, for a page
+that left one out), rather than one write a part. A view that must not
+keep its parts (a preview) says so with `seconds=0`. A template whose
+`fragments` is missing is a mistake: it raises while DEBUG is on or under
+tests (settings.FRAGMENTS_STRICT), and otherwise renders the part uncached
+and logs it once.
 """
 
 import logging
@@ -32,7 +35,8 @@ class Fragments:
     """
     The kept parts of one page: their content `version`, what they `vary`
     on besides it, how many `seconds` they may be kept (0: neither read nor
-    kept), and those of `names` already in the cache, read together.
+    kept), and those of `names` already in the cache, kept together under
+    one key (page_key) and read together.
     """
 
     def __init__(self, names, version, seconds, vary=()):
@@ -40,11 +44,13 @@ class Fragments:
         # No version could be read (the cache is down): nothing to key by.
         self.seconds = seconds if version is not None else 0
         self.vary = tuple(vary)
+        self.names = tuple(names)
         self.found = {}
-        if self.seconds and names:
-            keys = {name: self.key(name) for name in names}
-            read = cache.get_many(keys.values())
-            self.found = {name: read.get(key) for name, key in keys.items()}
+        # Parts of `names` rendered since they were read, not yet written.
+        self.rendered = {}
+        if self.seconds and self.names:
+            self.page_key = fragment_key(self.names, version, self.vary)
+            self.found = cache.get(self.page_key) or {}
 
     @classmethod
     def not_kept(cls):
@@ -52,24 +58,47 @@ class Fragments:
         return cls((), None, seconds=0)
 
     def key(self, name):
+        """The key of a part kept on its own (one the view does not name)."""
         return fragment_key(name, self.version, self.vary)
 
     def all_found(self):
         """Whether every part read with the page came from the cache."""
-        return bool(self.found) and None not in self.found.values()
+        return bool(self.names) and all(
+            self.found.get(name) is not None for name in self.names
+        )
 
     def get(self, name):
         """The kept part `name`, or None."""
         if not self.seconds:
             return None
-        if name in self.found:
-            return self.found[name]
+        if name in self.names:
+            return self.found.get(name)
         return cache.get(self.key(name))
 
     def keep(self, name, value):
-        """Keep `value` as the part `name`, if parts are kept at all."""
-        if self.seconds:
+        """
+        Keep `value` as the part `name`, if parts are kept at all: a part of
+        `names` with the others, written once the last of them is (write()).
+        """
+        if not self.seconds:
+            return
+        if name not in self.names:
             cache.set(self.key(name), value, timeout=self.seconds)
+            return
+        self.rendered[name] = value
+        if all(part in self.rendered or part in self.found for part in self.names):
+            self.write()
+
+    def write(self):
+        """
+        Write the parts rendered since they were read, with those found, as
+        the page's one entry. The view calls it once the page is rendered,
+        for a page that rendered only some of its parts.
+        """
+        if self.rendered:
+            self.found = {**self.found, **self.rendered}
+            self.rendered = {}
+            cache.set(self.page_key, self.found, timeout=self.seconds)
 
 
 _logged = set()
@@ -106,7 +135,10 @@ class FragmentNode(template.Node):
         metrics.looked_up("fragment", hits=html is not None, misses=html is None)
         if html is None:
             html = self.nodelist.render(context)
-            fragments.keep(self.name, html)
+            # Kept as plain text: the cache pickles it, and a SafeString takes
+            # many times as long (a Python class rebuilt on every read too).
+            # What a node renders is written as it is, safe or not.
+            fragments.keep(self.name, str.__str__(html))
         return html
 
 

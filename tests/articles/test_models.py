@@ -84,9 +84,45 @@ def test_word_count_and_reading_time_read_the_body_as_a_reader_sees_it():
     count and the reading time agree, from one reading of the body.
     """
     body = "<p>Rates&nbsp;rise</p><p>again &amp; again</p>" + "<p>word</p>" * 455
-    article = Article(body=body)
+    article = make_article(body=body)
     assert article.word_count == 2 + 3 + 455
     assert article.reading_minutes == 2  # 460 words at 230 a minute
+
+
+def test_the_stored_word_count_follows_every_write_of_the_body():
+    """
+    Counted as the body is saved, however it is written: save() (with or
+    without update_fields), a queryset update, bulk_create and bulk_update.
+    """
+
+    def stored(article):
+        return Article.objects.values_list("word_count", flat=True).get(pk=article.pk)
+
+    article = make_article(body="<p>one two three</p>")
+    assert stored(article) == 3
+
+    article.body = "<p>one two</p>"
+    article.save(update_fields=["body"])
+    assert stored(article) == 2
+
+    Article.objects.filter(pk=article.pk).update(body="<p>a b c d</p>")
+    assert stored(article) == 4
+
+    article.body = "<p>a b c d e</p>"
+    Article.objects.bulk_update([article], ["body"])
+    assert stored(article) == 5
+
+    [created] = Article.objects.bulk_create(
+        [
+            Article(
+                title="Bulk",
+                slug="bulk",
+                section=article.section,
+                body="<p>six words in this one body</p>",
+            )
+        ]
+    )
+    assert stored(created) == 6
 
 
 @pytest.mark.parametrize(

@@ -34,13 +34,71 @@ def test_a_part_is_kept_under_the_views_fragments_and_served_from_them():
     assert render(fragments=Fragments(["part"], 8, 60), value="third") == "third"
 
 
+def test_a_part_is_kept_as_plain_text_and_served_as_written():
+    """
+    The cache pickles what it keeps, and a SafeString takes many times as
+    long as plain text: a part is kept as plain text, and a page served from
+    it writes the same.
+    """
+    kept = Fragments(["part"], version=7, seconds=60)
+    assert (
+        render(fragments=kept, value="<b>&amp;</b>") == "&lt;b&gt;&amp;amp;&lt;/b&gt;"
+    )
+
+    assert type(cache.get(kept.page_key)["part"]) is str
+    again = Fragments(["part"], version=7, seconds=60)
+    assert render(fragments=again, value="x") == "&lt;b&gt;&amp;amp;&lt;/b&gt;"
+
+
+TWO_PARTS = Template(
+    '{% load article_tags %}{% fragment "one" fragments %}{{ one }}{% endfragment %}'
+    '{% if two %}{% fragment "two" fragments %}{{ two }}{% endfragment %}{% endif %}'
+)
+
+
+def test_the_parts_of_a_page_are_written_together_once_the_last_is_rendered(
+    monkeypatch,
+):
+    """One cache write for the page's parts, one entry read back for them all."""
+    written = []
+    monkeypatch.setattr(cache, "set", lambda *args, **kwargs: written.append(args))
+    kept = Fragments(["one", "two"], version=7, seconds=60)
+
+    TWO_PARTS.render(Context({"fragments": kept, "one": "1", "two": "2"}))
+
+    assert written == [(kept.page_key, {"one": "1", "two": "2"})]
+    monkeypatch.undo()
+    cache.set(kept.page_key, {"one": "1", "two": "2"})
+    again = Fragments(["one", "two"], version=7, seconds=60)
+    assert again.all_found() and again.found == {"one": "1", "two": "2"}
+
+
+def test_parts_of_a_page_that_left_one_out_are_written_when_the_page_is():
+    """
+    A part left out (inside an {% if %}) leaves the others to be written by
+    write(), which the view calls once the page is rendered; read back, the
+    page does not count as found whole, and the left-out part is rendered.
+    """
+    kept = Fragments(["one", "two"], version=7, seconds=60)
+    TWO_PARTS.render(Context({"fragments": kept, "one": "1", "two": ""}))
+    assert cache.get(kept.page_key) is None
+
+    kept.write()
+
+    again = Fragments(["one", "two"], version=7, seconds=60)
+    assert again.found == {"one": "1"} and not again.all_found()
+    html = TWO_PARTS.render(Context({"fragments": again, "one": "x", "two": "2"}))
+    assert html == "12"
+    assert Fragments(["one", "two"], 7, 60).found == {"one": "1", "two": "2"}
+
+
 def test_fragments_that_say_not_kept_neither_read_nor_keep():
     """A preview says so explicitly: seconds=0, or Fragments.not_kept()."""
     render(fragments=Fragments(["part"], version=7, seconds=60), value="live")
     for preview in (Fragments(["part"], 7, seconds=0), Fragments.not_kept()):
         assert preview.found == {}
         assert render(fragments=preview, value="draft") == "draft"
-    assert cache.get(Fragments(["part"], 7, 60).key("part")) == "live"
+    assert Fragments(["part"], 7, 60).found == {"part": "live"}
 
 
 def test_fragments_without_a_version_keep_nothing():

@@ -141,17 +141,25 @@ def test_article_page_with_promos_stays_within_its_query_budget(
     assert promo_queries(warm) == []
 
 
-def test_the_offered_form_renders_no_template_per_input(client, newsletters):
+def test_the_offered_form_is_built_once_per_newsletter(client, newsletters):
     """
-    Its inputs and (empty) error lists are written in Python
-    (newsroom.form_renderer): through a template each they took more than
-    half of the form's time on a cold page.
+    The offer is built from its templates and the sign-up form once for the
+    newsletter it shows (subscriptions.templatetags.subscriptions.offer_html):
+    another article's page only writes in its own address, and no page
+    renders a template per input (newsroom.form_renderer).
     """
-    response = client.get(make_article().get_absolute_url())
+    first, second = make_article(), make_article()
+    response = client.get(first.get_absolute_url())
+    rendered = {template.name for template in response.templates}
+    assert [name for name in rendered if name.startswith("django/forms/")] == []
+
+    response = client.get(second.get_absolute_url())
 
     rendered = {template.name for template in response.templates}
-    assert "includes/newsletter_sign_up_form.html" in rendered
-    assert [name for name in rendered if name.startswith("django/forms/")] == []
+    assert "includes/newsletter_sign_up_form.html" not in rendered
+    assert "includes/newsletter_promos.html" not in rendered
+    form = parse(response).select_one(".newsletter-promo form")
+    assert form.select_one("input[name=source]")["value"] == (second.get_absolute_url())
 
 
 def test_form_on_the_article_page_signs_up_without_a_cookie_or_token(

@@ -1,0 +1,37 @@
+from django.db import migrations, models
+
+from articles.body import count_words
+
+
+def count_every_body(apps, schema_editor):
+    """Each article's word count, from its body as saved."""
+    Article = apps.get_model("articles", "Article")
+    articles = Article.objects.only("pk", "body").order_by("pk")
+    counted = []
+    for article in articles.iterator(chunk_size=500):
+        article.word_count = count_words(article.body)
+        counted.append(article)
+        if len(counted) == 500:
+            Article.objects.bulk_update(counted, ["word_count"])
+            counted = []
+    Article.objects.bulk_update(counted, ["word_count"])
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("articles", "0023_article_live_id_index"),
+    ]
+
+    operations = [
+        migrations.AddField(
+            model_name="article",
+            name="word_count",
+            field=models.PositiveIntegerField(
+                default=0,
+                editable=False,
+                help_text="Words in the body as a reader sees them (tags and "
+                "entities aside), as last saved.",
+            ),
+        ),
+        migrations.RunPython(count_every_body, migrations.RunPython.noop),
+    ]
