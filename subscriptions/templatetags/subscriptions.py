@@ -53,6 +53,14 @@ def offer_html(newsletters, source):
     return SafeString(attr_value(source).join(offer_parts(newsletters)))
 
 
+def forget_built_offers():
+    """
+    Every offer built so far gone, as in a new process: what the cold
+    renders of the benchmarks and tests start from (tests.kept).
+    """
+    _offers.clear()
+
+
 def offer_parts(newsletters):
     """
     The offer of `newsletters`, built by promos_html() once for what it
