@@ -20,6 +20,23 @@ from django.db.models.sql import Query
 from django.db.models.sql.constants import GET_ITERATOR_CHUNK_SIZE, MULTI
 
 
+def json_list_sql(connection, row, joined, order):
+    """
+    SQL of one JSON text listing the rows that `joined` (FROM ... WHERE ...)
+    finds, each the JSON array of `row` (SQL columns), in `order`: `[]` for
+    none. The database builds the list, on PostgreSQL as on SQLite, so
+    related rows ride on another row's query.
+    """
+    if connection.vendor == "postgresql":
+        listed = f"json_agg(json_build_array({row}) ORDER BY {order})::text"
+        return f"SELECT COALESCE({listed}, '[]') {joined}"
+    # SQLite aggregates the rows in the order the subquery gives them.
+    return (
+        "SELECT json_group_array(json(x.row)) FROM (SELECT "
+        f"json_array({row}) AS row {joined} ORDER BY {order}) x"
+    )
+
+
 def read_rows(connection, sql, params, fields):
     """
     The rows of `sql` with `params` on `connection`, their columns read as

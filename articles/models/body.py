@@ -18,7 +18,7 @@ from django.db.models import Q
 
 from newsroom.cache import ReaderVisible, ReaderVisibleQuerySet
 from newsroom.rows import BuiltFromRows
-from newsroom.sql import CompiledOnce
+from newsroom.sql import CompiledOnce, json_list_sql
 
 from .embeds import ResolvedEmbed
 from .images import Image
@@ -369,15 +369,7 @@ def reference_list_sql(connection, articles):
         f"LEFT JOIN {ResolvedEmbed._meta.db_table} e ON e.url = r.embed_id "
         f"WHERE r.article_id = {articles}.id AND r.entry_id IS NULL"
     )
-    if postgresql:
-        listed_sql = f"json_agg(json_build_array({row}) ORDER BY r.id)::text"
-        sql = f"SELECT COALESCE({listed_sql}, '[]') {joined}"
-    else:
-        # SQLite aggregates the rows in the order the subquery gives them.
-        sql = (
-            "SELECT json_group_array(json(x.row)) FROM (SELECT "
-            f"json_array({row}) AS row {joined} ORDER BY r.id) x"
-        )
+    sql = json_list_sql(connection, row, joined, "r.id")
     return f"CASE WHEN {articles}.live_state = '' THEN ({sql}) END"
 
 

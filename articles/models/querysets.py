@@ -15,7 +15,7 @@ from django.db.models.query import ModelIterable
 from django.utils import timezone
 from django.utils.functional import cached_property
 
-from newsroom.sql import CompiledOnce
+from newsroom.sql import CompiledOnce, json_list_sql
 
 from .. import search
 from . import navigation
@@ -271,9 +271,9 @@ class ArticleQuerySet(PublishingQuerySet):
         A column of each article listing its `links` rows (a model: its
         foreign key `article` names the article, `target` the row each links
         to) as JSON, [[...], ...] ([] for none): `row`, the columns of each
-        (SQL, the link as `l` and what it links to as `o`), in `order`. SQL
-        of our own, the database building the list, on PostgreSQL as on
-        SQLite, so related rows ride on the article's own query.
+        (SQL, the link as `l` and what it links to as `o`), in `order`, built
+        by the database (newsroom.sql.json_list_sql), so related rows ride
+        on the article's own query.
         """
         to_article = links._meta.get_field(article)
         to_target = links._meta.get_field(target)
@@ -283,15 +283,7 @@ class ArticleQuerySet(PublishingQuerySet):
             f"ON o.id = l.{to_target.column} "
             f"WHERE l.{to_article.column} = {self.model._meta.db_table}.id"
         )
-        if connections[self.db].vendor == "postgresql":
-            listed = f"json_agg(json_build_array({row}) ORDER BY {order})::text"
-            sql = f"SELECT COALESCE({listed}, '[]') {joined}"
-        else:
-            # SQLite aggregates the rows in the order the subquery gives them.
-            sql = (
-                "SELECT json_group_array(json(r.row)) FROM (SELECT "
-                f"json_array({row}) AS row {joined} ORDER BY {order}) r"
-            )
+        sql = json_list_sql(connections[self.db], row, joined, order)
         return RawSQL(sql, (), output_field=models.JSONField())
 
     def with_tag_list(self):
