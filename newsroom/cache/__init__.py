@@ -11,6 +11,7 @@ The cache of the public reading pages, by concern:
 - readers: what readers see (ReaderVisible models and querysets), whose
   changes bump the content version;
 - fragments: parts of pages kept rendered ({% fragment %}, Fragments);
+- plain: rendered text made plain text for keeping (plain());
 - pages: whole pages (PageCacheMiddleware, PageCacheWSGIHandler, page keys,
   conditional GET).
 
@@ -19,6 +20,7 @@ What the apps use is importable from here.
 
 from .fragments import Fragments
 from .keys import cache_key
+from .plain import plain
 from .readers import ReaderVisible, ReaderVisibleQuerySet
 from .versions import (
     bump_content_version,
@@ -38,4 +40,5 @@ __all__ = [
     "content_version",
     "fragment_seconds",
     "page_cache_schedule",
+    "plain",
 ]

@@ -22,6 +22,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from .. import metrics
 from .keys import cache_key
+from .plain import plain
 
 logger = logging.getLogger(__name__)
 
@@ -135,10 +136,9 @@ class FragmentNode(template.Node):
         metrics.looked_up("fragment", hits=html is not None, misses=html is None)
         if html is None:
             html = self.nodelist.render(context)
-            # Kept as plain text: the cache pickles it, and a SafeString takes
-            # many times as long (a Python class rebuilt on every read too).
-            # What a node renders is written as it is, safe or not.
-            fragments.keep(self.name, str.__str__(html))
+            # Kept as plain text (plain()); what a node renders is written
+            # as it is, safe or not.
+            fragments.keep(self.name, plain(html))
         return html
 
 
