@@ -12,8 +12,9 @@ import pytest
 from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 from django.template import Context, Template, TemplateSyntaxError
+from django.utils.safestring import mark_safe
 
-from newsroom.cache import Fragments, fragments
+from newsroom.cache import Fragments, fragments, plain
 
 PART = Template(
     '{% load article_tags %}{% fragment "part" fragments %}{{ value }}{% endfragment %}'
@@ -48,6 +49,14 @@ def test_a_part_is_kept_as_plain_text_and_served_as_written():
     assert type(cache.get(kept.page_key)["part"]) is str
     again = Fragments(["part"], version=7, seconds=60)
     assert render(fragments=again, value="x") == "&lt;b&gt;&amp;amp;&lt;/b&gt;"
+
+
+def test_text_is_kept_plain_whether_marked_safe_or_not():
+    """plain(): what the parts of pages and the article cards keep."""
+    for text in (mark_safe("<b>&amp;</b>"), "<b>&amp;</b>"):
+        kept = plain(text)
+        assert type(kept) is str
+        assert kept == "<b>&amp;</b>"
 
 
 TWO_PARTS = Template(

@@ -5,6 +5,7 @@ prepared statements on PostgreSQL.
 
 import itertools
 import os
+import pickle
 import re
 import subprocess
 import sys
@@ -83,6 +84,31 @@ def test_rows_of_a_query_compiled_once_come_as_the_querysets_would(
         (found,) = live_in_section([]).run(section=section.pk, moment=timezone.now())
         assert found.section.name == "Harbour"  # selected with it
         assert found.title == article.title
+
+
+def test_rows_of_a_query_compiled_once_kept_as_read_are_built_as_a_run_builds_them(
+    django_assert_num_queries,
+):
+    """
+    rows() gives the rows as the database does (plain values, which pickle
+    cheaply), built() makes them the instances run() makes, with no query.
+    """
+    section = make_section(name="Harbour")
+    article = make_article(section=section)
+    query = live_in_section([])
+    rows = query.rows(section=section.pk, moment=timezone.now())
+    kept = pickle.loads(pickle.dumps(rows))
+    assert kept == rows and len(kept) == 1
+    with django_assert_num_queries(0):
+        (built,) = query.built(kept)
+        assert built == article
+        assert built.section.name == "Harbour"  # selected with it
+        assert built.published_at == article.published_at  # converted on SQLite too
+    (run,) = query.run(section=section.pk, moment=timezone.now())
+    assert built.__dict__.keys() == run.__dict__.keys()
+    assert {k: v for k, v in vars(built).items() if k != "_state"} == {
+        k: v for k, v in vars(run).items() if k != "_state"
+    }
 
 
 def test_a_query_compiled_once_finds_its_columns_converters_once(monkeypatch):
