@@ -145,6 +145,8 @@ class CompiledOnce:
     is that field's database value). It is built and compiled once, with a
     placeholder for each value that no row holds, found again among the
     compiled query's parameters and replaced with the values of each run.
+    A run's rows may also be read as the database gives them (rows()), to
+    be kept, and made into the same instances later (built()).
     """
 
     def __init__(self, build, **parameters):
