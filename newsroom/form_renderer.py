@@ -31,18 +31,33 @@ def attr_value(value):
 def input_html(context):
     """What django/forms/widgets/input.html writes for a widget's context."""
     widget = context["widget"]
-    value = widget["value"]
-    value = "" if value is None else f' value="{attr_value(value)}"'
-    attrs = "".join(
+    return SafeString(
+        f"{input_opening_html(widget)}{input_value_html(widget['value'])}"
+        f"{input_attrs_html(widget['attrs'])}>"
+    )
+
+
+def input_opening_html(widget):
+    """An <input>'s type and name, as input.html writes them."""
+    return (
+        f'<input type="{escaped(widget.get("type", ""))}" '
+        f'name="{escaped(widget["name"])}"'
+    )
+
+
+def input_value_html(value):
+    """An <input>'s value (a widget's formatted value), as input.html writes it."""
+    return "" if value is None else f' value="{attr_value(value)}"'
+
+
+def input_attrs_html(attrs):
+    """An <input>'s other attributes, as attrs.html writes them."""
+    return "".join(
         f" {escaped(name)}"
         if value is True
         else f' {escaped(name)}="{attr_value(value)}"'
-        for name, value in widget["attrs"].items()
+        for name, value in attrs.items()
         if value is not False
-    )
-    return SafeString(
-        f'<input type="{escaped(widget.get("type", ""))}" '
-        f'name="{escaped(widget["name"])}"{value}{attrs}>'
     )
 
 
