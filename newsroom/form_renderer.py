@@ -4,13 +4,15 @@ Django's form renderer, with <input>s and error lists written in Python.
 Django renders each widget and each field's error list through templates of
 their own (django/forms/widgets/input.html and the attrs.html it includes,
 errors/list/ul.html): a new Context and two or three includes every time,
-and the garbage they leave. The newsletter sign-up form, on every article
-page, is five inputs and three error lists, and made up most of the cost of
-that page's promos. This renderer writes an <input> and an error list
-itself, to the byte what those templates write, and hands every other
-template (selects, text areas, checkbox lists, whole forms, the admin's
-widgets) to Django's templates as before. tests/newsroom/test_form_renderer.py
-renders each one both ways and compares.
+and the garbage they leave. The newsletter sign-up form, on the newsletters' pages,
+is five inputs and three error lists, and made up most of the cost of their
+promos. This renderer writes an <input> and an error list itself, to the
+byte what those templates write, and hands every other template (selects,
+text areas, checkbox lists, whole forms, the admin's widgets) to Django's
+templates as before. tests/newsroom/test_form_renderer.py renders each one
+both ways and compares. The newsletter offer under every article writes the
+sign-up form's inputs with the same parts, without a form each time
+(subscriptions.templatetags.subscriptions.offer_html).
 """
 
 import html

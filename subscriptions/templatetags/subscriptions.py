@@ -48,7 +48,7 @@ def offer_html(newsletters, source):
     their unbound sign-up forms (forms.newsletters.sign_up_forms) sent from
     `source` (a path), to the byte, written here in Python as the cards
     are: every article page shows one, and rendering the four templates and
-    building the forms cost a tenth of a cold render. Its inputs are written
+    building the forms cost about a tenth of a cold render. Its inputs are written
     as the form's own fields and widgets say (sign_up_inputs); a bound form,
     with its errors, and the sign-up pages still go through the templates.
     tests/subscriptions/test_newsletter_offer.py renders both and compares.
