@@ -4,13 +4,15 @@ Django's form renderer, with <input>s and error lists written in Python.
 Django renders each widget and each field's error list through templates of
 their own (django/forms/widgets/input.html and the attrs.html it includes,
 errors/list/ul.html): a new Context and two or three includes every time,
-and the garbage they leave. The newsletter sign-up form, on every article
-page, is five inputs and three error lists, and made up most of the cost of
-that page's promos. This renderer writes an <input> and an error list
-itself, to the byte what those templates write, and hands every other
-template (selects, text areas, checkbox lists, whole forms, the admin's
-widgets) to Django's templates as before. tests/newsroom/test_form_renderer.py
-renders each one both ways and compares.
+and the garbage they leave. The newsletter sign-up form, on the newsletters' pages,
+is five inputs and three error lists, and made up most of the cost of their
+promos. This renderer writes an <input> and an error list itself, to the
+byte what those templates write, and hands every other template (selects,
+text areas, checkbox lists, whole forms, the admin's widgets) to Django's
+templates as before. tests/newsroom/test_form_renderer.py renders each one
+both ways and compares. The newsletter offer under every article writes the
+sign-up form's inputs with the same parts, without a form each time
+(subscriptions.templatetags.subscriptions.offer_html).
 """
 
 import html
@@ -31,18 +33,33 @@ def attr_value(value):
 def input_html(context):
     """What django/forms/widgets/input.html writes for a widget's context."""
     widget = context["widget"]
-    value = widget["value"]
-    value = "" if value is None else f' value="{attr_value(value)}"'
-    attrs = "".join(
+    return SafeString(
+        f"{input_opening_html(widget)}{input_value_html(widget['value'])}"
+        f"{input_attrs_html(widget['attrs'])}>"
+    )
+
+
+def input_opening_html(widget):
+    """An <input>'s type and name, as input.html writes them."""
+    return (
+        f'<input type="{escaped(widget.get("type", ""))}" '
+        f'name="{escaped(widget["name"])}"'
+    )
+
+
+def input_value_html(value):
+    """An <input>'s value (a widget's formatted value), as input.html writes it."""
+    return "" if value is None else f' value="{attr_value(value)}"'
+
+
+def input_attrs_html(attrs):
+    """An <input>'s other attributes, as attrs.html writes them."""
+    return "".join(
         f" {escaped(name)}"
         if value is True
         else f' {escaped(name)}="{attr_value(value)}"'
-        for name, value in widget["attrs"].items()
+        for name, value in attrs.items()
         if value is not False
-    )
-    return SafeString(
-        f'<input type="{escaped(widget.get("type", ""))}" '
-        f'name="{escaped(widget["name"])}"{value}{attrs}>'
     )
 
 

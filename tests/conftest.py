@@ -122,21 +122,18 @@ def _test_client_sign_ins_pass_the_second_factor():
 def _fresh_cache():
     """
     Every test starts with an empty local-memory cache, so rate limit
-    counters and cached pages never leak from one test into the next, nor
-    do the newsletter offers built (a test may change what they say). A
+    counters and cached pages never leak from one test into the next. A
     Redis cache a test configures is left alone: it uses its own key prefix,
     and clearing it would flush a database others may share.
     """
 
     from newsroom.cache.versions import version_memo
-    from subscriptions.templatetags.subscriptions import forget_built_offers
 
     def clear():
         for cache in caches.all(initialized_only=True):
             if isinstance(cache, LocMemCache):
                 cache.clear()
         version_memo.__init__()
-        forget_built_offers()
 
     clear()
     yield

@@ -91,13 +91,18 @@ class PreferencesForm(forms.Form):
     )
 
 
+def sign_up_auto_id(slug):
+    """The ids of the sign-up form of the newsletter `slug`: unique on a page."""
+    return f"id_{slug}_%s"
+
+
 def sign_up_forms(newsletters, source):
     """One unbound sign-up form per newsletter, with ids unique on the page."""
     return [
         (
             newsletter,
             SignUpForm(
-                auto_id=f"id_{newsletter.slug}_%s",
+                auto_id=sign_up_auto_id(newsletter.slug),
                 initial={"newsletter": newsletter.slug, "source": source},
             ),
         )

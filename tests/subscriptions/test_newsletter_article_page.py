@@ -3,9 +3,11 @@
 import pytest
 from bs4 import BeautifulSoup
 from django.core import mail
+from django.template.loader import render_to_string
 from django.test import Client
 
 from subscriptions.demo import create_demo_newsletters
+from subscriptions.forms.newsletters import sign_up_forms
 from subscriptions.models import Subscription
 from tests.factories import make_article, make_section
 from tests.html import parse, text
@@ -141,25 +143,28 @@ def test_article_page_with_promos_stays_within_its_query_budget(
     assert promo_queries(warm) == []
 
 
-def test_the_offered_form_is_built_once_per_newsletter(client, newsletters):
+def test_the_offer_is_written_without_a_template(client, newsletters):
     """
-    The offer is built from its templates and the sign-up form once for the
-    newsletter it shows (subscriptions.templatetags.subscriptions.offer_html):
-    another article's page only writes in its own address, and no page
-    renders a template per input (newsroom.form_renderer).
+    The offer is written in Python (subscriptions.templatetags.subscriptions
+    .offer_html), to the byte what the promo templates write with the page's
+    sign-up form: no page renders them, nor a template per input
+    (newsroom.form_renderer), and each page's form names its own address.
     """
-    first, second = make_article(), make_article()
-    response = client.get(first.get_absolute_url())
-    rendered = {template.name for template in response.templates}
-    assert [name for name in rendered if name.startswith("django/forms/")] == []
+    for article in (make_article(), make_article()):
+        response = client.get(article.get_absolute_url())
 
-    response = client.get(second.get_absolute_url())
-
-    rendered = {template.name for template in response.templates}
-    assert "includes/newsletter_sign_up_form.html" not in rendered
-    assert "includes/newsletter_promos.html" not in rendered
-    form = parse(response).select_one(".newsletter-promo form")
-    assert form.select_one("input[name=source]")["value"] == (second.get_absolute_url())
+        rendered = {template.name for template in response.templates}
+        assert [name for name in rendered if name.startswith("django/forms/")] == []
+        assert "includes/newsletter_sign_up_form.html" not in rendered
+        assert "includes/newsletter_promos.html" not in rendered
+        path = article.get_absolute_url()
+        written = render_to_string(
+            "includes/newsletter_promos.html",
+            {"promos": sign_up_forms(newsletters[:1], path)},
+        )
+        assert written in response.content.decode()
+        form = parse(response).select_one(".newsletter-promo form")
+        assert form.select_one("input[name=source]")["value"] == path
 
 
 def test_form_on_the_article_page_signs_up_without_a_cookie_or_token(
