@@ -21,6 +21,7 @@ from .. import search
 from . import navigation
 from .body import body_references, reference_list_sql
 from .bylines import ArticleAuthor, bylines_from_row, bylines_in_order
+from .cards import CARD_FIELDS
 from .images import day_start
 from .imports import ImportRecord
 from .publishing import PUBLISHED_SQL, PublishingQuerySet
@@ -108,31 +109,6 @@ def split_around(found, article, more_count):
         [a for a in newest if a.pk in chosen],
         [a for a in best if a.pk not in chosen],
     )
-
-
-# What an article's card (Article.CARD_SHOWS) reads of the article and its
-# picture (Image.lead_picture, includes/picture.html,
-# Image.rendition_signature): the body, the desk's and SEO columns, and the
-# picture's caption, credit, licence and rendition bookkeeping stay in the
-# database, and so does its rendition index, a list of every rendition that
-# its stored sources (picture_sources) make needless to decode for each card.
-# The section comes from the site frame (WithFrameSections).
-CARD_FIELDS = [
-    "title",
-    "slug",
-    "standfirst",
-    "kind",
-    "live_state",
-    "published_at",
-    "section",
-    "lead_image",
-    "lead_image__file",
-    "lead_image__alt_text",
-    "lead_image__rights_expire_on",
-    "lead_image__width",
-    "lead_image__height",
-    "lead_image__picture_sources",
-]
 
 
 class ForCards(ModelIterable):
