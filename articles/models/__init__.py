@@ -3,8 +3,9 @@ The articles app's models, one module per domain: `taxonomy` (sections,
 authors, tag links), `images` (pictures and their renditions), `articles`
 (articles and their corrections), `redirects` (old addresses, made
 by hand or when an article moves), `body` (what
-bodies refer to), `querysets` (what is
-asked of articles), `bylines`, `revisions`
+bodies refer to), `querysets` (what is asked of articles), `reading`
+(what the reading pages ask of them, in SQL of their own or compiled once),
+`cards` (what an article's card reads of it), `bylines`, `revisions`
 (revisions and workflow steps), `drafts` (what an editor was writing,
 saved as they type), `sharing` (share links, who has an article
 open), `live` (live coverage's entries), `pages` (static pages),

@@ -20,6 +20,7 @@ from newsroom.cache import ReaderVisible, ReaderVisibleQuerySet
 from newsroom.rows import BuiltFromRows
 from newsroom.sql import CompiledOnce, json_list_sql
 
+from .cards import CARD_PICTURE, card_fields
 from .embeds import ResolvedEmbed
 from .images import Image
 from .prefetched import keep_prefetched
@@ -171,29 +172,11 @@ def reference_rows():
 
 # What a `reference_list` (ArticleQuerySet.with_reference_list) holds of an
 # article a body offers as a "Read more" card, and of that article's lead
-# picture: what the card shows (querysets.CARD_FIELDS) and whether it is
-# live. Their other columns are left deferred; the section is read whole.
-LISTED_TARGET = {
-    "id",
-    "title",
-    "slug",
-    "standfirst",
-    "kind",
-    "live_state",
-    "section_id",
-    "lead_image_id",
-    "status",
-    "published_at",
-}
-LISTED_LEAD_IMAGE = {
-    "id",
-    "file",
-    "alt_text",
-    "rights_expire_on",
-    "width",
-    "height",
-    "picture_sources",
-}
+# picture, by field name: what the card shows (cards.CARD_FIELDS, which the
+# lists read too) and whether it is live. Their other columns are left
+# deferred; the section is read whole.
+LISTED_TARGET = {"id", "status", *card_fields()}
+LISTED_LEAD_IMAGE = {"id", *card_fields(CARD_PICTURE)}
 # The types of field whose values a JSON array carries as the ORM reads
 # them, or as text their field's to_python() (PostgreSQL) or the backend's
 # converters (SQLite) read. JSON fields are nested as JSON, and SQLite's
@@ -322,7 +305,7 @@ def listed_fields():
         narrowed = {"target": LISTED_TARGET, "lead_image": LISTED_LEAD_IMAGE}
         for name, (model, every) in fields.items():
             wanted = narrowed.get(name)
-            chosen = [f for f in every if wanted is None or f.attname in wanted]
+            chosen = [f for f in every if wanted is None or f.name in wanted]
             _listed[name] = _Listed(model, chosen)
     return _listed
 

@@ -53,25 +53,39 @@ class SiteFrame:
     def __reduce__(self):
         # Kept in the cache by the first page rendered after any change: as
         # its rows, which pickle in a tenth of the time its sections (model
-        # instances) and pages (dataclasses) take, and are built again as
-        # read_site_frame() builds them.
+        # instances) and pages (dataclasses) take, and built again by
+        # site_frame_from_rows(), which built it from the rows read
+        # (read_site_frame). Its sections are all read from one database.
+        db = self.sections[0]._state.db if self.sections else None
         sections = [
-            (section._state.db, *(getattr(section, name) for name in SECTION_FIELDS))
+            [getattr(section, name) for name in SECTION_FIELDS]
             for section in self.sections
         ]
         pages = [
             (p.path, p.title, p.in_footer, p.footer_position, p.published_at)
             for p in self.pages
         ]
-        return (site_frame_from_rows, (sections, pages, self.next_change))
+        return (site_frame_from_rows, (db, sections, pages, self.next_change))
 
 
-def site_frame_from_rows(sections, pages, next_change):
-    """A SiteFrame from what its __reduce__() kept of it."""
+def site_frame_from_rows(db, sections, pages, next_change):
+    """
+    The SiteFrame of these rows: each section's values of SECTION_FIELDS,
+    read from the database `db`, and each page's of SitePage's fields, in
+    their order; the sections put in menu order, the pages in the footer's.
+    read_site_frame() builds the frame it reads with it, and a frame kept in
+    the cache is built again with it from what SiteFrame.__reduce__() kept.
+    """
     Section = apps.get_model("articles", "Section")
     return SiteFrame(
-        [Section.from_db(db, SECTION_FIELDS, values) for db, *values in sections],
-        [SitePage(*page) for page in pages],
+        sorted(
+            (Section.from_db(db, SECTION_FIELDS, values) for values in sections),
+            key=lambda s: (s.position, s.name),
+        ),
+        sorted(
+            (SitePage(*page) for page in pages),
+            key=lambda p: (p.footer_position, p.title, p.path),
+        ),
         next_change,
     )
 
@@ -235,9 +249,13 @@ def change_moments(connection, now):
 
 
 def first_to_go_live(pages, now):
-    """When the first of `pages` (SitePage) still to come goes live, or None."""
+    """
+    When the first of `pages` (rows of SitePage's fields, site_frame_from_rows)
+    still to come goes live, or None.
+    """
     return min(
-        (page.published_at for page in pages if page.published_at > now), default=None
+        (published_at for *_, published_at in pages if published_at > now),
+        default=None,
     )
 
 
@@ -318,19 +336,15 @@ def read_site_frame():
     page_field = Page._meta.get_field
     fields = [None] * 6 + [page_field("published_at"), page_field("in_footer")]
     rows = read_rows(connection, sql, params, [*fields, article_field, lapse_field])
-    found_sections, found_pages, moments = [], [], (None, None)
+    sections, pages, moments = [], [], (None, None)
     for kind, *values, at, in_footer, article, lapse in rows:
         if kind == "section":
-            found_sections.append(
-                Section.from_db(connection.alias, SECTION_FIELDS, values)
-            )
+            sections.append(values)
             moments = (article, lapse)
         else:
             _, title, path, _, position = values
-            found_pages.append(SitePage(path, title, in_footer, position, at))
-    found_sections.sort(key=lambda s: (s.position, s.name))
-    found_pages.sort(key=lambda p: (p.footer_position, p.title, p.path))
+            pages.append((path, title, in_footer, position, at))
     # Without a section there is no article, and no lapse is asked.
     article, lapse = moments
-    upcoming = earliest_change(article, first_to_go_live(found_pages, now), lapse)
-    return SiteFrame(found_sections, found_pages, upcoming)
+    upcoming = earliest_change(article, first_to_go_live(pages, now), lapse)
+    return site_frame_from_rows(connection.alias, sections, pages, upcoming)

@@ -761,6 +761,20 @@ def test_the_site_frame_kept_in_the_cache_reads_back_as_it_was_read():
     assert isinstance(again.sections[0], Section)
 
 
+def test_a_site_frame_without_sections_reads_back_as_it_was_read():
+    """Its pages and next change (a page still to come) are the same."""
+    make_page(path="/later/", title="B", published_at=timezone.now() + timedelta(1))
+    make_page(path="/about/", title="A", footer_position=2)
+    make_page(path="/contact/", title="C", footer_position=1)
+    frame = navigation.read_site_frame()
+
+    again = pickle.loads(pickle.dumps(frame, pickle.HIGHEST_PROTOCOL))
+
+    assert again == frame
+    assert [p.path for p in again.pages] == ["/later/", "/contact/", "/about/"]
+    assert again.sections == [] and again.next_change == frame.pages[0].published_at
+
+
 def test_section_bar_comes_from_the_cache_until_a_section_changes(
     client, django_assert_num_queries
 ):

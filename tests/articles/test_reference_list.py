@@ -17,6 +17,7 @@ from articles.models import (
     ResolvedEmbed,
     body_pictures_of,
     body_references,
+    cards,
     keep_body_references,
     prefetch_renditions,
     references_from_row,
@@ -145,6 +146,36 @@ def test_reference_rows_from_the_page_row_are_those_the_orm_reads(
     target = next(row.target for row in built if row.target)
     assert target.get_deferred_fields() >= {"body", "search_vector", "seo_title"}
     assert "status" not in target.get_deferred_fields()
+
+
+def test_a_read_more_card_reads_of_its_article_what_a_listed_card_reads(crowded):
+    """
+    The row lists of a "Read more" card's article, and of its lead picture,
+    the columns a list reads for that article's card (for_listing(),
+    cards.CARD_FIELDS), and the article's status besides: a field added to
+    the card is listed by both, or this fails.
+    """
+
+    def read(instance):
+        fields = instance._meta.concrete_fields
+        return {f.attname for f in fields} - instance.get_deferred_fields()
+
+    built = references_from_row(Article.objects.page_row(crowded.slug))
+    offered = next(row.target for row in built if row.target and row.target.lead_image)
+    listed = Article.objects.for_listing().get(pk=offered.pk)
+    assert read(offered) == read(listed) | {"status"}
+    assert read(offered.lead_image) == read(listed.lead_image)
+    for instance, relation in ((listed, None), (listed.lead_image, "lead_image")):
+        meta = instance._meta
+        named = [meta.get_field(name).attname for name in cards.card_fields(relation)]
+        assert read(instance) == {"id", *named}
+
+
+def test_a_card_field_of_another_relation_is_refused(monkeypatch):
+    """Neither list could read it: a card reads columns of its picture alone."""
+    monkeypatch.setattr(cards, "CARD_FIELDS", [*cards.CARD_FIELDS, "section__name"])
+    with pytest.raises(ValueError, match="section__name"):
+        cards.card_fields()
 
 
 def test_the_body_from_the_page_row_is_the_one_from_its_own_query(crowded):
