@@ -9,10 +9,12 @@ import uuid
 
 import pytest
 from django.conf import settings
+from django.core.cache import caches
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from articles import redirects
 from articles.models import Redirect, normalise_path
 from articles.redirects import HitCounter, hit_counter
 from tests.articles.test_page_cache import REDIS_URL
@@ -185,6 +187,44 @@ def test_an_article_old_address_once_answered_runs_no_view_and_no_query(
     article.save()
     assert client.get(old).status_code == 301
 
+    with django_assert_num_queries(0):
+        assert client.get(old)["Location"] == article.get_absolute_url()
+
+
+def test_a_page_that_is_there_asks_the_cache_nothing_about_old_addresses(
+    client, monkeypatch
+):
+    article = make_article()
+    assert client.get(article.get_absolute_url()).status_code == 200
+    backend = caches["default"]
+    asked = []
+    for name in ("get", "get_many"):
+        real = getattr(backend, name)
+
+        def asking(keys, *args, real=real, **kwargs):
+            asked.extend([keys] if isinstance(keys, str) else keys)
+            return real(keys, *args, **kwargs)
+
+        monkeypatch.setattr(backend, name, asking)
+
+    assert client.get(article.get_absolute_url()).status_code == 200
+    assert asked  # its parts
+    assert not [key for key in asked if key.startswith("pages:redirect:")]
+
+
+def test_an_old_address_another_process_answered_runs_its_view_once_here(
+    client, django_assert_max_num_queries, django_assert_num_queries
+):
+    article = make_article()
+    old = article.get_absolute_url()
+    article.slug = "renamed"
+    article.save()
+    assert client.get(old).status_code == 301
+    redirects._answered.clear()  # as in a process that has not answered it
+
+    # Its view 404s and the answer kept in the cache is given.
+    with django_assert_max_num_queries(1):
+        assert client.get(old)["Location"] == article.get_absolute_url()
     with django_assert_num_queries(0):
         assert client.get(old)["Location"] == article.get_absolute_url()
 
