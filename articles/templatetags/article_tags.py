@@ -14,6 +14,7 @@ from django.utils.safestring import SafeData, mark_safe
 from django.utils.text import Truncator, capfirst
 
 from articles.models import Article, ArticleAuthor, Page, Section, navigation
+from articles.models.articles import CardList
 from newsroom import formats, metrics
 from newsroom.cache import cache_key, fragments, plain
 from newsroom.escaping import escaped
@@ -181,6 +182,15 @@ def article_cards(articles, level=2, featured=False, show_section=False, lead=Fa
     return card_lists([(articles, level, featured, show_section, lead)])[0]
 
 
+def card_options(level, featured, show_section):
+    """
+    How a card is shown, as card_html() takes it (`level` as the card writes
+    it: <h2>, <h3>), and as card_key() takes it, in one plain text.
+    """
+    how = {"level": level, "featured": featured, "show_section": show_section}
+    return how, repr(sorted(how.items()))
+
+
 def card_lists(lists):
     """
     The cards (card_html) of several lists at once, in one cache round trip:
@@ -188,30 +198,29 @@ def card_lists(lists):
     article_cards() takes them; the cards of each, as article_cards() gives
     them.
     """
-    section_urls = {}
+    shared = CardList()
     articles, shown, options, bounds = [], [], [], []
     for listed, level, featured, show_section, lead in lists:
         listed = list(listed)
         start = len(articles)
         articles += listed
-        shown += [article.card_shows(section_urls) for article in listed]
-        options += [
-            {
-                "level": str(level),  # as the card writes it: <h2>, <h3>
-                "featured": featured or (lead and n == 0),
-                "show_section": show_section,
-            }
-            for n in range(len(listed))
+        shown += [article.card_shows(shared) for article in listed]
+        # Each way the list shows its cards, and its part of their keys,
+        # made once for the list: the lead's, and the others'.
+        ways = [
+            card_options(str(level), featured or (lead and n == 0), show_section)
+            for n in range(min(len(listed), 2))
         ]
+        options += [ways[min(n, len(ways) - 1)] for n in range(len(listed))]
         bounds.append((start, len(articles)))
     keys = [
-        card_key(article, sorted(how.items()), card)
-        for article, how, card in zip(articles, options, shown, strict=True)
+        card_key(article, told, card)
+        for article, (_, told), card in zip(articles, options, shown, strict=True)
     ]
     found = cache.get_many(keys) if keys else {}
     missing = {}
     cards = []
-    for card, key, how in zip(shown, keys, options, strict=True):
+    for card, key, (how, _) in zip(shown, keys, options, strict=True):
         html = found.get(key)
         if html is None:
             html = missing[key] = plain(card_html(card, **how))
