@@ -10,8 +10,10 @@ from django import template
 from django.conf import settings
 from django.core.cache import cache
 from django.templatetags.static import static
+from django.utils import timezone
 from django.utils.safestring import SafeData, mark_safe
 from django.utils.text import Truncator, capfirst
+from django.utils.translation import get_language
 
 from articles.models import Article, ArticleAuthor, Page, Section, navigation
 from articles.models.articles import CardList
@@ -182,12 +184,19 @@ def article_cards(articles, level=2, featured=False, show_section=False, lead=Fa
     return card_lists([(articles, level, featured, show_section, lead)])[0]
 
 
-def card_options(level, featured, show_section):
+def card_options(level, featured, show_section, zone=None, language=None):
     """
     How a card is shown, as card_html() takes it (`level` as the card writes
-    it: <h2>, <h3>), and as card_key() takes it, in one plain text.
+    it: <h2>, <h3>; the current time zone and language, read once for all
+    the cards, unless given), and as card_key() takes it, in one plain text.
     """
-    how = {"level": level, "featured": featured, "show_section": show_section}
+    how = {
+        "level": level,
+        "featured": featured,
+        "show_section": show_section,
+        "zone": zone or timezone.get_current_timezone(),
+        "language": language or get_language(),
+    }
     return how, repr(sorted(how.items()))
 
 
@@ -199,6 +208,7 @@ def card_lists(lists):
     them.
     """
     shared = CardList()
+    zone, language = timezone.get_current_timezone(), get_language()
     articles, shown, options, bounds = [], [], [], []
     for listed, level, featured, show_section, lead in lists:
         listed = list(listed)
@@ -208,7 +218,13 @@ def card_lists(lists):
         # Each way the list shows its cards, and its part of their keys,
         # made once for the list: the lead's, and the others'.
         ways = [
-            card_options(str(level), featured or (lead and n == 0), show_section)
+            card_options(
+                str(level),
+                featured or (lead and n == 0),
+                show_section,
+                zone,
+                language,
+            )
             for n in range(min(len(listed), 2))
         ]
         options += [ways[min(n, len(ways) - 1)] for n in range(len(listed))]
@@ -237,14 +253,17 @@ CARD_SIZES = "(min-width: 64rem) 16rem, (min-width: 40rem) 45vw, 100vw"
 CARD_PICTURE = {"css_class": "card__image", "shape": Article.CARD_SHAPE}
 
 
-def card_html(card, level=2, featured=False, show_section=False):
+def card_html(
+    card, level=2, featured=False, show_section=False, zone=None, language=None
+):
     """
     An article's card: its picture in the card shape (eager and wide when
     `featured`), the section (with `show_section`) or the kind of piece as
     kicker, the headline in an <h`level`> ("Live" while its coverage goes
     on), the latest live line or the standfirst, the byline and the day it
-    was published. Written from `card`, what Article.card_shows() read, and
-    nothing else, so that its card_fingerprint() covers all it shows.
+    was published (in `zone` and `language`, the current ones read once for
+    a list, if given). Written from `card`, what Article.card_shows() read,
+    and nothing else, so that its card_fingerprint() covers all it shows.
 
     Built here rather than in a template: a page of cards written after a
     publish renders each of them, and a template costs several times as
@@ -289,7 +308,8 @@ def card_html(card, level=2, featured=False, show_section=False):
     html.append('\n<p class="card__meta">')
     if bylines := card["bylines"]:
         html.append(f'<span class="card__byline">{byline_html(bylines)}\n</span> ')
-    html.append(f"{time_html(card['published_at'], 'day')}</p>\n</div>\n</article>\n")
+    moment = time_html(card["published_at"], "day", zone, language)
+    html.append(f"{moment}</p>\n</div>\n</article>\n")
     return "".join(html)  # every value escaped above
 
 
@@ -609,11 +629,14 @@ def article_top(article, body):
     return mark_safe("".join(html))  # every value escaped above, the body rendered
 
 
-def time_html(moment, style):
-    """A <time> of `moment`, machine-readable and written in `style`."""
+def time_html(moment, style, zone=None, language=None):
+    """
+    A <time> of `moment`, machine-readable and written in `style` (in
+    `zone` and `language`, the current ones read already, if given).
+    """
     return (
-        f'<time datetime="{escaped(formats.iso(moment))}">'
-        f"{escaped(formats.written(moment, style))}</time>"
+        f'<time datetime="{escaped(formats.iso(moment, zone))}">'
+        f"{escaped(formats.written(moment, style, zone, language))}</time>"
     )
 
 

@@ -6,7 +6,8 @@ them is a new fingerprint, and the card (card_html) reads nothing else.
 
 import inspect
 from copy import deepcopy
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.cache import cache
@@ -143,6 +144,16 @@ def test_the_fingerprint_is_made_of_plain_values(article):
         assert plain_values(card.card_fingerprint(told)) <= plain
 
 
+def test_the_zone_and_language_its_day_is_written_in_change_the_key(article):
+    card = fresh(article)
+    keys = {
+        card_key(card, card_options("2", False, True, zone, language)[1])
+        for zone in (UTC, ZoneInfo("Europe/Dublin"))
+        for language in ("en-gb", "ga")
+    }
+    assert len(keys) == 4
+
+
 def test_how_the_card_is_shown_changes_the_fingerprint(article, settings):
     card = fresh(article)
     before = card.card_fingerprint(OPTIONS)
@@ -195,12 +206,15 @@ def test_the_card_shows_only_what_the_fingerprint_covers(article):
     # picture (the picture tag's builder).
     assert {"bylines", "lead_picture"} <= declared
     # Written from card_shows() alone: given nothing else that could carry
-    # more of the article.
+    # more of the article (how it is shown, and the time zone and language
+    # it writes its day in, are its options: card_options).
     assert list(inspect.signature(card_html).parameters) == [
         "card",
         "level",
         "featured",
         "show_section",
+        "zone",
+        "language",
     ]
     make_entry(article, body="<p>Gales.</p>")
     Article.objects.filter(pk=article.pk).update(live_state=Article.LiveState.LIVE)
