@@ -63,33 +63,41 @@ MINUTE_STYLES = frozenset(
 )
 
 
-def local(value):
-    """An aware datetime in the paper's time zone; dates and naive times as they are."""
+def local(value, zone=None):
+    """
+    An aware datetime in the paper's time zone (the current one, or `zone`,
+    read already); dates and naive times as they are.
+    """
     if isinstance(value, datetime.datetime) and value.utcoffset() is not None:
         # timezone.localtime() without its checks, made here already: every
         # card writes its date twice.
-        return value.astimezone(timezone.get_current_timezone())
+        return value.astimezone(zone or timezone.get_current_timezone())
     return value
 
 
-def written(value, style):
+def written(value, style, zone=None, language=None):
     """
     `value` (a datetime, date or time) written in the named `style`; "" for
     None. An unknown style is a programming error and raises KeyError.
+    `zone` and `language`, when given, are the current time zone and
+    language, read already (each read of them costs a microsecond or two:
+    a list of cards reads them once).
     """
     fmt = STYLES[style]
     if value is None or value == "":
         return ""
-    value = local(value)
+    value = local(value, zone)
     if style in DAY_STYLES and isinstance(value, datetime.date):
         day = value.date() if isinstance(value, datetime.datetime) else value
-        return written_day(day, fmt, get_language())
+        return written_day(day, fmt, language or get_language())
     if style in MINUTE_STYLES and isinstance(value, datetime.datetime):
         # The day as written_day keeps it, the hour and minute as H:i writes
         # them: an article's dates and a live page's entries write a moment
         # each, and a date format costs several times this.
         day = (
-            written_day(value.date(), fmt[:-3], get_language()) if fmt != "H:i" else ""
+            written_day(value.date(), fmt[:-3], language or get_language())
+            if fmt != "H:i"
+            else ""
         )
         return f"{day}{value.hour:02d}:{value.minute:02d}"
     return date_format(value, fmt)
@@ -119,9 +127,9 @@ def with_zone(value, style="moment"):
     return f"{written(value, style)} ({settings.TIME_ZONE})"
 
 
-def iso(value):
+def iso(value, zone=None):
     """For a datetime="" attribute or a feed: local time, whole seconds, offset."""
-    return local(value).isoformat(timespec="seconds")
+    return local(value, zone).isoformat(timespec="seconds")
 
 
 def written_when(value, now=None):

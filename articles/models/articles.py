@@ -6,6 +6,7 @@ articles/body.py, search itself in articles/search.py.
 """
 
 from datetime import timedelta
+from operator import attrgetter
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
@@ -226,8 +227,9 @@ class Article(BuiltFromRows, Publishing, ReaderVisible, models.Model):
             # An article moved back to an old address no longer redirects there.
             Redirect.objects.filter(old_path=current_url).delete()
 
-    def get_absolute_url(self):
-        return navigation.article_address(self.section.slug, self.slug)
+    def get_absolute_url(self, address=None):
+        """Its address, written by `address` if given (article_address_writer)."""
+        return (address or navigation.article_address)(self.section.slug, self.slug)
 
     @classmethod
     def from_body(cls, body):
@@ -406,42 +408,44 @@ class Article(BuiltFromRows, Publishing, ReaderVisible, models.Model):
     CARD_SHAPE = "card"
     # Each of them with its names apart: ("section.name", ("section", "name")).
     CARD_PATHS = tuple((path, tuple(path.split("."))) for path in CARD_SHOWS)
+    # Those of CARD_SHOWS read otherwise than as the attribute they name (or
+    # the method, called): from what the cards of one list share (CardList).
+    CARD_READS = {
+        "get_absolute_url": lambda article, cards: article.get_absolute_url(
+            cards.article_address
+        ),
+        "section.get_absolute_url": lambda article, cards: cards.section_address(
+            article.section
+        ),
+        "bylines": lambda article, cards: article.ordered_bylines(),
+    }
 
-    def card_shows(self, section_urls=None):
+    def card_shows(self, cards=None):
         """
         What the article's card shows (CARD_SHOWS), read once, nested as the
-        card reads it: {"title": …, "section": {"name": …}, …}.
-        `section_urls` ({section slug: address}), shared by the cards of one
-        list, spares reversing the same section's address for each card.
+        card reads it: {"title": …, "section": {"name": …}, …}. `cards`
+        (CardList), shared by the cards of one list, spares reading the
+        same addresses, and how addresses are written, for each card.
         """
+        cards = CardList() if cards is None else cards
         shown = {}
-        for path, names in self.CARD_PATHS:
-            if path == "bylines":
-                value = self.ordered_bylines()
-            elif path == "lead_picture":
-                value = self.lead_picture  # none once its rights have lapsed
-            elif path == "section.get_absolute_url" and section_urls is not None:
-                slug = self.section.slug
-                value = section_urls.get(slug)
-                if value is None:
-                    value = section_urls[slug] = self.section.get_absolute_url()
-            else:
-                value = self
-                for name in names:
-                    value = getattr(value, name)
-                    value = value() if callable(value) else value
-            *parents, name = names
+        for parents, name, read in CARD_READERS:
             level = shown
             for parent in parents:
                 level = level.setdefault(parent, {})
-            level[name] = value
+            level[name] = read(self, cards)
         return shown
 
     def card_fingerprint(self, options, shown=None):
         """
         Everything the article's card shows (CARD_SHOWS, as card_shows()
-        reads it, or `shown`), and how it is shown (`options`): its cache key
-        changes with any edit to any of them.
+        reads it, or `shown`), in that order, and how it is shown
+        (`options`): its cache key (card_key, the digest of its repr)
+        changes with any edit to any of them. Plain values alone, whose
+        repr is the same in every process: the byline as each author's id,
+        name and address and the role; the picture as its id, file, alt
+        text and size, and the sources of its card shape
+        (Image.rendition_signature).
         """
         shown = self.card_shows() if shown is None else shown
         fingerprint = [options, settings.MEDIA_URL]
@@ -462,8 +466,51 @@ class Article(BuiltFromRows, Publishing, ReaderVisible, models.Model):
                     value.height,
                     value.rendition_signature(self.CARD_SHAPE),
                 )
-            fingerprint.append((path, value))
-        return tuple(fingerprint)
+            fingerprint.append(value)
+        return fingerprint
+
+
+def card_reader(path, names):
+    """
+    How card_shows() reads the value of `path` (one of CARD_SHOWS): as
+    Article.CARD_READS says, else the attribute it names, called when a
+    method.
+    """
+    if path in Article.CARD_READS:
+        return Article.CARD_READS[path]
+    read = attrgetter(path)
+
+    def attribute(article, cards):
+        value = read(article)
+        return value() if callable(value) else value
+
+    return attribute
+
+
+# For each of CARD_SHOWS: the names it is nested under in card_shows(), its
+# own, and how it is read (card_reader).
+CARD_READERS = tuple(
+    (names[:-1], names[-1], card_reader(path, names))
+    for path, names in Article.CARD_PATHS
+)
+
+
+class CardList:
+    """
+    What the cards of one list share as card_shows() reads them: each
+    section's address, and how articles' addresses are written
+    (navigation.article_address_writer), read once for all of them.
+    """
+
+    def __init__(self):
+        self.section_addresses = {}
+        self.article_address = navigation.article_address_writer()
+
+    def section_address(self, section):
+        address = self.section_addresses.get(section.slug)
+        if address is None:
+            address = self.section_addresses[section.slug] = section.get_absolute_url()
+        return address
 
 
 class Correction(ReaderVisible, models.Model):

@@ -584,7 +584,8 @@ class Image(BuiltFromRows, ReaderVisible, PictureSources, models.Model):
         shapes = self._stored_shapes
         if shapes is not None:
             if shape is not None:
-                shown = self.in_shape(shape).stored_sources()
+                # The stored sources of in_shape(shape), their holding read once.
+                shown = shapes.get(shape if shape_held(shapes, shape) else "")
                 if shown is not None:
                     return shown
             return shapes
@@ -633,7 +634,7 @@ class Image(BuiltFromRows, ReaderVisible, PictureSources, models.Model):
         """
         shapes = self._stored_shapes
         if shapes is not None:
-            shown = shape in shapes and shapes[shape]["fallback"]
+            shown = shape_held(shapes, shape)
         else:
             shown = self._renditions(Rendition.Format.JPEG, shape)
         return ShapedPicture(self, shape) if shown else self
@@ -693,6 +694,11 @@ class StoredRendition:
         return f"image/{self.format}"
 
 
+def shape_held(shapes, shape):
+    """Whether stored `shapes` (Image.picture_sources) show the picture in `shape`."""
+    return shape in shapes and shapes[shape]["fallback"]
+
+
 class ShapedPicture(PictureSources):
     """An Image seen through the renditions of one fixed shape."""
 
@@ -705,6 +711,11 @@ class ShapedPicture(PictureSources):
         return self.image._renditions(format, self.shape)
 
     def stored_sources(self):
+        return self._stored_sources
+
+    @cached_property
+    def _stored_sources(self):
+        # Read once: the picture tag reads them for each format and its <img>.
         return self.image.stored_sources(self.shape)
 
     @cached_property

@@ -121,11 +121,23 @@ def article_address(section_slug, slug):
     around one reverse() (article_address_around) when both slugs are
     plain. Every card links one, and the front page shows dozens.
     """
-    if PLAIN_SLUG.fullmatch(section_slug) and PLAIN_SLUG.fullmatch(slug):
-        urlconf = get_urlconf(settings.ROOT_URLCONF)
-        head, middle, tail = article_address_around(get_script_prefix(), urlconf)
-        return f"{head}{section_slug}{middle}{slug}{tail}"
-    return reverse("articles:article", args=[section_slug, slug])
+    return article_address_writer()(section_slug, slug)
+
+
+def article_address_writer():
+    """
+    article_address() for many articles: the script prefix and URLconf read
+    once (about 3 µs a card when read for each), for the cards of one list.
+    """
+    urlconf = get_urlconf(settings.ROOT_URLCONF)
+    head, middle, tail = article_address_around(get_script_prefix(), urlconf)
+
+    def address(section_slug, slug):
+        if PLAIN_SLUG.fullmatch(section_slug) and PLAIN_SLUG.fullmatch(slug):
+            return f"{head}{section_slug}{middle}{slug}{tail}"
+        return reverse("articles:article", args=[section_slug, slug])
+
+    return address
 
 
 @functools.lru_cache(maxsize=16)

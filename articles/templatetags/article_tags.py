@@ -10,10 +10,13 @@ from django import template
 from django.conf import settings
 from django.core.cache import cache
 from django.templatetags.static import static
-from django.utils.safestring import SafeData, mark_safe
+from django.utils import timezone
+from django.utils.safestring import SafeData, SafeString, mark_safe
 from django.utils.text import Truncator, capfirst
+from django.utils.translation import get_language
 
 from articles.models import Article, ArticleAuthor, Page, Section, navigation
+from articles.models.articles import CardList
 from newsroom import formats, metrics
 from newsroom.cache import cache_key, fragments, plain
 from newsroom.escaping import escaped
@@ -131,6 +134,16 @@ def picture(image, sizes="100vw", loading="lazy", css_class="", shape=""):
     Built here rather than in a template: it is drawn for every card of
     every list, and an included template costs several times as much.
     """
+    return mark_safe(  # every value escaped (picture_html)
+        picture_html(image, sizes, loading, css_class, shape)
+    )
+
+
+def picture_html(image, sizes="100vw", loading="lazy", css_class="", shape=""):
+    """
+    The picture tag's <picture>, as plain text: a card writes it into its
+    own (marking each safe took about a microsecond).
+    """
     if shape:
         image = image.in_shape(shape)
     sizes = escaped(sizes)
@@ -151,7 +164,7 @@ def picture(image, sizes="100vw", loading="lazy", css_class="", shape=""):
     if loading == "eager":
         html.append(' fetchpriority="high"')
     html.append(' decoding="async">\n</picture>\n')
-    return mark_safe("<picture" + "".join(html))  # every value escaped above
+    return "<picture" + "".join(html)  # every value escaped above
 
 
 # How long a rendered card is kept. Its key changes with everything the card
@@ -181,6 +194,22 @@ def article_cards(articles, level=2, featured=False, show_section=False, lead=Fa
     return card_lists([(articles, level, featured, show_section, lead)])[0]
 
 
+def card_options(level, featured, show_section, zone=None, language=None):
+    """
+    How a card is shown, as card_html() takes it (`level` as the card writes
+    it: <h2>, <h3>; the current time zone and language, read once for all
+    the cards, unless given), and as card_key() takes it, in one plain text.
+    """
+    how = {
+        "level": level,
+        "featured": featured,
+        "show_section": show_section,
+        "zone": zone or timezone.get_current_timezone(),
+        "language": language or get_language(),
+    }
+    return how, repr(sorted(how.items()))
+
+
 def card_lists(lists):
     """
     The cards (card_html) of several lists at once, in one cache round trip:
@@ -188,34 +217,42 @@ def card_lists(lists):
     article_cards() takes them; the cards of each, as article_cards() gives
     them.
     """
-    section_urls = {}
+    shared = CardList()
+    zone, language = timezone.get_current_timezone(), get_language()
     articles, shown, options, bounds = [], [], [], []
     for listed, level, featured, show_section, lead in lists:
         listed = list(listed)
         start = len(articles)
         articles += listed
-        shown += [article.card_shows(section_urls) for article in listed]
-        options += [
-            {
-                "level": str(level),  # as the card writes it: <h2>, <h3>
-                "featured": featured or (lead and n == 0),
-                "show_section": show_section,
-            }
-            for n in range(len(listed))
+        shown += [article.card_shows(shared) for article in listed]
+        # Each way the list shows its cards, and its part of their keys,
+        # made once for the list: the lead's, and the others'.
+        ways = [
+            card_options(
+                str(level),
+                featured or (lead and n == 0),
+                show_section,
+                zone,
+                language,
+            )
+            for n in range(min(len(listed), 2))
         ]
+        options += [ways[min(n, len(ways) - 1)] for n in range(len(listed))]
         bounds.append((start, len(articles)))
     keys = [
-        card_key(article, sorted(how.items()), card)
-        for article, how, card in zip(articles, options, shown, strict=True)
+        card_key(article, told, card)
+        for article, (_, told), card in zip(articles, options, shown, strict=True)
     ]
     found = cache.get_many(keys) if keys else {}
     missing = {}
     cards = []
-    for card, key, how in zip(shown, keys, options, strict=True):
+    for card, key, (how, _) in zip(shown, keys, options, strict=True):
         html = found.get(key)
         if html is None:
             html = missing[key] = plain(card_html(card, **how))
-        cards.append(mark_safe(html))  # written by card_html
+        # Written by card_html; a str made safe as mark_safe() makes it,
+        # without its check for lazy text (about a microsecond a card).
+        cards.append(SafeString(html))
     if missing:
         cache.set_many(missing, timeout=CARD_SECONDS)
     metrics.looked_up("card", hits=len(keys) - len(missing), misses=len(missing))
@@ -228,14 +265,17 @@ CARD_SIZES = "(min-width: 64rem) 16rem, (min-width: 40rem) 45vw, 100vw"
 CARD_PICTURE = {"css_class": "card__image", "shape": Article.CARD_SHAPE}
 
 
-def card_html(card, level=2, featured=False, show_section=False):
+def card_html(
+    card, level=2, featured=False, show_section=False, zone=None, language=None
+):
     """
     An article's card: its picture in the card shape (eager and wide when
     `featured`), the section (with `show_section`) or the kind of piece as
     kicker, the headline in an <h`level`> ("Live" while its coverage goes
     on), the latest live line or the standfirst, the byline and the day it
-    was published. Written from `card`, what Article.card_shows() read, and
-    nothing else, so that its card_fingerprint() covers all it shows.
+    was published (in `zone` and `language`, the current ones read once for
+    a list, if given). Written from `card`, what Article.card_shows() read,
+    and nothing else, so that its card_fingerprint() covers all it shows.
 
     Built here rather than in a template: a page of cards written after a
     publish renders each of them, and a template costs several times as
@@ -249,9 +289,9 @@ def card_html(card, level=2, featured=False, show_section=False):
     html = [f'<article class="card{lead}{"" if image else " card--text"}">\n']
     if image:
         html.append(
-            picture(image, LEAD_CARD_SIZES, loading="eager", **CARD_PICTURE)
+            picture_html(image, LEAD_CARD_SIZES, loading="eager", **CARD_PICTURE)
             if featured
-            else picture(image, CARD_SIZES, **CARD_PICTURE)
+            else picture_html(image, CARD_SIZES, **CARD_PICTURE)
         )
     html.append('\n<div class="card__text">\n')
     if show_section:
@@ -280,7 +320,8 @@ def card_html(card, level=2, featured=False, show_section=False):
     html.append('\n<p class="card__meta">')
     if bylines := card["bylines"]:
         html.append(f'<span class="card__byline">{byline_html(bylines)}\n</span> ')
-    html.append(f"{time_html(card['published_at'], 'day')}</p>\n</div>\n</article>\n")
+    moment = time_html(card["published_at"], "day", zone, language)
+    html.append(f"{moment}</p>\n</div>\n</article>\n")
     return "".join(html)  # every value escaped above
 
 
@@ -600,11 +641,14 @@ def article_top(article, body):
     return mark_safe("".join(html))  # every value escaped above, the body rendered
 
 
-def time_html(moment, style):
-    """A <time> of `moment`, machine-readable and written in `style`."""
+def time_html(moment, style, zone=None, language=None):
+    """
+    A <time> of `moment`, machine-readable and written in `style` (in
+    `zone` and `language`, the current ones read already, if given).
+    """
     return (
-        f'<time datetime="{escaped(formats.iso(moment))}">'
-        f"{escaped(formats.written(moment, style))}</time>"
+        f'<time datetime="{escaped(formats.iso(moment, zone))}">'
+        f"{escaped(formats.written(moment, style, zone, language))}</time>"
     )
 
 

@@ -6,13 +6,19 @@ them is a new fingerprint, and the card (card_html) reads nothing else.
 
 import inspect
 from copy import deepcopy
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.cache import cache
 
-from articles.models import Article, ArticleAuthor, Section
-from articles.templatetags.article_tags import article_cards, card_html
+from articles.models import Article, ArticleAuthor, Image, Section
+from articles.templatetags.article_tags import (
+    article_cards,
+    card_html,
+    card_key,
+    card_options,
+)
 from tests.articles.live_factories import make_entry
 from tests.factories import make_article, make_author, make_image, make_section
 
@@ -91,6 +97,63 @@ def test_each_thing_a_card_shows_changes_the_fingerprint(article):
         assert fresh(article).card_fingerprint(OPTIONS) != before, what
 
 
+def wider_card_sources(image):
+    """A srcset of the picture's card shape changed, as only the database knows."""
+    sources = Image.objects.get(pk=image.pk).picture_sources
+    sources["shapes"][Article.CARD_SHAPE]["webp"] += ", /media/r/card-2400.webp 2400w"
+    Image.objects.filter(pk=image.pk).update(picture_sources=sources)
+
+
+def test_each_thing_a_card_shows_changes_its_key(article):
+    """The key card_lists() reads the card under: the digest of the fingerprint."""
+    _, told = card_options("2", False, True)
+    changes = [
+        ("card srcset", lambda: wider_card_sources(article.lead_image)),
+        *each_change(article),
+    ]
+    assert Article.CARD_SHAPE in fresh(article).lead_picture._stored_shapes
+    for what, change in changes:
+        before = card_key(fresh(article), told)
+        change()
+        article.refresh_from_db()
+        assert card_key(fresh(article), told) != before, what
+        assert card_key(fresh(article), told) == card_key(fresh(article), told)
+
+
+def plain_values(value):
+    """The types of `value` and of all it holds."""
+    types = {type(value)}
+    if isinstance(value, dict):
+        value = [*value.keys(), *value.values()]
+    if isinstance(value, list | tuple):
+        for item in value:
+            types |= plain_values(item)
+    return types
+
+
+def test_the_fingerprint_is_made_of_plain_values(article):
+    """
+    Its repr, which the key digests, is the same in every process: no
+    object's own repr, which could name where it lies in memory.
+    """
+    make_entry(article, body="<p>Gales.</p>")
+    Article.objects.filter(pk=article.pk).update(live_state=Article.LiveState.LIVE)
+    plain = {str, int, bool, type(None), datetime, list, tuple, dict}
+    for card in (fresh(article), fresh(make_article(lead_image=None))):
+        _, told = card_options("3", True, False)
+        assert plain_values(card.card_fingerprint(told)) <= plain
+
+
+def test_the_zone_and_language_its_day_is_written_in_change_the_key(article):
+    card = fresh(article)
+    keys = {
+        card_key(card, card_options("2", False, True, zone, language)[1])
+        for zone in (UTC, ZoneInfo("Europe/Dublin"))
+        for language in ("en-gb", "ga")
+    }
+    assert len(keys) == 4
+
+
 def test_how_the_card_is_shown_changes_the_fingerprint(article, settings):
     card = fresh(article)
     before = card.card_fingerprint(OPTIONS)
@@ -143,12 +206,15 @@ def test_the_card_shows_only_what_the_fingerprint_covers(article):
     # picture (the picture tag's builder).
     assert {"bylines", "lead_picture"} <= declared
     # Written from card_shows() alone: given nothing else that could carry
-    # more of the article.
+    # more of the article (how it is shown, and the time zone and language
+    # it writes its day in, are its options: card_options).
     assert list(inspect.signature(card_html).parameters) == [
         "card",
         "level",
         "featured",
         "show_section",
+        "zone",
+        "language",
     ]
     make_entry(article, body="<p>Gales.</p>")
     Article.objects.filter(pk=article.pk).update(live_state=Article.LiveState.LIVE)
