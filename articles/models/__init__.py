@@ -1,6 +1,7 @@
 """
 The articles app's models, one module per domain: `taxonomy` (sections,
-authors, tag links), `images` (pictures and their renditions), `articles`
+authors, tag links), `images` (pictures), `renditions` (their renditions
+and what pages read of them), `articles`
 (articles and their corrections), `redirects` (old addresses, made
 by hand or when an article moves), `body` (what
 bodies refer to), `querysets` (what is asked of articles), `reading`
@@ -39,10 +40,7 @@ from .front_page import FrontPagePin, FrontPageSlot
 from .images import (
     Image,
     ImageQuerySet,
-    Rendition,
     RenditionRebuild,
-    ShapedPicture,
-    StoredRendition,
     TaggedImage,
     day_start,
     prefetch_renditions,
@@ -55,6 +53,7 @@ from .prefetched import keep_prefetched
 from .publishing import Publishing, PublishingQuerySet
 from .querysets import ArticleManager, ArticleQuerySet
 from .redirects import Redirect, RedirectQuerySet, normalise_path
+from .renditions import Rendition, ShapedPicture, StoredRendition
 from .revisions import ArticleTransition, Revision
 from .sharing import ArticleOpening, ShareLink
 from .taxonomy import (
