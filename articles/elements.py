@@ -20,9 +20,10 @@ from django.utils.safestring import mark_safe
 from newsroom.escaping import escaped
 
 from .body import GALLERY_MAX_PICTURES, Node, parse, referenced_ids
+from .cards import time_html
 from .embeds import provider_for
 from .models import Article, Image, ResolvedEmbed
-from .templatetags.article_tags import absolute_url, picture, time_html
+from .templatetags.article_tags import absolute_url, picture
 
 PORTABLE_TEMPLATE = "includes/elements/portable/{}.html"
 

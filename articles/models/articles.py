@@ -382,14 +382,14 @@ class Article(BuiltFromRows, Publishing, ReaderVisible, models.Model):
             bylines = self.bylines.all()
         return sorted(bylines, key=lambda b: (b.position, b.pk))
 
-    # What an article's card (card_html in articles/templatetags/article_tags.py)
-    # shows of it, named as the card reads it (card["title"],
-    # card["section"]["name"]): card_shows() reads these once, the card is
-    # written from them alone, and card_fingerprint() is made of them.
+    # What an article's card (card_html in articles/cards.py) shows of it,
+    # named as the card reads it (card["title"], card["section"]["name"]):
+    # card_shows() reads these once, the card is written from them alone,
+    # and card_fingerprint() is made of them.
     # tests/articles/test_card_fingerprint.py fails when the card reads
     # anything else. "bylines" is the byline (ArticleAuthor rows in order:
     # names, links and roles, byline_html); "lead_picture" the picture, shown
-    # in the card's shape (the picture template tag's builder).
+    # in the card's shape (picture_html, the picture template tag's builder).
     CARD_SHOWS = (
         "pk",
         "title",

@@ -1,6 +1,10 @@
 """
-Display helpers for the public pages: section bar, footer links, pictures,
-bylines.
+The template tags of the public pages: the frame (site_frame,
+site_addresses, section_bar, footer_nav), pictures (picture,
+preload_picture), article cards (article_cards, cards_below: the cards
+themselves are written by articles.cards), the article page (article_top,
+article_footer), bylines, the page's <meta> (page_meta, image_url,
+absolute_url) and {% fragment %}.
 """
 
 import unicodedata
@@ -8,33 +12,16 @@ from urllib.parse import quote, urlencode
 
 from django import template
 from django.conf import settings
-from django.core.cache import cache
 from django.templatetags.static import static
-from django.utils import timezone
-from django.utils.safestring import SafeData, SafeString, mark_safe
-from django.utils.text import Truncator, capfirst
-from django.utils.translation import get_language
+from django.utils.safestring import SafeData, mark_safe
+from django.utils.text import Truncator
 
-from articles.models import Article, ArticleAuthor, Page, Section, navigation
-from articles.models.articles import CardList
-from newsroom import formats, metrics
-from newsroom.cache import cache_key, fragments, plain
+from articles.cards import byline_html, card_lists, picture_html, time_html
+from articles.models import Page, Section, navigation
+from newsroom.cache import fragments
 from newsroom.escaping import escaped
 
 register = template.Library()
-
-# How each byline role is introduced. Consecutive names with the same
-# introduction share it: "By Jane Doe and John Roe; photographs by …".
-BYLINE_LEADS = {
-    ArticleAuthor.Role.WRITER: "by",
-    ArticleAuthor.Role.REPORTER: "by",
-    ArticleAuthor.Role.CORRESPONDENT: "by",
-    ArticleAuthor.Role.PHOTOGRAPHER: "photographs by",
-    ArticleAuthor.Role.TRANSLATOR: "translated by",
-    ArticleAuthor.Role.AGENCY: "",
-}
-# Each introduction as the byline's first clause writes it.
-FIRST_BYLINE_LEADS = {lead: capfirst(lead) for lead in BYLINE_LEADS.values()}
 
 
 @register.simple_tag
@@ -131,198 +118,27 @@ def picture(image, sizes="100vw", loading="lazy", css_class="", shape=""):
     srcset: a JPEG srcset there is bytes no browser acts on, on every picture
     of every page. A picture with JPEG renditions only gets the JPEG srcset.
 
-    Built here rather than in a template: it is drawn for every card of
-    every list, and an included template costs several times as much.
+    Written in Python (articles.cards.picture_html) rather than in a
+    template: it is drawn for every card of every list, and an included
+    template costs several times as much.
     """
     return mark_safe(  # every value escaped (picture_html)
         picture_html(image, sizes, loading, css_class, shape)
     )
 
 
-def picture_html(image, sizes="100vw", loading="lazy", css_class="", shape=""):
-    """
-    The picture tag's <picture>, as plain text: a card writes it into its
-    own (marking each safe took about a microsecond).
-    """
-    if shape:
-        image = image.in_shape(shape)
-    sizes = escaped(sizes)
-    html = [f' class="{escaped(css_class)}">\n' if css_class else ">\n"]
-    sources = image.sources
-    for source in sources:
-        html.append(
-            f'<source type="{escaped(source["type"])}" srcset="'
-            f'{escaped(source["srcset"])}" sizes="{sizes}">\n'
-        )
-    html.append(f'<img src="{escaped(image.fallback_url)}"')
-    if not sources and (srcset := image.jpeg_srcset):
-        html.append(f' srcset="{escaped(srcset)}" sizes="{sizes}"')
-    width, height = image.width, image.height
-    if width and height:
-        html.append(f' width="{width}" height="{height}"')  # pixels, never localized
-    html.append(f' alt="{escaped(image.alt_text)}" loading="{escaped(loading)}"')
-    if loading == "eager":
-        html.append(' fetchpriority="high"')
-    html.append(' decoding="async">\n</picture>\n')
-    return "<picture" + "".join(html)  # every value escaped above
-
-
-# How long a rendered card is kept. Its key changes with everything the card
-# shows, so a kept card is never out of date, only unused.
-CARD_SECONDS = 24 * 3600
-
-
-def card_key(article, options, shown=None):
-    """
-    The cache key of an article's card shown with `options` (from `shown`,
-    its card_shows(), when read already).
-    """
-    return cache_key("card", article.card_fingerprint(options, shown))
-
-
 @register.simple_tag
 def article_cards(articles, level=2, featured=False, show_section=False, lead=False):
     """
-    The cards (card_html) of `articles`, as HTML, in one cache round trip:
-    each is read under card_key() (the article's card_fingerprint), and the
-    ones missing are written and stored together. A page of 20 cards writes
-    only those whose article, section, bylines or picture changed since.
-    With `lead`, the first card is a featured one (a list page's lead
-    story). What a card shows is read once (card_shows), for its key and its
-    HTML alike.
+    The cards (articles.cards.card_html) of `articles`, as HTML, in one
+    cache round trip (card_lists): each is read under card_key() (the
+    article's card_fingerprint), and the ones missing are written and stored
+    together. A page of 20 cards writes only those whose article, section,
+    bylines or picture changed since. With `lead`, the first card is a
+    featured one (a list page's lead story). What a card shows is read once
+    (card_shows), for its key and its HTML alike.
     """
     return card_lists([(articles, level, featured, show_section, lead)])[0]
-
-
-def card_options(level, featured, show_section, zone=None, language=None):
-    """
-    How a card is shown, as card_html() takes it (`level` as the card writes
-    it: <h2>, <h3>; the current time zone and language, read once for all
-    the cards, unless given), and as card_key() takes it, in one plain text.
-    """
-    how = {
-        "level": level,
-        "featured": featured,
-        "show_section": show_section,
-        "zone": zone or timezone.get_current_timezone(),
-        "language": language or get_language(),
-    }
-    return how, repr(sorted(how.items()))
-
-
-def card_lists(lists):
-    """
-    The cards (card_html) of several lists at once, in one cache round trip:
-    `lists` holds (articles, level, featured, show_section, lead) as
-    article_cards() takes them; the cards of each, as article_cards() gives
-    them.
-    """
-    shared = CardList()
-    zone, language = timezone.get_current_timezone(), get_language()
-    articles, shown, options, bounds = [], [], [], []
-    for listed, level, featured, show_section, lead in lists:
-        listed = list(listed)
-        start = len(articles)
-        articles += listed
-        shown += [article.card_shows(shared) for article in listed]
-        # Each way the list shows its cards, and its part of their keys,
-        # made once for the list: the lead's, and the others'.
-        ways = [
-            card_options(
-                str(level),
-                featured or (lead and n == 0),
-                show_section,
-                zone,
-                language,
-            )
-            for n in range(min(len(listed), 2))
-        ]
-        options += [ways[min(n, len(ways) - 1)] for n in range(len(listed))]
-        bounds.append((start, len(articles)))
-    keys = [
-        card_key(article, told, card)
-        for article, (_, told), card in zip(articles, options, shown, strict=True)
-    ]
-    found = cache.get_many(keys) if keys else {}
-    missing = {}
-    cards = []
-    for card, key, (how, _) in zip(shown, keys, options, strict=True):
-        html = found.get(key)
-        if html is None:
-            html = missing[key] = plain(card_html(card, **how))
-        # Written by card_html; a str made safe as mark_safe() makes it,
-        # without its check for lazy text (about a microsecond a card).
-        cards.append(SafeString(html))
-    if missing:
-        cache.set_many(missing, timeout=CARD_SECONDS)
-    metrics.looked_up("card", hits=len(keys) - len(missing), misses=len(missing))
-    return [cards[start:end] for start, end in bounds]
-
-
-# The card picture's `sizes`: a featured card's (the lead story), any other's.
-LEAD_CARD_SIZES = "(min-width: 64rem) 38rem, 100vw"
-CARD_SIZES = "(min-width: 64rem) 16rem, (min-width: 40rem) 45vw, 100vw"
-CARD_PICTURE = {"css_class": "card__image", "shape": Article.CARD_SHAPE}
-
-
-def card_html(
-    card, level=2, featured=False, show_section=False, zone=None, language=None
-):
-    """
-    An article's card: its picture in the card shape (eager and wide when
-    `featured`), the section (with `show_section`) or the kind of piece as
-    kicker, the headline in an <h`level`> ("Live" while its coverage goes
-    on), the latest live line or the standfirst, the byline and the day it
-    was published (in `zone` and `language`, the current ones read once for
-    a list, if given). Written from `card`, what Article.card_shows() read,
-    and nothing else, so that its card_fingerprint() covers all it shows.
-
-    Built here rather than in a template: a page of cards written after a
-    publish renders each of them, and a template costs several times as
-    much. Every value is escaped, but the HTML is not marked safe:
-    card_lists() keeps it in the cache as plain text (newsroom.cache.plain;
-    a section page's 20 cards were stored in 156 µs as SafeStrings, 89 as
-    plain text) and marks it safe as it shows it.
-    """
-    image = card["lead_picture"]
-    lead = " card--lead" if featured else ""
-    html = [f'<article class="card{lead}{"" if image else " card--text"}">\n']
-    if image:
-        html.append(
-            picture_html(image, LEAD_CARD_SIZES, loading="eager", **CARD_PICTURE)
-            if featured
-            else picture_html(image, CARD_SIZES, **CARD_PICTURE)
-        )
-    html.append('\n<div class="card__text">\n')
-    if show_section:
-        section = card["section"]
-        html.append(
-            f'<p class="kicker"><a href="{escaped(section["get_absolute_url"])}">'
-            f"{escaped(section['name'])}</a></p>"
-        )
-    elif kicker := card["kicker"]:
-        html.append(f'<p class="kicker">{escaped(kicker)}</p>')
-    level = escaped(level)
-    html.append(f'\n<h{level} class="card__title">')
-    if card["is_live_now"]:
-        html.append('<span class="live__label">Live</span> ')
-    html.append(
-        f'<a href="{escaped(card["get_absolute_url"])}">{escaped(card["title"])}</a>'
-        f"</h{level}>\n"
-    )
-    if latest := card["latest_line"]:
-        html.append(
-            '<p class="card__latest"><span class="visually-hidden">Latest: </span>'
-            f"{escaped(latest)}</p>"
-        )
-    elif standfirst := card["standfirst"]:
-        html.append(f'<p class="card__standfirst">{escaped(standfirst)}</p>')
-    html.append('\n<p class="card__meta">')
-    if bylines := card["bylines"]:
-        html.append(f'<span class="card__byline">{byline_html(bylines)}\n</span> ')
-    moment = time_html(card["published_at"], "day", zone, language)
-    html.append(f"{moment}</p>\n</div>\n</article>\n")
-    return "".join(html)  # every value escaped above
 
 
 # {% fragment "name" fragments %}: a part of a reading page kept rendered.
@@ -446,21 +262,6 @@ def absolute_url(path):
     return path
 
 
-def byline_groups(bylines):
-    """
-    The byline (ArticleAuthor rows in order) as clauses, each an
-    introduction ("by", "photographs by", "" for an agency) and its names.
-    """
-    groups = []
-    for byline in bylines:
-        lead = BYLINE_LEADS.get(byline.role, "by")
-        if groups and groups[-1]["lead"] == lead:
-            groups[-1]["authors"].append(byline.author)
-        else:
-            groups.append({"lead": lead, "authors": [byline.author]})
-    return groups
-
-
 @register.simple_tag(takes_context=True)
 def byline(context, bylines, linked=False):
     """
@@ -468,34 +269,6 @@ def byline(context, bylines, linked=False):
     escapes.
     """
     return byline_html(bylines, linked, escaped if context.autoescape else str)
-
-
-def byline_html(bylines, linked=False, escape=escaped):
-    """
-    The byline of `bylines` (ArticleAuthor rows in order, as
-    Article.ordered_bylines gives them), its clauses (byline_groups) parted
-    by semicolons: "By Jane Doe, Ann Lee and John Roe; photographs by Kim
-    Mor", each name a link to the author's page when `linked`, each value
-    passed through `escape`. Built here rather than in a template: every
-    card of every list shows one.
-    """
-    clauses = []
-    for group in byline_groups(bylines):
-        authors = group["authors"]
-        names = [escape(author.name) for author in authors]
-        if linked:
-            addresses = navigation.author_addresses([a.slug for a in authors])
-            names = [
-                f'<a class="byline__author" href="{escape(address)}">{name}</a>'
-                for address, name in zip(addresses, names, strict=True)
-            ]
-        text = names[-1]
-        if len(names) > 1:
-            text = f"{', '.join(names[:-1])} and {text}"
-        if lead := group["lead"]:
-            text = f"{lead if clauses else FIRST_BYLINE_LEADS[lead]} {text}"
-        clauses.append(text)
-    return mark_safe("; ".join(clauses))  # escaped above where it is due
 
 
 def authors_with_bio(article):
@@ -639,17 +412,6 @@ def article_top(article, body):
         )
     html.append("\n")
     return mark_safe("".join(html))  # every value escaped above, the body rendered
-
-
-def time_html(moment, style, zone=None, language=None):
-    """
-    A <time> of `moment`, machine-readable and written in `style` (in
-    `zone` and `language`, the current ones read already, if given).
-    """
-    return (
-        f'<time datetime="{escaped(formats.iso(moment, zone))}">'
-        f"{escaped(formats.written(moment, style, zone, language))}</time>"
-    )
 
 
 @register.simple_tag

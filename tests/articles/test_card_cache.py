@@ -9,8 +9,8 @@ import uuid
 import pytest
 from django.db import connection
 
+from articles import cards
 from articles.models import Article
-from articles.templatetags import article_tags
 from tests.factories import make_article, make_author, make_image, make_section
 
 pytestmark = pytest.mark.django_db
@@ -34,13 +34,13 @@ def _own_cache(settings):
 def cards_written(monkeypatch):
     """The headlines of the cards article_cards writes (card_html), in order."""
     written = []
-    card_html = article_tags.card_html
+    card_html = cards.card_html
 
     def writing(card, **how):
         written.append(card["title"])
         return card_html(card, **how)
 
-    monkeypatch.setattr(article_tags, "card_html", writing)
+    monkeypatch.setattr(cards, "card_html", writing)
     return written
 
 

@@ -12,13 +12,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.cache import cache
 
+from articles.cards import card_html, card_key, card_options
 from articles.models import Article, ArticleAuthor, Image, Section
-from articles.templatetags.article_tags import (
-    article_cards,
-    card_html,
-    card_key,
-    card_options,
-)
+from articles.templatetags.article_tags import article_cards
 from tests.articles.live_factories import make_entry
 from tests.factories import make_article, make_author, make_image, make_section
 

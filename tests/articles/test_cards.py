@@ -10,9 +10,9 @@ from datetime import UTC, datetime
 import pytest
 from django.utils.text import slugify
 
+from articles.cards import card_html
 from articles.models import Article, ArticleAuthor, Image
 from articles.models.renditions import picture_sources_recipe
-from articles.templatetags.article_tags import card_html
 from tests.articles.live_factories import make_entry
 from tests.factories import make_article, make_author, make_image, make_section
 
