@@ -147,10 +147,16 @@ class CompiledOnce:
     compiled query's parameters and replaced with the values of each run.
     A run's rows may also be read as the database gives them (rows()), to
     be kept, and made into the same instances later (built()).
+
+    With `planned_each_run`, its SQL is never prepared: PostgreSQL plans it
+    for the values of each run, where the best plan depends on them and a
+    generic plan, which PostgreSQL may settle on for a prepared statement
+    after five runs, can cost a hundred times as much.
     """
 
-    def __init__(self, build, **parameters):
+    def __init__(self, build, planned_each_run=False, **parameters):
         self.build = build
+        self.planned_each_run = planned_each_run
         self.parameters = parameters
         self._compiled = None
 
@@ -204,6 +210,7 @@ class CompiledOnce:
         sql, params = compiler.as_sql()
         compiler.precompiled = sql, tuple(params)
         compiler.converted = _Converted()
+        compiler.prepared = not self.planned_each_run
         positions = {}
         for name, field in self.parameters.items():
             prepared = field.get_db_prep_value(placeholders[name], connection)
@@ -253,10 +260,13 @@ class _Converted(WeakKeyDictionary):
 class _Precompiled:
     """
     A compiler that gives the SQL it compiled before, with its parameters,
-    and runs it through prepared_cursor().
+    and runs it through prepared_cursor() (unless it is planned each run).
     """
 
     precompiled = None
+    # Whether its SQL runs through prepared_cursor() or Django's own cursor,
+    # which the database plans for its values each time.
+    prepared = True
     # The rows it gives rather than running its SQL (given()).
     rows = None
     # {connection: its converters of the columns}, found on the first run on
@@ -279,7 +289,12 @@ class _Precompiled:
 
     def fetch(self):
         """The rows of its SQL with its parameters, as the database gives them."""
-        with prepared_cursor(self.connection) as cursor:
+        cursor = (
+            prepared_cursor(self.connection)
+            if self.prepared
+            else self.connection.cursor()
+        )
+        with cursor:
             cursor.execute(*self.precompiled)
             rows = cursor.fetchall()
         if self.has_extra_select:

@@ -43,20 +43,16 @@ def around_sql(model, connection, article, section, tags, moment, counts):
     table was vacuumed, PostgreSQL read the index of every live article for
     rare tags instead: 16 ms a run with 100,000 articles rather than 3.
 
-    PostgreSQL soon plans each prepared statement once for any parameters
-    (a generic plan), so what it must read to plan well is written into the
-    SQL rather than passed: the counts (a LIMIT it cannot read, it cannot
-    plan to stop early at), and for `more` the status, which lets it walk
-    the section's index of published articles (Article.Meta.indexes, partial
-    on the status). With them as parameters, the generic plan read the
-    section's every article for `more` and sorted them: on the 1,000-article
-    demo the statement took 1.3-1.4 ms a run, 1.0 ms so. The candidates'
-    status stays a parameter: a generic plan cannot tell rare tags from
-    common ones, and while it cannot use the index of published articles
-    either, PostgreSQL finds it dear on a large paper and keeps planning
-    each run for its tags. Written in, it made PostgreSQL keep one generic
-    plan with 10,000 articles: 3.5 ms a run instead of 2.3 for common tags,
-    10 ms for a rare one.
+    The counts (a LIMIT it cannot read, it cannot plan to stop early at)
+    and, for `more`, the status (which lets it walk the section's index of
+    published articles, Article.Meta.indexes, partial on the status) are
+    written into the SQL rather than passed, for any plan made without the
+    values. The statement is never prepared (ArticleManager.cards_around),
+    so PostgreSQL plans it for each run's tags: a generic plan cannot tell
+    rare tags from common ones. Prepared, PostgreSQL planned each run while
+    the table was vacuumed, but kept a generic plan after five runs while it
+    was not (after a large import, say): with 100,000 articles that plan
+    took 115-250 ms a run rather than 3.
     """
     more_count, related_count, candidates = counts
     articles = model._meta.db_table
@@ -479,7 +475,9 @@ class ReadingManager:
         their cards (cards()): (more, related) as ArticleQuerySet.around()
         gives them. The SQL for each number of the article's tags is compiled
         once per process (newsroom.sql.CompiledOnce), where building and
-        compiling it took longer than the database takes to answer it.
+        compiling it took longer than the database takes to answer it. It
+        is never prepared, so PostgreSQL plans it for the article's own tags
+        on every run (around_sql()).
         """
         tags = [item.tag_id for item in article.tagged_items.all()]
         counts = (more_count, related_count, candidates)
@@ -498,6 +496,7 @@ class ReadingManager:
                         counts,
                     )
                 ),
+                planned_each_run=True,
                 article=self.model._meta.pk,
                 section=self._compared("section"),
                 moment=self.model._meta.get_field("published_at"),

@@ -233,7 +233,32 @@ def test_a_reading_pages_queries_run_prepared_from_its_second_cold_render(client
     assert not set(first) & prepared_statements()
     second = cold_render(client, url)
     assert second == first
-    assert set(second) <= prepared_statements()
+    assert kept_prepared(second) <= prepared_statements()
+
+
+# What only the SQL of the cards under an article holds (around_sql()).
+RELATED_CARDS = "FROM articles_taggedarticle t WHERE t.tag_id IN"
+
+
+def kept_prepared(sent):
+    """The statements of `sent` a page keeps prepared: all but its related cards'."""
+    return {sql for sql in sent if RELATED_CARDS not in sql}
+
+
+@on_postgresql
+def test_the_cards_under_an_article_are_planned_for_its_tags_on_every_run(client):
+    """
+    Their statement is never prepared, however often it runs, so PostgreSQL
+    never settles on a generic plan for it, which cannot tell rare tags
+    from common ones.
+    """
+    url = reading_pages()["article"]
+    for _ in range(8):
+        sent = cold_render(client, url)
+    related = [sql for sql in sent if RELATED_CARDS in sql]
+    assert len(related) == 1
+    assert not set(related) & prepared_statements()
+    assert kept_prepared(sent) <= prepared_statements()
 
 
 @on_postgresql
@@ -264,12 +289,12 @@ def test_after_a_rollback_the_pages_prepare_their_statements_again(client):
     """
     url = reading_pages()["article"]
     cold_render(client, url)
-    assert set(cold_render(client, url)) <= prepared_statements()
+    assert kept_prepared(cold_render(client, url)) <= prepared_statements()
     with pytest.raises(IntegrityError), transaction.atomic():
         make_section(slug="news")
     assert prepared_statements() == set()
     cold_render(client, url)
-    assert set(cold_render(client, url)) <= prepared_statements()
+    assert kept_prepared(cold_render(client, url)) <= prepared_statements()
 
 
 @on_postgresql
@@ -279,12 +304,12 @@ def test_a_new_connection_prepares_the_pages_statements_again(client):
     url = reading_pages()["article"]
     cold_render(client, url)
     queries = cold_render(client, url)
-    assert set(queries) <= prepared_statements()
+    assert kept_prepared(queries) <= prepared_statements()
     connection.close()
     assert cold_render(client, url) == queries
     assert not set(queries) & prepared_statements()
     cold_render(client, url)
-    assert set(queries) <= prepared_statements()
+    assert kept_prepared(queries) <= prepared_statements()
 
 
 def prepare_threshold_with(**variables):
