@@ -68,7 +68,7 @@ def read_rows(connection, sql, params, fields):
     return read
 
 
-def prepared_cursor(connection):
+def prepared_cursor(connection, prepare=True):
     """
     A cursor of `connection` (Django's, so execute wrappers and query
     logging see its statements as any other) whose statements PostgreSQL
@@ -87,6 +87,10 @@ def prepared_cursor(connection):
     SQL run here is, and the reading pages' tests run each of its
     statements on PostgreSQL. Django's query log shows a statement run
     prepared as "QUERY = … - PARAMS = …", psycopg keeping no SQL for it.
+
+    With `prepare` false, its statements are sent with their values apart
+    all the same, but never prepared: PostgreSQL plans each run for its
+    values (CompiledOnce's planned_each_run).
     """
     if (
         connection.vendor != "postgresql"
@@ -106,11 +110,24 @@ def prepared_cursor(connection):
     connection.close_if_health_check_failed()
     connection.ensure_connection()
     with connection.wrap_database_errors:
-        cursor = ServerBindingCursor(connection.connection)
+        cursor_class = ServerBindingCursor if prepare else _never_prepared()
+        cursor = cursor_class(connection.connection)
         loader = connection.connection.adapters.get_loader(TIMESTAMPTZ_OID, Format.TEXT)
         if connection.timezone != loader.timezone:
             register_tzloader(connection.timezone, cursor)
         return connection._prepare_cursor(cursor)
+
+
+@cache
+def _never_prepared():
+    """Django's cursor that sends values apart, with psycopg never preparing."""
+    from django.db.backends.postgresql.base import ServerBindingCursor
+
+    class NeverPreparedCursor(ServerBindingCursor):
+        def execute(self, query, params=None, *, prepare=None, binary=None):
+            return super().execute(query, params, prepare=False, binary=binary)
+
+    return NeverPreparedCursor
 
 
 def read_instances(model, sql, params, using):
@@ -260,12 +277,12 @@ class _Converted(WeakKeyDictionary):
 class _Precompiled:
     """
     A compiler that gives the SQL it compiled before, with its parameters,
-    and runs it through prepared_cursor() (unless it is planned each run).
+    and runs it through prepared_cursor().
     """
 
     precompiled = None
-    # Whether its SQL runs through prepared_cursor() or Django's own cursor,
-    # which the database plans for its values each time.
+    # Whether prepared_cursor() lets psycopg prepare its SQL (else the
+    # database plans it for its values on each run).
     prepared = True
     # The rows it gives rather than running its SQL (given()).
     rows = None
@@ -289,12 +306,7 @@ class _Precompiled:
 
     def fetch(self):
         """The rows of its SQL with its parameters, as the database gives them."""
-        cursor = (
-            prepared_cursor(self.connection)
-            if self.prepared
-            else self.connection.cursor()
-        )
-        with cursor:
+        with prepared_cursor(self.connection, prepare=self.prepared) as cursor:
             cursor.execute(*self.precompiled)
             rows = cursor.fetchall()
         if self.has_extra_select:
