@@ -138,7 +138,33 @@ def open_at_width(page, live_server, article, width, height):
     page.locator(".prose-editor [contenteditable=true]").wait_for(
         state="visible", timeout=10_000
     )
-    return box(page, ".article-writing"), box(page, ".article-side")
+    # Both measured in one frame, once neither has moved for a few frames:
+    # measured one after the other, the writing column had not yet reached
+    # its height when the side column below it was measured.
+    writing, side = page.evaluate(SETTLED_BOXES, [".article-writing", ".article-side"])
+    assert writing and side, "a column is not shown"
+    return writing, side
+
+
+# The boxes (as bounding_box() gives them) of the first element of each of
+# the selectors, once they have been the same for 5 frames running.
+SETTLED_BOXES = """async (selectors) => {
+  const measure = () => selectors.map((selector) => {
+    const found = document.querySelector(selector);
+    if (!found) return null;
+    const r = found.getBoundingClientRect();
+    return {x: r.x, y: r.y, width: r.width, height: r.height};
+  });
+  const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
+  let last = JSON.stringify(measure()), still = 0;
+  for (let n = 0; n < 300 && still < 5; n++) {
+    await frame();
+    const now = JSON.stringify(measure());
+    still = now === last ? still + 1 : 0;
+    last = now;
+  }
+  return JSON.parse(last);
+}"""
 
 
 def assert_no_wcag_violation(page, axe_source):
