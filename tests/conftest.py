@@ -3,8 +3,6 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from django.core.cache import caches
-from django.core.cache.backends.locmem import LocMemCache
 from django.core.files.base import ContentFile
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
@@ -121,18 +119,15 @@ def _test_client_sign_ins_pass_the_second_factor():
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """
-    Every test starts with an empty local-memory cache, so rate limit
-    counters and cached pages never leak from one test into the next. A
-    Redis cache a test configures is left alone: it uses its own key prefix,
-    and clearing it would flush a database others may share.
+    Every test starts with empty local-memory caches, so rate limit
+    counters and cached pages never leak from one test into the next.
     """
 
     from newsroom.cache.versions import version_memo
+    from tests.kept import empty_local_memory_caches
 
     def clear():
-        for cache in caches.all(initialized_only=True):
-            if isinstance(cache, LocMemCache):
-                cache.clear()
+        empty_local_memory_caches()
         version_memo.__init__()
 
     clear()

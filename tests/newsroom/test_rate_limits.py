@@ -191,3 +191,32 @@ def test_a_burst_straddling_a_window_boundary_gets_no_more_than_the_limit(settin
         for n in range(-100, 100)
     ]
     assert allowed.count(True) == 10
+
+
+def test_counts_another_thread_made_are_emptied_before_the_next_test(settings):
+    """
+    A live server counts in its own thread. What it counted is gone before
+    the next test, even when the test's own thread never opened the cache:
+    a browser test's fourth sign-up in a worker is not refused.
+    """
+    import threading
+
+    from tests.kept import empty_local_memory_caches
+
+    settings.RATE_LIMITS = {"sign-up:email": (1, 600)}
+    # A fresh cache configuration: no thread has opened it yet.
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": f"counted-elsewhere-{uuid.uuid4()}",
+        }
+    }
+    counted = threading.Thread(
+        target=rate_limit_exceeded, args=("sign-up:email", "reader@example.com")
+    )
+    counted.start()
+    counted.join()
+
+    empty_local_memory_caches()
+
+    assert rate_limit_exceeded("sign-up:email", "reader@example.com") is None
