@@ -371,7 +371,9 @@ class ArticleParts:
     (see articles/article_detail.html) runs none of these queries. The
     article's tags, bylines and, unless it is live, what its body refers to
     come with its row (ArticleManager.page_rows), its cards' bylines with
-    the cards.
+    the cards. The cards' query is the one sent ahead, where the page will
+    draw them (send_cards): the database answers it while the article
+    renders.
     """
 
     def __init__(self, article, more_count, related_count, page_number=1):
@@ -379,6 +381,23 @@ class ArticleParts:
         self.more_count = more_count
         self.related_count = related_count
         self.page_number = page_number
+        self._cards_sent = None
+
+    def send_cards(self):
+        """
+        Send the query of the cards now (ArticleManager.send_cards_around),
+        for the database to answer while the article above them renders;
+        finish() must follow.
+        """
+        if self._cards_sent is None:
+            self._cards_sent = Article.objects.send_cards_around(
+                self.article, self.more_count, self.related_count
+            )
+
+    def finish(self):
+        """Done with the page: the cards' query read, if it was sent."""
+        if self._cards_sent is not None:
+            self._cards_sent.finish()
 
     @cached_property
     def _entries_page(self):
@@ -403,30 +422,26 @@ class ArticleParts:
         return paginator, number, paginator.rows_of(number).values("pk")
 
     @cached_property
-    def _loaded(self):
+    def article(self):
+        """
+        The article with its bylines, tags, corrections and what its body
+        refers to loaded, and its body's pictures.
+        """
         article = self._article
         shown = self._entries_page and self._entries_page[2]
         keep_tags(article)
         keep_body_references(article, shown)
-        # Read as cards are, each with its bylines.
-        more, related = Article.objects.cards_around(
-            article, self.more_count, self.related_count
-        )
-        # The article's bylines from its row; the pictures of its cards and
-        # its body in one query for them all.
         keep_bylines(article)
-        prefetch_renditions(
-            [card.lead_image for card in more + related] + body_pictures_of([article])
-        )
-        return article, more, related
+        prefetch_renditions(body_pictures_of([article]))
+        return article
 
-    @property
-    def article(self):
-        """
-        The article with its bylines, tags, corrections and what its body
-        refers to loaded.
-        """
-        return self._loaded[0]
+    @cached_property
+    def _cards(self):
+        """(more, related): read as cards are, each with its bylines and picture."""
+        self.send_cards()
+        more, related = self._cards_sent.read()
+        prefetch_renditions([card.lead_image for card in more + related])
+        return more, related
 
     @cached_property
     def corrections(self):
@@ -465,12 +480,12 @@ class ArticleParts:
     @property
     def more_in_section(self):
         """The latest live articles of the same section."""
-        return self._loaded[1]
+        return self._cards[0]
 
     @property
     def related(self):
         """Live articles sharing its tags (ArticleQuerySet.around)."""
-        return self._loaded[2]
+        return self._cards[1]
 
 
 class ArticleDetailView(OrStaticPage, PublicPageMixin, DetailView):
@@ -546,7 +561,15 @@ class ArticleDetailView(OrStaticPage, PublicPageMixin, DetailView):
                 return redirect(self.object, permanent=True)
             self.fragments().keep("article-row", values)
         context = self.get_context_data(object=self.object)
-        return self.render_to_response(context)
+        parts = context["parts"]
+        if self.fragments().get("article-more") is None:
+            # The cards will be drawn: their query goes now.
+            parts.send_cards()
+        response = self.render_to_response(context)
+        try:
+            return response.render()
+        finally:
+            parts.finish()
 
     def get_context_data(self, **kwargs):
         article = self.object

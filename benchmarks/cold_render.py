@@ -5,7 +5,8 @@ tests.kept.forget_everything_kept(), so no page, fragment, card or kept value
 helps it, as right after a publish. Also the warm render (the kept parts
 full, the page cache off). A standard (not live) article, home, a section,
 an author and a tag; median and min of --renders, this process's CPU and
-the time in the database's statements (medians), queries and bytes.
+the time in the database's statements (medians: for the cards under the article, sent
+ahead, the sending alone), queries and bytes.
 Fill that database first, e.g. `manage.py load_demo`.
 
     DATABASE_URL=postgres://… .venv/bin/python benchmarks/cold_render.py

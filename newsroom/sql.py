@@ -187,6 +187,17 @@ class CompiledOnce:
         tuples of plain values (numbers, text, moments), which pickle in a
         fraction of the time their instances take, for built().
         """
+        return self._run_with(values).fetch()
+
+    def read_ahead(self, **values):
+        """
+        The rows (rows()) for these `values`, sent now and read when asked
+        for: a ReadAhead, whose finish() must follow.
+        """
+        return ReadAhead(self._run_with(values))
+
+    def _run_with(self, values):
+        """The compiler giving its SQL with `values`, on this thread's connection."""
         queryset, compiler, positions = self._compiled or self._compile()
         # This thread's connection: the one it was compiled on may be another's.
         connection = connections[compiler.using]
@@ -195,7 +206,7 @@ class CompiledOnce:
             prepared = self.parameters[name].get_db_prep_value(value, connection)
             for position in positions[name]:
                 params[position] = prepared
-        return compiler.run_on(connection, params).fetch()
+        return compiler.run_on(connection, params)
 
     def built(self, rows):
         """
@@ -308,7 +319,10 @@ class _Precompiled:
         """The rows of its SQL with its parameters, as the database gives them."""
         with prepared_cursor(self.connection, prepare=self.prepared) as cursor:
             cursor.execute(*self.precompiled)
-            rows = cursor.fetchall()
+            return self.trimmed(cursor.fetchall())
+
+    def trimmed(self, rows):
+        """The rows without the columns only its ordering needed."""
         if self.has_extra_select:
             rows = [row[: self.col_count] for row in rows]
         return rows
@@ -352,3 +366,66 @@ def _precompiled(compiler_class):
     return type(
         f"Precompiled{compiler_class.__name__}", (_Precompiled, compiler_class), {}
     )
+
+
+class ReadAhead:
+    """
+    The rows of a compiled query (a _Precompiled's, CompiledOnce.read_ahead)
+    sent to the database now and read when first asked for (rows()). On
+    PostgreSQL the statement goes out at once in psycopg's pipeline mode, so
+    the database plans and runs it while this process goes on with the page
+    (the cards under an article: 1.5-2 ms of the database's time, half of
+    it planning, spent beside the rendering of the article above them);
+    elsewhere it runs when read.
+
+    Until its rows are read the connection stays in pipeline mode, where
+    any other statement still runs, after this one. finish() leaves it,
+    reading the rows if they were never asked for: it must follow, in a
+    `finally`, whatever happens in between.
+    """
+
+    def __init__(self, compiler):
+        self.compiler = compiler
+        self._rows = None
+        self._pipeline = self._cursor = None
+        connection = compiler.connection
+        if connection.vendor != "postgresql":
+            return
+        cursor = prepared_cursor(connection, prepare=compiler.prepared)
+        self._pipeline = connection.connection.pipeline()
+        self._pipeline.__enter__()
+        self._cursor = cursor
+        try:
+            cursor.execute(*compiler.precompiled)
+        except BaseException as error:
+            self._leave(error)
+            raise
+
+    def rows(self):
+        """The rows, as the database gave them (_Precompiled.fetch)."""
+        if self._rows is None:
+            if self._pipeline is None:
+                self._rows = self.compiler.fetch()
+            else:
+                try:
+                    self._rows = self.compiler.trimmed(self._cursor.fetchall())
+                except BaseException as error:
+                    self._leave(error)
+                    raise
+                self._leave()
+        return self._rows
+
+    def finish(self):
+        """Leave pipeline mode, if still in it; nothing more once done."""
+        self._leave()
+
+    def _leave(self, error=None):
+        pipeline, self._pipeline = self._pipeline, None
+        if pipeline is None:
+            return
+        try:
+            # Waits for what is still on its way; an error of its own is
+            # raised unless one is already (`error`), which it would hide.
+            pipeline.__exit__(type(error) if error else None, error, None)
+        finally:
+            self._cursor.close()

@@ -103,6 +103,27 @@ def split_around(found, article, more_count):
     )
 
 
+class CardsAround:
+    """
+    The cards under an article whose statement is on its way (ReadingManager.
+    send_cards_around): read() gives (more, related) as cards_around() does;
+    finish() must follow, read or not (newsroom.sql.ReadAhead).
+    """
+
+    def __init__(self, compiled, sent, article, more_count):
+        self.compiled = compiled
+        self.sent = sent
+        self.article = article
+        self.more_count = more_count
+
+    def read(self):
+        found = self.compiled.built(self.sent.rows())
+        return split_around(found, self.article, self.more_count)
+
+    def finish(self):
+        self.sent.finish()
+
+
 class ReadingQuerySet:
     """
     What ArticleQuerySet asks for the reading pages beside each article's
@@ -479,6 +500,19 @@ class ReadingManager:
         is never prepared, so PostgreSQL plans it for the article's own tags
         on every run (around_sql()).
         """
+        return self.send_cards_around(
+            article, more_count, related_count, candidates, moment
+        ).read()
+
+    def send_cards_around(
+        self, article, more_count=4, related_count=4, candidates=100, moment=None
+    ):
+        """
+        cards_around()'s statement sent now and read later (CardsAround):
+        the article page sends it as soon as it has the article's row, and
+        the database answers it while the article above the cards renders
+        (newsroom.sql.ReadAhead).
+        """
         tags = [item.tag_id for item in article.tagged_items.all()]
         counts = (more_count, related_count, candidates)
         names = [f"tag{n}" for n in range(len(tags))]
@@ -502,13 +536,14 @@ class ReadingManager:
                 moment=self.model._meta.get_field("published_at"),
                 **dict.fromkeys(names, self._compared("tagged_items__tag")),
             )
-        found = self._cards_around[key].run(
+        compiled = self._cards_around[key]
+        sent = compiled.read_ahead(
             article=article.pk,
             section=article.section_id,
             moment=moment or timezone.now(),
             **dict(zip(names, tags, strict=True)),
         )
-        return split_around(found, article, more_count)
+        return CardsAround(compiled, sent, article, more_count)
 
     @cached_property
     def _cards_around(self):

@@ -1,0 +1,83 @@
+"""
+The cards under an article are asked for as soon as the article's row is
+read, and the database answers while the article above them renders
+(ArticleParts.send_cards, newsroom.sql.ReadAhead): on PostgreSQL, in
+psycopg's pipeline mode, which the page always leaves.
+"""
+
+import pytest
+from django.db import connection
+from psycopg.pq import PipelineStatus
+
+from articles import views
+from tests.articles.test_related import story
+from tests.kept import forget_everything_kept
+from tests.subscriptions.factories import make_newsletter
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="psycopg's pipeline mode"
+    ),
+]
+
+
+def in_pipeline():
+    return connection.connection.pgconn.pipeline_status != PipelineStatus.OFF
+
+
+@pytest.fixture
+def article():
+    make_newsletter()  # the offer under the article reads the newsletters
+    article = story("The article", 5, ["harbour", "council"])
+    story("Shares the harbour", 2, ["harbour"])
+    return article
+
+
+def test_the_cards_are_on_their_way_while_the_article_above_them_renders(
+    client, article
+):
+    sent = []
+
+    def record(execute, sql, params, many, context):
+        sent.append((sql, in_pipeline()))
+        return execute(sql, params, many, context)
+
+    forget_everything_kept()
+    with connection.execute_wrapper(record):
+        response = client.get(article.get_absolute_url())
+    assert response.status_code == 200
+    assert "Shares the harbour" in response.text
+    cards = next(n for n, (sql, _) in enumerate(sent) if "WITH more AS" in sql)
+    offer = next(n for n, (sql, _) in enumerate(sent) if "newsletter" in sql)
+    # Sent before the body's newsletter offer asks for its newsletters, and
+    # not read yet when it does.
+    assert cards < offer
+    assert sent[cards][1] and sent[offer][1]
+    assert not any(piped for _, piped in sent[:cards])
+    assert not in_pipeline()
+
+
+def test_the_page_leaves_pipeline_mode_when_its_render_fails(
+    client, article, monkeypatch
+):
+    def broken(*args, **kwargs):
+        raise RuntimeError("the body could not be drawn")
+
+    monkeypatch.setattr(views, "ReaderBody", broken)
+    forget_everything_kept()
+    with pytest.raises(RuntimeError, match="could not be drawn"):
+        client.get(article.get_absolute_url())
+    assert not in_pipeline()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        assert cursor.fetchone() == (1,)
+
+
+def test_cards_kept_are_not_asked_for(client, article, django_assert_num_queries):
+    forget_everything_kept()
+    client.get(article.get_absolute_url())
+    with django_assert_num_queries(0):
+        response = client.get(article.get_absolute_url())
+    assert "Shares the harbour" in response.text
+    assert not in_pipeline()
