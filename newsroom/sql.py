@@ -376,7 +376,8 @@ class ReadAhead:
     the database plans and runs it while this process goes on with the page
     (the cards under an article: 1.5-2 ms of the database's time, half of
     it planning, spent beside the rendering of the article above them);
-    elsewhere it runs when read.
+    elsewhere (and with a libpq older than 14, which has no pipeline mode)
+    it runs when read.
 
     Until its rows are read the connection stays in pipeline mode, where
     any other statement still runs, after this one. finish() leaves it,
@@ -389,7 +390,7 @@ class ReadAhead:
         self._rows = None
         self._pipeline = self._cursor = None
         connection = compiler.connection
-        if connection.vendor != "postgresql":
+        if not _pipelines(connection):
             return
         cursor = prepared_cursor(connection, prepare=compiler.prepared)
         self._pipeline = connection.connection.pipeline()
@@ -429,3 +430,12 @@ class ReadAhead:
             pipeline.__exit__(type(error) if error else None, error, None)
         finally:
             self._cursor.close()
+
+
+def _pipelines(connection):
+    """Whether statements on `connection` can be sent ahead (ReadAhead)."""
+    if connection.vendor != "postgresql":
+        return False
+    from psycopg import Pipeline
+
+    return Pipeline.is_supported()

@@ -81,3 +81,25 @@ def test_cards_kept_are_not_asked_for(client, article, django_assert_num_queries
         response = client.get(article.get_absolute_url())
     assert "Shares the harbour" in response.text
     assert not in_pipeline()
+
+
+def test_without_pipeline_mode_the_cards_are_read_where_they_are_drawn(
+    client, article, monkeypatch
+):
+    """A libpq older than 14 has no pipeline mode: the page reads as before."""
+    import psycopg
+
+    monkeypatch.setattr(
+        psycopg.Pipeline, "is_supported", classmethod(lambda cls: False)
+    )
+    sent = []
+
+    def record(execute, sql, params, many, context):
+        sent.append(in_pipeline())
+        return execute(sql, params, many, context)
+
+    forget_everything_kept()
+    with connection.execute_wrapper(record):
+        response = client.get(article.get_absolute_url())
+    assert "Shares the harbour" in response.text
+    assert sent and not any(sent)
