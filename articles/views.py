@@ -536,9 +536,6 @@ class ArticleDetailView(OrStaticPage, PublicPageMixin, DetailView):
         # A live article's later pages hold other entries: each is its own.
         return self.page_number() if self.object.live_state else 1
 
-    def get_object(self, queryset=None):
-        return Article.objects.from_page_row(self.page_row())
-
     def page_row(self):
         """The article's page row (ArticleManager.page_row_values), or 404."""
         values = Article.objects.page_row_values(self.kwargs["slug"])

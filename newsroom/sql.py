@@ -399,7 +399,7 @@ class ReadAhead:
         try:
             cursor.execute(*compiler.precompiled)
         except BaseException as error:
-            self._leave(error)
+            self.finish(error)
             raise
 
     def rows(self):
@@ -411,22 +411,22 @@ class ReadAhead:
                 try:
                     self._rows = self.compiler.trimmed(self._cursor.fetchall())
                 except BaseException as error:
-                    self._leave(error)
+                    self.finish(error)
                     raise
-                self._leave()
+                self.finish()
         return self._rows
 
-    def finish(self):
-        """Leave pipeline mode, if still in it; nothing more once done."""
-        self._leave()
-
-    def _leave(self, error=None):
+    def finish(self, error=None):
+        """
+        Leave pipeline mode, if still in it; nothing more once done. An
+        error of its own is raised unless one is already (`error`), which
+        it would hide.
+        """
         pipeline, self._pipeline = self._pipeline, None
         if pipeline is None:
             return
         try:
-            # Waits for what is still on its way; an error of its own is
-            # raised unless one is already (`error`), which it would hide.
+            # Waits for what is still on its way.
             pipeline.__exit__(type(error) if error else None, error, None)
         finally:
             self._cursor.close()

@@ -500,9 +500,10 @@ class ReadingManager:
         is never prepared, so PostgreSQL plans it for the article's own tags
         on every run (around_sql()).
         """
-        return self.send_cards_around(
+        compiled, values = self._compiled_around(
             article, more_count, related_count, candidates, moment
-        ).read()
+        )
+        return split_around(compiled.run(**values), article, more_count)
 
     def send_cards_around(
         self, article, more_count=4, related_count=4, candidates=100, moment=None
@@ -513,6 +514,14 @@ class ReadingManager:
         the database answers it while the article above the cards renders
         (newsroom.sql.ReadAhead).
         """
+        compiled, values = self._compiled_around(
+            article, more_count, related_count, candidates, moment
+        )
+        sent = compiled.read_ahead(**values)
+        return CardsAround(compiled, sent, article, more_count)
+
+    def _compiled_around(self, article, more_count, related_count, candidates, moment):
+        """(the CompiledOnce of the cards under `article`, the values of its run)."""
         tags = [item.tag_id for item in article.tagged_items.all()]
         counts = (more_count, related_count, candidates)
         names = [f"tag{n}" for n in range(len(tags))]
@@ -536,14 +545,13 @@ class ReadingManager:
                 moment=self.model._meta.get_field("published_at"),
                 **dict.fromkeys(names, self._compared("tagged_items__tag")),
             )
-        compiled = self._cards_around[key]
-        sent = compiled.read_ahead(
-            article=article.pk,
-            section=article.section_id,
-            moment=moment or timezone.now(),
+        values = {
+            "article": article.pk,
+            "section": article.section_id,
+            "moment": moment or timezone.now(),
             **dict(zip(names, tags, strict=True)),
-        )
-        return CardsAround(compiled, sent, article, more_count)
+        }
+        return self._cards_around[key], values
 
     @cached_property
     def _cards_around(self):
