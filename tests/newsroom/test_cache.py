@@ -70,25 +70,74 @@ def test_cache_calls_reuse_one_redis_client(settings):
     assert cache._cache.get_client(write=True) is client  # one server
 
 
-def test_a_value_kept_under_the_content_version_costs_one_read_and_one_write(
-    monkeypatch,
-):
-    """Computed once, kept as computed (None too): not read back after writing."""
-    from newsroom.cache import versions
-
-    calls, computed = [], []
+def count_cache_calls(monkeypatch, named="kept"):
+    """
+    The names of the calls made to the default cache for keys that hold
+    `named` (not the content version's own), as they are made.
+    """
+    calls = []
     for name in ("get", "get_many", "set", "add", "get_or_set"):
         original = getattr(cache, name)
         monkeypatch.setattr(
             cache,
             name,
-            lambda *args, _name=name, _original=original, **kwargs: (
-                calls.append(_name) or _original(*args, **kwargs)
+            lambda key, *args, _name=name, _original=original, **kwargs: (
+                (named in str(key) and calls.append(_name))
+                or _original(key, *args, **kwargs)
             ),
         )
+    return calls
+
+
+def test_a_value_kept_under_the_content_version_costs_one_read_and_one_write_in_redis(
+    monkeypatch, settings
+):
+    """Computed once, kept as computed (None too): not read back after writing."""
+    from newsroom.cache import versions
+
+    settings.CACHES = redis_cache(REDIS_URL)
+    computed = []
+    calls = count_cache_calls(monkeypatch)
     assert versions.content_cached("example", lambda: computed.append(1)) is None
     assert calls == ["get", "set"]
     monkeypatch.setattr(versions, "version_memo", versions.VersionMemo())
     assert versions.content_cached("example", lambda: computed.append(1)) is None
     assert calls == ["get", "set", "get"]
     assert computed == [1]
+
+
+def test_a_value_kept_under_the_content_version_in_local_memory_is_kept_once(
+    monkeypatch,
+):
+    """
+    With the cache in this process's own memory, the process keeps the value
+    for the version (VersionMemo) and puts no second, pickled copy in the
+    cache; None is kept as computed too.
+    """
+    from newsroom.cache import versions
+
+    computed = []
+    calls = count_cache_calls(monkeypatch)
+    assert versions.content_cached("example", lambda: computed.append(1)) is None
+    assert versions.content_cached("example", lambda: computed.append(1)) is None
+    assert computed == [1]
+    assert calls == []
+    versions.bump_content_version()
+    assert versions.content_cached("example", lambda: computed.append(2)) is None
+    assert computed == [1, 2]
+    assert calls == []
+
+
+def test_the_next_scheduled_change_in_local_memory_is_kept_in_the_process_alone(
+    monkeypatch,
+):
+    from newsroom.cache import versions
+
+    read = []
+    monkeypatch.setattr(versions, "_schedules", [lambda: read.append(1)])
+    calls = count_cache_calls(monkeypatch, named="schedule")
+    version = versions.content_version()
+    assert versions.seconds_to_next_change(version) is None
+    assert versions.seconds_to_next_change(version) is None
+    assert read == [1]
+    assert calls == []
