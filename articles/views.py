@@ -49,6 +49,7 @@ from .models import (
     prefetch_renditions,
 )
 from .search import add_snippets
+from .signals import article_body_rendering
 
 # Where signed share links of unpublished articles live: never for crawlers.
 SHARE_LINK_PREFIX = "/preview/"
@@ -559,6 +560,8 @@ class ArticleDetailView(OrStaticPage, PublicPageMixin, DetailView):
             self.fragments().keep("article-row", values)
         context = self.get_context_data(object=self.object)
         parts = context["parts"]
+        if self.fragments().get("article-body") is None:
+            article_body_rendering.send(sender=type(self), article=self.object)
         if self.fragments().get("article-more") is None:
             # The cards will be drawn: their query goes now.
             parts.send_cards()
