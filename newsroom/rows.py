@@ -38,7 +38,9 @@ class BuiltFromRows:
     @classmethod
     def from_db(cls, db, field_names, values, *, fetch_mode=None):
         attnames = _plainly_set(cls)
-        if attnames is None or pre_init.has_listeners(cls):
+        # Asked only when anything listens at all: has_listeners() took a
+        # third of the time of building a byline or an author.
+        if attnames is None or (pre_init.receivers and pre_init.has_listeners(cls)):
             return super().from_db(db, field_names, values, fetch_mode=fetch_mode)
         new = cls.__new__(cls)
         new._state = ModelState()
