@@ -170,7 +170,7 @@ def django_db_modify_db_settings(
     if database["ENGINE"] == "django.db.backends.sqlite3":
         path = tmp_path_factory.mktemp("database") / "test.sqlite3"
         database.setdefault("TEST", {})["NAME"] = str(path)
-    if database["ENGINE"] == "django.db.backends.postgresql":
+    if database["ENGINE"] == "newsroom.postgresql":
         options = database.setdefault("OPTIONS", {})
         options["options"] = (
             f"{options.get('options', '')} -c synchronous_commit=off".strip()

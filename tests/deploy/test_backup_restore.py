@@ -51,7 +51,7 @@ RESTORE = edge.ROOT / "deploy" / "backup" / "newsroom-restore"
 pytestmark = [
     pytest.mark.django_db,
     pytest.mark.skipif(
-        settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
+        settings.DATABASES["default"]["ENGINE"] != "newsroom.postgresql",
         reason="backups are PostgreSQL dumps (CI runs this on PostgreSQL)",
     ),
 ]
