@@ -47,7 +47,9 @@ class DatabaseWrapper(base.DatabaseWrapper):
         ):
             return False
         try:
-            readable, _, _ = select.select([pgconn.socket], [], [], 0)
+            # poll(), not select(): no limit on the descriptor's number.
+            waiting = select.poll()
+            waiting.register(pgconn.socket, select.POLLIN)
+            return not waiting.poll(0)
         except (OSError, ValueError, psycopg.Error):  # lost, or no socket
             return False
-        return not readable
