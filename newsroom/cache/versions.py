@@ -214,17 +214,24 @@ def content_cached(name, compute):
         return compute()
     value = version_memo.get(version, name, _MISSING)
     if value is _MISSING:
-        key = cache_key("kept", name, version)
-        shared = not cache_is_this_process()
-        value = cache.get(key, _MISSING) if shared else _MISSING
-        if value is _MISSING:
-            # Not get_or_set(), which reads the value back after adding it:
-            # whatever another process kept under this version is the same.
+        if cache_is_this_process():
             value = compute()
-            if shared:
+        else:
+            key = cache_key("kept", name, version)
+            value = cache.get(key, _MISSING)
+            if value is _MISSING:
+                # Not get_or_set(), which reads the value back after adding
+                # it: whatever another process kept under this version is the
+                # same.
+                value = compute()
                 cache.set(key, value)
         version_memo.keep(version, name, value)
     return value
+
+
+# The next scheduled change's name in version_memo, which content_cached()'s
+# names share.
+SCHEDULE_MEMO = "next scheduled change"
 
 
 def seconds_to_next_change(version):
@@ -239,17 +246,19 @@ def seconds_to_next_change(version):
     def unknown_or_past(upcoming):
         return upcoming is None or 0 < upcoming <= time.time()
 
-    key = cache_key("schedule", version)
-    upcoming = version_memo.get(version, key)
-    shared = not cache_is_this_process()
-    if shared and unknown_or_past(upcoming):
-        upcoming = cache.get(key)
+    upcoming = version_memo.get(version, SCHEDULE_MEMO)
     if unknown_or_past(upcoming):
-        first = next_scheduled_change()
-        upcoming = first.timestamp() if first else 0
-        if shared:
-            cache.set(key, upcoming, timeout=settings.PAGE_CACHE_SECONDS or None)
-    version_memo.keep(version, key, upcoming)
+        # The shared copy's key, made only when there is a shared copy: a
+        # digest, on every request's path.
+        key = None if cache_is_this_process() else cache_key("schedule", version)
+        if key is not None:
+            upcoming = cache.get(key)
+        if unknown_or_past(upcoming):
+            first = next_scheduled_change()
+            upcoming = first.timestamp() if first else 0
+            if key is not None:
+                cache.set(key, upcoming, timeout=settings.PAGE_CACHE_SECONDS or None)
+        version_memo.keep(version, SCHEDULE_MEMO, upcoming)
     if not upcoming:
         return None
     return max(int(upcoming - time.time()), 0)
