@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 from psycopg.pq import PipelineStatus
 
-from articles import views
+from articles import parts
 from tests.articles.test_related import story
 from tests.kept import forget_everything_kept
 from tests.subscriptions.factories import make_newsletter
@@ -65,7 +65,7 @@ def test_the_page_leaves_pipeline_mode_when_its_render_fails(
     def broken(*args, **kwargs):
         raise RuntimeError("the body could not be drawn")
 
-    monkeypatch.setattr(views, "ReaderBody", broken)
+    monkeypatch.setattr(parts, "ReaderBody", broken)
     forget_everything_kept()
     with pytest.raises(RuntimeError, match="could not be drawn"):
         client.get(article.get_absolute_url())
