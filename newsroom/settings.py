@@ -223,7 +223,7 @@ if REDIS_URL:
 else:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "BACKEND": "newsroom.cache.backends.LocMemCache",
             "TIMEOUT": env_int("CACHE_TIMEOUT", 300),
             # Room for the pages and the article cards they are made of.
             "OPTIONS": {"MAX_ENTRIES": 10_000},

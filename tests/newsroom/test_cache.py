@@ -5,9 +5,10 @@ a slower page, never an error page.
 
 import os
 import uuid
+import warnings
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
 
 from tests.factories import make_article
 
@@ -141,3 +142,34 @@ def test_the_next_scheduled_change_in_local_memory_is_kept_in_the_process_alone(
     assert versions.seconds_to_next_change(version) is None
     assert read == [1]
     assert calls == []
+
+
+@pytest.mark.parametrize(
+    "backend", ["newsroom.cache.backends.LocMemCache", "redis"], ids=["memory", "redis"]
+)
+def test_keys_are_taken_as_they_come_with_no_memcached_warning(settings, backend):
+    # Django's backends check every key, a character at a time, against
+    # memcached's rules and warn; neither Redis nor local memory has them.
+    if backend == "redis":
+        settings.CACHES = redis_cache(REDIS_URL)
+    else:
+        settings.CACHES = {"default": {"BACKEND": backend}}
+    key = "a key with spaces, \u00e9 and a tab\t" + "x" * 300
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        cache.set(key, "kept", timeout=30)
+        assert cache.get(key) == "kept"
+        assert cache.get_many([key]) == {key: "kept"}
+        cache.delete(key)
+
+
+def test_the_local_memory_backend_is_known_as_this_process_memory(settings):
+    # The content version lives in a file, shared by the processes, only
+    # when the cache is each process's own (newsroom.cache.versions).
+    from django.core.cache.backends.locmem import LocMemCache
+
+    from newsroom.cache.versions import cache_is_this_process
+
+    settings.CACHES = {"default": {"BACKEND": "newsroom.cache.backends.LocMemCache"}}
+    assert isinstance(caches["default"], LocMemCache)
+    assert cache_is_this_process()
