@@ -11,7 +11,6 @@ import json
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.templatetags.static import static
-from django.utils.html import _json_script_escapes
 from django.utils.safestring import mark_safe
 
 from newsroom import formats
@@ -241,14 +240,20 @@ def script(*items):
     written as JSON \\u escapes (as Django's json_script does), so no text
     an editor typed can close the element or start a comment.
     """
-    return mark_safe(
-        "".join(
-            '<script type="application/ld+json">{}</script>'.format(
-                json.dumps(item, cls=DjangoJSONEncoder, ensure_ascii=False).translate(
-                    _json_script_escapes
-                )
-            )
-            for item in items
-            if item
-        )
+    written = (
+        script_safe(json.dumps(item, cls=DjangoJSONEncoder, ensure_ascii=False))
+        for item in items
+        if item
     )
+    element = '<script type="application/ld+json">{}</script>'
+    return mark_safe("".join(element.format(text) for text in written))
+
+
+def script_safe(text):
+    """
+    JSON `text` with <, > and & as \\u escapes, as json_script writes them:
+    three replaces, where str.translate() (json_script's way) looked up
+    every character of a text with one beyond Latin-1 (a dash, a curly
+    quote) in its table.
+    """
+    return text.replace("&", "\\u0026").replace("<", "\\u003C").replace(">", "\\u003E")

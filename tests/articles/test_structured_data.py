@@ -198,3 +198,14 @@ def test_paginated_lists_link_prev_next_and_their_canonical_page(client):
     assert middle.select_one('link[rel="next"]')["href"] == f"{SITE}/news/?page=3"
     last = parse(client.get("/news/?page=3")).head
     assert last.select_one('link[rel="next"]') is None
+
+
+def test_json_ld_escapes_what_could_close_the_script_and_keeps_other_text():
+    from articles.structured_data import script_safe
+
+    text = "Ceasefire — “talks </script> <!-- & more” é"
+    written = script_safe(json.dumps(text, ensure_ascii=False))
+    assert not {"<", ">", "&"} & set(written)
+    assert "\\u003C/script\\u003E \\u003C!-- \\u0026 more" in written
+    assert "Ceasefire — “talks" in written
+    assert json.loads(written) == text
