@@ -456,3 +456,39 @@ def test_export_then_import_round_trips(client):
     assert imported.status_code == 302
     after = sorted(Redirect.objects.values_list("old_path", "target", "status"))
     assert after == before
+
+
+def test_a_reading_page_address_is_resolved_once_a_request_after_the_first(
+    client, monkeypatch
+):
+    # The middleware remembers which view a path reaches (view_at); only
+    # Django's own resolving, which calls the view, walks the patterns.
+    from django.urls.resolvers import URLResolver
+
+    article = make_article()
+    url = article.get_absolute_url()
+    assert client.get(url).status_code == 200
+    resolved = []
+    walk = URLResolver.resolve
+
+    def counting(self, path):
+        if self.pattern.regex.pattern in ("^/", "^\\/"):
+            resolved.append(path)
+        return walk(self, path)
+
+    monkeypatch.setattr(URLResolver, "resolve", counting)
+    assert client.get(url).status_code == 200
+    assert resolved == [url]
+
+
+def test_which_view_a_path_reaches_follows_a_new_urlconf():
+    from django.urls import clear_url_caches, get_resolver
+
+    from articles.views import ArticleDetailView
+
+    article = make_article()
+    before = get_resolver()
+    assert redirects.view_at(article.get_absolute_url(), before) is ArticleDetailView
+    assert redirects.view_at("/nothing-here", before) is None
+    clear_url_caches()
+    assert get_resolver() is not before
