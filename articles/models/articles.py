@@ -440,9 +440,10 @@ class Article(BuiltFromRows, Publishing, ReaderVisible, models.Model):
         """
         Everything the article's card shows (CARD_SHOWS, as card_shows()
         reads it, or `shown`), in that order, and how it is shown
-        (`options`): its cache key (card_key, the digest of its repr)
-        changes with any edit to any of them. Plain values alone, whose
-        repr is the same in every process: the byline as each author's id,
+        (`options`): its cache key (card_key, newsroom.cache.cache_key)
+        changes with any edit to any of them. Plain values alone, written
+        the same in every process (newsroom.cache.keys.serialized): the
+        moment it went live as ISO text; the byline as each author's id,
         name and address and the role; the picture as its id, file, alt
         text and size, and the sources of its card shape
         (Image.rendition_signature).
@@ -453,9 +454,12 @@ class Article(BuiltFromRows, Publishing, ReaderVisible, models.Model):
             value = shown
             for name in names:
                 value = value[name]
-            if path == "bylines":
+            if path == "published_at":
+                value = value.isoformat()
+            elif path == "bylines":
                 value = [
-                    (b.author.pk, b.author.name, b.author.slug, b.role) for b in value
+                    (b.author.pk, b.author.name, b.author.slug, str(b.role))
+                    for b in value
                 ]
             elif path == "lead_picture":
                 value = value and (

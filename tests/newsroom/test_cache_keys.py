@@ -4,6 +4,9 @@ function, newsroom.cache.keys.cache_key: kinds never collide, and each kind
 includes the code digest and the content version as it must.
 """
 
+import sys
+from datetime import UTC, datetime
+
 import pytest
 
 from newsroom.cache import cache_key, digest, keys
@@ -42,6 +45,35 @@ def test_the_same_parts_under_two_kinds_never_make_the_same_key(release):
 def test_parts_are_told_apart_however_they_are_split(release):
     assert cache_key("kept", "ab", "c") != cache_key("kept", "a", "bc")
     assert cache_key("kept", ("a", "b")) != cache_key("kept", "a", "b")
+
+
+def test_parts_are_told_apart_by_type(release):
+    made = {
+        cache_key("kept", part)
+        for part in (1, True, 1.0, "1", None, (1,), [1], {1: 1}, b"1")
+    }
+    assert len(made) == 9
+
+
+def test_equal_parts_make_equal_keys_however_their_text_was_made(release):
+    # Interned text or not, shared objects or copies: marshal's format 0
+    # writes neither mark, so another process makes the same key.
+    word = sys.intern("harbour")
+    built = "".join(["har", "bour"])
+    assert built is not word
+    assert cache_key("kept", (word, word, {"a": [word]})) == cache_key(
+        "kept", (built, "".join(["harb", "our"]), {"a": [built]})
+    )
+    assert keys.serialized((word,)) == keys.serialized((built,))
+
+
+def test_parts_marshal_cannot_write_are_keyed_by_their_repr(release):
+    moment = datetime(2026, 12, 7, 9, 30, tzinfo=UTC)
+    assert keys.serialized((moment,)).startswith(b"r")
+    assert keys.serialized(("plain",)).startswith(b"m")
+    assert cache_key("kept", moment) == cache_key("kept", moment)
+    assert cache_key("kept", moment) != cache_key("kept", moment.replace(minute=31))
+    assert cache_key("kept", moment.isoformat()) != cache_key("kept", moment)
 
 
 def test_an_unknown_kind_is_refused():
