@@ -14,7 +14,6 @@ from datetime import datetime
 
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from newsroom.escaping import escaped
@@ -333,7 +332,7 @@ RENDERERS = {
 
 def _render(node, references):
     if isinstance(node, str):
-        return escape(node)
+        return escaped(node)  # text, as html.escape() writes it
     if node.tag == "table":
         return _table(node, references)
     renderer = RENDERERS.get(node.element)
