@@ -117,7 +117,13 @@ class StoredRendition:
         self.format = format
         self.width = width
         self.height = height
-        self.file = FieldFile(None, Rendition._meta.get_field("file"), name)
+        self.name = name
+
+    @cached_property
+    def file(self):
+        # Made when asked for: structured data walks every rendition of a
+        # picture for the few it names.
+        return FieldFile(None, Rendition._meta.get_field("file"), self.name)
 
     @property
     def mime_type(self):

@@ -511,3 +511,15 @@ def test_a_whole_picture_and_its_card_crop_choose_their_img_jpeg_by_one_rule(
     assert image.fallback_rendition.width == 1200
     assert card.fallback_rendition.width == 1200
     assert (card.width, card.height) == (1200, 800)
+
+
+def test_a_stored_rendition_makes_its_file_only_when_asked():
+    from django.core.files.storage import default_storage
+
+    from articles.models.renditions import StoredRendition
+
+    name = "renditions/2026/12/harbour-card-400.jpg"
+    rendition = StoredRendition("card", "jpeg", 400, 225, name)
+    assert "file" not in vars(rendition)
+    assert rendition.file.name == name
+    assert rendition.file.url == default_storage.url(name)
