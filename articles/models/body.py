@@ -10,14 +10,13 @@ naming its entry (LiveEntry.save()), so a page of entries comes with what
 they show in that same query.
 """
 
-import json
 from functools import partial
 
 from django.db import connections, models
 from django.db.models import Q
 
 from newsroom.cache import ReaderVisible, ReaderVisibleQuerySet
-from newsroom.rows import BuiltFromRows
+from newsroom.rows import BuiltFromRows, read_json
 from newsroom.sql import CompiledOnce, json_list_sql
 
 from .cards import CARD_PICTURE, card_fields
@@ -378,7 +377,7 @@ def references_from_row(article):
     width = len(target.fields)
     db = article._state.db
     rows = []
-    for pk, image_id, target_id, url, shown, offered, embedded in json.loads(
+    for pk, image_id, target_id, url, shown, offered, embedded in read_json(
         article.reference_list
     ):
         row = ArticleBodyReference.from_db(

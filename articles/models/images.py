@@ -21,7 +21,7 @@ from taggit.models import TaggedItemBase
 
 from newsroom.cache import ReaderVisible
 from newsroom.fields import staff_member
-from newsroom.rows import BuiltFromRows
+from newsroom.rows import BuiltFromRows, JSONField
 
 from .. import images
 from .renditions import (
@@ -132,7 +132,7 @@ class Image(BuiltFromRows, ReaderVisible, PictureSources, models.Model):
     )
     uploaded_by = staff_member(editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
-    rendition_index = models.JSONField(
+    rendition_index = JSONField(
         null=True,
         blank=True,
         editable=False,
@@ -140,7 +140,7 @@ class Image(BuiltFromRows, ReaderVisible, PictureSources, models.Model):
         "recorded when they are made, so pages show the picture without "
         "reading its renditions. Empty (null) while unknown.",
     )
-    picture_sources = models.JSONField(
+    picture_sources = JSONField(
         null=True,
         blank=True,
         editable=False,

@@ -16,6 +16,7 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.functional import cached_property
 
+from newsroom.rows import JSONField
 from newsroom.sql import CompiledOnce, json_list_sql
 
 from .body import reference_list_sql
@@ -173,7 +174,7 @@ class ReadingQuerySet:
             f"WHERE l.{to_article.column} = {self.model._meta.db_table}.id"
         )
         sql = json_list_sql(connections[self.db], row, joined, order)
-        return RawSQL(sql, (), output_field=models.JSONField())
+        return RawSQL(sql, (), output_field=JSONField())
 
     def with_tag_list(self):
         """

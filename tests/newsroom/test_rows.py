@@ -2,7 +2,11 @@
 Instances read from the database (newsroom.rows.BuiltFromRows) are the ones
 Model.from_db() builds: the same values, deferred fields and state, and
 post_init still sent; while anything listens to pre_init, built as usual.
+And the JSON in those rows is read as Django reads it (JSONField).
 """
+
+import json
+import math
 
 import pytest
 from django.db import models
@@ -89,3 +93,32 @@ def test_post_init_is_sent_and_a_pre_init_listener_gets_the_usual_build():
     finally:
         pre_init.disconnect(listener, sender=Section)
     assert seen == [built, Section]
+
+
+def test_json_is_read_as_the_standard_library_reads_it():
+    from newsroom.rows import read_json
+
+    text = '{"a": [1, 2.5, "é", null, true], "b": {"c": "\\u2014"}}'
+    assert read_json(text) == json.loads(text)
+    # What orjson refuses, the standard library reads.
+    assert math.isnan(read_json("NaN"))
+    assert read_json(str(2**70)) == 2**70
+    with pytest.raises(json.JSONDecodeError):
+        read_json("{not json")
+
+
+def test_a_json_field_reads_as_djangos_does_and_migrates_as_djangos():
+    from newsroom.rows import JSONField
+
+    class Decoder(json.JSONDecoder):
+        def __init__(self, **kwargs):
+            super().__init__(object_hook=lambda found: {"decoded": found}, **kwargs)
+
+    ours, django = JSONField(), models.JSONField()
+    for text in ('{"a": [1, "b"]}', "NaN", "{not json", None):
+        read = ours.from_db_value(text, None, None)
+        expected = django.from_db_value(text, None, None)
+        assert read == expected or (read != read and expected != expected)
+    decoded = JSONField(decoder=Decoder).from_db_value('{"a": 1}', None, None)
+    assert decoded == {"decoded": {"a": 1}}
+    assert ours.deconstruct()[1] == "django.db.models.JSONField"
