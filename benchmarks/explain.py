@@ -20,7 +20,6 @@ in_process.start()
 
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
 from reading_pages import reader_urls  # noqa: E402
 
 from articles.models import Article  # noqa: E402
@@ -50,6 +49,16 @@ def explain(sql, params):
     return result["Plan"], result["Execution Time"]
 
 
+def sent_into(queries):
+    """An execute wrapper noting each statement and its values in `queries`."""
+
+    def sent(execute, sql, params, many, context):
+        queries.append((sql, params))
+        return execute(sql, params, many, context)
+
+    return sent
+
+
 def main():
     if connection.vendor != "postgresql":
         sys.exit("explain.py needs PostgreSQL: set DATABASE_URL.")
@@ -70,16 +79,21 @@ def main():
         client.get(url)  # warm the connection and Python's caches
         # Cold: every query the page can run, none answered by a kept part.
         forget_everything_kept()
-        with CaptureQueriesContext(connection) as captured:
+        # Each statement as it was sent, with its values apart: Django's
+        # query log writes a prepared statement as "QUERY = … - PARAMS = …"
+        # and the cards' sent-ahead one with placeholders, neither of which
+        # EXPLAIN can run.
+        queries = []
+        with connection.execute_wrapper(sent_into(queries)):
             status = client.get(url).status_code
-        print(f"\n{name} {url} ({status}, {len(captured)} queries)")
+        print(f"\n{name} {url} ({status}, {len(queries)} queries)")
         queries = [
-            (q["sql"], q["params"]) if "params" in q else (q["sql"], None)
-            for q in captured
-            if q["sql"].lstrip().upper().startswith("SELECT")
+            (sql, params)
+            for sql, params in queries
+            if sql.lstrip().upper().startswith(("SELECT", "WITH"))
         ]
-        for number, (sql, _params) in enumerate(queries, 1):
-            plan, ms = explain(sql, None)
+        for number, (sql, params) in enumerate(queries, 1):
+            plan, ms = explain(sql, params)
             nodes = list(walk(plan))
             seq = [
                 n["Relation Name"]
