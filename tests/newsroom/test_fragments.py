@@ -9,7 +9,7 @@ uncached.
 import logging
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.exceptions import ImproperlyConfigured
 from django.template import Context, Template, TemplateSyntaxError
 from django.utils.safestring import mark_safe
@@ -70,7 +70,11 @@ def test_the_parts_of_a_page_are_written_together_once_the_last_is_rendered(
 ):
     """One cache write for the page's parts, one entry read back for them all."""
     written = []
-    monkeypatch.setattr(cache, "set", lambda *args, **kwargs: written.append(args))
+    # On the instance, and gone with the test (monkeypatch.setattr() would
+    # leave the original bound there, hiding the class's own from later tests).
+    monkeypatch.setitem(
+        vars(caches["default"]), "set", lambda *args, **kwargs: written.append(args)
+    )
     kept = Fragments(["one", "two"], version=7, seconds=60)
 
     TWO_PARTS.render(Context({"fragments": kept, "one": "1", "two": "2"}))
