@@ -5,7 +5,7 @@ The cache of the public reading pages, by concern:
 - digest: the digest of the project's code, part of every kept render's key;
 - backends: the Redis backends (a miss when Redis is down, the circuit
   breaker, client tracking), with Django's private attributes reached only
-  through redis_internals;
+  through redis_internals, and the local-memory one used without Redis;
 - versions: the content version, values kept under it (content_cached),
   scheduled changes (page_cache_schedule) and lifetimes;
 - readers: what readers see (ReaderVisible models and querysets), whose
