@@ -185,6 +185,12 @@ def respond(kept):
     return response
 
 
+# The longest path view_at() remembers: a longer one (no page of ours has
+# one) is resolved each time, so that remembering stays within a few MB
+# whatever addresses are asked for.
+REMEMBERED_PATH_LENGTH = 512
+
+
 @functools.lru_cache(maxsize=4096)
 def view_at(path, resolver):
     """
@@ -229,7 +235,13 @@ class RedirectMiddleware:
         ):
             return respond(exact)
         urlconf = getattr(request, "urlconf", None)
-        view = view_at(request.path_info, get_resolver(urlconf or get_urlconf()))
+        resolver = get_resolver(urlconf or get_urlconf())
+        path = request.path_info
+        view = (
+            view_at(path, resolver)
+            if len(path) <= REMEMBERED_PATH_LENGTH
+            else view_at.__wrapped__(path, resolver)
+        )
         if view is None:
             kept = kept_answer(request, request.path, query)
             return self.get_response(request) if kept == NOTHING else respond(kept)

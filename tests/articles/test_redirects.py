@@ -495,3 +495,12 @@ def test_which_view_a_path_reaches_follows_a_new_urlconf():
     assert redirects.view_at("/nothing-here", before) is None
     clear_url_caches()
     assert get_resolver() is not before
+
+
+def test_a_long_path_is_resolved_without_being_remembered(client):
+    redirects.view_at.cache_clear()
+    long_path = "/" + "x" * redirects.REMEMBERED_PATH_LENGTH + "/"
+    assert client.get(long_path).status_code == 404
+    assert redirects.view_at.cache_info().currsize == 0
+    assert client.get("/nothing-here/").status_code == 404
+    assert redirects.view_at.cache_info().currsize == 1
