@@ -213,34 +213,35 @@ def card_html(
 
 def byline_groups(bylines):
     """
-    The byline (ArticleAuthor rows in order) as clauses, each an
-    introduction ("by", "photographs by", "" for an agency) and its names.
+    The byline (shown_bylines: (author id, name, slug, role) of each name,
+    in order) as clauses, each an introduction ("by", "photographs by", ""
+    for an agency) and its names, as (name, slug).
     """
     groups = []
-    for byline in bylines:
-        lead = BYLINE_LEADS.get(byline.role, "by")
+    for _, name, slug, role in bylines:
+        lead = BYLINE_LEADS.get(role, "by")
         if groups and groups[-1]["lead"] == lead:
-            groups[-1]["authors"].append(byline.author)
+            groups[-1]["authors"].append((name, slug))
         else:
-            groups.append({"lead": lead, "authors": [byline.author]})
+            groups.append({"lead": lead, "authors": [(name, slug)]})
     return groups
 
 
 def byline_html(bylines, linked=False, escape=escaped):
     """
-    The byline of `bylines` (ArticleAuthor rows in order, as
-    Article.ordered_bylines gives them), its clauses (byline_groups) parted
-    by semicolons: "By Jane Doe, Ann Lee and John Roe; photographs by Kim
-    Mor", each name a link to the author's page when `linked`, each value
-    passed through `escape`. Built here rather than in a template: every
-    card of every list shows one.
+    The byline of `bylines` ((author id, name, slug, role) of each name in
+    order, as bylines.shown_bylines gives them), its clauses (byline_groups)
+    parted by semicolons: "By Jane Doe, Ann Lee and John Roe; photographs by
+    Kim Mor", each name a link to the author's page when `linked`, each
+    value passed through `escape`. Built here rather than in a template:
+    every card of every list shows one.
     """
     clauses = []
     for group in byline_groups(bylines):
         authors = group["authors"]
-        names = [escape(author.name) for author in authors]
+        names = [escape(name) for name, _ in authors]
         if linked:
-            addresses = navigation.author_addresses([a.slug for a in authors])
+            addresses = navigation.author_addresses([slug for _, slug in authors])
             names = [
                 f'<a class="byline__author" href="{escape(address)}">{name}</a>'
                 for address, name in zip(addresses, names, strict=True)

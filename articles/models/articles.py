@@ -6,7 +6,6 @@ articles/body.py, search itself in articles/search.py.
 """
 
 from datetime import timedelta
-from operator import attrgetter
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
@@ -35,7 +34,7 @@ from ..body import (
 )
 from . import navigation
 from .body import refresh_body_references
-from .bylines import ArticleAuthor
+from .bylines import ArticleAuthor, bylines_from_row, shown_bylines
 from .images import Image
 from .live_state import LiveState
 from .publishing import Publishing, Status, published_has_time
@@ -375,20 +374,28 @@ class Article(BuiltFromRows, Publishing, ReaderVisible, models.Model):
     def ordered_bylines(self):
         """
         ArticleAuthor rows in byline order (uses the prefetch when present:
-        `listed_bylines`, as for_listing() reads them, or `bylines`).
+        `listed_bylines`, built when first asked from the `byline_list` that
+        for_listing() reads, or `bylines`).
         """
         bylines = getattr(self, "listed_bylines", None)
-        if bylines is None:
+        if bylines is None and self._lists_bylines():
+            bylines = self.listed_bylines = bylines_from_row(self)
+        elif bylines is None:
             bylines = self.bylines.all()
         return sorted(bylines, key=lambda b: (b.position, b.pk))
+
+    def _lists_bylines(self):
+        """Whether its bylines are to be built from its row's `byline_list`."""
+        prefetched = getattr(self, "_prefetched_objects_cache", {})
+        return "bylines" not in prefetched and hasattr(self, "byline_list")
 
     # What an article's card (card_html in articles/cards.py) shows of it,
     # named as the card reads it (card["title"], card["section"]["name"]):
     # card_shows() reads these once, the card is written from them alone,
     # and card_fingerprint() is made of them.
     # tests/articles/test_card_fingerprint.py fails when the card reads
-    # anything else. "bylines" is the byline (ArticleAuthor rows in order:
-    # names, links and roles, byline_html); "lead_picture" the picture, shown
+    # anything else. "bylines" is the byline ((author id, name, slug, role)
+    # of each name in order: bylines.shown_bylines); "lead_picture" the picture, shown
     # in the card's shape (picture_html, the picture template tag's builder).
     CARD_SHOWS = (
         "pk",
@@ -406,19 +413,6 @@ class Article(BuiltFromRows, Publishing, ReaderVisible, models.Model):
     )
     # The shape of the card's picture (images.SHAPES), as the card draws it.
     CARD_SHAPE = "card"
-    # Each of them with its names apart: ("section.name", ("section", "name")).
-    CARD_PATHS = tuple((path, tuple(path.split("."))) for path in CARD_SHOWS)
-    # Those of CARD_SHOWS read otherwise than as the attribute they name (or
-    # the method, called): from what the cards of one list share (CardList).
-    CARD_READS = {
-        "get_absolute_url": lambda article, cards: article.get_absolute_url(
-            cards.article_address
-        ),
-        "section.get_absolute_url": lambda article, cards: cards.section_address(
-            article.section
-        ),
-        "bylines": lambda article, cards: article.ordered_bylines(),
-    }
 
     def card_shows(self, cards=None):
         """
@@ -426,15 +420,28 @@ class Article(BuiltFromRows, Publishing, ReaderVisible, models.Model):
         card reads it: {"title": …, "section": {"name": …}, …}. `cards`
         (CardList), shared by the cards of one list, spares reading the
         same addresses, and how addresses are written, for each card.
+        Written out rather than walked from CARD_SHOWS: every card of every
+        list is read here (tests/articles/test_card_fingerprint.py holds
+        the two alike).
         """
         cards = CardList() if cards is None else cards
-        shown = {}
-        for parents, name, read in CARD_READERS:
-            level = shown
-            for parent in parents:
-                level = level.setdefault(parent, {})
-            level[name] = read(self, cards)
-        return shown
+        section = self.section
+        return {
+            "pk": self.pk,
+            "title": self.title,
+            "standfirst": self.standfirst,
+            "kicker": self.kicker,
+            "published_at": self.published_at,
+            "get_absolute_url": self.get_absolute_url(cards.article_address),
+            "section": {
+                "name": section.name,
+                "get_absolute_url": cards.section_address(section),
+            },
+            "bylines": shown_bylines(self),
+            "lead_picture": self.lead_picture,
+            "is_live_now": self.is_live_now,
+            "latest_line": self.latest_line,
+        }
 
     def card_fingerprint(self, options, shown=None):
         """
@@ -444,59 +451,37 @@ class Article(BuiltFromRows, Publishing, ReaderVisible, models.Model):
         changes with any edit to any of them. Plain values alone, written
         the same in every process (newsroom.cache.keys.serialized): the
         moment it went live as ISO text; the byline as each author's id,
-        name and address and the role; the picture as its id, file, alt
-        text and size, and the sources of its card shape
+        name, address and role (shown_bylines); the picture as its id, file,
+        alt text and size, and the sources of its card shape
         (Image.rendition_signature).
         """
         shown = self.card_shows() if shown is None else shown
-        fingerprint = [options, settings.MEDIA_URL]
-        for path, names in self.CARD_PATHS:
-            value = shown
-            for name in names:
-                value = value[name]
-            if path == "published_at":
-                value = value.isoformat()
-            elif path == "bylines":
-                value = [
-                    (b.author.pk, b.author.name, b.author.slug, str(b.role))
-                    for b in value
-                ]
-            elif path == "lead_picture":
-                value = value and (
-                    value.pk,
-                    value.file.name,
-                    value.alt_text,
-                    value.width,
-                    value.height,
-                    value.rendition_signature(self.CARD_SHAPE),
-                )
-            fingerprint.append(value)
-        return fingerprint
-
-
-def card_reader(path, names):
-    """
-    How card_shows() reads the value of `path` (one of CARD_SHOWS): as
-    Article.CARD_READS says, else the attribute it names, called when a
-    method.
-    """
-    if path in Article.CARD_READS:
-        return Article.CARD_READS[path]
-    read = attrgetter(path)
-
-    def attribute(article, cards):
-        value = read(article)
-        return value() if callable(value) else value
-
-    return attribute
-
-
-# For each of CARD_SHOWS: the names it is nested under in card_shows(), its
-# own, and how it is read (card_reader).
-CARD_READERS = tuple(
-    (names[:-1], names[-1], card_reader(path, names))
-    for path, names in Article.CARD_PATHS
-)
+        section = shown["section"]
+        picture = shown["lead_picture"]
+        return [
+            options,
+            settings.MEDIA_URL,
+            shown["pk"],
+            shown["title"],
+            shown["standfirst"],
+            shown["kicker"],
+            shown["published_at"].isoformat(),
+            shown["get_absolute_url"],
+            section["name"],
+            section["get_absolute_url"],
+            shown["bylines"],
+            picture
+            and (
+                picture.pk,
+                picture.file.name,
+                picture.alt_text,
+                picture.width,
+                picture.height,
+                picture.rendition_signature(self.CARD_SHAPE),
+            ),
+            shown["is_live_now"],
+            shown["latest_line"],
+        ]
 
 
 class CardList:

@@ -46,6 +46,29 @@ def bylines_from_row(article):
     return bylines
 
 
+def shown_bylines(article):
+    """
+    The byline as cards and pages write it (articles.cards.byline_html):
+    (author id, name, slug, role) of each name, in byline order, as plain
+    values. From the row's `byline_list` (ArticleQuerySet.with_byline_list,
+    in byline order already) while its bylines were not built: a card never
+    builds a byline or an author, which took a tenth of a cold article page.
+    Else from Article.ordered_bylines().
+    """
+    listed = getattr(article, "byline_list", None)
+    if listed is not None and "listed_bylines" not in article.__dict__:
+        return [
+            (author_id, name, slug, role)
+            for _, author_id, role, _, name, slug, *_ in listed
+        ]
+    return byline_records(article.ordered_bylines())
+
+
+def byline_records(bylines):
+    """shown_bylines() of `bylines`, ArticleAuthor rows in byline order."""
+    return [(b.author.pk, b.author.name, b.author.slug, str(b.role)) for b in bylines]
+
+
 # What a `byline_list` gives each byline and its author, in the models'
 # field order (Model.from_db); the author's other columns (and the bio,
 # unless asked for) are left deferred (read if ever asked for).

@@ -19,7 +19,7 @@ from django.utils import timezone
 from .. import search
 from . import navigation
 from .body import body_references
-from .bylines import ArticleAuthor, bylines_from_row, bylines_in_order
+from .bylines import ArticleAuthor, bylines_in_order
 from .cards import CARD_FIELDS
 from .images import day_start
 from .imports import ImportRecord
@@ -30,17 +30,16 @@ from .taxonomy import Section, tags_in_order
 
 class ForCards(ModelIterable):
     """
-    Articles read for their cards (ArticleQuerySet.for_listing), each given
-    its bylines, as `listed_bylines` (Article.ordered_bylines() reads it),
-    from beside its row (with_byline_list, bylines_from_row): where a
-    Prefetch took several times longer to build, run and sort into the
-    articles than the database takes to answer.
+    Articles read for their cards (ArticleQuerySet.for_listing), each with
+    its bylines beside its row (with_byline_list): where a Prefetch took
+    several times longer to build, run and sort into the articles than the
+    database takes to answer. A card reads them as they are
+    (bylines.shown_bylines); Article.ordered_bylines() builds them when
+    asked (bylines_from_row).
     """
 
     def __iter__(self):
-        for article in self.with_sections(super().__iter__()):
-            article.listed_bylines = bylines_from_row(article)
-            yield article
+        return self.with_sections(super().__iter__())
 
     def with_sections(self, articles):
         """The articles, each with its section where its row lacks it."""

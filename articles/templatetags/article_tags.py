@@ -18,6 +18,7 @@ from django.utils.text import Truncator
 
 from articles.cards import byline_html, card_lists, picture_html, time_html
 from articles.models import Page, Section, navigation
+from articles.models.bylines import byline_records, shown_bylines
 from newsroom.cache import fragments
 from newsroom.escaping import escaped
 
@@ -265,10 +266,11 @@ def absolute_url(path):
 @register.simple_tag(takes_context=True)
 def byline(context, bylines, linked=False):
     """
-    The byline of `bylines` (byline_html), escaped where the template
-    escapes.
+    The byline of `bylines`, ArticleAuthor rows in order (byline_html),
+    escaped where the template escapes.
     """
-    return byline_html(bylines, linked, escaped if context.autoescape else str)
+    escape = escaped if context.autoescape else str
+    return byline_html(byline_records(bylines), linked, escape)
 
 
 def authors_with_bio(article):
@@ -372,7 +374,7 @@ def article_top(article, body):
     if standfirst := article.standfirst:
         html.append(f'<p class="article__standfirst">{escaped(standfirst)}</p>')
     html.append('\n<div class="article__meta">\n')
-    if bylines := article.ordered_bylines():
+    if bylines := shown_bylines(article):
         html.append(f'<p class="byline">{byline_html(bylines, linked=True)}\n</p>')
     minutes = article.reading_minutes
     html.append(

@@ -14,6 +14,7 @@ from django.core.cache import cache
 
 from articles.cards import card_html, card_key, card_options
 from articles.models import Article, ArticleAuthor, Image, Section
+from articles.models.bylines import byline_records
 from articles.templatetags.article_tags import article_cards
 from newsroom.cache.keys import serialized
 from tests.articles.live_factories import make_entry
@@ -234,8 +235,39 @@ def test_the_card_is_rendered_from_what_card_shows_reads(article):
         value = shown
         for name in path.split("."):
             value = value[name]
+    # And nothing more: every path it holds is declared.
+    held = set()
+    for key, value in shown.items():
+        held |= {f"{key}.{name}" for name in value} if type(value) is dict else {key}
+    assert held == set(Article.CARD_SHOWS)
     assert shown["section"]["name"] == "Harbour"
-    assert [b.author.name for b in shown["bylines"]] == ["Aoife Byrne"]
+    assert [name for _, name, _, _ in shown["bylines"]] == ["Aoife Byrne"]
+
+
+def test_a_card_reads_its_byline_from_its_row_as_its_built_bylines_give_it(article):
+    """
+    A listed article's card writes its byline from the row's byline_list,
+    building no byline or author; built, they give the same (author id,
+    name, slug, role), in the same order.
+    """
+    second = make_author(name="Ciarán Ó Dálaigh", slug="ciaran")
+    ArticleAuthor.objects.create(
+        article=article, author=second, position=1, role="photographer"
+    )
+    card = fresh(article)
+    shown = card.card_shows()["bylines"]
+    assert "listed_bylines" not in vars(card)
+    assert shown == byline_records(card.ordered_bylines())
+    assert shown == [
+        (
+            article.authors.get(slug="aoife-byrne").pk,
+            "Aoife Byrne",
+            "aoife-byrne",
+            "writer",
+        ),
+        (second.pk, "Ciarán Ó Dálaigh", "ciaran", "photographer"),
+    ]
+    assert card.card_shows()["bylines"] == shown  # built now, read from them
 
 
 def test_a_listed_articles_card_reads_nothing_more(article, django_assert_num_queries):
