@@ -209,3 +209,20 @@ def test_json_ld_escapes_what_could_close_the_script_and_keeps_other_text():
     assert "\\u003C/script\\u003E \\u003C!-- \\u0026 more" in written
     assert "Ceasefire — “talks" in written
     assert json.loads(written) == text
+
+
+def test_json_ld_writes_lazy_text_and_escapes_what_could_close_its_element():
+    """
+    What JSON has no type for is written as Django's encoder writes it, and
+    <, > and & as \\u escapes, whatever writes the JSON.
+    """
+    from django.utils.translation import gettext_lazy
+
+    from articles.structured_data import script
+
+    html = script({"name": gettext_lazy("Home"), "text": "</script><!-- & "})
+    text = html.removeprefix('<script type="application/ld+json">').removesuffix(
+        "</script>"
+    )
+    assert "<" not in text and ">" not in text and "&" not in text
+    assert json.loads(text) == {"name": "Home", "text": "</script><!-- & "}
