@@ -5,7 +5,7 @@ card_key() (the article's card_fingerprint() with the list's card_options())
 and written, where missing, by card_html() from what Article.card_shows()
 read. With them, the parts a card shares with the article page's template
 tags (templatetags/article_tags.py) and the body's elements (elements.py):
-the <picture> (picture_html), the byline (byline_html) and the <time>
+the <picture> (picture_html, drawn_html), the byline (byline_html) and the <time>
 (time_html).
 
 The cards' fields (CARD_FIELDS) are models/cards.py's.
@@ -21,7 +21,7 @@ from newsroom import formats, metrics
 from newsroom.cache import cache_key, plain
 from newsroom.escaping import escaped
 
-from .models import Article, ArticleAuthor, navigation
+from .models import ArticleAuthor, navigation
 from .models.articles import CardList
 
 # How each byline role is introduced. Consecutive names with the same
@@ -40,27 +40,34 @@ FIRST_BYLINE_LEADS = {lead: capfirst(lead) for lead in BYLINE_LEADS.values()}
 
 def picture_html(image, sizes="100vw", loading="lazy", css_class="", shape=""):
     """
-    The picture tag's <picture> (article_tags.picture), as plain text: a
-    card writes it into its own (marking each safe took about a
-    microsecond).
+    The picture tag's <picture> (article_tags.picture) of `image`, in
+    `shape` when given, as plain text (drawn_html).
     """
     if shape:
         image = image.in_shape(shape)
+    return drawn_html(image.drawn(), sizes, loading, css_class)
+
+
+def drawn_html(drawn, sizes="100vw", loading="lazy", css_class=""):
+    """
+    The <picture> of what a picture draws (PictureSources.drawn()), as plain
+    text: a card writes it into its own (marking each safe took about a
+    microsecond).
+    """
+    sources, jpeg_srcset, src, width, height, alt_text = drawn
     sizes = escaped(sizes)
     html = [f' class="{escaped(css_class)}">\n' if css_class else ">\n"]
-    sources = image.sources
-    for source in sources:
+    for mime_type, srcset in sources:
         html.append(
-            f'<source type="{escaped(source["type"])}" srcset="'
-            f'{escaped(source["srcset"])}" sizes="{sizes}">\n'
+            f'<source type="{escaped(mime_type)}" srcset="'
+            f'{escaped(srcset)}" sizes="{sizes}">\n'
         )
-    html.append(f'<img src="{escaped(image.fallback_url)}"')
-    if not sources and (srcset := image.jpeg_srcset):
-        html.append(f' srcset="{escaped(srcset)}" sizes="{sizes}"')
-    width, height = image.width, image.height
+    html.append(f'<img src="{escaped(src)}"')
+    if jpeg_srcset:
+        html.append(f' srcset="{escaped(jpeg_srcset)}" sizes="{sizes}"')
     if width and height:
         html.append(f' width="{width}" height="{height}"')  # pixels, never localized
-    html.append(f' alt="{escaped(image.alt_text)}" loading="{escaped(loading)}"')
+    html.append(f' alt="{escaped(alt_text)}" loading="{escaped(loading)}"')
     if loading == "eager":
         html.append(' fetchpriority="high"')
     html.append(' decoding="async">\n</picture>\n')
@@ -148,7 +155,7 @@ def card_lists(lists):
 # The card picture's `sizes`: a featured card's (the lead story), any other's.
 LEAD_CARD_SIZES = "(min-width: 64rem) 38rem, 100vw"
 CARD_SIZES = "(min-width: 64rem) 16rem, (min-width: 40rem) 45vw, 100vw"
-CARD_PICTURE = {"css_class": "card__image", "shape": Article.CARD_SHAPE}
+CARD_IMAGE_CLASS = "card__image"
 
 
 def card_html(
@@ -170,14 +177,14 @@ def card_html(
     a section page's 20 cards were stored in 156 µs as SafeStrings, 89 as
     plain text) and marks it safe as it shows it.
     """
-    image = card["lead_picture"]
+    picture = card["lead_picture"]
     lead = " card--lead" if featured else ""
-    html = [f'<article class="card{lead}{"" if image else " card--text"}">\n']
-    if image:
+    html = [f'<article class="card{lead}{"" if picture else " card--text"}">\n']
+    if picture:
         html.append(
-            picture_html(image, LEAD_CARD_SIZES, loading="eager", **CARD_PICTURE)
+            drawn_html(picture, LEAD_CARD_SIZES, "eager", CARD_IMAGE_CLASS)
             if featured
-            else picture_html(image, CARD_SIZES, **CARD_PICTURE)
+            else drawn_html(picture, CARD_SIZES, "lazy", CARD_IMAGE_CLASS)
         )
     html.append('\n<div class="card__text">\n')
     if show_section:

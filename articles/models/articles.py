@@ -7,7 +7,6 @@ articles/body.py, search itself in articles/search.py.
 
 from datetime import timedelta
 
-from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
@@ -395,8 +394,8 @@ class Article(BuiltFromRows, Publishing, ReaderVisible, models.Model):
     # and card_fingerprint() is made of them.
     # tests/articles/test_card_fingerprint.py fails when the card reads
     # anything else. "bylines" is the byline ((author id, name, slug, role)
-    # of each name in order: bylines.shown_bylines); "lead_picture" the picture, shown
-    # in the card's shape (picture_html, the picture template tag's builder).
+    # of each name in order: bylines.shown_bylines); "lead_picture" what the
+    # picture draws in the card's shape (PictureSources.drawn), or None.
     CARD_SHOWS = (
         "pk",
         "title",
@@ -425,7 +424,7 @@ class Article(BuiltFromRows, Publishing, ReaderVisible, models.Model):
         the two alike).
         """
         cards = CardList() if cards is None else cards
-        section = self.section
+        section, picture = self.section, self.lead_picture
         return {
             "pk": self.pk,
             "title": self.title,
@@ -438,7 +437,7 @@ class Article(BuiltFromRows, Publishing, ReaderVisible, models.Model):
                 "get_absolute_url": cards.section_address(section),
             },
             "bylines": shown_bylines(self),
-            "lead_picture": self.lead_picture,
+            "lead_picture": picture and picture.in_shape(self.CARD_SHAPE).drawn(),
             "is_live_now": self.is_live_now,
             "latest_line": self.latest_line,
         }
@@ -451,16 +450,14 @@ class Article(BuiltFromRows, Publishing, ReaderVisible, models.Model):
         changes with any edit to any of them. Plain values alone, written
         the same in every process (newsroom.cache.keys.serialized): the
         moment it went live as ISO text; the byline as each author's id,
-        name, address and role (shown_bylines); the picture as its id, file,
-        alt text and size, and the sources of its card shape
-        (Image.rendition_signature).
+        name, address and role (shown_bylines); the picture as what it
+        draws (PictureSources.drawn: its sources, addresses, size and alt
+        text).
         """
         shown = self.card_shows() if shown is None else shown
         section = shown["section"]
-        picture = shown["lead_picture"]
         return [
             options,
-            settings.MEDIA_URL,
             shown["pk"],
             shown["title"],
             shown["standfirst"],
@@ -470,15 +467,7 @@ class Article(BuiltFromRows, Publishing, ReaderVisible, models.Model):
             section["name"],
             section["get_absolute_url"],
             shown["bylines"],
-            picture
-            and (
-                picture.pk,
-                picture.file.name,
-                picture.alt_text,
-                picture.width,
-                picture.height,
-                picture.rendition_signature(self.CARD_SHAPE),
-            ),
+            shown["lead_picture"],
             shown["is_live_now"],
             shown["latest_line"],
         ]

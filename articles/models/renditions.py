@@ -70,6 +70,24 @@ class PictureSources:
             if (srcset := self.srcset(format))
         ]
 
+    def drawn(self):
+        """
+        What a <picture> of it writes (articles.cards.drawn_html), read once,
+        as plain values: ((mime type, srcset) of each modern format present,
+        best first; the JPEG srcset where none is; the <img> src, width and
+        height; the alt text). A card keeps it as what its picture shows,
+        and its key holds it.
+        """
+        sources = tuple((s["type"], s["srcset"]) for s in self.sources)
+        return (
+            sources,
+            "" if sources else self.jpeg_srcset,
+            self.fallback_url,
+            self.width,
+            self.height,
+            self.alt_text,
+        )
+
     @property
     def fallback_rendition(self):
         """

@@ -164,15 +164,25 @@ def test_how_the_card_is_shown_changes_the_fingerprint(article, settings):
     assert card.card_fingerprint(OPTIONS) != before
 
 
-def test_the_fingerprint_covers_the_card_shape_of_the_picture_only(article):
-    card = fresh(article)
-    shapes = card.lead_picture.picture_sources["shapes"]
-    before = deepcopy(card.card_fingerprint(OPTIONS))
-    shapes["share"]["jpeg"] = "/media/elsewhere-share.jpg 1200w"
-    shapes[""]["jpeg"] = "/media/elsewhere.jpg 800w"
-    assert card.card_fingerprint(OPTIONS) == before
-    shapes[Article.CARD_SHAPE]["jpeg"] = "/media/elsewhere-card.jpg 800w"
-    assert card.card_fingerprint(OPTIONS) != before
+def test_the_fingerprint_covers_what_the_card_shape_of_the_picture_draws(article):
+    """
+    The picture's other shapes, and the card shape's JPEG srcset while
+    modern formats are drawn (the <img> then carries none), change nothing
+    the card shows; its card shape's sources do.
+    """
+    shapes = article.lead_image.picture_sources["shapes"]
+    before = fresh(article).card_fingerprint(OPTIONS)
+
+    def changed(shape, format):
+        card = fresh(article)
+        shown = card.lead_picture.picture_sources["shapes"][shape]
+        shown[format] = f"/media/elsewhere-{shape}-{format}.jpg 800w"
+        return card.card_fingerprint(OPTIONS) != before
+
+    assert shapes[Article.CARD_SHAPE]["avif"] and shapes[Article.CARD_SHAPE]["webp"]
+    assert not changed("share", "jpeg") and not changed("", "webp")
+    assert not changed(Article.CARD_SHAPE, "jpeg")
+    assert changed(Article.CARD_SHAPE, "webp") and changed(Article.CARD_SHAPE, "avif")
 
 
 def test_an_unchanged_article_keeps_its_fingerprint(article):
