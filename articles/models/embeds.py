@@ -11,6 +11,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from newsroom.cache import ReaderVisible, ReaderVisibleQuerySet
+from newsroom.fields import ImageField
 
 
 class ResolvedEmbedQuerySet(ReaderVisibleQuerySet):
@@ -37,7 +38,7 @@ class ResolvedEmbed(ReaderVisible, models.Model):
     provider = models.CharField(max_length=100)
     title = models.CharField(max_length=300, blank=True)
     author_name = models.CharField(max_length=200, blank=True)
-    thumbnail = models.ImageField(
+    thumbnail = ImageField(
         upload_to="embeds/%Y/%m/",
         blank=True,
         width_field="thumbnail_width",

@@ -20,7 +20,7 @@ from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
 from newsroom.cache import ReaderVisible
-from newsroom.fields import staff_member
+from newsroom.fields import ImageField, staff_member
 from newsroom.rows import BuiltFromRows, JSONField
 
 from .. import images
@@ -91,7 +91,7 @@ class Image(BuiltFromRows, ReaderVisible, PictureSources, models.Model):
         READY = "ready", "Ready"
         FAILED = "failed", "Failed"
 
-    file = models.ImageField(
+    file = ImageField(
         upload_to="images/%Y/%m/", width_field="width", height_field="height"
     )
     alt_text = models.CharField(
