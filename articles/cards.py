@@ -13,7 +13,7 @@ The cards' fields (CARD_FIELDS) are models/cards.py's.
 
 from django.core.cache import cache
 from django.utils import timezone
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.utils.text import capfirst
 from django.utils.translation import get_language
 
@@ -240,8 +240,9 @@ def byline_html(bylines, linked=False, escape=escaped):
     order, as bylines.shown_bylines gives them), its clauses (byline_groups)
     parted by semicolons: "By Jane Doe, Ann Lee and John Roe; photographs by
     Kim Mor", each name a link to the author's page when `linked`, each
-    value passed through `escape`. Built here rather than in a template:
-    every card of every list shows one.
+    value passed through `escape`, as plain text: a card writes it into
+    its own, the byline tag marks it safe. Built here rather than in a
+    template: every card of every list shows one.
     """
     clauses = []
     for group in byline_groups(bylines):
@@ -259,7 +260,7 @@ def byline_html(bylines, linked=False, escape=escaped):
         if lead := group["lead"]:
             text = f"{lead if clauses else FIRST_BYLINE_LEADS[lead]} {text}"
         clauses.append(text)
-    return mark_safe("; ".join(clauses))  # escaped above where it is due
+    return "; ".join(clauses)  # escaped above where it is due
 
 
 def time_html(moment, style, zone=None, language=None):

@@ -14,9 +14,8 @@ from datetime import datetime
 
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 
-from newsroom.escaping import escaped
+from newsroom.escaping import escaped, safe_html
 
 from .body import GALLERY_MAX_PICTURES, Node, parse, referenced_ids
 from .cards import time_html
@@ -144,7 +143,7 @@ def _picture_html(image, caption, placement, loading="lazy"):
             html.append(f' <span class="credit">{escaped(image.credit)}</span>')
         html.append("</figcaption>")
     html.append("\n</figure>\n")
-    return mark_safe("".join(html))  # every value escaped above
+    return safe_html("".join(html))  # every value escaped above
 
 
 def _gallery(node, references, lead=False):
@@ -173,7 +172,7 @@ def _gallery(node, references, lead=False):
             "</li>\n"
         )
     html.append("</ol>\n</section>\n")
-    return mark_safe("".join(html))  # every value escaped by _picture_html
+    return safe_html("".join(html))  # every value escaped by _picture_html
 
 
 def _embed(node, references):
@@ -201,7 +200,7 @@ def embed_html(url, embed):
     """
     if embed is None:
         provider = provider_for(url)
-        return mark_safe(  # every value escaped
+        return safe_html(  # every value escaped
             '<figure class="embed embed--card">\n'
             f'<a class="embed__original" href="{escaped(url)}">{escaped(url)}</a>\n'
             + (
@@ -239,12 +238,12 @@ def embed_html(url, embed):
     if embed.author_name:
         html.append(f" · {escaped(embed.author_name)}")
     html.append("</span>\n</figcaption>\n</figure>\n")
-    return mark_safe("".join(html))  # every value escaped above
+    return safe_html("".join(html))  # every value escaped above
 
 
 def _inside(nodes, references):
     """What is inside an element, rendered (elements within it included)."""
-    return mark_safe("".join(_render(child, references) for child in nodes))
+    return safe_html("".join(_render(child, references) for child in nodes))
 
 
 def _pull_quote(node, references):
@@ -257,7 +256,7 @@ def _pull_quote(node, references):
             references.template("pull_quote"), {"words": words, "cite": cite}
         )
     cite = f"<figcaption>{cite}</figcaption>" if cite else ""
-    return mark_safe(  # rendered by _inside
+    return safe_html(  # rendered by _inside
         f'<figure class="pull-quote">\n<blockquote>{words}</blockquote>\n'
         f"{cite}\n</figure>\n"
     )
@@ -267,7 +266,7 @@ def _fact_box(node, references):
     content = _inside(node.children, references)
     if references.portable:
         return render_to_string(references.template("fact_box"), {"content": content})
-    return mark_safe(f'<aside class="fact-box">{content}</aside>\n')  # by _inside
+    return safe_html(f'<aside class="fact-box">{content}</aside>\n')  # by _inside
 
 
 def _read_more(node, references):
@@ -283,7 +282,7 @@ def _read_more(node, references):
         if image
         else ""
     )
-    return mark_safe(  # every value escaped
+    return safe_html(  # every value escaped
         '<aside class="read-more" aria-label="Read more">\n'
         f'<a class="read-more__link" href="{escaped(article.get_absolute_url())}">\n'
         f'{image}\n<span class="read-more__label">Read more</span>\n'
@@ -301,7 +300,7 @@ def _update(node, references):
             references.template("update"), {"at": at, "content": content}
         )
     at = f", {time_html(at, 'time')}" if at else ""
-    return mark_safe(  # every value escaped, the content by _inside
+    return safe_html(  # every value escaped, the content by _inside
         '<aside class="update-note">\n<p class="update-note__when"><strong>'
         f"Update{at}:</strong></p>\n{content}\n</aside>\n"
     )
@@ -311,9 +310,9 @@ def _table(node, references):
     table = _tag(node, references) + _inside(node.children, references) + "</table>"
     if references.portable:
         return render_to_string(
-            references.template("table"), {"table": mark_safe(table)}
+            references.template("table"), {"table": safe_html(table)}
         )
-    return mark_safe(  # its tags written by _tag, its content by _inside
+    return safe_html(  # its tags written by _tag, its content by _inside
         '<div class="element-table" role="region" aria-label="Table" tabindex="0">'
         f"{table}</div>\n"
     )
@@ -391,7 +390,7 @@ class ReaderBody:
                     filter(None, map(references.picture, gallery.pictures())), None
                 )
                 self.lead_image = first
-                self.lead_gallery = mark_safe(
+                self.lead_gallery = safe_html(
                     _gallery(gallery, references, lead=True) or ""
                 )
         self.html = _inside(children, references)

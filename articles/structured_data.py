@@ -10,9 +10,9 @@ import orjson
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.templatetags.static import static
-from django.utils.safestring import mark_safe
 
 from newsroom import formats
+from newsroom.escaping import safe_html
 
 from .body import plain_text
 from .models import Article
@@ -253,7 +253,7 @@ def script(*items):
         if item
     )
     element = '<script type="application/ld+json">{}</script>'
-    return mark_safe("".join(element.format(text) for text in written))
+    return safe_html("".join(element.format(text) for text in written))
 
 
 def script_safe(text):

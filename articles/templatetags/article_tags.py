@@ -13,14 +13,14 @@ from urllib.parse import quote, urlencode
 from django import template
 from django.conf import settings
 from django.templatetags.static import static
-from django.utils.safestring import SafeData, mark_safe
+from django.utils.safestring import SafeData
 from django.utils.text import Truncator
 
 from articles.cards import byline_html, card_lists, picture_html, time_html
 from articles.models import Page, Section, navigation
 from articles.models.bylines import byline_records, shown_bylines
 from newsroom.cache import fragments
-from newsroom.escaping import escaped
+from newsroom.escaping import escaped, safe_html
 
 register = template.Library()
 
@@ -64,7 +64,7 @@ def section_bar(current=None, frame=None):
         f"{escaped(section.name)}</a></li>\n"
         for section, address in zip(sections, addresses, strict=True)
     )
-    return mark_safe(  # every value escaped above
+    return safe_html(  # every value escaped above
         '<nav class="section-bar" aria-label="Sections">\n'
         f'<ul class="section-bar__list">\n{items}</ul>\n</nav>\n'
     )
@@ -98,7 +98,7 @@ def footer_nav(site_name, frame=None):
         f'<li><a href="{escaped(address)}">{escaped(title)}</a></li>'
         for address, title in links
     )
-    return mark_safe(  # every value escaped above
+    return safe_html(  # every value escaped above
         '<nav class="site-footer__pages" aria-label="About '
         f'{escaped(site_name)}">\n<ul>{items}</ul>\n</nav>'
     )
@@ -123,7 +123,7 @@ def picture(image, sizes="100vw", loading="lazy", css_class="", shape=""):
     template: it is drawn for every card of every list, and an included
     template costs several times as much.
     """
-    return mark_safe(  # every value escaped (picture_html)
+    return safe_html(  # every value escaped (picture_html)
         picture_html(image, sizes, loading, css_class, shape)
     )
 
@@ -169,7 +169,7 @@ def preload_picture(image, sizes, shape=""):
         link = f'href="{escaped(image.fallback_url)}"'
         if srcset := image.jpeg_srcset:
             link += f' imagesrcset="{escaped(srcset)}" imagesizes="{sizes}"'
-    return mark_safe(  # every value escaped above
+    return safe_html(  # every value escaped above
         f'<link rel="preload" as="image" {link} fetchpriority="high">\n'
     )
 
@@ -210,7 +210,7 @@ def page_meta(context, **given):
     description = str(description)
     short, long = cut_to(description, 160), cut_to(description, 300)
     if safe:  # as truncatechars keeps it: escaped already
-        short, long = mark_safe(short), mark_safe(long)
+        short, long = safe_html(short), safe_html(long)
     canonical_url = escaped(value("canonical_url"))
     html = [f'<meta name="description" content="{escaped(short)}">\n']
     if canonical_url:
@@ -241,7 +241,7 @@ def page_meta(context, **given):
         )
     card = "summary_large_image" if image else "summary"
     html.append(f'\n<meta name="twitter:card" content="{card}">\n')
-    return mark_safe("".join(html))  # every value escaped above
+    return safe_html("".join(html))  # every value escaped above
 
 
 @register.simple_tag
@@ -270,7 +270,7 @@ def byline(context, bylines, linked=False):
     escaped where the template escapes.
     """
     escape = escaped if context.autoescape else str
-    return byline_html(byline_records(bylines), linked, escape)
+    return safe_html(byline_html(byline_records(bylines), linked, escape))
 
 
 def authors_with_bio(article):
@@ -336,7 +336,7 @@ def cards_below(more_in_section, related, section_name):
                 "more more--related", "related-reading", "Related reading", related
             )
         )
-    return mark_safe("".join(html))  # every value escaped above, cards by card_html
+    return safe_html("".join(html))  # every value escaped above, cards by card_html
 
 
 def card_section(css_class, heading_id, heading, cards):
@@ -413,7 +413,7 @@ def article_top(article, body):
             "</script>"
         )
     html.append("\n")
-    return mark_safe("".join(html))  # every value escaped above, the body rendered
+    return safe_html("".join(html))  # every value escaped above, the body rendered
 
 
 @register.simple_tag
@@ -473,4 +473,4 @@ def article_footer(article, corrections):
             for correction in corrections
         )
         html.append("</section>\n")
-    return mark_safe("".join(html))  # every value escaped above
+    return safe_html("".join(html))  # every value escaped above
