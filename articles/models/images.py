@@ -263,12 +263,16 @@ class Image(BuiltFromRows, ReaderVisible, PictureSources, models.Model):
     @classmethod
     def from_db(cls, db, field_names, values, **kwargs):
         instance = super().from_db(db, field_names, values, **kwargs)
-        if "file" in field_names:
-            instance._stored_file_name = instance.file.name
-        if {"focal_point_x", "focal_point_y"} <= set(field_names):
+        read = instance.__dict__  # the fields read, as the row gave them
+        if "file" in read:
+            # The name, as the file's descriptor would make it into a
+            # FieldFile: a card never asks for the file.
+            name = read["file"]
+            instance._stored_file_name = getattr(name, "name", name)
+        if "focal_point_x" in read and "focal_point_y" in read:
             instance._stored_focal_point = (
-                instance.focal_point_x,
-                instance.focal_point_y,
+                read["focal_point_x"],
+                read["focal_point_y"],
             )
         return instance
 
