@@ -398,6 +398,12 @@ class ReadAhead:
         self._cursor = cursor
         try:
             cursor.execute(*compiler.precompiled)
+            # And a flush request (libpq's PQsendFlushRequest): the database
+            # sends the rows as soon as it has them, rather than keeping them
+            # until the rows are asked for, which then cost a round trip.
+            pgconn = connection.connection.pgconn
+            pgconn.send_flush_request()
+            pgconn.flush()
         except BaseException as error:
             self.finish(error)
             raise

@@ -104,3 +104,26 @@ def test_without_pipeline_mode_the_cards_are_read_where_they_are_drawn(
         response = client.get(article.get_absolute_url())
     assert "Shares the harbour" in response.text
     assert sent and not any(sent)
+
+
+def test_the_database_sends_the_cards_as_soon_as_it_has_them(article):
+    """
+    With the statement goes a flush request: the rows come back while the
+    article renders, rather than when they are read (a round trip then).
+    """
+    import time
+
+    from articles.models import Article
+
+    sent = Article.objects.send_cards_around(article, 3, 3)
+    try:
+        pgconn = connection.connection.pgconn
+        deadline = time.monotonic() + 5
+        while pgconn.consume_input() is None and pgconn.is_busy():
+            assert time.monotonic() < deadline, "no rows came back unasked"
+            time.sleep(0.005)
+        more, related = sent.read()
+    finally:
+        sent.finish()
+    assert [card.title for card in related] == ["Shares the harbour"]
+    assert not in_pipeline()
