@@ -19,9 +19,9 @@ import html
 
 from django.forms.renderers import DjangoTemplates
 from django.template.defaultfilters import stringformat
-from django.utils.safestring import SafeData, SafeString
+from django.utils.safestring import SafeData
 
-from newsroom.escaping import escaped
+from newsroom.escaping import escaped, safe_html
 
 
 def attr_value(value):
@@ -33,7 +33,7 @@ def attr_value(value):
 def input_html(context):
     """What django/forms/widgets/input.html writes for a widget's context."""
     widget = context["widget"]
-    return SafeString(
+    return safe_html(
         f"{input_opening_html(widget)}{input_value_html(widget['value'])}"
         f"{input_attrs_html(widget['attrs'])}>"
     )
@@ -67,10 +67,10 @@ def error_list_html(context):
     """What django/forms/errors/list/ul.html writes for an ErrorList's context."""
     errors = context["errors"]
     if not errors:
-        return SafeString("")
+        return safe_html("")
     field_id = f' id="{escaped(errors.field_id)}_error"' if errors.field_id else ""
     items = "".join(f"<li>{escaped(error)}</li>" for error in errors)
-    return SafeString(
+    return safe_html(
         f'<ul class="{escaped(context["error_class"])}"{field_id}>{items}</ul>'
     )
 

@@ -6,9 +6,8 @@ from typing import NamedTuple
 from django import template
 from django.conf import settings
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
-from django.utils.safestring import SafeString
 
-from newsroom.escaping import escaped
+from newsroom.escaping import escaped, safe_html
 from newsroom.form_renderer import (
     input_attrs_html,
     input_opening_html,
@@ -66,14 +65,14 @@ def offer_html(newsletters, source):
     tests/subscriptions/test_newsletter_offer.py renders both and compares.
     """
     if not newsletters:
-        return SafeString("")
+        return safe_html("")
     inputs = sign_up_inputs()
     action = sign_up_address()
     source = input_value_html(inputs.source.format_value(source))
     promos = "".join(
         promo_html(newsletter, inputs, action, source) for newsletter in newsletters
     )
-    return SafeString(  # every value escaped here or in promo_html
+    return safe_html(  # every value escaped here or in promo_html
         '<aside class="promos newsletter-promos" aria-label="Newsletters">\n'
         f"{promos}</aside>\n"
     )
