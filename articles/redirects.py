@@ -191,6 +191,16 @@ def respond(kept):
 REMEMBERED_PATH_LENGTH = 512
 
 
+def view_of(path, resolver):
+    """
+    view_at(), remembered for a path of at most REMEMBERED_PATH_LENGTH
+    characters; a longer one resolved each time.
+    """
+    if len(path) > REMEMBERED_PATH_LENGTH:
+        return view_at.__wrapped__(path, resolver)
+    return view_at(path, resolver)
+
+
 @functools.lru_cache(maxsize=4096)
 def view_at(path, resolver):
     """
@@ -235,13 +245,7 @@ class RedirectMiddleware:
         ):
             return respond(exact)
         urlconf = getattr(request, "urlconf", None)
-        resolver = get_resolver(urlconf or get_urlconf())
-        path = request.path_info
-        view = (
-            view_at(path, resolver)
-            if len(path) <= REMEMBERED_PATH_LENGTH
-            else view_at.__wrapped__(path, resolver)
-        )
+        view = view_of(request.path_info, get_resolver(urlconf or get_urlconf()))
         if view is None:
             kept = kept_answer(request, request.path, query)
             return self.get_response(request) if kept == NOTHING else respond(kept)
