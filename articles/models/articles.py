@@ -33,7 +33,12 @@ from ..body import (
 )
 from . import navigation
 from .body import refresh_body_references
-from .bylines import ArticleAuthor, bylines_from_row, shown_bylines
+from .bylines import (
+    ArticleAuthor,
+    bylines_beside_row,
+    bylines_from_row,
+    shown_bylines,
+)
 from .images import Image
 from .live_state import LiveState
 from .publishing import Publishing, Status, published_has_time
@@ -376,17 +381,12 @@ class Article(BuiltFromRows, Publishing, ReaderVisible, models.Model):
         `listed_bylines`, built when first asked from the `byline_list` that
         for_listing() reads, or `bylines`).
         """
+        if bylines_beside_row(self):
+            self.listed_bylines = bylines_from_row(self)
         bylines = getattr(self, "listed_bylines", None)
-        if bylines is None and self._lists_bylines():
-            bylines = self.listed_bylines = bylines_from_row(self)
-        elif bylines is None:
+        if bylines is None:
             bylines = self.bylines.all()
         return sorted(bylines, key=lambda b: (b.position, b.pk))
-
-    def _lists_bylines(self):
-        """Whether its bylines are to be built from its row's `byline_list`."""
-        prefetched = getattr(self, "_prefetched_objects_cache", {})
-        return "bylines" not in prefetched and hasattr(self, "byline_list")
 
     # What an article's card (card_html in articles/cards.py) shows of it,
     # named as the card reads it (card["title"], card["section"]["name"]):

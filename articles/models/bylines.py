@@ -55,13 +55,26 @@ def shown_bylines(article):
     builds a byline or an author, which took a tenth of a cold article page.
     Else from Article.ordered_bylines().
     """
-    listed = getattr(article, "byline_list", None)
-    if listed is not None and "listed_bylines" not in article.__dict__:
+    if bylines_beside_row(article):
         return [
             (author_id, name, slug, role)
-            for _, author_id, role, _, name, slug, *_ in listed
+            for _, author_id, role, _, name, slug, *_ in article.byline_list
         ]
     return byline_records(article.ordered_bylines())
+
+
+def bylines_beside_row(article):
+    """
+    Whether `article`'s bylines are still to be read from its row's
+    `byline_list` (ArticleQuerySet.with_byline_list): it has one, and its
+    bylines were neither prefetched nor built from it.
+    """
+    prefetched = getattr(article, "_prefetched_objects_cache", {})
+    return (
+        "listed_bylines" not in article.__dict__
+        and "bylines" not in prefetched
+        and hasattr(article, "byline_list")
+    )
 
 
 def byline_records(bylines):
