@@ -40,7 +40,6 @@ from .front_page import FrontPagePin, FrontPageSlot
 from .images import (
     Image,
     ImageQuerySet,
-    RenditionRebuild,
     TaggedImage,
     day_start,
     prefetch_renditions,
@@ -52,6 +51,7 @@ from .pages import Page, PageQuerySet, page_path_problem
 from .prefetched import keep_prefetched
 from .publishing import Publishing, PublishingQuerySet
 from .querysets import ArticleManager, ArticleQuerySet
+from .rebuilds import RenditionRebuild
 from .redirects import Redirect, RedirectQuerySet, normalise_path
 from .renditions import Rendition, ShapedPicture, StoredRendition
 from .revisions import ArticleTransition, Revision

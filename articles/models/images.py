@@ -598,30 +598,6 @@ class TaggedImage(TaggedItemBase):
         ]
 
 
-class RenditionRebuild(models.Model):
-    """
-    One `manage.py make_renditions --all`: the pictures whose renditions
-    were made before it started are made again. Stopped before the end, it
-    is continued, not begun again, by the next `--all`.
-    """
-
-    started_at = models.DateTimeField(default=timezone.now)
-    finished_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        get_latest_by = "started_at"
-
-    def __str__(self):
-        return f"Renditions rebuilt from {self.started_at:%Y-%m-%d %H:%M}"
-
-    def pictures_left(self):
-        """The pictures this rebuild has still to make, oldest first."""
-        return Image.objects.filter(
-            Q(renditions_made_at__lt=self.started_at)
-            | Q(renditions_made_at__isnull=True)
-        ).order_by("pk")
-
-
 @receiver(post_delete, sender=Image)
 @receiver(post_delete, sender=Rendition)
 def delete_image_file(sender, instance, **kwargs):
