@@ -7,7 +7,6 @@ DJANGO_ALLOWED_HOSTS, DATABASE_URL, REDIS_URL and SITE_URL.
 """
 
 import ipaddress
-import os
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -17,45 +16,10 @@ from django.utils.csp import CSP
 from django_prose_editor.config import html_tags
 from js_asset import static_lazy
 
-from newsroom import media_storage
+from newsroom import embed_providers, media_storage
+from newsroom.environment import env, env_bool, env_int, env_list, rate
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-
-
-def env(name, default=None):
-    """Return the environment variable `name`, or `default` when unset or empty."""
-    value = os.environ.get(name, "")
-    return value if value != "" else default
-
-
-def env_bool(name, default=False):
-    value = env(name)
-    if value is None:
-        return default
-    if value.lower() in {"1", "true", "yes", "on"}:
-        return True
-    if value.lower() in {"0", "false", "no", "off"}:
-        return False
-    raise ImproperlyConfigured(f"{name} must be true or false, not {value!r}.")
-
-
-def env_int(name, default):
-    value = env(name)
-    if value is None:
-        return default
-    try:
-        return int(value)
-    except ValueError:
-        raise ImproperlyConfigured(
-            f"{name} must be a whole number, not {value!r}."
-        ) from None
-
-
-def env_list(name, default=()):
-    value = env(name)
-    if value is None:
-        return list(default)
-    return [item.strip() for item in value.split(",") if item.strip()]
 
 
 DEBUG = env_bool("DJANGO_DEBUG", default=True)
@@ -259,18 +223,6 @@ CDN_CACHE_SECONDS = env_int("CDN_CACHE_SECONDS", 300)
 CDN_STALE_SECONDS = env_int("CDN_STALE_SECONDS", 1)
 
 
-def rate(name, default):
-    """A rate limit from `name` as "requests/seconds", e.g. "10/600"."""
-    value = env(name, default)
-    try:
-        requests, seconds = (int(part) for part in value.split("/"))
-    except ValueError:
-        raise ImproperlyConfigured(
-            f"{name} must be requests/seconds such as 10/600, not {value!r}."
-        ) from None
-    return requests, seconds
-
-
 # Rate limits (newsroom.ratelimit), counted in the cache per client address
 # and per email address; over a limit the reader gets a 429 page that keeps
 # what they typed.
@@ -471,132 +423,13 @@ OUTBOX_RETENTION_DAYS = env_int("OUTBOX_RETENTION_DAYS", 90)
 # suppression, so production sets its own and keeps it when SECRET_KEY turns.
 PERSONAL_DATA_HASH_KEY = env("DJANGO_PERSONAL_DATA_HASH_KEY") or SECRET_KEY
 
-# Embeds (articles.embeds): the providers an editor may paste a URL of. Each
-# has a name; the URL patterns it accepts (regular expressions whose named
-# groups feed `frame`); its oEmbed endpoint (https; None for a provider without
-# one, which is shown without fetching anything); `frame`, the iframe readers
-# get once they press the facade, on the provider's no-cookie host where it
-# has one (a format string of the pattern's groups, `url`, the pasted URL
-# quoted, and for maps `bbox`); and `token`, whether the endpoint needs
-# EMBED_META_ACCESS_TOKEN (Meta's "app id|client token"): without it,
-# Instagram and Facebook embeds are shown without title or thumbnail.
-# EMBED_PROVIDERS (comma-separated names) keeps only some of them.
+# Embeds (articles.embeds): the providers an editor may paste a URL of
+# (newsroom.embed_providers). EMBED_PROVIDERS (comma-separated names) keeps
+# only some of them. EMBED_META_ACCESS_TOKEN is Meta's "app id|client
+# token": without it, Instagram and Facebook embeds are shown without title
+# or thumbnail.
 EMBED_META_ACCESS_TOKEN = env("EMBED_META_ACCESS_TOKEN", "")
-EMBED_PROVIDERS = [
-    {
-        "name": "YouTube",
-        "patterns": [
-            r"^https://(?:www\.|m\.)?youtube\.com/watch\?(?:[^#]*&)?v=(?P<id>[\w-]{11})",
-            r"^https://(?:www\.|m\.)?youtube\.com/(?:shorts|live|embed)/(?P<id>[\w-]{11})",
-            r"^https://youtu\.be/(?P<id>[\w-]{11})",
-        ],
-        "endpoint": "https://www.youtube.com/oembed",
-        "frame": "https://www.youtube-nocookie.com/embed/{id}",
-    },
-    {
-        "name": "Vimeo",
-        "patterns": [r"^https://(?:www\.|player\.)?vimeo\.com/(?:video/)?(?P<id>\d+)"],
-        "endpoint": "https://vimeo.com/api/oembed.json",
-        "frame": "https://player.vimeo.com/video/{id}?dnt=1",
-    },
-    {
-        "name": "X",
-        "patterns": [
-            r"^https://(?:www\.|mobile\.)?(?:x|twitter)\.com/\w+/status(?:es)?/(?P<id>\d+)"
-        ],
-        "endpoint": "https://publish.twitter.com/oembed",
-        "frame": "https://platform.twitter.com/embed/Tweet.html?id={id}&dnt=true",
-    },
-    {
-        "name": "Instagram",
-        "patterns": [r"^https://(?:www\.)?instagram\.com/(?:p|reel|tv)/(?P<id>[\w-]+)"],
-        "endpoint": "https://graph.facebook.com/v21.0/instagram_oembed",
-        "frame": "https://www.instagram.com/p/{id}/embed/",
-        "token": True,
-    },
-    {
-        "name": "Facebook",
-        "patterns": [
-            r"^https://(?:www\.)?facebook\.com/[\w.]+/(?:posts|videos|photos)/[\w.-]+",
-            r"^https://(?:www\.)?facebook\.com/(?:watch/?\?v=|permalink\.php\?)",
-        ],
-        "endpoint": "https://graph.facebook.com/v21.0/oembed_post",
-        "frame": "https://www.facebook.com/plugins/post.php?href={url}",
-        "token": True,
-    },
-    {
-        "name": "TikTok",
-        "patterns": [r"^https://(?:www\.)?tiktok\.com/@[\w.-]+/video/(?P<id>\d+)"],
-        "endpoint": "https://www.tiktok.com/oembed",
-        "frame": "https://www.tiktok.com/embed/v2/{id}",
-    },
-    {
-        "name": "Bluesky",
-        "patterns": [
-            r"^https://bsky\.app/profile/(?P<actor>[\w.:-]+)/post/(?P<id>\w+)"
-        ],
-        "endpoint": "https://embed.bsky.app/oembed",
-        "frame": "https://embed.bsky.app/embed/{actor}/app.bsky.feed.post/{id}",
-    },
-    {
-        "name": "Threads",
-        "patterns": [
-            r"^https://(?:www\.)?threads\.(?:net|com)/@(?P<user>[\w.]+)/post/(?P<id>[\w-]+)"
-        ],
-        "endpoint": "https://graph.threads.net/v1.0/oembed",
-        "frame": "https://www.threads.net/@{user}/post/{id}/embed",
-    },
-    {
-        "name": "Spotify",
-        "patterns": [
-            r"^https://open\.spotify\.com/(?P<kind>track|album|playlist|episode|show|artist)/(?P<id>\w+)"
-        ],
-        "endpoint": "https://open.spotify.com/oembed",
-        "frame": "https://open.spotify.com/embed/{kind}/{id}",
-    },
-    {
-        "name": "SoundCloud",
-        "patterns": [r"^https://(?:www\.|m\.)?soundcloud\.com/[\w-]+/[\w-]+"],
-        "endpoint": "https://soundcloud.com/oembed",
-        "frame": "https://w.soundcloud.com/player/?url={url}",
-    },
-    {
-        "name": "Datawrapper",
-        "patterns": [
-            r"^https://datawrapper\.dwcdn\.net/(?P<id>\w{5})(?:/|$)",
-            r"^https://(?:www\.)?datawrapper\.de/_/(?P<id>\w{5})(?:/|$)",
-        ],
-        "endpoint": "https://api.datawrapper.de/v3/oembed/",
-        "frame": "https://datawrapper.dwcdn.net/{id}/",
-    },
-    {
-        "name": "Flourish",
-        "patterns": [
-            r"^https://public\.flourish\.studio/(?P<kind>visualisation|story)/(?P<id>\d+)"
-        ],
-        "endpoint": "https://app.flourish.studio/api/v1/oembed",
-        "frame": "https://flo.uri.sh/{kind}/{id}/embed",
-    },
-    {
-        "name": "OpenStreetMap",
-        "patterns": [
-            r"^https://(?:www\.)?openstreetmap\.org/[^#]*#map=(?P<zoom>\d{1,2})/"
-            r"(?P<lat>-?\d{1,2}(?:\.\d+)?)/(?P<lon>-?\d{1,3}(?:\.\d+)?)"
-        ],
-        "endpoint": None,
-        "frame": "https://www.openstreetmap.org/export/embed.html"
-        "?bbox={bbox}&layer=mapnik&marker={lat},{lon}",
-    },
-    {
-        "name": "Google Maps",
-        "patterns": [
-            r"^https://(?:www\.|maps\.)?google\.[a-z.]+/maps/[^@]*@(?P<lat>-?\d{1,2}(?:\.\d+)?),"
-            r"(?P<lon>-?\d{1,3}(?:\.\d+)?),(?P<zoom>\d{1,2})(?:\.\d+)?z"
-        ],
-        "endpoint": None,
-        "frame": "https://maps.google.com/maps?ll={lat},{lon}&z={zoom}&output=embed",
-    },
-]
+EMBED_PROVIDERS = embed_providers.PROVIDERS
 if env("EMBED_PROVIDERS"):
     EMBED_PROVIDERS = [
         provider
