@@ -39,7 +39,6 @@ from .models import (
 from .pagination import NewerOlderPaginator
 from .parts import ArticleParts
 from .search import add_snippets
-from .signals import article_body_rendering
 
 # Where signed share links of unpublished articles live: never for crawlers.
 SHARE_LINK_PREFIX = "/preview/"
@@ -373,8 +372,6 @@ class ArticleDetailView(OrStaticPage, PublicPageMixin, DetailView):
             self.fragments().keep("article-row", values)
         context = self.get_context_data(object=self.object)
         parts = context["parts"]
-        if self.fragments().get("article-body") is None:
-            article_body_rendering.send(sender=type(self), article=self.object)
         if self.fragments().get("article-more") is None:
             # The cards will be drawn: their query goes now.
             parts.send_cards()

@@ -7,17 +7,16 @@ class SubscriptionsConfig(AppConfig):
 
     def ready(self):
         from articles import calendar
-        from articles.signals import article_body_rendering, demo_paper_loading
+        from articles.models import navigation
+        from articles.signals import demo_paper_loading
 
         from . import demo, editions, monitoring
-        from .templatetags import subscriptions
+        from .models import newsletters
 
         demo_paper_loading.connect(demo.load_demo_content, dispatch_uid="subscriptions")
-        # The newsletter offer under an article reads its newsletters before
-        # the cards' statement goes out.
-        article_body_rendering.connect(
-            subscriptions.read_the_offered_newsletters, dispatch_uid="subscriptions"
-        )
+        # The newsletters an article page offers are read with the site
+        # frame, in its statement.
+        navigation.frame_part(newsletters.ACTIVE_NEWSLETTERS, newsletters.active_sql)
         # The planning calendar shows when each newsletter goes out.
         calendar.calendar_source(editions.calendar_entries)
         # /metrics reports the outbox and the worker.

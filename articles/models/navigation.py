@@ -4,12 +4,14 @@ section bar) and the published static pages in the footer's order (the
 footer, and which addresses are pages). Both are read in one query and kept
 under the content version, so the footer costs no query of its own; the
 same query says when what readers see next changes by itself, which the
-page cache asks before every page it keeps (next_change).
+page cache asks before every page it keeps (next_change). Other apps' rows
+that their blocks on the reading pages show after every change ride on the
+same query (frame_part): the newsletters an article page offers.
 """
 
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.apps import apps
 from django.conf import settings
@@ -49,6 +51,8 @@ class SiteFrame:
     # The first moment after the frame was read when what readers see
     # changes by itself (earliest_change), or None.
     next_change: object = None
+    # {name: JSON text} of each part other apps registered (frame_part).
+    parts: dict = field(default_factory=dict)
 
     def __reduce__(self):
         # Kept in the cache by the first page rendered after any change: as
@@ -65,16 +69,20 @@ class SiteFrame:
             (p.path, p.title, p.in_footer, p.footer_position, p.published_at)
             for p in self.pages
         ]
-        return (site_frame_from_rows, (db, sections, pages, self.next_change))
+        return (
+            site_frame_from_rows,
+            (db, sections, pages, self.next_change, self.parts),
+        )
 
 
-def site_frame_from_rows(db, sections, pages, next_change):
+def site_frame_from_rows(db, sections, pages, next_change, parts=None):
     """
     The SiteFrame of these rows: each section's values of SECTION_FIELDS,
     read from the database `db`, and each page's of SitePage's fields, in
     their order; the sections put in menu order, the pages in the footer's.
     read_site_frame() builds the frame it reads with it, and a frame kept in
-    the cache is built again with it from what SiteFrame.__reduce__() kept.
+    the cache is built again with it from what SiteFrame.__reduce__() kept;
+    with the `parts` other apps registered (frame_part), as read.
     """
     Section = apps.get_model("articles", "Section")
     return SiteFrame(
@@ -87,6 +95,7 @@ def site_frame_from_rows(db, sections, pages, next_change):
             key=lambda p: (p.footer_position, p.title, p.path),
         ),
         next_change,
+        parts or {},
     )
 
 
@@ -220,6 +229,26 @@ def site_frame():
     return content_cached("site-frame", read_site_frame)
 
 
+# {name: its SQL's builder} of the parts other apps read with the frame.
+_frame_parts = {}
+PART_NAME = re.compile(r"[a-z][a-z-]*")
+
+
+def frame_part(name, sql):
+    """
+    Register `sql(connection)`, the SQL of one JSON text (a subquery of one
+    value, without parameters: newsroom.sql.json_list_sql), as a part of
+    the site frame: read in the frame's one statement and kept with it
+    (SiteFrame.parts[name]), rather than in a statement of its own after
+    every change. For the few rows another app's block on the reading pages
+    shows (the newsletters the article page offers). Apps call it from
+    AppConfig.ready(); `name` is plain lower-case words and hyphens.
+    """
+    if not PART_NAME.fullmatch(name):
+        raise ValueError(f"A site frame part's name is words and hyphens: {name!r}")
+    _frame_parts[name] = sql
+
+
 def change_moments(connection, now):
     """
     The moments after `now` when what readers see changes by itself, with
@@ -336,27 +365,36 @@ def read_site_frame():
     # (SECTION_FIELDS) where the page has id, title, path, nothing and
     # footer_position. The moments ride on every section's row (each
     # subquery runs once). An article needs a section, so without one only
-    # a page can change, which the pages' rows say (first_to_go_live).
+    # a page can change, which the pages' rows say (first_to_go_live). Then
+    # a row for each part (frame_part): its name where the page has its
+    # title, its JSON text where the page has its path.
     sql = (
         "SELECT 'page', id, title, path, '', footer_position, published_at, "
         f"in_footer, NULL, NULL FROM {Page._meta.db_table} "
         f"WHERE status = {PUBLISHED_SQL} UNION ALL "
         f"SELECT 'section', {', '.join(SECTION_FIELDS)}, NULL, false, "
         f"({article_sql}), ({lapse_sql}) FROM {Section._meta.db_table}"
+    ) + "".join(
+        f" UNION ALL SELECT 'part', NULL, '{name}', ({build(connection)}), '', "
+        "NULL, NULL, false, NULL, NULL"
+        for name, build in _frame_parts.items()
     )
     params = [*article_params, *lapse_params]
     page_field = Page._meta.get_field
     fields = [None] * 6 + [page_field("published_at"), page_field("in_footer")]
     rows = read_rows(connection, sql, params, [*fields, article_field, lapse_field])
-    sections, pages, moments = [], [], (None, None)
+    sections, pages, parts, moments = [], [], {}, (None, None)
     for kind, *values, at, in_footer, article, lapse in rows:
         if kind == "section":
             sections.append(values)
             moments = (article, lapse)
+        elif kind == "part":
+            _, name, text, *_ = values
+            parts[name] = text
         else:
             _, title, path, _, position = values
             pages.append((path, title, in_footer, position, at))
     # Without a section there is no article, and no lapse is asked.
     article, lapse = moments
     upcoming = earliest_change(article, first_to_go_live(pages, now), lapse)
-    return site_frame_from_rows(connection.alias, sections, pages, upcoming)
+    return site_frame_from_rows(connection.alias, sections, pages, upcoming, parts)

@@ -14,9 +14,11 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
+from articles.models.navigation import site_frame
 from newsroom.cache import ReaderVisible, ReaderVisibleQuerySet, content_cached
 from newsroom.email_addresses import normalise_email
-from newsroom.sql import columns_of, read_instances
+from newsroom.rows import read_json
+from newsroom.sql import json_list_sql
 
 from .. import consent
 from .consent import ConsentRecord
@@ -89,20 +91,49 @@ class NewsletterQuerySet(ReaderVisibleQuerySet):
         newsletter drops it with the cached pages, and only where every
         process shares the cache (FRAGMENT_CACHE_SECONDS).
         """
-        return content_cached("active-newsletters", self.read_active)
+        return content_cached(ACTIVE_NEWSLETTERS, self.read_active)
 
     def read_active(self):
         """
-        The active newsletters in their order (Meta.ordering), in SQL of our
-        own (newsroom.sql): every article page rendered after a change asks
-        for them, and the ORM took longer to build and compile the query
-        than the database takes to answer it.
+        The active newsletters in their order (Meta.ordering), as the site
+        frame read them: they are a part of its statement (active_sql(),
+        articles.models.navigation.frame_part), which every reading page
+        runs after a change anyway, so the article page's offer costs no
+        statement of its own.
         """
-        sql = (
-            f"SELECT {columns_of(self.model)} FROM {self.model._meta.db_table} "
-            "WHERE is_active ORDER BY position, name"
-        )
-        return read_instances(self.model, sql, [], self.db)
+        fields = self.model._meta.concrete_fields
+        names = [field.attname for field in fields]
+        newsletters = []
+        for row in read_json(site_frame().parts[ACTIVE_NEWSLETTERS]):
+            values = [field.to_python(v) for field, v in zip(fields, row, strict=True)]
+            newsletters.append(self.model.from_db(self.db, names, values))
+        return newsletters
+
+
+# The active newsletters' name in content_cached() and the site frame's parts.
+ACTIVE_NEWSLETTERS = "active-newsletters"
+
+
+def active_sql(connection):
+    """
+    SQL of the active newsletters in their order as one JSON text, each the
+    JSON array of its concrete fields' values in the model's order
+    (read_active()): a part of the site frame's statement.
+    """
+    fields = Newsletter._meta.concrete_fields
+    quote = connection.ops.quote_name
+    columns = []
+    for field in fields:
+        column = quote(field.column)
+        if connection.vendor == "sqlite" and field.get_internal_type() == "JSONField":
+            column = f"json({column})"  # nested as JSON, not as its text
+        columns.append(column)
+    return json_list_sql(
+        connection,
+        ", ".join(columns),
+        f"FROM {quote(Newsletter._meta.db_table)} WHERE is_active",
+        "position, name",
+    )
 
 
 class Newsletter(ReaderVisible, models.Model):

@@ -34,18 +34,6 @@ def newsletter_offer(context, section=None):
     return offer_html(offered, source)
 
 
-def read_the_offered_newsletters(sender, **kwargs):
-    """
-    The newsletters newsletter_offer() will show, read and kept under the
-    content version as the article page starts (articles.signals.
-    article_body_rendering), before the cards' statement goes out: read
-    where the offer is drawn, they waited behind it. Not where nothing is
-    kept (FRAGMENT_CACHE_SECONDS is 0): the offer would read them again.
-    """
-    if settings.FRAGMENT_CACHE_SECONDS:
-        Newsletter.objects.active_cached()
-
-
 def newsletter_for_section(newsletters, section):
     """[The newsletter to offer beside `section`'s articles], or []."""
     own = [n for n in newsletters if section and n.section_id == section.pk]

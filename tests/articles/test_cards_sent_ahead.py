@@ -49,13 +49,17 @@ def test_the_cards_are_on_their_way_while_the_article_above_them_renders(
     assert response.status_code == 200
     assert "Shares the harbour" in response.text
     cards = next(n for n, (sql, _) in enumerate(sent) if "WITH more AS" in sql)
-    offer = next(n for n, (sql, _) in enumerate(sent) if "newsletter" in sql)
-    # The body's newsletter offer reads its newsletters before the cards'
-    # statement goes out (articles.signals.article_body_rendering), rather
-    # than waiting behind it; only the cards are sent ahead.
-    assert offer < cards
-    assert sent[cards][1] and not sent[offer][1]
-    assert not any(piped for _, piped in sent[:cards])
+    # The body's newsletter offer shows newsletters read with the site
+    # frame, in its statement (navigation.frame_part), before anything was
+    # sent ahead: it never waits behind the cards. Only the cards are sent
+    # ahead, and nothing is read after them.
+    offered = [
+        n for n, (sql, _) in enumerate(sent) if "subscriptions_newsletter" in sql
+    ]
+    assert offered == [0]
+    assert "'page', id, title" in sent[0][0]
+    assert sent[cards][1] and not any(piped for _, piped in sent[:cards])
+    assert cards == len(sent) - 1
     assert not in_pipeline()
 
 

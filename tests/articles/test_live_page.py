@@ -168,10 +168,10 @@ def test_a_cold_live_page_keeps_the_article_pages_budget(
     assert page.select(".corrections")
 
 
-# The article page's five with its corrections (tests/articles/
+# The article page's four with its corrections (tests/articles/
 # test_queries.py), one for what its entries refer to and one for the
 # page's entries, its key events and their authors.
-LIVE_PAGE_QUERIES = 7
+LIVE_PAGE_QUERIES = 6
 
 
 def test_a_warm_live_page_runs_no_query(client, django_assert_num_queries):

@@ -1,3 +1,4 @@
+import json
 import pickle
 from datetime import UTC, datetime, timedelta
 from urllib.parse import quote
@@ -17,6 +18,7 @@ from articles.models import (
     Section,
     navigation,
 )
+from newsroom.sql import json_list_sql
 from tests.factories import (
     image_bytes,
     make_article,
@@ -751,6 +753,7 @@ def test_the_site_frame_kept_in_the_cache_reads_back_as_it_was_read():
     assert b"model_unpickle" not in kept  # rows, not model instances
 
     assert (again.pages, again.next_change) == (frame.pages, frame.next_change)
+    assert again.parts == frame.parts and frame.parts  # the newsletters' part
     assert [vars(s) | {"_state": None} for s in again.sections] == [
         vars(s) | {"_state": None} for s in frame.sections
     ]
@@ -773,6 +776,28 @@ def test_a_site_frame_without_sections_reads_back_as_it_was_read():
     assert again == frame
     assert [p.path for p in again.pages] == ["/later/", "/contact/", "/about/"]
     assert again.sections == [] and again.next_change == frame.pages[0].published_at
+
+
+def test_a_part_another_app_registers_rides_on_the_site_frames_statement(
+    monkeypatch, django_assert_num_queries
+):
+    make_section(name="News")
+    monkeypatch.setitem(
+        navigation._frame_parts,
+        "section-names",
+        lambda connection: json_list_sql(
+            connection, "name", "FROM articles_section", "name"
+        ),
+    )
+    with django_assert_num_queries(1):
+        frame = navigation.read_site_frame()
+    assert json.loads(frame.parts["section-names"]) == [["News"]]
+    assert [s.name for s in frame.sections] == ["News"]
+
+
+def test_a_site_frame_part_is_named_in_plain_words():
+    with pytest.raises(ValueError, match="words and hyphens"):
+        navigation.frame_part("x'); DROP TABLE articles_article; --", str)
 
 
 def test_section_bar_comes_from_the_cache_until_a_section_changes(

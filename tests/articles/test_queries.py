@@ -26,8 +26,9 @@ LISTING_PAGE_BUDGET = 12
 # when its row says it has some: one query fewer without. Its tags, bylines
 # and what its body refers to come with its row (a live article's page reads
 # its body's and its entries' references in a query of their own, when its
-# row says there are some), and so do each card's bylines.
-ARTICLE_PAGE_QUERIES = 5
+# row says there are some), and so do each card's bylines; the newsletters
+# its offer shows come with the site frame's (navigation.frame_part).
+ARTICLE_PAGE_QUERIES = 4
 LISTING_PAGE_QUERIES = {"home": 4, "section": 2, "author": 3, "tag": 3}
 
 

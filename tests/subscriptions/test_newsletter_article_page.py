@@ -191,3 +191,38 @@ def test_form_on_the_article_page_signs_up_without_a_cookie_or_token(
     assert subscription.newsletter.slug == "news-wrap"
     assert subscription.consent_source == article.get_absolute_url()
     assert len(mail.outbox) == 1
+
+
+def test_the_offered_newsletters_come_with_the_site_frame_as_the_orm_reads_them(
+    newsletters, django_assert_num_queries
+):
+    from subscriptions.models import Newsletter
+    from tests.kept import forget_everything_kept
+
+    make_newsletter(name="Retired", is_active=False)
+    section = make_section()
+    own = make_newsletter(name="Sport Extra", section=section, position=0)
+    forget_everything_kept()
+
+    # One statement: the site frame's, which reads them.
+    with django_assert_num_queries(1) as read:
+        offered = Newsletter.objects.active_cached()
+    assert "'page', id, title" in read.captured_queries[0]["sql"]
+
+    fields = [field.attname for field in Newsletter._meta.concrete_fields]
+    expected = Newsletter.objects.filter(is_active=True).order_by("position", "name")
+    assert [[getattr(n, f) for f in fields] for n in offered] == [
+        [getattr(n, f) for f in fields] for n in expected
+    ]
+    assert offered[0] == own and offered[0].section_id == section.pk
+    assert offered[0]._state.db == "default" and not offered[0]._state.adding
+
+
+def test_a_changed_newsletter_is_offered_as_it_is_now(client, newsletters):
+    article = make_article()
+    client.get(article.get_absolute_url())
+    daily = newsletters[0]
+    daily.name = "Lunchtime Wrap"
+    daily.save()
+    response = client.get(article.get_absolute_url())
+    assert "Lunchtime Wrap" in response.content.decode()
