@@ -2,8 +2,8 @@
 SQL of our own, read as the ORM reads it. Where a query that every page
 rendered after a change runs took Django longer to build and compile than
 the database takes to answer it, the apps write it once as SQL
-(articles.models.navigation.read_site_frame, Newsletter.objects.
-active_cached) and read its rows here, each column as the ORM reads its
+(articles.models.navigation.read_site_frame, with the parts other apps
+register to ride on it) and read its rows here, each column as the ORM reads its
 field's; or, where the queryset itself reads best, compile it only once
 (CompiledOnce). On PostgreSQL both run as prepared statements
 (prepared_cursor()), so a process soon stops having the database parse and
@@ -128,23 +128,6 @@ def _never_prepared():
             return super().execute(query, params, prepare=False, binary=binary)
 
     return NeverPreparedCursor
-
-
-def read_instances(model, sql, params, using):
-    """
-    Instances of `model`, of the rows of `sql` with `params` on the database
-    `using`: the rows hold every concrete field's column, in the model's
-    order (columns_of()).
-    """
-    fields = model._meta.concrete_fields
-    names = [field.attname for field in fields]
-    rows = read_rows(connections[using], sql, params, fields)
-    return [model.from_db(using, names, row) for row in rows]
-
-
-def columns_of(model):
-    """The columns of `model`'s concrete fields, in its order, for a SELECT."""
-    return ", ".join(field.column for field in model._meta.concrete_fields)
 
 
 class CompiledOnce:
