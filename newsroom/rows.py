@@ -1,13 +1,14 @@
 """
 Model instances built from database rows for less: what a reading page reads
 by the dozen (the articles of a list, their pictures, bylines and authors),
-and the JSON in those rows (JSONField).
+the JSON in those rows (JSONField), and rows carried as JSON on another
+statement's (ListedFields).
 """
 
 import json
 
 import orjson
-from django.db import models
+from django.db import connections, models
 from django.db.models import DEFERRED
 from django.db.models.base import Model, ModelState
 from django.db.models.fields.files import FileDescriptor
@@ -123,3 +124,114 @@ class JSONField(models.JSONField):
     def deconstruct(self):
         name, _, args, kwargs = super().deconstruct()
         return name, "django.db.models.JSONField", args, kwargs
+
+
+# The types of field whose values a JSON array carries as the ORM reads
+# them, or as text their field's to_python() (PostgreSQL) or the backend's
+# converters (SQLite) read. JSON fields are nested as JSON, and SQLite's
+# floats written out in full (its JSON keeps 15 digits).
+CARRIED = {
+    "AutoField",
+    "BigAutoField",
+    "IntegerField",
+    "BigIntegerField",
+    "SmallIntegerField",
+    "PositiveIntegerField",
+    "PositiveBigIntegerField",
+    "PositiveSmallIntegerField",
+    "CharField",
+    "TextField",
+    "SlugField",
+    "URLField",
+    "FileField",
+    "BooleanField",
+    "FloatField",
+    "DateField",
+    "DateTimeField",
+    "TimeField",
+    "JSONField",
+}
+
+
+class ListedFields:
+    """
+    A model's `fields` (every concrete one unless given) carried in a JSON
+    array, so that its rows ride on another statement's (newsroom.sql.
+    json_list_sql): how SQL writes them into the array (columns()), and how
+    its values are read back into an instance equal to the one the ORM reads
+    (build(), Model.from_db). A body's references ride on the article's row
+    (articles.models.body.listed_fields), the active newsletters on the
+    site frame's.
+    """
+
+    def __init__(self, model, fields=None):
+        self.model = model
+        every = model._meta.concrete_fields
+        self.fields = [f for f in every if fields is None or f in fields]
+        self.names = [f.attname for f in self.fields]
+        for field in self.fields:
+            kind = field.target_field if field.is_relation else field
+            if kind.get_internal_type() not in CARRIED or getattr(
+                kind, "decoder", None
+            ):
+                raise ValueError(f"{field} cannot be read back from JSON")
+        self._readers = {}
+
+    def columns(self, alias, connection):
+        """The SQL of the fields' columns, for a JSON array, `alias` their table's."""
+        written = []
+        for field in self.fields:
+            column = f"{alias}.{connection.ops.quote_name(field.column)}"
+            if connection.vendor == "sqlite":
+                kind = field.get_internal_type()
+                if kind == "JSONField":
+                    column = f"json({column})"
+                elif kind == "FloatField":
+                    column = (
+                        f"CASE WHEN {column} IS NOT NULL "
+                        f"THEN printf('%%!.17g', {column}) END"
+                    )
+            written.append(column)
+        return ", ".join(written)
+
+    def build(self, db, values):
+        """The instance of the values listed, as Model.from_db() makes it."""
+        readers = self._readers.get(db)
+        if readers is None:
+            readers = self._readers[db] = self._readers_on(connections[db])
+        for index, read in readers:
+            if values[index] is not None:
+                values[index] = read(values[index])
+        return self.model.from_db(db, self.names, values)
+
+    def _readers_on(self, connection):
+        """[(index, function reading the value listed)] of the fields to read."""
+        readers = []
+        for index, field in enumerate(self.fields):
+            kind = field.get_internal_type()
+            if kind == "JSONField":
+                continue  # nested as JSON: what from_db_value() would parse
+            if connection.vendor == "postgresql":
+                if kind in ("DateField", "DateTimeField", "TimeField"):
+                    readers.append((index, field.to_python))
+                continue
+            # SQLite gives a JSON array the column's own value, its floats as
+            # text: read as the ORM reads the column (newsroom.sql.read_rows).
+            column = field.get_col(field.model._meta.db_table)
+            converters = connection.ops.get_db_converters(
+                column
+            ) + column.get_db_converters(connection)
+            if kind == "FloatField":
+                converters = [lambda value, *args: float(value), *converters]
+            if converters:
+                readers.append((index, _converting(converters, column, connection)))
+        return readers
+
+
+def _converting(converters, column, connection):
+    def read(value):
+        for converter in converters:
+            value = converter(value, column, connection)
+        return value
+
+    return read

@@ -12,11 +12,11 @@ they show in that same query.
 
 from functools import partial
 
-from django.db import connections, models
+from django.db import models
 from django.db.models import Q
 
 from newsroom.cache import ReaderVisible, ReaderVisibleQuerySet
-from newsroom.rows import BuiltFromRows, read_json
+from newsroom.rows import BuiltFromRows, ListedFields, read_json
 from newsroom.sql import CompiledOnce, json_list_sql
 
 from .cards import CARD_PICTURE, card_fields
@@ -176,117 +176,12 @@ def reference_rows():
 # deferred; the section is read whole.
 LISTED_TARGET = {"id", "status", *card_fields()}
 LISTED_LEAD_IMAGE = {"id", *card_fields(CARD_PICTURE)}
-# The types of field whose values a JSON array carries as the ORM reads
-# them, or as text their field's to_python() (PostgreSQL) or the backend's
-# converters (SQLite) read. JSON fields are nested as JSON, and SQLite's
-# floats written out in full (its JSON keeps 15 digits).
-_CARRIED = {
-    "AutoField",
-    "BigAutoField",
-    "IntegerField",
-    "BigIntegerField",
-    "SmallIntegerField",
-    "PositiveIntegerField",
-    "PositiveBigIntegerField",
-    "PositiveSmallIntegerField",
-    "CharField",
-    "TextField",
-    "SlugField",
-    "URLField",
-    "FileField",
-    "BooleanField",
-    "FloatField",
-    "DateField",
-    "DateTimeField",
-    "JSONField",
-}
-
-
-class _Listed:
-    """
-    A model's fields as a `reference_list` holds them (listed_fields()):
-    how SQL writes them into a JSON array, and how its values are read back
-    into an instance equal to the one the ORM reads (Model.from_db).
-    """
-
-    def __init__(self, model, fields):
-        self.model = model
-        self.fields = [f for f in model._meta.concrete_fields if f in fields]
-        self.names = [f.attname for f in self.fields]
-        for field in self.fields:
-            kind = field.target_field if field.is_relation else field
-            if kind.get_internal_type() not in _CARRIED or getattr(
-                kind, "decoder", None
-            ):
-                raise ValueError(f"{field} cannot be read back from JSON")
-        self._readers = {}
-
-    def columns(self, alias, connection):
-        """The SQL of the fields' columns, for a JSON array, `alias` their table's."""
-        written = []
-        for field in self.fields:
-            column = f"{alias}.{connection.ops.quote_name(field.column)}"
-            if connection.vendor == "sqlite":
-                kind = field.get_internal_type()
-                if kind == "JSONField":
-                    column = f"json({column})"
-                elif kind == "FloatField":
-                    column = (
-                        f"CASE WHEN {column} IS NOT NULL "
-                        f"THEN printf('%%!.17g', {column}) END"
-                    )
-            written.append(column)
-        return ", ".join(written)
-
-    def build(self, db, values):
-        """The instance of the values listed, as Model.from_db() makes it."""
-        readers = self._readers.get(db)
-        if readers is None:
-            readers = self._readers[db] = self._readers_on(connections[db])
-        for index, read in readers:
-            if values[index] is not None:
-                values[index] = read(values[index])
-        return self.model.from_db(db, self.names, values)
-
-    def _readers_on(self, connection):
-        """[(index, function reading the value listed)] of the fields to read."""
-        readers = []
-        for index, field in enumerate(self.fields):
-            kind = field.get_internal_type()
-            if kind == "JSONField":
-                continue  # nested as JSON: what from_db_value() would parse
-            if connection.vendor == "postgresql":
-                if kind in ("DateField", "DateTimeField"):
-                    readers.append((index, field.to_python))
-                continue
-            # SQLite gives a JSON array the column's own value, its floats as
-            # text: read as the ORM reads the column (newsroom.sql.read_rows).
-            column = field.get_col(field.model._meta.db_table)
-            converters = connection.ops.get_db_converters(
-                column
-            ) + column.get_db_converters(connection)
-            if kind == "FloatField":
-                converters = [lambda value, *args: float(value), *converters]
-            if converters:
-                readers.append((index, _converting(converters, column, connection)))
-        return readers
-
-
-def _converting(converters, column, connection):
-    def read(value):
-        for converter in converters:
-            value = converter(value, column, connection)
-        return value
-
-    return read
-
-
 _listed = {}
 
 
 def listed_fields():
     """
-    {name: _Listed} of what a `reference_list` holds of each reference: the
+    {name: ListedFields} of what a `reference_list` holds of each reference: the
     picture (every column), the article of a card (LISTED_TARGET), its
     section (every column) and lead picture (LISTED_LEAD_IMAGE), and the
     embed (every column).
@@ -305,7 +200,7 @@ def listed_fields():
         for name, (model, every) in fields.items():
             wanted = narrowed.get(name)
             chosen = [f for f in every if wanted is None or f.name in wanted]
-            _listed[name] = _Listed(model, chosen)
+            _listed[name] = ListedFields(model, chosen)
     return _listed
 
 

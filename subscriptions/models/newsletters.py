@@ -1,5 +1,6 @@
 """Newsletters: what readers sign up to, their subscriptions, and editions."""
 
+import functools
 import secrets
 import zoneinfo
 from datetime import datetime, time, timedelta
@@ -17,7 +18,7 @@ from django.utils import timezone
 from articles.models.navigation import site_frame
 from newsroom.cache import ReaderVisible, ReaderVisibleQuerySet, content_cached
 from newsroom.email_addresses import normalise_email
-from newsroom.rows import read_json
+from newsroom.rows import ListedFields, read_json
 from newsroom.sql import json_list_sql
 
 from .. import consent
@@ -101,13 +102,9 @@ class NewsletterQuerySet(ReaderVisibleQuerySet):
         runs after a change anyway, so the article page's offer costs no
         statement of its own.
         """
-        fields = self.model._meta.concrete_fields
-        names = [field.attname for field in fields]
-        newsletters = []
-        for row in read_json(site_frame().parts[ACTIVE_NEWSLETTERS]):
-            values = [field.to_python(v) for field, v in zip(fields, row, strict=True)]
-            newsletters.append(self.model.from_db(self.db, names, values))
-        return newsletters
+        listed = active_listed()
+        rows = read_json(site_frame().parts[ACTIVE_NEWSLETTERS])
+        return [listed.build(self.db, row) for row in rows]
 
 
 # The active newsletters' name in content_cached() and the site frame's parts.
@@ -117,23 +114,22 @@ ACTIVE_NEWSLETTERS = "active-newsletters"
 def active_sql(connection):
     """
     SQL of the active newsletters in their order as one JSON text, each the
-    JSON array of its concrete fields' values in the model's order
-    (read_active()): a part of the site frame's statement.
+    JSON array of its fields (active_listed(), which read_active() reads
+    back): a part of the site frame's statement.
     """
-    fields = Newsletter._meta.concrete_fields
-    quote = connection.ops.quote_name
-    columns = []
-    for field in fields:
-        column = quote(field.column)
-        if connection.vendor == "sqlite" and field.get_internal_type() == "JSONField":
-            column = f"json({column})"  # nested as JSON, not as its text
-        columns.append(column)
+    table = connection.ops.quote_name(Newsletter._meta.db_table)
     return json_list_sql(
         connection,
-        ", ".join(columns),
-        f"FROM {quote(Newsletter._meta.db_table)} WHERE is_active",
-        "position, name",
+        active_listed().columns("n", connection),
+        f"FROM {table} n WHERE n.is_active",
+        "n.position, n.name",
     )
+
+
+@functools.cache
+def active_listed():
+    """A newsletter's every field as a JSON array holds it (ListedFields)."""
+    return ListedFields(Newsletter)
 
 
 class Newsletter(ReaderVisible, models.Model):
