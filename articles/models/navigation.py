@@ -75,7 +75,7 @@ class SiteFrame:
         )
 
 
-def site_frame_from_rows(db, sections, pages, next_change, parts=None):
+def site_frame_from_rows(db, sections, pages, next_change, parts):
     """
     The SiteFrame of these rows: each section's values of SECTION_FIELDS,
     read from the database `db`, and each page's of SitePage's fields, in
@@ -95,7 +95,7 @@ def site_frame_from_rows(db, sections, pages, next_change, parts=None):
             key=lambda p: (p.footer_position, p.title, p.path),
         ),
         next_change,
-        parts or {},
+        parts,
     )
 
 
