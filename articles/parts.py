@@ -44,11 +44,13 @@ class ArticleParts:
         """
         Send the query of the cards now (ArticleManager.send_cards_around),
         for the database to answer while the article above them renders;
-        finish() must follow.
+        finish() must follow. It needs only the article's row and its tags,
+        so it goes before the rest of the article is built.
         """
         if self._cards_sent is None:
+            keep_tags(self._article)
             self._cards_sent = Article.objects.send_cards_around(
-                self.article, self.more_count, self.related_count
+                self._article, self.more_count, self.related_count
             )
 
     def finish(self):

@@ -19,6 +19,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
+from django.utils.functional import cached_property
 from django.views.generic import DetailView, ListView, TemplateView, View
 from django.views.generic.detail import SingleObjectMixin
 from taggit.models import Tag
@@ -363,23 +364,34 @@ class ArticleDetailView(OrStaticPage, PublicPageMixin, DetailView):
             # An old address 404s here; RedirectMiddleware answers it.
             values = self.page_row()
         self.object = Article.objects.from_page_row(values)
-        if not kept:
-            if self.object.section.slug != kwargs["section_slug"]:
-                if request.path_info in Page.objects.live_paths():
-                    # Not an old address of the article: a page's own.
-                    raise Http404("A static page's address")
-                return redirect(self.object, permanent=True)
-            self.fragments().keep("article-row", values)
-        context = self.get_context_data(object=self.object)
-        parts = context["parts"]
+        if not kept and self.object.section.slug != kwargs["section_slug"]:
+            if request.path_info in Page.objects.live_paths():
+                # Not an old address of the article: a page's own.
+                raise Http404("A static page's address")
+            return redirect(self.object, permanent=True)
+        parts = self.parts
         if self.fragments().get("article-more") is None:
-            # The cards will be drawn: their query goes now.
+            # The cards will be drawn: their query goes first, before anything
+            # else of the page is built, and the database answers it while
+            # the rest is (ArticleParts.send_cards).
             parts.send_cards()
-        response = self.render_to_response(context)
         try:
-            return response.render()
+            if not kept:
+                self.fragments().keep("article-row", values)
+            context = self.get_context_data(object=self.object)
+            return self.render_to_response(context).render()
         finally:
             parts.finish()
+
+    @cached_property
+    def parts(self):
+        """What the page shows besides the article's row (ArticleParts)."""
+        return ArticleParts(
+            self.object,
+            self.more_in_section_count,
+            self.related_count,
+            self.page_number(),
+        )
 
     def get_context_data(self, **kwargs):
         article = self.object
@@ -387,14 +399,7 @@ class ArticleDetailView(OrStaticPage, PublicPageMixin, DetailView):
             # Only the kept parts show its pictures.
             prefetch_renditions([article.lead_image, article.share_image])
         return super().get_context_data(
-            current_section=article.section,
-            parts=ArticleParts(
-                article,
-                self.more_in_section_count,
-                self.related_count,
-                self.page_number(),
-            ),
-            **kwargs,
+            current_section=article.section, parts=self.parts, **kwargs
         )
 
 

@@ -63,15 +63,49 @@ def test_the_cards_are_on_their_way_while_the_article_above_them_renders(
     assert not in_pipeline()
 
 
-def test_the_page_leaves_pipeline_mode_when_its_render_fails(
+def test_the_cards_go_before_the_rest_of_the_article_is_built(
     client, article, monkeypatch
 ):
-    def broken(*args, **kwargs):
-        raise RuntimeError("the body could not be drawn")
+    """
+    Only the article's row and its tags are needed for the cards' query: it
+    goes before the bylines, the body's references and the body are built,
+    so the database answers it while they are.
+    """
+    seen = []
+    for name in ("keep_bylines", "keep_body_references", "ReaderBody"):
+        built = getattr(parts, name)
 
-    monkeypatch.setattr(parts, "ReaderBody", broken)
+        def record(*args, built=built, name=name, **kwargs):
+            seen.append((name, in_pipeline()))
+            return built(*args, **kwargs)
+
+        monkeypatch.setattr(parts, name, record)
     forget_everything_kept()
-    with pytest.raises(RuntimeError, match="could not be drawn"):
+    response = client.get(article.get_absolute_url())
+    assert "Shares the harbour" in response.text
+    assert [name for name, _ in seen] == [
+        "keep_body_references",
+        "keep_bylines",
+        "ReaderBody",
+    ]
+    assert all(sent for _, sent in seen)
+    assert not in_pipeline()
+
+
+@pytest.mark.parametrize(
+    "part",
+    # The article's bylines: before the template; its body: while it renders.
+    ["keep_bylines", "ReaderBody"],
+)
+def test_the_page_leaves_pipeline_mode_when_building_it_fails(
+    client, article, monkeypatch, part
+):
+    def broken(*args, **kwargs):
+        raise RuntimeError("that part could not be built")
+
+    monkeypatch.setattr(parts, part, broken)
+    forget_everything_kept()
+    with pytest.raises(RuntimeError, match="could not be built"):
         client.get(article.get_absolute_url())
     assert not in_pipeline()
     with connection.cursor() as cursor:
