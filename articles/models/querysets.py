@@ -39,7 +39,14 @@ class ForCards(ModelIterable):
     """
 
     def __iter__(self):
-        return self.with_sections(super().__iter__())
+        return self.finished(super().__iter__())
+
+    def finished(self, articles):
+        """
+        What ModelIterable made, ready for their cards (also where
+        newsroom.sql.CompiledOnce makes the instances itself).
+        """
+        return self.with_sections(articles)
 
     def with_sections(self, articles):
         """The articles, each with its section where its row lacks it."""

@@ -14,7 +14,7 @@ from datetime import timedelta
 
 import pytest
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, connections, transaction
 from django.db.models.sql.compiler import SQLCompiler
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from articles.models import Article
 from newsroom.sql import CompiledOnce
-from tests.factories import make_article, make_author, make_section
+from tests.factories import make_article, make_author, make_image, make_section
 from tests.kept import forget_everything_kept
 
 pytestmark = pytest.mark.django_db
@@ -109,6 +109,101 @@ def test_rows_of_a_query_compiled_once_kept_as_read_are_built_as_a_run_builds_th
     assert {k: v for k, v in vars(built).items() if k != "_state"} == {
         k: v for k, v in vars(run).items() if k != "_state"
     }
+
+
+def made_by_the_iterable(query, rows):
+    """The instances of `rows` as the queryset's own iterable makes them."""
+    queryset, compiler, _ = query._compiled or query._compile()
+    run = queryset._chain()
+    run.query.compiled = compiler.given(connections[compiler.using], rows)
+    return list(run)
+
+
+def tree(instance):
+    """An instance as plain values: its class, fields and related objects."""
+    if instance is None:
+        return None
+    values = {k: v for k, v in vars(instance).items() if k != "_state"}
+    related = {
+        name: tree(value) for name, value in instance._state.fields_cache.items()
+    }
+    state = (instance._state.db, instance._state.adding)
+    return type(instance), values, related, state
+
+
+def test_instances_built_from_kept_rows_are_those_the_querysets_iterable_makes():
+    """
+    The article page's row and the cards under it (with their pictures,
+    bylines and sections from the site frame) are built without Django's
+    iterable (newsroom.sql._Maker), each field, annotation and related
+    object as it would make them; a second build on the same connection
+    too.
+    """
+    section = make_section(name="Harbour")
+    picture = make_image()
+    author = make_author(name="Ann Lee")
+    article = make_article(
+        section=section, tags=["harbour"], authors=[author], lead_image=picture
+    )
+    for n in range(3):
+        make_article(
+            section=section,
+            tags=["harbour"],
+            authors=[author],
+            lead_image=picture if n else None,
+            published_at=timezone.now() - timedelta(hours=n + 1),
+        )
+    page_row = Article.objects._page_row
+    rows = [Article.objects.page_row_values(article.slug)]
+    from articles.models import keep_tags
+
+    keep_tags(article)
+    cards, values = Article.objects._compiled_around(article, 4, 4, 100, None)
+    card_rows = cards.rows(**values)
+    assert len(card_rows) == 3
+    for query, kept in ((page_row, rows), (cards, card_rows)):
+        for _ in range(2):
+            built = query.built(kept)
+            assert query._makers[connections["default"]]  # made without it
+            assert [tree(a) for a in built] == [
+                tree(a) for a in made_by_the_iterable(query, kept)
+            ]
+    (built,) = page_row.built(rows)
+    assert built.section.name == "Harbour" and built.lead_image == picture
+    assert {card.lead_image for card in cards.built(card_rows)} == {picture, None}
+
+
+def test_a_queryset_whose_iterable_does_more_is_built_by_its_iterable():
+    """
+    An iterable that does more than ModelIterable, and says nothing of
+    finished(), makes the instances itself.
+    """
+    from django.db.models.query import ModelIterable
+
+    class Marked(ModelIterable):
+        def __iter__(self):
+            for article in super().__iter__():
+                article.marked = True
+                yield article
+
+    section = make_section()
+    make_article(section=section)
+
+    def build(section, moment):
+        queryset = Article.objects.live_at(moment).filter(section=section)
+        queryset._iterable_class = Marked
+        return queryset
+
+    fields = Article._meta
+    query = CompiledOnce(
+        build,
+        section=fields.get_field("section"),
+        moment=fields.get_field("published_at"),
+    )
+    rows = query.rows(section=section.pk, moment=timezone.now())
+    (built,) = query.built(rows)
+    assert built.marked
+    assert query._makers[connections["default"]] is False
 
 
 def test_a_query_compiled_once_finds_its_columns_converters_once(monkeypatch):
