@@ -212,7 +212,7 @@ class CompiledOnce:
         if maker is None:
             maker = self._makers[connection] = _Maker.of(queryset, compiler, connection)
         if maker:
-            return maker.made(rows, connection)
+            return maker.made(rows)
         # A copy of the queryset whose query is compiled already: copying
         # the query built (its joins, conditions and annotations) took
         # longer than making the instances of a row.
@@ -293,6 +293,9 @@ class _Maker:
         return cls(queryset, run, run.get_converters(columns))
 
     def __init__(self, queryset, compiler, converters):
+        # A copy of the compiler on the maker's connection: its
+        # apply_converters() converts each row as ModelIterable's run would.
+        self.compiler = compiler
         select, klass_info = compiler.select, compiler.klass_info
         fields = klass_info["select_fields"]
         self.db = queryset.db
@@ -306,20 +309,15 @@ class _Maker:
             klass_info, select, self.db, queryset._fetch_mode
         )
         self.annotations = list(compiler.annotation_col_map.items())
-        self.converters = list(converters.items())
+        self.converters = converters
 
-    def made(self, rows, connection):
+    def made(self, rows):
         """The instances of `rows`, as the queryset's iterable makes them."""
         db, names, columns, from_db = self.db, self.names, self.columns, self.from_db
+        if self.converters:
+            rows = self.compiler.apply_converters(rows, self.converters)
         instances = []
         for row in rows:
-            if self.converters:
-                row = list(row)
-                for position, (converters, expression) in self.converters:
-                    value = row[position]
-                    for converter in converters:
-                        value = converter(value, expression, connection)
-                    row[position] = value
             instance = from_db(db, names, row[columns])
             for related in self.related:
                 related.populate(row, instance)
